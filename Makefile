@@ -1,0 +1,35 @@
+# crm-notebooks: two commands do everything.
+#   make run   set up .venv if needed, execute every notebook into build/ (+ HTML index)
+#   make test  set up .venv if needed, run the unit tests, doctests and every notebook
+#   make lab   open JupyterLab on the collection
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.crmlab-installed
+JOBS   ?= 2
+
+.PHONY: setup run test lab lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade --quiet pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	@touch $(STAMP)
+
+run: setup
+	$(BIN)/python tools/run_notebooks.py
+
+test: setup
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+	$(BIN)/ruff check helpers tests notebooks tools benchmarks
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=.
+
+lint: setup
+	$(BIN)/ruff check helpers tests notebooks tools benchmarks
+
+clean:
+	rm -rf build

@@ -1,0 +1,296 @@
+"""Input checks shared by every crmlab module.
+
+The functions here turn bad input into a :class:`~crmlab.errors.DataError` or
+:class:`~crmlab.errors.ParameterError` whose message names the column, the
+first offending row (0-based position in the frame, plus its index label) and
+the value, and says what was expected. Chapter modules call them instead of
+letting a raw pandas/numpy traceback escape.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from crmlab.validation import validate_transactions
+>>> log = pd.DataFrame({"customer_id": [1, 1], "date": ["2024-01-02", "2024-02-01"],
+...                     "amount": [10.0, 12.5]})
+>>> validate_transactions(log)["amount"].sum()
+np.float64(22.5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmlab.errors import DataError, ParameterError
+
+__all__ = [
+    "TRANSACTION_COLUMNS",
+    "require_columns",
+    "first_bad",
+    "check_numeric_column",
+    "validate_transactions",
+    "check_number",
+    "check_probability",
+    "check_choice",
+    "as_float_array",
+]
+
+#: The one schema every loader returns and every chapter function accepts.
+TRANSACTION_COLUMNS: tuple[str, ...] = ("customer_id", "date", "amount")
+
+
+def _describe_row(df: pd.DataFrame | pd.Series, pos: int) -> str:
+    label = df.index[pos]
+    if isinstance(label, (int, np.integer)) and label == pos:
+        return f"row {pos}"
+    return f"row {pos} (index {label!r})"
+
+
+def first_bad(mask: pd.Series | np.ndarray) -> int | None:
+    """Position of the first True in a boolean mask, or None.
+
+    >>> first_bad(np.array([False, True, True]))
+    1
+    """
+    arr = np.asarray(mask, dtype=bool)
+    if not arr.any():
+        return None
+    return int(np.argmax(arr))
+
+
+def require_columns(
+    df: Any, columns: Iterable[str], *, what: str = "data"
+) -> pd.DataFrame:
+    """Check that ``df`` is a DataFrame holding every name in ``columns``.
+
+    Suggests the closest existing column when a name looks misspelled.
+
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a"]).shape
+    (1, 1)
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(
+            f"{what} must be a pandas DataFrame, got {type(df).__name__}"
+        )
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        import difflib
+
+        hints = []
+        for c in missing:
+            close = difflib.get_close_matches(
+                str(c), [str(x) for x in df.columns], n=1, cutoff=0.6
+            )
+            hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise DataError(
+            f"{what} is missing column(s) {', '.join(hints)}; "
+            f"it has {[str(x) for x in df.columns]}"
+        )
+    return df
+
+
+def check_numeric_column(
+    df: pd.DataFrame,
+    column: str,
+    *,
+    what: str = "data",
+    allow_nan: bool = False,
+    min_value: float | None = None,
+    min_inclusive: bool = True,
+) -> pd.Series:
+    """Return ``df[column]`` as float64, or raise naming the first bad row.
+
+    >>> check_numeric_column(pd.DataFrame({"x": ["1", "2.5"]}), "x").tolist()
+    [1.0, 2.5]
+    """
+    raw = df[column]
+    if pd.api.types.is_bool_dtype(raw):
+        raise DataError(f"{what}: column {column!r} holds booleans; expected numbers")
+    values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    bad = values.isna() & raw.notna()
+    pos = first_bad(bad)
+    if pos is not None:
+        raise DataError(
+            f"{what}: column {column!r}, {_describe_row(df, pos)}: "
+            f"{raw.iloc[pos]!r} is not a number"
+        )
+    if not allow_nan:
+        pos = first_bad(values.isna())
+        if pos is not None:
+            raise DataError(
+                f"{what}: column {column!r}, {_describe_row(df, pos)}: value is missing (NaN)"
+            )
+    pos = first_bad(np.isinf(values.to_numpy()))
+    if pos is not None:
+        raise DataError(
+            f"{what}: column {column!r}, {_describe_row(df, pos)}: "
+            f"{values.iloc[pos]} is infinite; expected a finite number"
+        )
+    if min_value is not None:
+        below = values < min_value if min_inclusive else values <= min_value
+        pos = first_bad(below.fillna(False))
+        if pos is not None:
+            op = ">=" if min_inclusive else ">"
+            raise DataError(
+                f"{what}: column {column!r}, {_describe_row(df, pos)}: "
+                f"{values.iloc[pos]} is out of range; expected {op} {min_value}"
+            )
+    return values
+
+
+def validate_transactions(
+    transactions: Any,
+    *,
+    what: str = "transactions",
+    require_positive: bool = False,
+) -> pd.DataFrame:
+    """Check a transaction log in the crmlab schema and return a clean copy.
+
+    The schema is ``customer_id`` (any non-missing key), ``date`` (datetime64
+    or parseable text) and ``amount`` (finite number); extra columns are kept.
+    The copy has ``date`` as ``datetime64[ns]`` and ``amount`` as float64.
+    Rows are never dropped or reordered.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The log, e.g. from :func:`crmlab.datasets.load_cdnow`.
+    what : str
+        Name used in error messages.
+    require_positive : bool
+        Also reject zero or negative amounts.
+
+    Raises
+    ------
+    DataError
+        Not a DataFrame, empty, a missing column, a missing customer id, an
+        unparseable or missing date, or a bad amount; the message names
+        column, row and value.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-31"], "amount": [3]})
+    >>> validate_transactions(log).dtypes["date"]
+    dtype('<M8[ns]')
+    """
+    df = require_columns(transactions, TRANSACTION_COLUMNS, what=what)
+    if len(df) == 0:
+        raise DataError(f"{what} is empty: at least one transaction row is needed")
+    out = df.copy()
+    pos = first_bad(out["customer_id"].isna())
+    if pos is not None:
+        raise DataError(
+            f"{what}: column 'customer_id', {_describe_row(out, pos)}: customer id is missing"
+        )
+    date = out["date"]
+    if not pd.api.types.is_datetime64_any_dtype(date):
+        parsed = pd.to_datetime(date, errors="coerce")
+        bad = parsed.isna() & date.notna()
+        pos = first_bad(bad)
+        if pos is not None:
+            raise DataError(
+                f"{what}: column 'date', {_describe_row(out, pos)}: "
+                f"{date.iloc[pos]!r} is not a date; expected e.g. '2024-01-31'"
+            )
+        date = parsed
+    if getattr(date.dt, "tz", None) is not None:
+        date = date.dt.tz_convert(None)
+    pos = first_bad(date.isna())
+    if pos is not None:
+        raise DataError(f"{what}: column 'date', {_describe_row(out, pos)}: date is missing")
+    out["date"] = date.astype("datetime64[ns]")
+    out["amount"] = check_numeric_column(
+        out,
+        "amount",
+        what=what,
+        min_value=0.0 if require_positive else None,
+        min_inclusive=False,
+    )
+    return out
+
+
+def check_number(
+    value: Any,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+    integer: bool = False,
+) -> float:
+    """Validate a scalar parameter and return it as float (or int).
+
+    >>> check_number(0.1, "discount", low=0, high=1)
+    0.1
+    >>> check_number(2, "n", low=1, integer=True)
+    2
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ParameterError(
+            f"{name} must be a {'whole ' if integer else ''}number, got {value!r} "
+            f"({type(value).__name__})"
+        )
+    if integer and float(value) != int(value):
+        raise ParameterError(f"{name} must be a whole number, got {value!r}")
+    if not np.isfinite(value):
+        raise ParameterError(f"{name} must be finite, got {value!r}")
+    if low is not None and (value < low or (not low_inclusive and value == low)):
+        raise ParameterError(
+            f"{name} must be {'>=' if low_inclusive else '>'} {low}, got {value!r}"
+        )
+    if high is not None and (value > high or (not high_inclusive and value == high)):
+        raise ParameterError(
+            f"{name} must be {'<=' if high_inclusive else '<'} {high}, got {value!r}"
+        )
+    return int(value) if integer else float(value)
+
+
+def check_probability(value: Any, name: str, *, allow_one: bool = True) -> float:
+    """A number in [0, 1] (or [0, 1) when ``allow_one`` is False).
+
+    >>> check_probability(0.8, "retention")
+    0.8
+    """
+    return check_number(value, name, low=0.0, high=1.0, high_inclusive=allow_one)
+
+
+def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
+    """Check ``value`` is one of ``choices``.
+
+    >>> check_choice("M", "period", ["D", "W", "M"])
+    'M'
+    """
+    if value not in choices:
+        raise ParameterError(f"{name} must be one of {list(choices)}, got {value!r}")
+    return value
+
+
+def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.ndarray:
+    """Convert array-like input to a float64 ndarray, naming the first bad entry.
+
+    >>> as_float_array([1, 2], "x").dtype
+    dtype('float64')
+    """
+    try:
+        arr = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        flat = np.asarray(values, dtype=object).ravel()
+        for i, v in enumerate(flat):
+            try:
+                float(v)
+            except (TypeError, ValueError):
+                raise ParameterError(
+                    f"{name}[{i}] = {v!r} is not a number"
+                ) from None
+        raise ParameterError(f"{name} could not be read as numbers") from None
+    if not allow_nan and np.isnan(arr).any():
+        i = int(np.flatnonzero(np.isnan(arr.ravel()))[0])
+        raise ParameterError(f"{name}[{i}] is NaN; expected a number")
+    if np.isinf(arr).any():
+        i = int(np.flatnonzero(np.isinf(arr.ravel()))[0])
+        raise ParameterError(f"{name}[{i}] is infinite; expected a finite number")
+    return arr
