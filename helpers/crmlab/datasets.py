@@ -392,14 +392,15 @@ def load_transactions(
     if len(bad):
         v = rows[amount].iloc[bad[0]]
         hint = ""
-        if re.search(r"[$€£¥￥元]|[A-Za-z]{3}", v):
+        low = v.lower().lstrip("+-")
+        if low in {"", "nan", "na", "n/a", "null", "none"}:
+            hint = "; the amount is missing"
+        elif low in {"inf", "infinity"}:
+            hint = "; expected a finite number"
+        elif re.search(r"[$€£¥￥元]|(?i:rmb|cny|usd|eur|gbp)", v):
             hint = "; it carries a currency sign — pass currency_symbols=True"
         elif re.search(r"\d[,.\s]\d{3}", v):
             hint = "; it looks like it has a thousands separator — pass thousands=','"
-        elif v.lower() in {"", "nan", "na", "null", "none"}:
-            hint = "; the amount is missing"
-        elif v.lower() in {"inf", "-inf", "infinity"}:
-            hint = "; expected a finite number"
         raise DataError(
             f"{name}: column {amount!r}, {where(bad[0])}: {v!r} is not a number{hint}"
         )
@@ -520,8 +521,8 @@ def to_occasions(transactions: pd.DataFrame, *, freq: str = "D") -> pd.DataFrame
     --------
     >>> log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [5.0, 7.0, 1.0],
     ...                     "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-03"])})
-    >>> to_occasions(log)[["customer_id", "amount", "n_rows"]].values.tolist()
-    [[1, 12.0, 2], [2, 1.0, 1]]
+    >>> to_occasions(log)[["customer_id", "amount", "n_rows"]].to_dict("records")
+    [{'customer_id': 1, 'amount': 12.0, 'n_rows': 2}, {'customer_id': 2, 'amount': 1.0, 'n_rows': 1}]
     """
     check_choice(freq, "freq", ["D", "W", "M"])
     tx = validate_transactions(transactions)

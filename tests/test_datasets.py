@@ -1,0 +1,321 @@
+"""Loaders, seed tables, the synthetic generator and pseudonymisation."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab.datasets import (
+    PATTERNS,
+    STAGES,
+    SimulationConfig,
+    load_cdnow,
+    load_report,
+    load_seed_table,
+    load_transactions,
+    pseudonymize,
+    simulate_transactions,
+    stage_at,
+    to_occasions,
+)
+from crmlab.errors import CrmlabWarning, DataError, ParameterError
+
+DATA = Path(__file__).resolve().parents[1] / "datasets"
+
+
+def _csv(text: str, **kw) -> pd.DataFrame:
+    kw.setdefault("as_of", "2030-01-01")
+    return load_transactions(io.StringIO(text), **kw)
+
+
+# ----------------------------------------------------------------- CDNOW
+def test_cdnow_master_counts_and_total_match_the_raw_file():
+    log = load_cdnow("master")
+    assert len(log) == 69_659
+    assert log["customer_id"].nunique() == 23_570
+    raw_total = sum(
+        Decimal(line.split()[-1]) for line in (DATA / "CDNOW_master.txt").read_text().splitlines()[1:]
+    )
+    assert round(Decimal(str(float(log["amount"].sum()))), 2) == raw_total == Decimal("2500315.63")
+    assert list(log.columns) == ["customer_id", "date", "amount", "quantity"]
+    assert log["date"].dtype == "datetime64[ns]" and log["amount"].dtype == "float64"
+    assert log["date"].min() == pd.Timestamp("1997-01-01")
+    assert log["date"].max() == pd.Timestamp("1998-06-30")
+    first = log.groupby("customer_id")["date"].min()
+    assert first.max() <= pd.Timestamp("1997-03-31"), "all customers were acquired in Q1 1997"
+
+
+def test_cdnow_keeps_real_duplicates_and_zero_amounts():
+    log = load_cdnow("master")
+    assert int(log.duplicated(["customer_id", "date"]).sum()) == 2_068
+    assert int(log.duplicated().sum()) == 255
+    assert int((log["amount"] == 0).sum()) == 80
+
+
+def test_cdnow_sample_counts_and_ids():
+    log = load_cdnow("sample")
+    assert len(log) == 6_919
+    assert log["customer_id"].nunique() == 2_357
+    assert sorted(log["sample_id"].unique()) == list(range(1, 2358))
+    master = load_cdnow("master")
+    assert set(log["customer_id"]) <= set(master["customer_id"])
+
+
+def test_cdnow_files_match_recorded_checksums():
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for name in ["CDNOW_master.txt", "CDNOW_sample.txt"]:
+        digest = hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+        assert digest in readme, f"{name}: sha256 {digest} not recorded in datasets/README.md"
+
+
+def test_cdnow_rejects_unknown_kind_and_missing_folder(tmp_path):
+    with pytest.raises(ParameterError, match="kind must be one of"):
+        load_cdnow("full")
+    with pytest.raises(DataError, match="CDNOW_master.txt"):
+        load_cdnow("master", path=tmp_path)
+
+
+# ----------------------------------------------------------------- own CSV
+GOOD = "customer_id,date,amount\na,2024-01-02,10.00\nb,2024-01-03,5.25\na,2024-02-01,12.50\n"
+
+
+def test_load_transactions_reads_the_schema():
+    log = _csv(GOOD)
+    assert list(log.columns) == ["customer_id", "date", "amount"]
+    assert log["amount"].tolist() == [10.0, 5.25, 12.5]
+    assert log["date"].dtype == "datetime64[ns]"
+    rep = load_report(log)
+    assert rep["rows_read"] == 3 and rep["rows_returned"] == 3 and rep["rows_dropped"] == 0
+
+
+def test_load_transactions_renames_columns_and_sniffs_delimiter():
+    log = _csv("cust;day;spend;qty\nx;05/01/2024;3,5;2\n", customer="cust", date="day",
+               amount="spend", quantity="qty", decimal=",", date_format="%d/%m/%Y")
+    assert log.loc[0, "amount"] == 3.5 and log.loc[0, "date"] == pd.Timestamp("2024-01-05")
+    assert log.loc[0, "quantity"] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "pattern"),
+    [
+        ("customer_id,date\na,2024-01-01\n", {}, r"missing column\(s\) 'amount'"),
+        ("customer_id,date,amout\na,2024-01-01,1\n", {}, r"did you mean 'amout'"),
+        ("customer_id;date;amount\na;2024-01-01;1\n", {"sep": ","}, "delimiter"),
+        ("customer_id,date,amount\na,2024-01-01,1\nb,2024-13-45,2\n", {}, r"column 'date', row 2 \(line 3.*'2024-13-45'"),
+        ("customer_id,date,amount\na,2024-01-01,1\nb,01/02/2024,2\n", {}, "mix date formats"),
+        ("customer_id,date,amount\na,2024-01-01,abc\n", {}, r"column 'amount', row 1 \(line 2.*'abc' is not a number"),
+        ("customer_id,date,amount\na,2024-01-01,$12.00\n", {}, "currency_symbols=True"),
+        ("customer_id,date,amount\na,2024-01-01,\"1,200.00\"\n", {}, "thousands"),
+        ("customer_id,date,amount\na,2024-01-01,nan\n", {}, "not a number"),
+        ("customer_id,date,amount\na,2024-01-01,inf\n", {}, "finite"),
+        ("customer_id,date,amount\n,2024-01-01,1\n", {}, "customer id is missing"),
+        ("customer_id,date,amount\na,,1\n", {}, "date is missing"),
+        ("customer_id,date,amount\na,2024-01-01,-5\n", {}, r"-5.0 is not positive"),
+        ("customer_id,date,amount\na,2024-01-01,0\n", {}, "not positive"),
+        ("customer_id,date,amount\na,2031-01-01,1\n", {}, "after 2030-01-01"),
+        ("customer_id,date,amount\na,2024-01-01,1\na,2024-01-01,1\n", {"duplicates": "error"}, "repeats an earlier row"),
+        ("customer_id,date,amount\n", {}, "no data rows"),
+        ("", {}, "empty"),
+    ],
+)
+def test_load_transactions_errors_name_column_row_and_value(text, kwargs, pattern):
+    with pytest.raises(DataError, match=pattern):
+        _csv(text, **kwargs)
+
+
+def test_non_utf8_file_gives_an_encoding_hint(tmp_path):
+    p = tmp_path / "gbk.csv"
+    p.write_bytes("customer_id,date,amount\n张三,2024-01-01,1\n".encode("gbk"))
+    with pytest.raises(DataError, match="encoding='gbk'"):
+        load_transactions(p, as_of="2030-01-01")
+    log = load_transactions(p, encoding="gbk", as_of="2030-01-01")
+    assert log.loc[0, "customer_id"] == "张三"
+
+
+def test_missing_file_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        load_transactions(tmp_path / "nope.csv")
+
+
+def test_options_handle_rows_and_count_them():
+    text = (
+        "customer_id,date,amount\n"
+        "a,2024-01-01,¥1,200.00\n".replace("¥1,200.00", '"¥1,200.00"')
+        + "a,2024-01-01,\"¥1,200.00\"\n"
+        + "b,2024-01-02,-3\n"
+        + "\n"
+        + "c,2031-01-02,4\n"
+    )
+    with pytest.warns(CrmlabWarning, match="dropped 1 rows with zero or negative"):
+        log = _csv(text, currency_symbols=True, thousands=",", nonpositive="drop",
+                   future="drop", duplicates="drop")
+    rep = load_report(log)
+    assert log["amount"].tolist() == [1200.0]
+    assert rep["rows_read"] == 5 and rep["blank_lines_skipped"] == 1
+    assert rep["duplicate_rows"] == 1 and rep["nonpositive_amounts"] == 1 and rep["future_dates"] == 1
+    assert rep["rows_dropped"] == 3 and rep["rows_returned"] == 1
+    assert rep["amounts_currency_stripped"] == 2
+
+
+def test_duplicates_are_kept_by_default_with_a_count():
+    with pytest.warns(CrmlabWarning, match="kept 1 rows that exactly repeat"):
+        log = _csv("customer_id,date,amount\na,2024-01-01,1\na,2024-01-01,1\n")
+    assert len(log) == 2 and load_report(log)["duplicate_rows"] == 1
+
+
+def test_clean_file_gives_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _csv(GOOD)
+
+
+def test_bad_option_value_is_a_parameter_error():
+    with pytest.raises(ParameterError, match="nonpositive must be one of"):
+        _csv(GOOD, nonpositive="ignore")
+
+
+# ----------------------------------------------------------------- occasions
+def test_to_occasions_merges_same_day_rows_and_keeps_every_amount():
+    log = load_cdnow("master")
+    occ = to_occasions(log)
+    assert len(occ) == 69_659 - 2_068
+    assert occ["n_rows"].sum() == 69_659
+    assert np.isclose(occ["amount"].sum(), log["amount"].sum())
+
+
+def test_to_occasions_monthly():
+    log = pd.DataFrame({"customer_id": [1, 1, 1], "amount": [1.0, 2.0, 4.0],
+                        "date": pd.to_datetime(["2024-01-01", "2024-01-31", "2024-02-01"])})
+    occ = to_occasions(log, freq="M")
+    assert occ["amount"].tolist() == [3.0, 4.0]
+    assert occ["date"].tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01")]
+
+
+def test_validate_transactions_rejects_a_log_without_dates():
+    with pytest.raises(DataError, match="missing column"):
+        to_occasions(pd.DataFrame({"customer_id": [1], "amount": [1.0]}))
+
+
+# ----------------------------------------------------------------- seeds
+def test_seed_tables_hold_the_digest_numbers():
+    acc = load_seed_table("accumulation")
+    assert acc["b_customers"].tolist() == [100, 101, 102, 110, 125, 150]
+    assert acc["ratio"].tolist() == [1.00, 1.02, 1.04, 1.22, 1.67, 3.00]
+    buyers = load_seed_table("two_buyers").groupby("buyer")["amount"].sum()
+    assert buyers["A"] == 185_000 and buyers["B"] == 45_000
+    case = load_seed_table("software_case")
+    a_direct = case.query("party == 'A' and year >= 2")["amount"].sum()
+    referrals = case.query("category == 'referral'")["amount"].sum()
+    assert (a_direct, referrals) == (5_150, 8_100)
+    w = load_seed_table("ahp_weights").dropna(subset=["global_weight"])
+    assert len(w) == 12 and abs(w["global_weight"].sum() - 1) < 2e-3
+    assert len(load_seed_table("airline_rfm")) == 15
+
+
+def test_unknown_seed_table():
+    with pytest.raises(ParameterError, match="name must be one of"):
+        load_seed_table("nope")
+
+
+# ----------------------------------------------------------------- generator
+def test_simulation_is_deterministic_and_seed_dependent():
+    a = simulate_transactions(300, seed=5)
+    b = simulate_transactions(300, seed=5)
+    c = simulate_transactions(300, seed=6)
+    assert a[0].equals(b[0]) and a[1].equals(b[1])
+    assert not a[0].equals(c[0])
+
+
+def test_simulation_truth_is_consistent_with_the_log():
+    tx, truth = simulate_transactions(2000, seed=1, start="2020-01-01", end="2023-12-31")
+    t = truth.set_index("customer_id")
+    assert set(truth["pattern"]) == set(PATTERNS)
+    assert tx["date"].min() >= pd.Timestamp("2020-01-01")
+    assert tx["date"].max() <= pd.Timestamp("2023-12-31")
+    assert (tx["amount"] > 0).all()
+    first = tx.groupby("customer_id")["date"].min()
+    assert (first == t["acquired"]).all(), "every customer buys on the acquisition day"
+    last = tx.groupby("customer_id")["date"].max()
+    assert (last <= t["terminated"]).all(), "no purchase after the relationship ended"
+    # stage paths by pattern
+    assert t.loc[t["pattern"] == "I", ["formation_start", "stability_start", "decline_start"]].isna().all().all()
+    assert t.loc[t["pattern"] == "II", "stability_start"].isna().all()
+    assert t.loc[t["pattern"] == "II", "formation_start"].notna().all()
+    full = t[t["pattern"].isin(["III", "IV"])]
+    assert (full["acquired"] < full["formation_start"]).all()
+    assert (full["formation_start"] <= full["stability_start"]).all()
+    assert (full["stability_start"] <= full["decline_start"]).all()
+    assert (full["decline_start"] <= full["terminated"]).all()
+    # long-lasting customers stay in stability longer than early exits
+    stab = (full["decline_start"] - full["stability_start"]).dt.days
+    assert stab[full["pattern"] == "IV"].median() > 3 * stab[full["pattern"] == "III"].median()
+
+
+def test_simulated_purchase_rate_follows_the_stage_profile():
+    tx, truth = simulate_transactions(3000, seed=2)
+    iv = truth[truth["pattern"] == "IV"].set_index("customer_id")
+    d = tx[tx["customer_id"].isin(iv.index)].join(iv, on="customer_id")
+    in_exp = d["date"] < d["formation_start"]
+    in_stab = (d["date"] >= d["stability_start"]) & (d["date"] < d["decline_start"])
+    days_exp = (iv["formation_start"] - iv["acquired"]).dt.days.sum()
+    days_stab = (iv["decline_start"].clip(upper=tx["date"].max()) - iv["stability_start"]).dt.days.clip(lower=0).sum()
+    rate_exp = (in_exp.sum() - len(iv)) / days_exp  # minus the first purchase
+    rate_stab = in_stab.sum() / days_stab
+    assert 0.2 < rate_exp / rate_stab < 0.5  # profile 0.35
+
+
+def test_stage_at_returns_known_stages():
+    _, truth = simulate_transactions(500, seed=3)
+    st = stage_at(truth, "2021-06-30")
+    assert set(st.dropna()) <= set(STAGES)
+    assert st.isna().sum() == int((truth["acquired"] > "2021-06-30").sum())
+    assert (stage_at(truth, "2100-01-01") == "terminated").all()
+
+
+def test_simulation_rejects_bad_parameters():
+    with pytest.raises(ParameterError, match="n_customers must be >= 1"):
+        simulate_transactions(0)
+    with pytest.raises(ParameterError, match="whole number"):
+        simulate_transactions(10.5)
+    with pytest.raises(ParameterError, match="end .* must be after start"):
+        simulate_transactions(10, start="2024-01-01", end="2023-01-01")
+    with pytest.raises(ParameterError, match="pattern_probs"):
+        simulate_transactions(10, config=SimulationConfig(pattern_probs=(0.5, 0.5, 0.5, 0.5)))
+
+
+# ----------------------------------------------------------------- privacy
+def test_pseudonymize_is_keyed_stable_and_drops_identifiers():
+    df = pd.DataFrame({"customer_id": [1, 2, 1], "name": ["A", "B", "A"], "amount": [1.0, 2.0, 3.0]})
+    a = pseudonymize(df, "key-of-sixteen-chars", drop=["name"])
+    b = pseudonymize(df, "key-of-sixteen-chars", drop=["name"])
+    c = pseudonymize(df, "another-key-sixteen+", drop=["name"])
+    assert "name" not in a.columns
+    assert a["customer_id"].tolist() == b["customer_id"].tolist()
+    assert a["customer_id"].iloc[0] == a["customer_id"].iloc[2] != a["customer_id"].iloc[1]
+    assert set(a["customer_id"]).isdisjoint(c["customer_id"])
+    assert "key-of-sixteen-chars" not in a.to_csv()
+    assert df["customer_id"].tolist() == [1, 2, 1], "input not modified"
+
+
+def test_pseudonymize_errors():
+    df = pd.DataFrame({"customer_id": [1]})
+    with pytest.raises(ParameterError, match="at least 16"):
+        pseudonymize(df, "short")
+    with pytest.raises(DataError, match="not found"):
+        pseudonymize(df, "key-of-sixteen-chars", drop=["email"])
+
+
+def test_lazy_submodules_and_error_hierarchy():
+    assert crmlab.datasets is not None
+    assert issubclass(crmlab.DataError, ValueError)
+    assert issubclass(crmlab.ParameterError, crmlab.CrmlabError)
+    with pytest.raises(AttributeError):
+        crmlab.not_a_module  # noqa: B018
