@@ -23,13 +23,13 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
-	$(BIN)/ruff check helpers tests notebooks tools benchmarks
+	$(BIN)/ruff check .
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=.
 
 lint: setup
-	$(BIN)/ruff check helpers tests notebooks tools benchmarks
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf build

@@ -4,7 +4,9 @@ Used by ``make run``. Notebooks run in order, top to bottom, in a fresh kernel
 of the current environment, on the bundled data (their ``parameters`` cells'
 defaults, overridable with ``-p NAME VALUE``). Executed copies go to
 ``build/notebooks/``, HTML renderings to ``build/html/`` and a table of
-contents with timings to ``build/index.html``. The first failure stops the
+contents with timings to ``build/index.html``, and the text outputs of cells tagged ``NBVAL_CHECK_OUTPUT``
+(the chapters' key results) to ``build/results.json``, so two runs can be
+compared byte for byte. The first failure stops the
 run and names the notebook and the cell.
 
 Usage::
@@ -65,6 +67,27 @@ def _failed_cell(nb_path: Path) -> str:
     return "unknown cell"
 
 
+RESULT_TAGS = {"NBVAL_CHECK_OUTPUT", "result"}
+
+
+def _tagged_results(nb_path: Path) -> list[dict]:
+    """Text outputs of the cells tagged as results (the chapter's key numbers)."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    results = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell.get("cell_type") != "code" or not tags & RESULT_TAGS:
+            continue
+        texts = []
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                texts.append("".join(out["text"]))
+            elif "text/plain" in out.get("data", {}):
+                texts.append("".join(out["data"]["text/plain"]))
+        results.append({"cell": i, "output": "".join(texts)})
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
@@ -85,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     (BUILD / "notebooks").mkdir(parents=True, exist_ok=True)
     (BUILD / "html").mkdir(parents=True, exist_ok=True)
     rows = []
+    results: dict[str, list[dict]] = {}
     total = time.perf_counter()
     for path in paths:
         path = path.resolve()
@@ -118,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             body, _ = HTMLExporter().from_filename(str(out))
             (BUILD / "html" / html_name).write_text(body, encoding="utf-8")
         rows.append((path.stem, _title(path), seconds, html_name))
+        results[path.name] = _tagged_results(out)
 
     items = "\n".join(
         f'<tr><td><a href="html/{html.escape(h)}">{html.escape(stem)}</a></td>'
@@ -132,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         "<table><tr><th>notebook</th><th>title</th><th>seconds</th></tr>"
         f"{items}</table></body></html>\n",
         encoding="utf-8",
+    )
+    (BUILD / "results.json").write_text(
+        json.dumps(results, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
     print(f"\n{len(rows)} notebooks executed in {time.perf_counter() - total:.1f} s; "
           f"see {(BUILD / 'index.html').relative_to(ROOT)}")
