@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.crmlab-installed
 JOBS   ?= 2
 
-.PHONY: setup run test lab lint clean
+.PHONY: setup run test lab lint repro clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,12 @@ test: setup
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=.
+
+# run every notebook twice and compare the tagged result cells byte for byte
+repro: setup
+	$(BIN)/python tools/run_notebooks.py --no-html --build-dir build/repro-a
+	$(BIN)/python tools/run_notebooks.py --no-html --build-dir build/repro-b
+	cmp build/repro-a/results.json build/repro-b/results.json && echo "reproducible: tagged results identical"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -95,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
                         metavar=("NAME", "VALUE"), help="papermill parameter for every notebook")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML renderings")
+    parser.add_argument("--build-dir", type=Path, default=BUILD, help="output folder (default build/)")
     args = parser.parse_args(argv)
+    build = args.build_dir.resolve()
+    if build != BUILD and BUILD not in build.parents:
+        parser.error("--build-dir must be build/ or a folder inside it (nothing is written elsewhere)")
 
     import papermill as pm
     from nbconvert import HTMLExporter
@@ -105,14 +109,14 @@ def main(argv: list[str] | None = None) -> int:
         print("no notebooks found in notebooks/", file=sys.stderr)
         return 1
     params = {name: _parse_value(value) for name, value in args.parameter}
-    (BUILD / "notebooks").mkdir(parents=True, exist_ok=True)
-    (BUILD / "html").mkdir(parents=True, exist_ok=True)
+    (build / "notebooks").mkdir(parents=True, exist_ok=True)
+    (build / "html").mkdir(parents=True, exist_ok=True)
     rows = []
     results: dict[str, list[dict]] = {}
     total = time.perf_counter()
     for path in paths:
         path = path.resolve()
-        out = BUILD / "notebooks" / path.name
+        out = build / "notebooks" / path.name
         print(f"[run] {path.relative_to(ROOT)} ...", flush=True)
         start = time.perf_counter()
         try:
@@ -140,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         html_name = path.with_suffix(".html").name
         if not args.no_html:
             body, _ = HTMLExporter().from_filename(str(out))
-            (BUILD / "html" / html_name).write_text(body, encoding="utf-8")
+            (build / "html" / html_name).write_text(body, encoding="utf-8")
         rows.append((path.stem, _title(path), seconds, html_name))
         results[path.name] = _tagged_results(out)
 
@@ -149,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         f"<td>{html.escape(title)}</td><td>{sec:.1f}</td></tr>"
         for stem, title, sec, h in rows
     )
-    (BUILD / "index.html").write_text(
+    (build / "index.html").write_text(
         "<!doctype html><html><head><meta charset='utf-8'><title>crm-notebooks</title>"
         "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}"
         "td,th{padding:.3em .8em;text-align:left}</style></head><body>"
@@ -158,11 +162,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{items}</table></body></html>\n",
         encoding="utf-8",
     )
-    (BUILD / "results.json").write_text(
+    (build / "results.json").write_text(
         json.dumps(results, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
     print(f"\n{len(rows)} notebooks executed in {time.perf_counter() - total:.1f} s; "
-          f"see {(BUILD / 'index.html').relative_to(ROOT)}")
+          f"see {(build / 'index.html').relative_to(ROOT)}")
     return 0
 
 
