@@ -22,7 +22,7 @@ run: setup
 	$(BIN)/python tools/run_notebooks.py
 
 test: setup
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+	CRMLAB_WRITE_GUARD=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 	$(BIN)/ruff check .
 
 lab: setup

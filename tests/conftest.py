@@ -33,8 +33,13 @@ def _git_status() -> set[str] | None:
     return {line[3:] for line in out.splitlines() if not line[3:].startswith("build/")}
 
 
+def _write_guard_on() -> bool:
+    # on under `make test` and CI; off for ad-hoc runs while files are being edited
+    return os.environ.get("CRMLAB_WRITE_GUARD") == "1" or os.environ.get("CI") == "true"
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if not hasattr(session.config, "workerinput"):  # controller only
+    if _write_guard_on() and not hasattr(session.config, "workerinput"):  # controller only
         session.config._crmlab_status_before = _git_status()
 
 
