@@ -1,0 +1,148 @@
+"""Answer checkers for ``lessons/exercises/01_customer_lifecycle.ipynb``.
+
+Each ``check_*`` compares a student's answer with the value computed by
+:mod:`crmlab.lifecycle` and returns a :class:`~crmlab.exercises.Feedback`
+with a hint, never the answer.
+
+Examples
+--------
+>>> check_1a(...).correct
+False
+>>> check_6("iii").correct
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from crmlab.exercises import Feedback, check_choice_answer, check_number
+
+__all__ = [
+    "TASK4_AS_OF",
+    "task4_log",
+    "check_1a",
+    "check_1b",
+    "check_2",
+    "check_3",
+    "check_4",
+    "check_5",
+    "check_6",
+]
+
+#: The date at which task 4 asks for each customer's stage.
+TASK4_AS_OF = "2024-06-01"
+
+
+def task4_log() -> pd.DataFrame:
+    """The small purchase log of task 4 (five customers, crmlab schema).
+
+    >>> task4_log()["customer_id"].nunique()
+    5
+    """
+    rows = [
+        ("ana", "2024-05-10", 35.0),
+        ("ben", "2023-03-01", 20.0), ("ben", "2023-05-02", 25.0), ("ben", "2023-07-01", 30.0),
+        ("ben", "2023-09-03", 28.0), ("ben", "2023-11-01", 31.0), ("ben", "2024-01-05", 29.0),
+        ("ben", "2024-03-01", 33.0), ("ben", "2024-05-02", 30.0),
+        ("chen", "2023-02-10", 60.0),
+        ("dai", "2023-12-20", 15.0), ("dai", "2024-02-20", 18.0), ("dai", "2024-04-25", 22.0),
+        ("eve", "2023-01-10", 40.0), ("eve", "2023-02-10", 42.0), ("eve", "2023-03-12", 41.0),
+        ("eve", "2023-04-10", 45.0), ("eve", "2023-05-11", 44.0), ("eve", "2023-06-10", 40.0),
+        ("eve", "2023-12-15", 20.0),
+    ]
+    df = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+@lru_cache(maxsize=1)
+def _task4_expected() -> dict[str, str]:
+    from crmlab.lifecycle import assign_stages
+
+    return assign_stages(task4_log(), TASK4_AS_OF).astype(str).to_dict()
+
+
+@lru_cache(maxsize=1)
+def _repeat_share() -> float:
+    from crmlab.datasets import load_cdnow
+    from crmlab.lifecycle import customer_ladder
+
+    lad = customer_ladder(load_cdnow("master"))
+    return float(lad["share_of_buyers"].iloc[1])
+
+
+def check_1a(answer: Any) -> Feedback:
+    """Task 1a: B/A when A (100 customers) has lost 20 customers to B."""
+    from crmlab.lifecycle import accumulation_table
+
+    expected = float(accumulation_table(lost=(20,))["ratio"].iloc[0])
+    return check_number(answer, expected, task="1a", rtol=5e-3,
+                        hint="Count A's and B's customers after the loss; each lost customer moves from A to B.")
+
+
+def check_1b(answer: Any) -> Feedback:
+    """Task 1b: customers A must lose for B to be exactly twice A's size."""
+    expected = 100.0 / 3.0  # (100 + k) / (100 - k) = 2
+    return check_number(answer, expected, task="1b", rtol=5e-3,
+                        hint="Solve (100 + k) / (100 - k) = 2 for k (a fraction is fine).")
+
+
+def check_2(answer: Any) -> Feedback:
+    """Task 2: revenue with 200 new, 1,000 existing, retention 85 %, usage 3, price 20."""
+    from crmlab.lifecycle import revenue_identity
+
+    expected = float(revenue_identity(200, 1000, 0.85, 3, 20))
+    return check_number(answer, expected, task="2",
+                        hint="Only retained existing customers buy: (new + existing × retention) × usage × price.")
+
+
+def check_3(answer: Any) -> Feedback:
+    """Task 3: active customers in period 10 (1,000 at start, 150 new a period, retention 80 %)."""
+    from crmlab.lifecycle import project_revenue
+
+    expected = float(project_revenue(10, initial_customers=1000, new_customers=150,
+                                     retention=0.8)["active"].iloc[-1])
+    return check_number(answer, expected, task="3", rtol=1e-3,
+                        hint="Each period's active customers are the next period's existing customers; "
+                             "use crmlab.lifecycle.project_revenue and read period 10.")
+
+
+def check_4(answer: Any) -> Feedback:
+    """Task 4: each customer's stage on TASK4_AS_OF (dict or Series customer -> stage)."""
+    if answer is None or answer is Ellipsis:
+        return Feedback("4", False, "No answer yet: replace `...` with your answer.")
+    try:
+        given = {str(k): str(v).strip().lower() for k, v in dict(answer).items()}
+    except (TypeError, ValueError):
+        return Feedback("4", False, "Expected a dict or Series mapping customer id to stage name.")
+    expected = _task4_expected()
+    missing = [c for c in expected if c not in given]
+    if missing:
+        return Feedback("4", False, f"{len(missing)} customer(s) have no stage yet.")
+    wrong = [c for c in expected if given[c] != expected[c]]
+    if not wrong:
+        return Feedback("4", True, "Well done.")
+    return Feedback(
+        "4", False,
+        f"{len(wrong)} of {len(expected)} stages are off. Compare each customer's silence with "
+        "their own rhythm (mean gap between purchases, shrunk to the 90-day prior) before using tenure.",
+    )
+
+
+def check_5(answer: Any) -> Feedback:
+    """Task 5: share of CDNOW master customers who bought on at least two different days."""
+    fb = check_number(answer, _repeat_share(), task="5", rtol=2e-3,
+                      hint="Count purchase occasions (same customer, same day = one), not rows; "
+                           "give a share between 0 and 1.")
+    return fb
+
+
+def check_6(answer: Any) -> Feedback:
+    """Task 6: exit pattern of a relationship that reached stability and ended 3 months into it."""
+    return check_choice_answer(answer, "III", task="6",
+                               hint="Which stage did the relationship reach, and did it stay there long? "
+                                    "Answer with a Roman numeral I-IV.")

@@ -1,0 +1,71 @@
+"""Tests for the chapter 1 answer checkers (crmlab.exercises.ch01)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from crmlab import lifecycle as lc
+from crmlab.exercises import Feedback, ch01
+
+RIGHT = {
+    "1a": 120 / 80,
+    "1b": 100 / 3,
+    "2": (200 + 1000 * 0.85) * 3 * 20,
+    "3": 776.8435456,
+    "5": 11516 / 23570,
+    "6": "III",
+}
+WRONG = {"1a": 1.4, "1b": 50, "2": 72000.0, "3": 750.0, "5": 0.52, "6": "IV"}
+CHECKS = {"1a": ch01.check_1a, "1b": ch01.check_1b, "2": ch01.check_2, "3": ch01.check_3,
+          "5": ch01.check_5, "6": ch01.check_6}
+
+
+@pytest.mark.parametrize("task", list(CHECKS))
+def test_right_answer_passes(task):
+    fb = CHECKS[task](RIGHT[task])
+    assert isinstance(fb, Feedback) and fb.correct, fb
+
+
+@pytest.mark.parametrize("task", list(CHECKS))
+def test_wrong_answer_fails_with_hint_not_answer(task):
+    fb = CHECKS[task](WRONG[task])
+    assert not fb.correct
+    assert len(fb.message) > 10
+    right = RIGHT[task]
+    if isinstance(right, float):
+        shown = [f"{right:.2f}", f"{right:.3f}"] + ([f"{right:,.0f}", f"{right:.0f}"] if right > 10 else [])
+    else:
+        shown = [right]
+    for s in shown:
+        assert s not in fb.message, (task, fb.message)
+
+
+@pytest.mark.parametrize("task", [*CHECKS, "4"])
+def test_unfilled_answer(task):
+    check = CHECKS.get(task, ch01.check_4)
+    fb = check(...)
+    assert not fb.correct and "replace" in fb.message
+
+
+def test_task4_right_and_wrong():
+    right = lc.assign_stages(ch01.task4_log(), ch01.TASK4_AS_OF)
+    assert ch01.check_4(right).correct
+    assert ch01.check_4({k: str(v).upper() for k, v in right.items()}).correct  # case-insensitive
+    wrong = right.astype(str).copy()
+    wrong["eve"] = "stability"
+    fb = ch01.check_4(wrong)
+    assert not fb.correct and "1 of 5" in fb.message and "decline" not in fb.message
+    assert "no stage" in ch01.check_4({"ana": "exploration"}).message
+    assert not ch01.check_4(42).correct
+
+
+def test_task4_log_covers_every_stage():
+    st = lc.assign_stages(ch01.task4_log(), ch01.TASK4_AS_OF).astype(str)
+    assert sorted(st) == sorted(["exploration", "formation", "stability", "decline", "terminated"])
+
+
+def test_type_errors_are_feedback_not_exceptions():
+    assert not ch01.check_2("a lot").correct
+    assert not ch01.check_6(3).correct
+    assert isinstance(ch01.check_5(pd.Series([1, 2])), Feedback)
