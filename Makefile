@@ -13,6 +13,7 @@ JOBS   ?= 2
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@bash tools/install_cjk_font.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --quiet pip
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
