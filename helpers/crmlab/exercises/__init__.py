@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Feedback", "check_number", "check_array", "check_set", "check_choice_answer"]
+__all__ = ["Feedback", "missing_answer", "check_number", "check_array", "check_set", "check_choice_answer"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class Feedback:
         return f"{icon} **Task {self.task}**: {self.message}"
 
 
-def _missing(task: str, answer: Any) -> Feedback | None:
+def missing_answer(task: str, answer: Any) -> Feedback | None:
+    """Feedback for an unfilled answer (``None`` or ``...``), else None."""
     if answer is None or answer is Ellipsis:
         return Feedback(task, False, "No answer yet: replace `...` with your answer.")
     return None
@@ -61,7 +62,7 @@ def check_number(
     hint: str = "",
 ) -> Feedback:
     """Check a numeric answer within a relative tolerance; says too high/low."""
-    if (fb := _missing(task, answer)) is not None:
+    if (fb := missing_answer(task, answer)) is not None:
         return fb
     try:
         value = float(answer)
@@ -77,7 +78,7 @@ def check_array(
     answer: Any, expected: Any, *, task: str, rtol: float = 1e-3, hint: str = ""
 ) -> Feedback:
     """Check an array/Series/table of numbers: shape first, then values."""
-    if (fb := _missing(task, answer)) is not None:
+    if (fb := missing_answer(task, answer)) is not None:
         return fb
     try:
         a = np.asarray(answer.to_numpy() if isinstance(answer, (pd.Series, pd.DataFrame)) else answer, dtype=float)
@@ -96,7 +97,7 @@ def check_array(
 
 def check_set(answer: Any, expected: Any, *, task: str, hint: str = "") -> Feedback:
     """Check an unordered collection of labels (e.g. customer ids)."""
-    if (fb := _missing(task, answer)) is not None:
+    if (fb := missing_answer(task, answer)) is not None:
         return fb
     try:
         a = set(answer)
@@ -114,7 +115,7 @@ def check_set(answer: Any, expected: Any, *, task: str, hint: str = "") -> Feedb
 
 def check_choice_answer(answer: Any, expected: Any, *, task: str, hint: str = "") -> Feedback:
     """Check a single label (e.g. 'A', 'stability'); case-insensitive for strings."""
-    if (fb := _missing(task, answer)) is not None:
+    if (fb := missing_answer(task, answer)) is not None:
         return fb
     norm = (lambda x: x.strip().lower()) if isinstance(expected, str) else (lambda x: x)
     try:
@@ -122,3 +123,5 @@ def check_choice_answer(answer: Any, expected: Any, *, task: str, hint: str = ""
     except AttributeError:
         ok = False
     return Feedback(task, True, "Well done.") if ok else Feedback(task, False, hint or "Not this one.")
+
+

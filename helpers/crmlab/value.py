@@ -1,0 +1,925 @@
+"""Customer delivered value (客户让渡价值), chapter 2.
+
+The delivered-value model (Kotler; seed 000 slides 44-48, seed 002) splits what a
+customer gets from an offer into four **values** and what they give up into four
+**costs**:
+
+================= ============ =================== ============
+value component   中文         cost component      中文
+================= ============ =================== ============
+``product``       产品价值     ``monetary``        货币成本
+``service``       服务价值     ``time``            时间成本
+``personnel``     人员价值     ``energy``          精力成本
+``image``         形象价值     ``physical``        体力成本
+================= ============ =================== ============
+
+.. math::
+
+    TCV = \\sum_k w_k v_k, \\qquad TCC = \\sum_j w_j c_j, \\qquad
+    TCDV = TCV - TCC \\ (\\text{absolute}) \\quad\\text{or}\\quad TCV / TCC \\ (\\text{relative}).
+
+The seeds leave the aggregator ``f`` unspecified; crmlab uses the weighted sum
+above with every weight 1 unless you pass ``weights``. All eight components must
+be in one common unit (money-equivalent, or scores on one scale) and be >= 0 — a
+disbenefit belongs in a cost, not in a negative value.
+
+The module also carries the chapter's tables (components, properties, drivers,
+delivered value versus lifetime value), sensitivity tools (tornado data, marginal
+effects, the change in one component needed to reach a target) and a deliberately
+small *model* of the bridge to chapter 3: delivered value drives the probability
+that a customer chooses the firm again (binary logit), that retention drives
+lifetime value.
+
+Examples
+--------
+>>> import pandas as pd
+>>> offers = pd.DataFrame(
+...     {"product": [10, 6], "service": [2, 1], "personnel": [1, 0], "image": [1, 1],
+...      "monetary": [8, 3], "time": [1, 1], "energy": [0, 0], "physical": [1, 0]},
+...     index=["premium", "budget"])
+>>> delivered_value(offers).tolist()
+[4.0, 4.0]
+>>> delivered_value(offers, form="relative").round(3).tolist()
+[1.4, 2.0]
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.validation import check_choice, check_number, check_numeric_column
+
+__all__ = [
+    "VALUE_COMPONENTS",
+    "COST_COMPONENTS",
+    "COMPONENTS",
+    "FORMS",
+    "delivered_value",
+    "delivered_value_table",
+    "marginal_effects",
+    "required_change",
+    "sensitivity",
+    "plot_tornado",
+    "logit_choice",
+    "retention_from_value",
+    "bridge_clv",
+    "simulate_bridge",
+    "components_table",
+    "properties_table",
+    "drivers_table",
+    "directions_table",
+]
+
+#: The four value components of total customer value (TCV).
+VALUE_COMPONENTS: tuple[str, ...] = ("product", "service", "personnel", "image")
+#: The four cost components of total customer cost (TCC).
+COST_COMPONENTS: tuple[str, ...] = ("monetary", "time", "energy", "physical")
+COMPONENTS: tuple[str, ...] = VALUE_COMPONENTS + COST_COMPONENTS
+FORMS: tuple[str, ...] = ("absolute", "relative")
+
+# Accepted spellings of each component (after lower-casing, spaces/hyphens -> "_",
+# and dropping a trailing "_value" / "_cost").
+_ALIASES: dict[str, str] = {
+    "product": "product", "产品价值": "product", "产品": "product",
+    "service": "service", "服务价值": "service", "服务": "service",
+    "personnel": "personnel", "staff": "personnel", "people": "personnel",
+    "人员价值": "personnel", "人员": "personnel",
+    "image": "image", "brand": "image", "形象价值": "image", "形象": "image",
+    "monetary": "monetary", "money": "monetary", "price": "monetary",
+    "货币成本": "monetary", "货币价格": "monetary", "货币": "monetary",
+    "time": "time", "时间成本": "time", "时间": "time",
+    "energy": "energy", "mental": "energy", "psychic": "energy",
+    "精力成本": "energy", "精神成本": "energy", "精力": "energy",
+    "physical": "physical", "体力成本": "physical", "体力": "physical",
+}
+
+
+def _normalise(name: Any) -> str:
+    key = str(name).strip().lower().replace(" ", "_").replace("-", "_")
+    for suffix in ("_value", "_cost"):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            key = key[: -len(suffix)]
+    return key
+
+
+def _component_of(name: Any) -> str | None:
+    return _ALIASES.get(_normalise(name))
+
+
+# --------------------------------------------------------------------------- input handling
+def _as_frame(obj: Any, what: str) -> tuple[pd.DataFrame, bool]:
+    """DataFrame -> (itself, False); one offer (Series / dict of numbers) -> (1-row, True)."""
+    if isinstance(obj, pd.DataFrame):
+        if len(obj) == 0:
+            raise DataError(f"{what} is empty: at least one row (offer or customer) is needed")
+        return obj, False
+    if isinstance(obj, pd.Series):
+        return obj.to_frame().T.reset_index(drop=True), True
+    if isinstance(obj, Mapping):
+        if all(np.ndim(v) == 0 for v in obj.values()):
+            return pd.DataFrame([dict(obj)]), True
+        try:
+            frame = pd.DataFrame(dict(obj))
+        except (TypeError, ValueError) as exc:
+            raise DataError(f"{what} could not be read as a table: {exc}") from None
+        return _as_frame(frame, what)
+    raise DataError(
+        f"{what} must be a pandas DataFrame (one row per offer or customer), a Series or a "
+        f"dict of component -> number; got {type(obj).__name__}"
+    )
+
+
+def _resolve(df: pd.DataFrame, components: tuple[str, ...], what: str) -> dict[str, Any]:
+    """Map each component to the column holding it; raise if missing or ambiguous."""
+    found: dict[str, list[Any]] = {}
+    for col in df.columns:
+        comp = _component_of(col)
+        if comp in components:
+            found.setdefault(comp, []).append(col)
+    for comp, cols in found.items():
+        if len(cols) > 1:
+            raise DataError(
+                f"{what}: columns {[str(c) for c in cols]} all name the {comp!r} component; "
+                "keep exactly one"
+            )
+    missing = [c for c in components if c not in found]
+    if missing:
+        hints = []
+        names = [str(x) for x in df.columns]
+        for c in missing:
+            close = difflib.get_close_matches(c, names, n=1, cutoff=0.6)
+            hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise DataError(
+            f"{what} is missing component column(s) {', '.join(hints)}; it has {names}. "
+            f"The model needs {list(components)}; if a component truly does not apply, "
+            "add it as a column of zeros"
+        )
+    return {comp: cols[0] for comp, cols in found.items()}
+
+
+def _numeric_components(
+    df: pd.DataFrame, columns: dict[str, Any], what: str, single: bool
+) -> pd.DataFrame:
+    out = {}
+    for comp, col in columns.items():
+        try:
+            out[comp] = check_numeric_column(df, col, what=what, min_value=0.0)
+        except DataError as exc:
+            msg = str(exc)
+            if single:
+                msg = msg.replace(f"column {col!r}, row 0:", f"component {col!r}:")
+            if "out of range" in msg:
+                msg += " (components are amounts of value or cost and cannot be negative)"
+            raise DataError(msg) from None
+    return pd.DataFrame(out, index=df.index)
+
+
+def _align(
+    left: pd.DataFrame, right: pd.DataFrame, lname: str, rname: str
+) -> pd.DataFrame:
+    """Return ``right`` reindexed to ``left``'s rows, or raise naming the mismatch."""
+    if left.index.equals(right.index):
+        return right
+    if left.index.has_duplicates or right.index.has_duplicates:
+        raise DataError(
+            f"{lname} and {rname} have different row labels and at least one has duplicated "
+            "labels, so rows cannot be matched; give both the same unique index"
+        )
+    only_left = left.index.difference(right.index)
+    only_right = right.index.difference(left.index)
+    if len(only_left) or len(only_right):
+        raise DataError(
+            f"{lname} and {rname} describe different rows: in {lname} only "
+            f"{list(only_left[:5])}{' ...' if len(only_left) > 5 else ''}; in {rname} only "
+            f"{list(only_right[:5])}{' ...' if len(only_right) > 5 else ''}"
+        )
+    return right.loc[left.index]
+
+
+def _weights(weights: Any, index: pd.Index) -> pd.DataFrame:
+    """Weights for all eight components, one row per offer (default 1)."""
+    w = pd.DataFrame(1.0, index=index, columns=list(COMPONENTS))
+    if weights is None:
+        return w
+    if isinstance(weights, pd.DataFrame):
+        if len(weights) == 0:
+            raise ParameterError("weights is an empty DataFrame")
+        cols = {}
+        for col in weights.columns:
+            comp = _component_of(col)
+            if comp is None:
+                raise ParameterError(
+                    f"weights: column {str(col)!r} is not a component; expected some of "
+                    f"{list(COMPONENTS)}"
+                )
+            if comp in cols:
+                raise ParameterError(
+                    f"weights: columns {str(cols[comp])!r} and {str(col)!r} both name {comp!r}"
+                )
+            cols[comp] = col
+        aligned = _align(w, weights, "values", "weights")
+        for comp, col in cols.items():
+            w[comp] = check_numeric_column(aligned, col, what="weights", min_value=0.0).to_numpy()
+        return w
+    if isinstance(weights, (Mapping, pd.Series)):
+        for key, val in dict(weights).items():
+            comp = _component_of(key)
+            if comp is None:
+                raise ParameterError(
+                    f"weights: {key!r} is not a component; expected some of {list(COMPONENTS)}"
+                )
+            w[comp] = check_number(val, f"weights[{key!r}]", low=0.0)
+        return w
+    raise ParameterError(
+        "weights must be None, a dict/Series of component -> weight, or a DataFrame of "
+        f"per-row weights; got {type(weights).__name__}"
+    )
+
+
+def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, bool]:
+    """One clean frame with the 8 weighted components; plus 'was a single offer'."""
+    vdf, vsingle = _as_frame(values, "values")
+    if costs is None:
+        cdf, csingle = vdf, vsingle
+        cwhat = "values"
+    else:
+        cdf, csingle = _as_frame(costs, "costs")
+        cwhat = "costs"
+    vcols = _resolve(vdf, VALUE_COMPONENTS, "values")
+    ccols = _resolve(cdf, COST_COMPONENTS, cwhat)
+    frames = [(vdf, "values")] if costs is None else [(vdf, "values"), (cdf, "costs")]
+    for frame, name in frames:
+        ignored = [
+            str(c)
+            for c in frame.columns
+            if _component_of(c) is None
+            and not _normalise(c).endswith("id")
+            and pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c])
+        ]
+        if ignored:
+            warnings.warn(
+                f"{name}: numeric column(s) {ignored} are not components of the "
+                "delivered-value model and were ignored",
+                CrmlabWarning,
+                stacklevel=3,
+            )
+    v = _numeric_components(vdf, vcols, "values", vsingle)
+    c = _numeric_components(cdf, ccols, cwhat, csingle)
+    if costs is not None:
+        if csingle and not vsingle:
+            c = pd.DataFrame(np.repeat(c.to_numpy(), len(v), axis=0), index=v.index,
+                             columns=c.columns)
+        elif vsingle and not csingle:
+            v = pd.DataFrame(np.repeat(v.to_numpy(), len(c), axis=0), index=c.index,
+                             columns=v.columns)
+        else:
+            c = _align(v, c, "values", "costs")
+    frame = pd.concat([v, c.set_axis(v.index)], axis=1)
+    w = _weights(weights, frame.index)
+    return frame * w, vsingle and (costs is None or csingle)
+
+
+def _totals(weighted: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    tcv = weighted[list(VALUE_COMPONENTS)].sum(axis=1).rename("tcv")
+    tcc = weighted[list(COST_COMPONENTS)].sum(axis=1).rename("tcc")
+    return tcv, tcc
+
+
+def _describe(index: pd.Index, pos: int) -> str:
+    label = index[pos]
+    if isinstance(label, (int, np.integer)) and label == pos:
+        return f"row {pos}"
+    return f"row {pos} (index {label!r})"
+
+
+def _relative(tcv: pd.Series, tcc: pd.Series) -> pd.Series:
+    zero = (tcc <= 0).to_numpy()
+    if zero.any():
+        pos = int(np.argmax(zero))
+        raise DataError(
+            f"relative form: total customer cost is 0 at {_describe(tcc.index, pos)}, so "
+            "TCV / TCC is undefined; use form='absolute' or check the cost columns (and "
+            "cost weights)"
+        )
+    return tcv / tcc
+
+
+# --------------------------------------------------------------------------- core
+def delivered_value_table(
+    values: Any,
+    costs: Any = None,
+    *,
+    weights: Any = None,
+    components: bool = False,
+) -> pd.DataFrame:
+    """TCV, TCC and both forms of delivered value, one row per offer or customer.
+
+    Parameters
+    ----------
+    values, costs, weights
+        As in :func:`delivered_value`.
+    components : bool
+        Also return the eight weighted components (``w_k * x_k``), e.g. for a
+        stacked bar chart.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``tcv``, ``tcc``, ``absolute`` (TCV − TCC), ``relative``
+        (TCV / TCC), preceded by the components when ``components=True``.
+
+    Raises
+    ------
+    DataError
+        As :func:`delivered_value`; a zero total cost raises because the
+        relative column is undefined (use ``delivered_value(form="absolute")``).
+
+    Examples
+    --------
+    >>> delivered_value_table({"product": 6, "service": 2, "personnel": 1, "image": 1,
+    ...                        "monetary": 3, "time": 1, "energy": 1, "physical": 0})
+       tcv  tcc  absolute  relative
+    0  10.0  5.0       5.0       2.0
+    """
+    weighted, _ = _prepare(values, costs, weights)
+    tcv, tcc = _totals(weighted)
+    out = pd.DataFrame({"tcv": tcv, "tcc": tcc, "absolute": tcv - tcc,
+                        "relative": _relative(tcv, tcc)})
+    if components:
+        out = pd.concat([weighted, out], axis=1)
+    return out
+
+
+def delivered_value(
+    values: Any,
+    costs: Any = None,
+    form: str = "absolute",
+    weights: Any = None,
+) -> pd.Series | float:
+    """Customer delivered value TCDV of each offer (or each customer's view of it).
+
+    Parameters
+    ----------
+    values : DataFrame, Series or dict
+        Value components ``product``, ``service``, ``personnel``, ``image`` as
+        columns (one row per offer or customer; any index, e.g. a MultiIndex
+        customer x offer). A Series or a dict of numbers is one offer. Column
+        names are matched case-insensitively and may carry a ``_value`` /
+        ``_cost`` suffix or the Chinese name (``产品价值`` ...); ``price`` means
+        ``monetary``, ``mental`` means ``energy``.
+    costs : DataFrame, Series, dict or None
+        Cost components ``monetary``, ``time``, ``energy``, ``physical``, with
+        the same row labels as ``values`` (rows are matched by label); a single
+        offer is broadcast to every row. ``None``: take the cost columns from
+        ``values`` (one wide table of all eight components).
+    form : {"absolute", "relative"}
+        ``absolute``: TCDV = TCV − TCC, in the components' unit (a surplus).
+        ``relative``: TCDV = TCV / TCC, unit-free (value per unit of cost).
+    weights : dict, Series, DataFrame or None
+        Multipliers of the components before summing:
+        TCV = Σ w_k·v_k and TCC = Σ w_j·c_j. Components not named keep weight
+        1, so ``None`` is the plain sum. A dict/Series applies to every row; a
+        DataFrame gives per-row weights (e.g. a business and a leisure
+        traveller value time differently). Weights are >= 0 and are *not*
+        normalised: use them to convert a component to the common unit or to
+        express its importance. Scaling all eight by ``a`` scales the absolute
+        form by ``a`` and leaves the relative form unchanged.
+
+    Returns
+    -------
+    Series or float
+        ``tcdv_absolute`` / ``tcdv_relative`` indexed like ``values``; a float
+        when both ``values`` and ``costs`` describe a single offer.
+
+    Raises
+    ------
+    DataError
+        Not a table, empty, a component column missing or duplicated, a value
+        that is not a number, NaN, infinite or negative (message names column,
+        row and value), rows of ``values`` and ``costs`` that do not match, or
+        a zero total cost in the relative form.
+    ParameterError
+        Unknown ``form``; a weight that is negative, not a number or names no
+        component.
+
+    Examples
+    --------
+    >>> v = {"product": 60, "service": 20, "personnel": 10, "image": 10}
+    >>> c = {"monetary": 40, "time": 5, "energy": 3, "physical": 2}
+    >>> delivered_value(v, c)
+    50.0
+    >>> delivered_value(v, c, form="relative")
+    2.0
+    >>> delivered_value(v, c, weights={"time": 3})   # time counts triple
+    40.0
+    """
+    check_choice(form, "form", FORMS)
+    weighted, single = _prepare(values, costs, weights)
+    tcv, tcc = _totals(weighted)
+    out = tcv - tcc if form == "absolute" else _relative(tcv, tcc)
+    out = out.rename(f"tcdv_{form}")
+    return float(out.iloc[0]) if single else out
+
+
+# --------------------------------------------------------------------------- levers
+def marginal_effects(
+    values: Any, costs: Any = None, *, form: str = "absolute", weights: Any = None
+) -> pd.DataFrame:
+    """Change in TCDV per unit increase of each component (the partial derivatives).
+
+    Absolute form: ``+w_k`` for a value, ``-w_j`` for a cost, the same for every
+    offer. Relative form: ``w_k / TCC`` for a value and ``-w_j · TCV / TCC²``
+    for a cost, so one unit of cost cut is worth ``TCV / TCC`` units of value
+    added: when an offer already delivers more than it costs (ratio > 1),
+    cutting a cost is the stronger lever.
+
+    Examples
+    --------
+    >>> v = {"product": 60, "service": 20, "personnel": 10, "image": 10}
+    >>> c = {"monetary": 40, "time": 5, "energy": 3, "physical": 2}
+    >>> m = marginal_effects(v, c, form="relative")
+    >>> float(m.loc[0, "product"]), float(m.loc[0, "monetary"])
+    (0.02, -0.04)
+    """
+    check_choice(form, "form", FORMS)
+    weighted, _ = _prepare(values, costs, weights)
+    w = _weights(weights, weighted.index)
+    if form == "absolute":
+        out = w.copy()
+        out[list(COST_COMPONENTS)] *= -1
+        return out
+    tcv, tcc = _totals(weighted)
+    _relative(tcv, tcc)
+    out = pd.DataFrame(index=weighted.index, columns=list(COMPONENTS), dtype=float)
+    for comp in VALUE_COMPONENTS:
+        out[comp] = w[comp] / tcc
+    for comp in COST_COMPONENTS:
+        out[comp] = -w[comp] * tcv / tcc**2
+    return out
+
+
+def required_change(
+    values: Any,
+    costs: Any = None,
+    *,
+    target: float,
+    form: str = "absolute",
+    weights: Any = None,
+) -> pd.DataFrame:
+    """Change in each single component that, alone, brings TCDV exactly to ``target``.
+
+    Each cell answers "how much more product value (or how much less time
+    cost) would this offer need?". Positive = raise the component, negative =
+    cut it. A cell is NaN when that component alone cannot get there (it
+    would have to fall below zero, or its weight is 0). A firm compares these
+    amounts with what each unit of change costs it.
+
+    Parameters
+    ----------
+    target : float
+        Target TCDV in the chosen form (> 0 for the relative form).
+
+    Examples
+    --------
+    >>> v = {"product": 60, "service": 20, "personnel": 10, "image": 10}
+    >>> c = {"monetary": 40, "time": 5, "energy": 3, "physical": 2}
+    >>> r = required_change(v, c, target=2.5, form="relative")
+    >>> float(r.loc[0, "product"]), float(r.loc[0, "monetary"]), bool(r["time"].isna()[0])
+    (25.0, -10.0, True)
+    """
+    check_choice(form, "form", FORMS)
+    target = check_number(target, "target", low=0.0 if form == "relative" else None,
+                          low_inclusive=form != "relative")
+    weighted, _ = _prepare(values, costs, weights)
+    w = _weights(weights, weighted.index)
+    level = weighted / w.where(w > 0)
+    tcv, tcc = _totals(weighted)
+    out = pd.DataFrame(index=weighted.index, columns=list(COMPONENTS), dtype=float)
+    if form == "absolute":
+        gap = target - (tcv - tcc)
+        for comp in VALUE_COMPONENTS:
+            out[comp] = gap / w[comp]
+        for comp in COST_COMPONENTS:
+            out[comp] = -gap / w[comp]
+    else:
+        _relative(tcv, tcc)
+        for comp in VALUE_COMPONENTS:
+            out[comp] = (target * tcc - tcv) / w[comp]
+        for comp in COST_COMPONENTS:
+            out[comp] = (tcv / target - tcc) / w[comp]
+    out = out.replace([np.inf, -np.inf], np.nan)
+    new_level = level + out
+    tol = 1e-9 * np.maximum(1.0, level.abs())
+    out = out.mask(new_level.abs() <= tol, -level)  # lands on 0 up to rounding: exactly 0
+    out = out.where((new_level >= -tol) & (w > 0))
+    return out + 0.0  # no "-0.0" cells
+
+
+def sensitivity(
+    values: Any,
+    costs: Any = None,
+    *,
+    offer: Any = None,
+    form: str = "absolute",
+    weights: Any = None,
+    change: float = 0.10,
+    step: str = "relative",
+) -> pd.DataFrame:
+    """One-at-a-time sensitivity of one offer's TCDV to each component (tornado data).
+
+    Each component is lowered and raised in turn, the others held at their
+    level: by the fraction ``change`` of its level (``step="relative"``,
+    e.g. ±10 %) or by ``change`` units (``step="absolute"``; a level cannot go
+    below 0, so the low side is clipped there).
+
+    Parameters
+    ----------
+    offer : row label, optional
+        Which row of a multi-row ``values`` table to analyse.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by component, sorted by ``swing`` (largest first), with columns
+        ``side`` (value/cost), ``level``, ``low_level``, ``high_level``,
+        ``tcdv_low``, ``tcdv_high`` (TCDV with the component at its low / high
+        level), ``swing`` = |tcdv_high − tcdv_low|; ``attrs["base"]`` holds the
+        offer's TCDV and ``attrs["form"]`` the form.
+
+    Examples
+    --------
+    >>> v = {"product": 60, "service": 20, "personnel": 10, "image": 10}
+    >>> c = {"monetary": 40, "time": 5, "energy": 3, "physical": 2}
+    >>> s = sensitivity(v, c, change=0.1)
+    >>> s.index[0], float(s.loc["product", "tcdv_high"]), s.attrs["base"]
+    ('product', 56.0, 50.0)
+    """
+    check_choice(form, "form", FORMS)
+    check_choice(step, "step", ("relative", "absolute"))
+    if step == "relative":
+        change = check_number(change, "change", low=0.0, high=1.0, low_inclusive=False,
+                              high_inclusive=False)
+    else:
+        change = check_number(change, "change", low=0.0, low_inclusive=False)
+    weighted, _ = _prepare(values, costs, weights)
+    w = _weights(weights, weighted.index)
+    if offer is None:
+        if len(weighted) != 1:
+            raise ParameterError(
+                f"values has {len(weighted)} rows; pass offer=<row label> to choose one of "
+                f"{list(weighted.index[:5])}{' ...' if len(weighted) > 5 else ''}"
+            )
+        row = 0
+    else:
+        if offer not in weighted.index:
+            raise ParameterError(
+                f"offer={offer!r} is not a row label of values; labels are "
+                f"{list(weighted.index[:5])}{' ...' if len(weighted) > 5 else ''}"
+            )
+        row = weighted.index.get_loc(offer)
+        if not isinstance(row, (int, np.integer)):
+            raise ParameterError(f"offer={offer!r} labels more than one row")
+    wrow = w.iloc[row]
+    level = (weighted.iloc[row] / wrow.where(wrow > 0)).fillna(0.0)
+
+    def tcdv(lv: pd.Series) -> float:
+        tv = float((lv[list(VALUE_COMPONENTS)] * wrow[list(VALUE_COMPONENTS)]).sum())
+        tc = float((lv[list(COST_COMPONENTS)] * wrow[list(COST_COMPONENTS)]).sum())
+        if form == "absolute":
+            return tv - tc
+        if tc <= 0:
+            raise DataError(
+                "relative form: total customer cost reaches 0 when a cost is lowered; "
+                "use a smaller change or form='absolute'"
+            )
+        return tv / tc
+
+    base = tcdv(level)
+    rows = []
+    for comp in COMPONENTS:
+        if step == "relative":
+            lo, hi = level[comp] * (1 - change), level[comp] * (1 + change)
+        else:
+            lo, hi = max(level[comp] - change, 0.0), level[comp] + change
+        low_lv, high_lv = level.copy(), level.copy()
+        low_lv[comp], high_lv[comp] = lo, hi
+        t_lo, t_hi = tcdv(low_lv), tcdv(high_lv)
+        rows.append({
+            "component": comp,
+            "side": "value" if comp in VALUE_COMPONENTS else "cost",
+            "level": float(level[comp]), "low_level": float(lo), "high_level": float(hi),
+            "tcdv_low": t_lo, "tcdv_high": t_hi, "swing": abs(t_hi - t_lo),
+        })
+    out = pd.DataFrame(rows).set_index("component")
+    out = out.sort_values("swing", ascending=False, kind="stable")
+    out.attrs["base"] = base
+    out.attrs["form"] = form
+    return out
+
+
+def plot_tornado(
+    sens: pd.DataFrame,
+    *,
+    ax: Any = None,
+    title: str | None = None,
+    unit: str = "value units",
+) -> Any:
+    """Tornado chart of :func:`sensitivity` output; returns the matplotlib Axes.
+
+    Each bar runs from the base TCDV to the TCDV with the component lowered
+    (light) or raised (dark); the widest bar is on top.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> ax = plot_tornado(sensitivity({"product": 6, "service": 2, "personnel": 1,
+    ...     "image": 1, "monetary": 3, "time": 1, "energy": 1, "physical": 0}))
+    >>> ax.get_xlabel()
+    'TCDV, absolute form (value units)'
+    """
+    import matplotlib.pyplot as plt
+
+    need = {"tcdv_low", "tcdv_high", "low_level", "high_level"}
+    if not isinstance(sens, pd.DataFrame) or not need <= set(sens.columns) or "base" not in sens.attrs:
+        raise DataError("plot_tornado expects the DataFrame returned by crmlab.value.sensitivity")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.45 * len(sens) + 1.2))
+    base = float(sens.attrs["base"])
+    form = sens.attrs.get("form", "absolute")
+    data = sens.iloc[::-1]
+    y = np.arange(len(data))
+    lo = data["tcdv_low"].to_numpy() - base
+    hi = data["tcdv_high"].to_numpy() - base
+    ax.barh(y, lo, left=base, color="#9ecae1", label="component lowered")
+    ax.barh(y, hi, left=base, color="#08519c", label="component raised")
+    ax.axvline(base, color="black", lw=1)
+    labels = [f"{c} ({s})" for c, s in zip(data.index, data.get("side", [""] * len(data)))]
+    ax.set_yticks(y, labels)
+    unit_txt = "ratio TCV/TCC, unit-free" if form == "relative" else unit
+    ax.set_xlabel(f"TCDV, {form} form ({unit_txt})")
+    ax.set_ylabel("component varied")
+    ax.set_title(title or f"Sensitivity of delivered value (base = {base:.3g})")
+    ax.legend(loc="lower right", fontsize="small")
+    return ax
+
+
+# --------------------------------------------------------------------------- bridge (a model)
+def logit_choice(tcdv: Any, *, scale: float = 1.0, level: Any = None) -> pd.Series:
+    """Choice probabilities from delivered value by a multinomial logit (a model).
+
+    ``P_j = exp(scale · TCDV_j) / Σ_k exp(scale · TCDV_k)``, over all rows or
+    within each group of the index ``level`` (e.g. per customer when the index
+    is customer x offer). ``scale`` (>= 0) says how sharply customers follow
+    delivered value: 0 = random choice, large = always the best offer.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> logit_choice(pd.Series([1.0, 1.0, 0.0], index=list("abc")), scale=0).round(3).tolist()
+    [0.333, 0.333, 0.333]
+    """
+    scale = check_number(scale, "scale", low=0.0)
+    if not isinstance(tcdv, pd.Series):
+        raise DataError(f"tcdv must be a pandas Series (e.g. from delivered_value), got "
+                        f"{type(tcdv).__name__}")
+    if len(tcdv) == 0:
+        raise DataError("tcdv is empty")
+    vals = check_numeric_column(tcdv.to_frame("tcdv"), "tcdv", what="tcdv")
+    u = scale * vals
+    if level is None:
+        e = np.exp(u - u.max())
+        return (e / e.sum()).rename("probability")
+    if level not in tcdv.index.names and not isinstance(level, int):
+        raise ParameterError(f"level={level!r} is not an index level; levels are "
+                             f"{list(tcdv.index.names)}")
+    e = np.exp(u - u.groupby(level=level).transform("max"))
+    return (e / e.groupby(level=level).transform("sum")).rename("probability")
+
+
+def retention_from_value(
+    tcdv_firm: Any, tcdv_rival: Any, *, scale: float = 1.0
+) -> np.ndarray | float:
+    """Probability a customer chooses the firm again over the best rival (binary logit).
+
+    ``r = 1 / (1 + exp(-scale · (TCDV_firm − TCDV_rival)))``: equal delivered
+    value gives r = 0.5. Vectorised over numpy arrays. A teaching model, not an
+    estimate: calibrate ``scale`` on your own switching data before use.
+
+    >>> retention_from_value(10.0, 10.0)
+    0.5
+    """
+    scale = check_number(scale, "scale", low=0.0)
+    from crmlab.validation import as_float_array
+
+    d = as_float_array(tcdv_firm, "tcdv_firm") - as_float_array(tcdv_rival, "tcdv_rival")
+    r = 0.5 * (1.0 + np.tanh(0.5 * scale * d))   # = logistic, without overflow
+    return float(r) if np.ndim(r) == 0 else r
+
+
+def bridge_clv(
+    tcdv_firm: Any,
+    tcdv_rival: Any,
+    *,
+    margin: Any,
+    scale: float = 1.0,
+    discount: float = 0.1,
+    horizon: int | None = None,
+    acquired: bool = True,
+) -> pd.DataFrame:
+    """From delivered value to lifetime value in a lost-for-good retention model.
+
+    A customer buys at t = 0, then each period stays with retention
+    ``r = retention_from_value(tcdv_firm, tcdv_rival, scale)`` and once lost
+    is lost for good. Each purchase earns ``margin``; discounting at rate ``d``:
+
+    .. math:: CLV = m \\sum_{t=0}^{H-1} \\left(\\frac{r}{1+d}\\right)^t
+              \\;\\xrightarrow{H\\to\\infty}\\; m\\,\\frac{1+d}{1+d-r}.
+
+    With ``acquired=False`` the customer is a *prospect*: the first purchase
+    is a choice too (made with probability ``r``), so CLV and the expected
+    number of purchases are multiplied by ``r``. Use it when the price or the
+    offer under study also decides whether the customer is won at all.
+
+    Chapter 3 treats CLV properly; this is the smallest model that shows why
+    delivered value (firm → customer) is the precondition of lifetime value
+    (customer → firm) — and why giving value away (a price cut lowers
+    ``margin``) is not free. Vectorised: arrays broadcast.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``retention``, ``expected_purchases``, ``clv``.
+
+    Examples
+    --------
+    >>> bridge_clv(10.0, 10.0, margin=100.0, discount=0.1).round(2)
+       retention  expected_purchases     clv
+    0        0.5                 2.0  183.33
+    """
+    from crmlab.validation import as_float_array
+
+    r = np.atleast_1d(retention_from_value(tcdv_firm, tcdv_rival, scale=scale))
+    m = np.atleast_1d(as_float_array(margin, "margin"))
+    d = check_number(discount, "discount", low=0.0)
+    if horizon is not None:
+        horizon = check_number(horizon, "horizon", low=1, integer=True)
+    r, m = np.broadcast_arrays(r, m)
+    q = r / (1.0 + d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if horizon is None:
+            purchases = np.where(r < 1, 1.0 / (1.0 - r), np.inf)
+            clv = np.where(q < 1, m / (1.0 - q), np.inf * np.sign(m))
+        else:
+            purchases = np.where(r < 1, (1 - r**horizon) / (1 - r), float(horizon))
+            clv = m * np.where(q < 1, (1 - q**horizon) / (1 - q), float(horizon))
+    if not acquired:
+        purchases, clv = r * purchases, r * clv
+    return pd.DataFrame({"retention": r, "expected_purchases": purchases, "clv": clv})
+
+
+def simulate_bridge(
+    n_customers: int,
+    tcdv_firm: float,
+    tcdv_rival: float,
+    *,
+    margin: float,
+    scale: float = 1.0,
+    discount: float = 0.1,
+    horizon: int = 20,
+    acquired: bool = True,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Simulate the :func:`bridge_clv` model customer by customer (a check on it).
+
+    Every period after the first purchase each customer draws Gumbel noise for
+    the firm and the rival and stays if ``scale·TCDV_firm + ε_firm`` beats the
+    rival's; that is exactly the logit retention (with ``acquired=False`` the
+    first purchase is such a draw too). Returns one row per customer:
+    ``purchases`` (periods with the firm) and ``clv`` (discounted margin). Its
+    mean converges to :func:`bridge_clv` with the same arguments.
+
+    >>> sim = simulate_bridge(2000, 10.0, 10.0, margin=1.0, horizon=5, seed=1)
+    >>> round(float(sim["purchases"].mean()), 1)
+    1.9
+    """
+    n = check_number(n_customers, "n_customers", low=1, integer=True)
+    horizon = check_number(horizon, "horizon", low=1, integer=True)
+    scale = check_number(scale, "scale", low=0.0)
+    d = check_number(discount, "discount", low=0.0)
+    m = check_number(margin, "margin")
+    uf = scale * check_number(tcdv_firm, "tcdv_firm")
+    ur = scale * check_number(tcdv_rival, "tcdv_rival")
+    rng = np.random.default_rng(seed)
+    stay = uf + rng.gumbel(size=(n, horizon)) > ur + rng.gumbel(size=(n, horizon))
+    if acquired:
+        stay[:, 0] = True
+    alive = np.cumprod(stay, axis=1).astype(bool)
+    disc = (1.0 + d) ** -np.arange(horizon)
+    return pd.DataFrame({
+        "purchases": alive.sum(axis=1),
+        "clv": m * (alive * disc).sum(axis=1),
+    })
+
+
+# --------------------------------------------------------------------------- tables
+def components_table() -> pd.DataFrame:
+    """The eight components of the delivered-value model (seed 000 fig. 9-2, seed 002).
+
+    >>> components_table().shape
+    (8, 5)
+    """
+    rows = [
+        ("product", "value", "product value", "产品价值",
+         "quality, features, reliability of the core product; the 'first element' (seed 002)"),
+        ("service", "value", "service value", "服务价值",
+         "delivery, installation, training, repair, guarantees that come with the product"),
+        ("personnel", "value", "personnel value", "人员价值",
+         "staff attitude, expertise and skill at every contact point"),
+        ("image", "value", "image value", "形象价值",
+         "brand and corporate image the customer gains by buying (status, trust)"),
+        ("monetary", "cost", "monetary cost", "货币成本",
+         "price paid plus other money outlays (delivery fees, running costs)"),
+        ("time", "cost", "time cost", "时间成本",
+         "time spent searching, waiting, travelling, being delayed"),
+        ("energy", "cost", "energy (mental) cost", "精力成本",
+         "mental effort and worry: information search, comparing, risk (seed 002: 精神成本)"),
+        ("physical", "cost", "physical cost", "体力成本",
+         "bodily effort: going to the store, carrying, queueing, discomfort"),
+    ]
+    return pd.DataFrame(rows, columns=["component", "side", "english", "chinese", "meaning"])
+
+
+def properties_table() -> pd.DataFrame:
+    """Properties of customer delivered value (seed 000, slide 45).
+
+    >>> properties_table()["chinese"].tolist()[0]
+    '潜在性'
+    """
+    rows = [
+        ("latent", "潜在性",
+         "exists as the customer's expectation before any purchase; the firm must discover it"),
+        ("independent of the firm", "独立于企业",
+         "judged by the customer against their needs, not decided by the firm's claims"),
+        ("shaped by many factors", "受多种因素影响",
+         "environment, the customer, the firm and their interaction all move it"),
+        ("decides purchase behaviour", "决定客户的购买行为",
+         "customers choose the offer with the highest delivered value they perceive"),
+        ("co-created", "需要企业与客户共同创造",
+         "the firm supplies value, the customer's own effort and use realise it"),
+    ]
+    return pd.DataFrame(rows, columns=["property", "chinese", "meaning"])
+
+
+def drivers_table() -> pd.DataFrame:
+    """Factors that influence delivered value (seed 000, slide 48), with examples.
+
+    The examples column is this collection's illustration, not seed text.
+
+    >>> len(drivers_table())
+    4
+    """
+    rows = [
+        ("external environment", "外部环境因素",
+         "competitors' offers, economy, technology, regulation, culture",
+         "a rival airline launches a punctuality guarantee"),
+        ("customer", "客户因素",
+         "needs, income, time value, knowledge, past experience",
+         "a business traveller's hour is worth more than a student's"),
+        ("firm", "企业因素",
+         "product quality, service system, staff, brand, price and cost structure",
+         "better scheduling cuts delays (time cost)"),
+        ("firm-customer interaction", "企业与客户的互动",
+         "communication, participation, complaints handling, relationship quality",
+         "proactive delay notices lower worry (energy cost)"),
+    ]
+    return pd.DataFrame(rows, columns=["driver", "chinese", "what it covers", "example"])
+
+
+def directions_table() -> pd.DataFrame:
+    """Delivered value versus lifetime value: the two directions of 'customer value'.
+
+    Rows follow seed 000 slides 41-43 (direction, provider, beneficiary, link).
+
+    >>> directions_table().columns.tolist()
+    ['aspect', 'delivered value (客户让渡价值)', 'lifetime value (客户终身价值)']
+    """
+    rows = [
+        ("direction", "firm → customer", "customer → firm"),
+        ("provider", "the firm (its offer)", "the customer (purchases, referrals, information)"),
+        ("beneficiary / owner", "the customer", "the firm"),
+        ("measured as", "TCV − TCC or TCV / TCC, per purchase",
+         "present value of profit over the relationship"),
+        ("chapter", "2", "3"),
+        ("link (seed 000)", "its provision is the precondition of CLV",
+         "its realisation is the result of delivered value"),
+    ]
+    return pd.DataFrame(rows, columns=["aspect", "delivered value (客户让渡价值)",
+                                       "lifetime value (客户终身价值)"])
