@@ -99,10 +99,12 @@ def check_set(answer: Any, expected: Any, *, task: str, hint: str = "") -> Feedb
     """Check an unordered collection of labels (e.g. customer ids)."""
     if (fb := missing_answer(task, answer)) is not None:
         return fb
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
+        answer = [answer]  # a single label is a one-item answer, not a set of characters
     try:
         a = set(answer)
     except TypeError:
-        return Feedback(task, False, "Expected a list or set.")
+        return Feedback(task, False, "Expected a list or set of labels.")
     e = set(expected)
     if a == e:
         return Feedback(task, True, "Well done.")

@@ -1,0 +1,1477 @@
+"""Customer lifetime value (客户终身价值): the seeds' cases and the standard models.
+
+Conventions used throughout (state them when you quote a number):
+
+* **Periods.** Time is counted in whole periods (years unless said otherwise).
+  "Now" is ``t = 0``; a cash flow at period ``t`` is discounted by ``(1 + d)**t``.
+* **Retention model** (:func:`retention_clv`). The customer is active now. Each
+  period they stay with probability ``r`` (independently), so they are still
+  active at ``t`` with probability ``r**t``. A margin ``m`` is earned at every
+  period ``t`` at which the customer is active; ``first_margin_at`` says whether
+  the current period's margin (``t = 0``, certain, undiscounted) is counted:
+
+  - ``first_margin_at=1``: ``CLV = sum_{t=1}^{T} m r^t / (1+d)^t``
+    (infinite horizon ``m r / (1 + d - r)``; Gupta & Lehmann's margin multiple
+    ``r / (1 + d - r)``).
+  - ``first_margin_at=0``: ``CLV = sum_{t=0}^{T-1} m r^t / (1+d)^t``
+    (infinite horizon ``m (1 + d) / (1 + d - r)``).
+
+  ``horizon = T`` is the number of margins counted. The two conventions are
+  linked by ``CLV_1(T) = CLV_0(T) * r / (1 + d)`` and ``CLV_0(T) = m + CLV_1(T - 1)``.
+  The third convention in the literature, ``sum_{t>=1} m r^{t-1} / (1+d)^t =
+  m / (1 + d - r)`` (margin at the end of a period, paid by everyone alive at
+  its start), equals ``retention_clv(..., first_margin_at=0) / (1 + d)``.
+* **Migration model** (:func:`migration_clv`, Pfeifer & Carraway 2000):
+  ``V = sum_{t=0}^{T-1} (P / (1+d))^t R``, infinite horizon
+  ``V = (I - P / (1+d))^{-1} R``; the current period's reward ``R`` is counted
+  (``include_current=False`` removes it), i.e. the ``first_margin_at=0`` convention.
+
+Examples
+--------
+>>> round(retention_clv(100, 0.8, 0.12), 6)          # 100 * 0.8 / 0.32
+250.0
+>>> round(retention_clv(100, 0.8, 0.12, first_margin_at=0), 6)
+350.0
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from crmlab.errors import ConvergenceError, DataError, ParameterError
+from crmlab.validation import (
+    as_float_array,
+    check_choice,
+    check_number,
+    check_numeric_column,
+    require_columns,
+    validate_transactions,
+)
+
+__all__ = [
+    "CASE_CATEGORIES",
+    "case_by_year",
+    "software_case_claims",
+    "npv",
+    "present_value",
+    "continuous_value",
+    "stream_pv",
+    "two_buyers_pv",
+    "break_even_discount",
+    "customer_purchase_value",
+    "word_of_mouth_value",
+    "retention_clv",
+    "margin_multiplier",
+    "margin_multiplier_table",
+    "expected_lifetime",
+    "lost_for_good",
+    "migration_clv",
+    "recency_transition_matrix",
+    "recency_states",
+    "transition_matrix",
+    "state_rewards",
+    "forecast_events",
+    "discount_events",
+    "CurveFit",
+    "cohort_profit_curve",
+    "fit_profit_curve",
+    "CLV_INDICATOR_SYSTEM",
+    "indicator_value",
+    "historical_value",
+    "migration_potential_value",
+    "CLV_CLASSES",
+    "classify_clv",
+    "clv_class_table",
+    "plot_software_case",
+    "plot_clv_classes",
+]
+
+DAYS_PER_YEAR = 365.25
+
+
+# --------------------------------------------------------------------------- helpers
+def _discount(value: Any, name: str = "discount") -> np.ndarray:
+    d = as_float_array(value, name)
+    if (d <= -1).any():
+        bad = d[d <= -1].ravel()[0]
+        raise ParameterError(f"{name} must be > -1 (a rate such as 0.1 for 10%), got {float(bad)!r}")
+    return d
+
+
+def _out(arr: np.ndarray, scalar: bool) -> Any:
+    return float(arr) if scalar else arr
+
+
+def _broadcast(names: Sequence[str], *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    try:
+        return tuple(np.broadcast_arrays(*arrays))
+    except ValueError:
+        shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(names, arrays))
+        raise ParameterError(
+            f"array arguments have mismatched lengths/shapes that cannot be broadcast: {shapes}"
+        ) from None
+
+
+# --------------------------------------------------------------------------- software case
+#: Categories of the tidy software-case table (seed 001).
+CASE_CATEGORIES: tuple[str, ...] = (
+    "first_purchase",
+    "up_sell",
+    "cross_sell",
+    "referral",
+    "development_cost",
+)
+_DIRECT = ("first_purchase", "up_sell", "cross_sell")
+
+
+def case_by_year(case: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Year-by-year table of a referral case such as seed 001's software vendor.
+
+    Parameters
+    ----------
+    case : DataFrame, optional
+        Tidy rows ``year, party, category, amount`` with ``category`` in
+        :data:`CASE_CATEGORIES` (default: ``load_seed_table("software_case")``).
+        Direct purchases are the focal customer's first purchase, up-sell and
+        cross-sell; referral rows are kept per referred ``party``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``year`` (every year from first to last), columns
+        ``first_purchase, up_sell, cross_sell, direct_sales``, one column per
+        referred party, ``referral_sales, total_sales, development_cost, net``
+        and the running totals ``cum_sales, cum_cost, cum_net``.
+
+    Examples
+    --------
+    >>> t = case_by_year()
+    >>> int(t.loc[2:5, "direct_sales"].sum()), int(t.loc[2:5, "referral_sales"].sum())
+    (5150, 8100)
+    """
+    if case is None:
+        from crmlab.datasets import load_seed_table
+
+        case = load_seed_table("software_case")
+    require_columns(case, ["year", "party", "category", "amount"], what="case")
+    amount = check_numeric_column(case, "amount", what="case")
+    year = check_numeric_column(case, "year", what="case")
+    if (year != np.round(year)).any():
+        raise DataError("case: column 'year' must hold whole numbers")
+    bad = ~case["category"].isin(CASE_CATEGORIES)
+    if bad.any():
+        pos = int(np.argmax(bad.to_numpy()))
+        raise DataError(
+            f"case: column 'category', row {pos}: {case['category'].iloc[pos]!r} is not one of "
+            f"{list(CASE_CATEGORIES)}"
+        )
+    df = pd.DataFrame(
+        {"year": year.astype(int), "party": case["party"].astype(str),
+         "category": case["category"], "amount": amount}
+    )
+    years = pd.RangeIndex(df["year"].min(), df["year"].max() + 1, name="year")
+    by_cat = df.pivot_table(index="year", columns="category", values="amount", aggfunc="sum")
+    by_cat = by_cat.reindex(index=years, columns=list(CASE_CATEGORIES)).fillna(0.0)
+    out = by_cat[list(_DIRECT)].copy()
+    out["direct_sales"] = out.sum(axis=1)
+    ref = df[df["category"] == "referral"]
+    if len(ref):
+        per = ref.pivot_table(index="year", columns="party", values="amount", aggfunc="sum")
+        per = per.reindex(index=years).fillna(0.0)
+        for p in per.columns:
+            out[p] = per[p]
+    out["referral_sales"] = by_cat["referral"]
+    out["total_sales"] = out["direct_sales"] + out["referral_sales"]
+    out["development_cost"] = by_cat["development_cost"]
+    out["net"] = out["total_sales"] - out["development_cost"]
+    out["cum_sales"] = out["total_sales"].cumsum()
+    out["cum_cost"] = out["development_cost"].cumsum()
+    out["cum_net"] = out["net"].cumsum()
+    out.columns.name = None
+    return out
+
+
+def software_case_claims(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every number claimed in seed 001's text, next to the figure the data give.
+
+    Returns a DataFrame with ``claim``, ``seed`` (the text's figure),
+    ``computed``, ``holds`` (bool) and ``how`` (the arithmetic).
+
+    Examples
+    --------
+    >>> c = software_case_claims().set_index("claim")
+    >>> c.loc["direct + referral sales, years 2-5", ["seed", "computed"]].tolist()
+    [13200.0, 13250.0]
+    """
+    t = case_by_year() if table is None else table
+    y1 = t.index.min()
+    later = t.index > y1
+    direct = float(t.loc[later, "direct_sales"].sum())
+    referral = float(t.loc[later, "referral_sales"].sum())
+    first = float(t.loc[y1, "total_sales"])
+    cost1 = float(t.loc[y1, "development_cost"])
+    cost_later = float(t.loc[later, "development_cost"].sum())
+    rows = [
+        ("year-1 result (first sale - acquisition cost)", -50.0, first - cost1,
+         f"{first:.0f} - {cost1:.0f}"),
+        ("A's direct purchases, years 2-5", 5150.0, direct, "sum of up-sell and cross-sell"),
+        ("referred customers' purchases, years 2-5", 8100.0, referral, "sum of referral rows"),
+        ("direct + referral sales, years 2-5", 13200.0, direct + referral,
+         f"{direct:.0f} + {referral:.0f}"),
+        ("sales increase in years 2-5 caused by the first sale", 12800.0, direct + referral,
+         "the text calls 12,800 a sales increase; the sales are the line above"),
+        ("profit created over five years", 12800.0,
+         first + direct + referral - cost1 - cost_later,
+         f"{first:.0f} + {direct + referral:.0f} - ({cost1:.0f} + {cost_later:.0f}): "
+         "all sales counted as profit, referred customers' costs ignored"),
+        ("the author's likely route to 12,800", 12800.0, 13200.0 - cost_later,
+         f"13,200 (the slipped sum) - {cost_later:.0f}; with the right sum it is "
+         f"{direct + referral - cost_later:.0f}"),
+    ]
+    out = pd.DataFrame(rows, columns=["claim", "seed", "computed", "how"])
+    out["holds"] = np.isclose(out["seed"], out["computed"])
+    return out[["claim", "seed", "computed", "holds", "how"]]
+
+
+# --------------------------------------------------------------------------- discounting
+def present_value(amounts: Any, times: Any, discount: Any) -> Any:
+    """Present value ``sum_j amounts_j / (1 + d)**times_j`` (times in periods).
+
+    ``discount`` may be an array: the result then has its shape (one PV per rate).
+
+    Examples
+    --------
+    >>> round(present_value([110, 121], [1, 2], 0.1), 9)
+    200.0
+    """
+    a = as_float_array(amounts, "amounts").ravel()
+    t = as_float_array(times, "times").ravel()
+    if a.size == 0:
+        raise ParameterError("amounts is empty: at least one cash flow is needed")
+    if a.shape != t.shape:
+        raise ParameterError(f"amounts ({a.size}) and times ({t.size}) must have the same length")
+    d = _discount(discount)
+    scalar = d.ndim == 0
+    factors = (1.0 + d[..., None]) ** (-t)
+    return _out((factors * a).sum(axis=-1), scalar)
+
+
+def npv(cash_flows: Any, discount: Any, *, first_period_at: int = 1) -> Any:
+    """Net present value of one cash flow per period.
+
+    The ``k``-th flow (0-based) is at period ``first_period_at + k``: with the
+    default 1 the first flow is discounted once (end-of-year convention, as
+    Excel's ``NPV``); with 0 it is taken at face value.
+
+    Examples
+    --------
+    >>> round(npv([-100, 60, 60], 0.1, first_period_at=0), 4)
+    4.1322
+    """
+    cf = as_float_array(cash_flows, "cash_flows").ravel()
+    check_number(first_period_at, "first_period_at", low=0, integer=True)
+    return present_value(cf, first_period_at + np.arange(cf.size), discount)
+
+
+def continuous_value(
+    expected_transactions: Any,
+    average_purchase: Any,
+    acquisition_cost: Any = 0.0,
+    referral_net_revenue: Any = 0.0,
+) -> Any:
+    """Seed 001's customer continuous value (客户持续价值), undiscounted.
+
+    ``expected transactions over the lifetime x average purchase amount
+    - acquisition cost + net revenue from referred customers``. Arguments
+    broadcast.
+
+    Examples
+    --------
+    >>> continuous_value(9, 5950 / 9, 850, 8100)
+    13200.0
+    """
+    names = ["expected_transactions", "average_purchase", "acquisition_cost",
+             "referral_net_revenue"]
+    arrs = [as_float_array(v, n) for v, n in zip(
+        [expected_transactions, average_purchase, acquisition_cost, referral_net_revenue], names)]
+    if (arrs[0] < 0).any():
+        raise ParameterError("expected_transactions must be >= 0")
+    n, a, c, r = _broadcast(names, *arrs)
+    res = n * a - c + r
+    return _out(np.round(res, 9), res.ndim == 0)
+
+
+# --------------------------------------------------------------------------- two buyers
+def stream_pv(amounts: Any, discount: Any, *, interval: float = 1.0, first_at: float = 0.0) -> Any:
+    """PV of purchases made every ``interval`` periods, the first at ``first_at``.
+
+    Examples
+    --------
+    >>> stream_pv([15000, 15000, 15000], 0.0)
+    45000.0
+    >>> round(stream_pv([100, 100], 0.1, interval=2), 4)
+    182.6446
+    """
+    check_number(interval, "interval", low=0, low_inclusive=False)
+    check_number(first_at, "first_at", low=0)
+    a = as_float_array(amounts, "amounts").ravel()
+    return present_value(a, first_at + interval * np.arange(a.size), discount)
+
+
+def two_buyers_pv(
+    table: pd.DataFrame | None = None,
+    discount: float = 0.0,
+    *,
+    interval: float | Mapping[str, float] = 1.0,
+) -> pd.Series:
+    """Present value of each buyer's purchase stream (seed 002's two buyers).
+
+    ``interval`` is the years between purchases, one number for everybody or
+    a mapping buyer -> interval. The first purchase is now (undiscounted).
+
+    Examples
+    --------
+    >>> two_buyers_pv().tolist()
+    [185000.0, 45000.0]
+    """
+    if table is None:
+        from crmlab.datasets import load_seed_table
+
+        table = load_seed_table("two_buyers")
+    require_columns(table, ["buyer", "purchase_no", "amount"], what="table")
+    amount = check_numeric_column(table, "amount", what="table")
+    df = table.assign(amount=amount).sort_values(["buyer", "purchase_no"])
+    out = {}
+    for buyer, g in df.groupby("buyer", sort=True):
+        step = interval[buyer] if isinstance(interval, Mapping) else interval
+        out[buyer] = stream_pv(g["amount"].to_numpy(), discount, interval=step)
+    return pd.Series(out, name="present_value").rename_axis("buyer")
+
+
+def break_even_discount(
+    stream_a: Any,
+    stream_b: Any,
+    *,
+    interval_a: float = 1.0,
+    interval_b: float = 1.0,
+    high: float = 100.0,
+) -> float:
+    """Discount rate at which two purchase streams have the same present value.
+
+    Searched on ``[0, high]`` with Brent's method; ``nan`` when the PVs do
+    not cross there (one stream is worth more at every rate).
+
+    Examples
+    --------
+    >>> a = [10000, 12000, 15000, 17000, 20000, 22000, 25000, 23000, 21000, 20000]
+    >>> round(break_even_discount(a, [15000] * 3, interval_a=3, interval_b=3), 4)
+    0.2268
+    """
+    check_number(high, "high", low=0, low_inclusive=False)
+
+    def gap(d: float) -> float:
+        return stream_pv(stream_a, d, interval=interval_a) - stream_pv(stream_b, d, interval=interval_b)
+
+    grid = np.concatenate([[0.0], np.geomspace(1e-3, high, 200)])
+    vals = np.array([gap(d) for d in grid])
+    sign = np.sign(vals)
+    change = np.flatnonzero(sign[:-1] * sign[1:] < 0)
+    if vals[0] == 0:
+        return 0.0
+    if not change.size:
+        return float("nan")
+    i = change[0]
+    return float(optimize.brentq(gap, grid[i], grid[i + 1], xtol=1e-12))
+
+
+# --------------------------------------------------------------------------- CPV / PPV
+def customer_purchase_value(capacity: Any, share_of_wallet: Any, unit_margin: Any) -> Any:
+    """CPV = consumption capacity x share of wallet x unit marginal profit (seed 000).
+
+    ``capacity`` is what the customer buys of the category (units per period),
+    ``share_of_wallet`` the fraction of it bought from us (0-1), ``unit_margin``
+    the margin per unit. Arguments broadcast.
+
+    Examples
+    --------
+    >>> customer_purchase_value(1000, 0.3, 5.0)
+    1500.0
+    """
+    names = ["capacity", "share_of_wallet", "unit_margin"]
+    c, s, m = _broadcast(names, *(as_float_array(v, n) for v, n in zip(
+        [capacity, share_of_wallet, unit_margin], names)))
+    if (c < 0).any():
+        raise ParameterError("capacity must be >= 0")
+    if ((s < 0) | (s > 1)).any():
+        raise ParameterError("share_of_wallet must be a fraction in [0, 1] (e.g. 0.3 for 30%)")
+    res = c * s * m
+    return _out(res, res.ndim == 0)
+
+
+def word_of_mouth_value(influence: Any, reach: Any, average_purchase_value: Any) -> Any:
+    """PPV = influence x reach x average purchase value of the influenced (seed 000).
+
+    ``influence`` is the probability that a person reached is persuaded to buy
+    (0-1), ``reach`` the number of people the customer talks to,
+    ``average_purchase_value`` what a persuaded person is worth.
+
+    Examples
+    --------
+    >>> word_of_mouth_value(0.1, 25, 800.0)
+    2000.0
+    """
+    names = ["influence", "reach", "average_purchase_value"]
+    i, r, v = _broadcast(names, *(as_float_array(x, n) for x, n in zip(
+        [influence, reach, average_purchase_value], names)))
+    if ((i < 0) | (i > 1)).any():
+        raise ParameterError("influence must be a probability in [0, 1]")
+    if (r < 0).any():
+        raise ParameterError("reach must be >= 0 (a number of people)")
+    res = i * r * v
+    return _out(np.round(res, 9), res.ndim == 0)
+
+
+# --------------------------------------------------------------------------- retention CLV
+def retention_clv(
+    margin: Any,
+    retention: Any,
+    discount: Any,
+    horizon: Any = None,
+    first_margin_at: int = 1,
+) -> Any:
+    """CLV of a customer with constant margin and retention (closed forms).
+
+    Parameters
+    ----------
+    margin : float or array
+        Margin per period ``m`` (may be negative).
+    retention : float or array
+        Probability ``r`` in [0, 1) that an active customer is still active next period.
+    discount : float or array
+        Discount rate per period ``d`` > -1.
+    horizon : int, array of int or None
+        Number of margins ``T`` counted (None: infinite horizon).
+    first_margin_at : {0, 1}
+        0 counts the current period's margin (certain, undiscounted):
+        ``sum_{t=0}^{T-1} m r^t/(1+d)^t``; 1 starts at the next period:
+        ``sum_{t=1}^{T} m r^t/(1+d)^t``. Infinite horizon: ``m(1+d)/(1+d-r)``
+        and ``m r/(1+d-r)``. See the module docstring for the third convention.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Broadcast over all array arguments; a Series (named ``clv``) when an
+        argument is a Series of the result's length, e.g. one margin per customer.
+
+    Raises
+    ------
+    ParameterError
+        Retention outside [0, 1), discount <= -1, a negative or fractional
+        horizon, arrays that cannot be broadcast, or an infinite horizon with
+        ``r >= 1 + d`` (the sum diverges).
+
+    Examples
+    --------
+    >>> round(retention_clv(100, 0.8, 0.12), 9)
+    250.0
+    >>> retention_clv([100, 200], 0.9, 0.1, horizon=2).round(4).tolist()
+    [148.7603, 297.5207]
+    """
+    check_choice(first_margin_at, "first_margin_at", [0, 1])
+    m = as_float_array(margin, "margin")
+    r = as_float_array(retention, "retention")
+    if ((r < 0) | (r >= 1)).any():
+        bad = r[(r < 0) | (r >= 1)].ravel()[0]
+        raise ParameterError(f"retention must be in [0, 1) (e.g. 0.8 for 80%), got {float(bad)!r}")
+    d = _discount(discount)
+    arrays = [m, r, d]
+    names = ["margin", "retention", "discount"]
+    if horizon is not None:
+        if any(isinstance(v, (float, np.floating)) and np.isinf(v)
+               for v in np.ravel(np.asarray(horizon, dtype=object))):
+            raise ParameterError("horizon must be a whole number of periods; "
+                                 "use horizon=None for an infinite horizon")
+        h = as_float_array(horizon, "horizon")
+        if (h < 0).any():
+            raise ParameterError(f"horizon must be >= 0 periods, got {float(h[h < 0].ravel()[0])!r}")
+        if (h != np.round(h)).any():
+            bad = h[h != np.round(h)].ravel()[0]
+            raise ParameterError(f"horizon must be a whole number of periods, got {float(bad)!r}")
+        arrays.append(h)
+        names.append("horizon")
+    b = _broadcast(names, *arrays)
+    m, r, d = b[0], b[1], b[2]
+    scalar = m.ndim == 0
+    q = r / (1.0 + d)
+    lead = q if first_margin_at == 1 else np.ones_like(q)
+    if horizon is None:
+        if (q >= 1).any():
+            raise ParameterError(
+                "infinite-horizon CLV diverges when retention >= 1 + discount; "
+                "give a finite horizon or a larger discount rate"
+            )
+        res = m * lead / (1.0 - q)
+    else:
+        h = b[3]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # (1 - q^T)/(1 - q), computed stably; q = 0 gives 1 for T >= 1
+            qt = np.where(q > 0, -np.expm1(h * np.log(np.where(q > 0, q, 1.0))), np.where(h > 0, 1.0, 0.0))
+            geo = np.where(np.isclose(q, 1.0, rtol=0, atol=1e-15), h, qt / (1.0 - q))
+        res = m * lead * geo
+    for arg in (margin, retention, discount, horizon):  # keep a customer index if one was given
+        if isinstance(arg, pd.Series) and res.shape == (len(arg),):
+            return pd.Series(res, index=arg.index, name="clv")
+    return _out(res, scalar)
+
+
+def margin_multiplier(retention: Any, discount: Any, horizon: Any = None, first_margin_at: int = 1) -> Any:
+    """CLV per unit of margin: ``retention_clv(1, r, d, horizon, first_margin_at)``.
+
+    Examples
+    --------
+    >>> round(margin_multiplier(0.9, 0.1), 9)
+    4.5
+    """
+    return retention_clv(1.0, retention, discount, horizon, first_margin_at)
+
+
+def margin_multiplier_table(
+    retentions: Sequence[float] = (0.6, 0.7, 0.8, 0.9),
+    discounts: Sequence[float] = (0.10, 0.12, 0.14, 0.16),
+    *,
+    horizon: int | None = None,
+    first_margin_at: int = 1,
+) -> pd.DataFrame:
+    """Margin multipliers over retention (rows) x discount (columns).
+
+    The defaults reproduce the layout of Gupta & Lehmann's (2003, 2005) table
+    (``first_margin_at=1``: ``r / (1 + d - r)``).
+
+    Examples
+    --------
+    >>> margin_multiplier_table().loc[0.8, 0.12].round(2)
+    np.float64(2.5)
+    """
+    r = as_float_array(list(retentions), "retentions")
+    d = as_float_array(list(discounts), "discounts")
+    vals = margin_multiplier(r[:, None], d[None, :], horizon, first_margin_at)
+    return pd.DataFrame(
+        vals,
+        index=pd.Index(r, name="retention"),
+        columns=pd.Index(d, name="discount"),
+    )
+
+
+def expected_lifetime(retention: Any) -> Any:
+    """Expected number of periods a customer active now stays active: ``1 / (1 - r)``.
+
+    The current period is counted (geometric distribution on 1, 2, ...); the
+    expected number of *future* periods is ``r / (1 - r)``.
+
+    Examples
+    --------
+    >>> expected_lifetime(0.8)
+    5.0
+    """
+    r = as_float_array(retention, "retention")
+    if ((r < 0) | (r >= 1)).any():
+        raise ParameterError("retention must be in [0, 1)")
+    res = 1.0 / (1.0 - r)
+    return _out(np.round(res, 12), res.ndim == 0)
+
+
+# --------------------------------------------------------------------------- Dwyer
+def lost_for_good(
+    margins: Any,
+    retention: Any,
+    discount: float,
+    *,
+    customers: float = 1.0,
+    acquisition_cost: float = 0.0,
+) -> pd.DataFrame:
+    """Dwyer's lost-for-good (customer retention) model as a cohort table.
+
+    A cohort of ``customers`` is acquired at period 0. ``retention[t-1]`` is
+    the share of the customers active at ``t-1`` still active at ``t`` (a
+    scalar repeats); customers who leave never return. ``margins[t]`` is the
+    margin per active customer at period ``t = 0, 1, ...`` (the number of
+    periods is ``len(margins)``). Period 0 is undiscounted.
+
+    Returns
+    -------
+    DataFrame
+        ``period, retention, active, margin, profit, discount_factor, pv,
+        cum_pv, clv_per_customer`` (``cum_pv`` minus the acquisition cost, per
+        acquired customer).
+
+    Examples
+    --------
+    >>> t = lost_for_good([100, 100, 100], 0.5, 0.0)
+    >>> t["active"].tolist(), float(t["clv_per_customer"].iloc[-1])
+    ([1.0, 0.5, 0.25], 175.0)
+    """
+    m = as_float_array(margins, "margins").ravel()
+    if m.size == 0:
+        raise ParameterError("margins must hold at least one period")
+    r = as_float_array(retention, "retention")
+    scalar_rate = r.ndim == 0
+    r = r.ravel()
+    if scalar_rate:
+        r = np.repeat(r, max(m.size - 1, 0))
+    if r.size != m.size - 1:
+        raise ParameterError(
+            f"retention needs one rate per transition: {m.size - 1} for {m.size} margins, got {r.size}"
+        )
+    if ((r < 0) | (r > 1)).any():
+        raise ParameterError("retention rates must be in [0, 1]")
+    d = float(_discount(discount))
+    n = check_number(customers, "customers", low=0, low_inclusive=False)
+    c = check_number(acquisition_cost, "acquisition_cost")
+    active = n * np.concatenate([[1.0], np.cumprod(r)])
+    t = np.arange(m.size)
+    out = pd.DataFrame({
+        "period": t,
+        "retention": np.concatenate([[np.nan], r]),
+        "active": active,
+        "margin": m,
+        "profit": active * m,
+        "discount_factor": (1 + d) ** (-t.astype(float)),
+    })
+    out["pv"] = out["profit"] * out["discount_factor"]
+    out["cum_pv"] = out["pv"].cumsum()
+    out["clv_per_customer"] = out["cum_pv"] / n - c
+    return out
+
+
+def _check_transition(P: Any) -> np.ndarray:
+    p = as_float_array(P.to_numpy() if isinstance(P, pd.DataFrame) else P, "P")
+    if p.ndim != 2 or p.shape[0] != p.shape[1]:
+        raise ParameterError(f"P must be a square transition matrix, got shape {p.shape}")
+    if (p < 0).any():
+        raise ParameterError("P has negative entries; transition probabilities are >= 0")
+    rows = p.sum(axis=1)
+    if not np.allclose(rows, 1.0, atol=1e-8):
+        i = int(np.argmax(np.abs(rows - 1)))
+        raise ParameterError(f"row {i} of P sums to {rows[i]:.6g}; every row must sum to 1")
+    return p
+
+
+def migration_clv(
+    P: Any,
+    R: Any,
+    discount: float,
+    *,
+    horizon: int | None = None,
+    include_current: bool = True,
+) -> Any:
+    """Expected discounted value per state of a Markov migration model.
+
+    ``V = sum_{t=0}^{T-1} (P / (1+d))^t R`` for ``horizon = T`` periods, and
+    ``V = (I - P / (1+d))^{-1} R`` for an infinite horizon (needs ``d > 0``).
+    ``R[i]`` is the expected net reward of a period spent in state ``i``;
+    ``include_current=False`` drops the current period (``V - R``).
+
+    Parameters
+    ----------
+    P : (k, k) array or DataFrame
+        Row-stochastic transition matrix (row = from, column = to).
+    R : (k,) array or Series
+        Reward per state.
+    discount : float
+        Rate per period (> -1; > 0 for an infinite horizon).
+
+    Returns
+    -------
+    Series (if ``P`` is a DataFrame, indexed by its rows) or ndarray.
+
+    Examples
+    --------
+    >>> P = [[0.8, 0.2], [0.0, 1.0]]            # active / lost for good
+    >>> migration_clv(P, [100, 0], 0.12).round(6).tolist()
+    [350.0, 0.0]
+    """
+    p = _check_transition(P)
+    r = as_float_array(R.to_numpy() if isinstance(R, pd.Series) else R, "R").ravel()
+    if r.size != p.shape[0]:
+        raise ParameterError(f"R has {r.size} rewards but P has {p.shape[0]} states (mismatched lengths)")
+    d = float(_discount(discount))
+    k = p.shape[0]
+    a = p / (1.0 + d)
+    if horizon is None:
+        if d <= 0:
+            raise ParameterError("an infinite horizon needs discount > 0 (the sum diverges otherwise)")
+        v = np.linalg.solve(np.eye(k) - a, r)
+    else:
+        hz = check_number(horizon, "horizon", low=0, integer=True)
+        v = np.zeros(k)
+        term = r.copy()
+        for _ in range(hz):
+            v += term
+            term = a @ term
+    if not include_current:
+        v = v - r if (horizon is None or horizon > 0) else v
+    if isinstance(P, pd.DataFrame):
+        return pd.Series(v, index=P.index, name="value")
+    return v
+
+
+def recency_transition_matrix(purchase_probabilities: Any) -> pd.DataFrame:
+    """Transition matrix of a recency chain from each state's purchase probability.
+
+    From state ``i`` the customer buys with probability ``p_i`` (back to state
+    1) or moves to state ``i + 1``; the last state stays put when there is no
+    purchase. ``p = 0`` in the last state makes it absorbing (a lost customer).
+
+    Examples
+    --------
+    >>> recency_transition_matrix([0.3, 0.2, 0.0]).to_numpy().tolist()
+    [[0.3, 0.7, 0.0], [0.2, 0.0, 0.8], [0.0, 0.0, 1.0]]
+    """
+    p = as_float_array(purchase_probabilities, "purchase_probabilities").ravel()
+    if p.size < 2:
+        raise ParameterError("a recency chain needs at least 2 states")
+    if ((p < 0) | (p > 1)).any():
+        raise ParameterError("purchase_probabilities must be in [0, 1]")
+    k = p.size
+    P = np.zeros((k, k))
+    P[:, 0] = p
+    for i in range(k):
+        P[i, min(i + 1, k - 1)] += 1 - p[i]
+    labels = pd.Index(range(1, k + 1), name="from")
+    return pd.DataFrame(P, index=labels, columns=pd.Index(range(1, k + 1), name="to"))
+
+
+def recency_states(
+    transactions: pd.DataFrame,
+    *,
+    freq: str = "Q",
+    n_states: int = 5,
+    end: Any = None,
+    margin: float = 1.0,
+) -> pd.DataFrame:
+    """Panel of recency states per customer and period (always-a-share model).
+
+    State 1 = bought in the period; state ``k`` = last purchase ``k - 1``
+    periods ago; the last state ``n_states`` collects "``n_states - 1`` or more
+    periods ago". A customer enters the panel in the period of their first
+    purchase and stays to the period holding ``end`` (default: the last date).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, period`` (pandas Period), ``t`` (periods since the
+        first), ``state``, ``value`` (margin of the period's purchases =
+        ``margin`` x amount).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": [1, 1], "amount": [10.0, 20.0],
+    ...                     "date": pd.to_datetime(["2024-01-05", "2024-07-01"])})
+    >>> recency_states(log, n_states=3, end="2024-12-31")["state"].tolist()
+    [1, 2, 1, 2]
+    """
+    check_choice(freq, "freq", ["M", "Q", "Y"])
+    ns = check_number(n_states, "n_states", low=2, integer=True)
+    mg = check_number(margin, "margin", low=0)
+    tx = validate_transactions(transactions)
+    per = tx["date"].dt.to_period(freq)
+    last = pd.Timestamp(end).to_period(freq) if end is not None else per.max()
+    tx = tx.assign(period=per)
+    tx = tx[tx["period"] <= last]
+    if tx.empty:
+        raise DataError(f"no transactions on or before end={end!r}")
+    base = tx["period"].min()
+    tx = tx.assign(p=tx["period"].array.asi8 - base.ordinal)
+    buy = tx.groupby(["customer_id", "p"], sort=True)["amount"].sum()
+    first = buy.reset_index().groupby("customer_id")["p"].min()
+    n_last = last.ordinal - base.ordinal
+    lengths = (n_last - first + 1).to_numpy()
+    cust = np.repeat(first.index.to_numpy(), lengths)
+    start = np.repeat(first.to_numpy(), lengths)
+    offs = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    grid = pd.DataFrame({"customer_id": cust, "p": start + offs, "t": offs})
+    grid = grid.merge(buy.rename("amount").reset_index(), on=["customer_id", "p"], how="left")
+    bought = grid["amount"].notna()
+    lastbuy = grid["p"].where(bought).groupby(grid["customer_id"]).ffill()
+    rec = (grid["p"] - lastbuy).astype(int)
+    out = pd.DataFrame({
+        "customer_id": grid["customer_id"],
+        "period": pd.PeriodIndex.from_ordinals(grid["p"].to_numpy() + base.ordinal, freq=base.freq),
+        "t": grid["t"].astype(int),
+        "state": np.minimum(rec + 1, ns).astype(int),
+        "value": grid["amount"].fillna(0.0) * mg,
+    })
+    return out.reset_index(drop=True)
+
+
+def transition_matrix(states: pd.DataFrame, *, n_states: int | None = None, counts: bool = False) -> pd.DataFrame:
+    """Estimate a transition matrix from consecutive periods of a state panel.
+
+    ``states`` holds ``customer_id``, ``t`` (consecutive integers per customer)
+    and ``state`` (1..k), e.g. from :func:`recency_states`. The estimate is
+    the row-normalised count of ``state(t) -> state(t + 1)`` moves (maximum
+    likelihood for a homogeneous chain).
+
+    Raises
+    ------
+    DataError
+        A state is never observed as a starting state (its row cannot be estimated).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2], "t": [0, 1, 2, 0, 1],
+    ...                   "state": [1, 2, 1, 1, 1]})
+    >>> transition_matrix(s, n_states=2).to_numpy().tolist()
+    [[0.5, 0.5], [1.0, 0.0]]
+    """
+    require_columns(states, ["customer_id", "t", "state"], what="states")
+    s = states.sort_values(["customer_id", "t"])
+    k = int(s["state"].max()) if n_states is None else check_number(n_states, "n_states", low=1, integer=True)
+    nxt = s.groupby("customer_id")["state"].shift(-1)
+    nt = s.groupby("customer_id")["t"].shift(-1)
+    ok = nxt.notna() & (nt == s["t"] + 1)
+    frm = s.loc[ok, "state"].astype(int).to_numpy()
+    to = nxt[ok].astype(int).to_numpy()
+    if frm.size and (min(frm.min(), to.min()) < 1 or max(frm.max(), to.max()) > k):
+        raise DataError(f"states: column 'state' must hold integers 1..{k}")
+    c = np.zeros((k, k))
+    np.add.at(c, (frm - 1, to - 1), 1)
+    labels = pd.Index(range(1, k + 1), name="from")
+    cols = pd.Index(range(1, k + 1), name="to")
+    if counts:
+        return pd.DataFrame(c, index=labels, columns=cols)
+    rows = c.sum(axis=1)
+    if (rows == 0).any():
+        i = int(np.argmax(rows == 0)) + 1
+        raise DataError(
+            f"state {i} is never observed before another period, so its row of P cannot be "
+            "estimated; use fewer states or a longer panel"
+        )
+    return pd.DataFrame(c / rows[:, None], index=labels, columns=cols)
+
+
+def state_rewards(states: pd.DataFrame, *, cost_per_period: float = 0.0, n_states: int | None = None) -> pd.Series:
+    """Mean ``value`` per state minus a marketing/service cost per customer-period.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"state": [1, 1, 2], "value": [10.0, 20.0, 0.0]})
+    >>> state_rewards(s, cost_per_period=1.0).tolist()
+    [14.0, -1.0]
+    """
+    require_columns(states, ["state", "value"], what="states")
+    c = check_number(cost_per_period, "cost_per_period")
+    k = int(states["state"].max()) if n_states is None else int(n_states)
+    r = states.groupby("state")["value"].mean().reindex(range(1, k + 1)).fillna(0.0)
+    return (r - c).rename("reward").rename_axis("state")
+
+
+# --------------------------------------------------------------------------- customer events
+def forecast_events(
+    transactions: pd.DataFrame,
+    as_of: Any,
+    *,
+    horizon_years: float = 1.0,
+    margin: float = 1.0,
+    annual_retention: float = 0.6,
+    service_cost_per_year: float = 0.0,
+    referral_value_per_year: float = 0.0,
+    one_time_gap: str = "elapsed",
+    min_gap_days: float = 30.0,
+) -> pd.DataFrame:
+    """Customer event method: lay each customer's future events on a timeline.
+
+    Stated model (deliberately simple, every rule visible):
+
+    * purchases recur at the customer's own mean gap between purchase
+      occasions (never shorter than ``min_gap_days``), continuing the rhythm
+      from the last purchase; each is worth ``margin`` x the customer's mean
+      occasion amount. One-time buyers: with ``one_time_gap="elapsed"``
+      (default) the time from their purchase to ``as_of`` (no repeat was
+      seen, so their gap is at least that long) or the median gap of repeat
+      buyers if larger; with ``"median"`` the median gap;
+    * a yearly service cost (negative) and a yearly referral value fall at
+      ``as_of + 1, 2, ...`` years;
+    * every event at time ``tau`` years after the last purchase happens with
+      probability ``annual_retention ** tau`` (a customer who has been silent
+      for long is less likely to still be a customer).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, date, kind ("purchase"|"service_cost"|"referral"),
+        value, probability``; ``value x probability`` is the expected cash flow.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": [1, 1], "amount": [10.0, 10.0],
+    ...                     "date": pd.to_datetime(["2024-01-01", "2024-07-01"])})
+    >>> ev = forecast_events(log, "2024-07-01", horizon_years=1, annual_retention=1.0)
+    >>> ev["date"].dt.strftime("%Y-%m").tolist()
+    ['2024-12', '2025-06']
+    """
+    from crmlab.datasets import to_occasions
+
+    ref = pd.Timestamp(as_of)
+    hz = check_number(horizon_years, "horizon_years", low=0, low_inclusive=False)
+    mg = check_number(margin, "margin", low=0)
+    ret = check_number(annual_retention, "annual_retention", low=0, high=1)
+    check_choice(one_time_gap, "one_time_gap", ["median", "elapsed"])
+    min_gap_days = check_number(min_gap_days, "min_gap_days", low=1)
+    sc = check_number(service_cost_per_year, "service_cost_per_year")
+    rv = check_number(referral_value_per_year, "referral_value_per_year")
+    occ = to_occasions(transactions)
+    occ = occ[occ["date"] <= ref]
+    if occ.empty:
+        raise DataError(f"no purchases on or before as_of={ref.date()}")
+    g = occ.groupby("customer_id")
+    first, last, n = g["date"].min(), g["date"].max(), g.size()
+    mean_amt = g["amount"].mean()
+    gap = ((last - first).dt.days / (n - 1).where(n > 1)).astype(float)
+    typical = float(gap.median()) if gap.notna().any() else DAYS_PER_YEAR
+    if one_time_gap == "elapsed":  # no repeat seen since the first purchase: the gap is at least that long
+        elapsed = (ref - first).dt.days.astype(float)
+        gap = gap.fillna(np.maximum(elapsed, typical))
+    gap = gap.fillna(typical).clip(lower=min_gap_days)
+    end = ref + pd.Timedelta(days=hz * DAYS_PER_YEAR)
+    since_last = (ref - last).dt.days.astype(float)
+    k0 = np.floor(since_last / gap) + 1  # first multiple of the gap after as_of
+    kmax = np.floor((end - last).dt.days.astype(float) / gap)
+    cnt = np.maximum(kmax - k0 + 1, 0).astype(int)
+    ids = np.repeat(cnt.index.to_numpy(), cnt.to_numpy())
+    ks = np.repeat(k0.to_numpy(), cnt.to_numpy()) + (
+        np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt.to_numpy()) - cnt.to_numpy(), cnt.to_numpy()))
+    days = ks * np.repeat(gap.to_numpy(), cnt.to_numpy())
+    pdate = np.repeat(last.to_numpy(), cnt.to_numpy()) + pd.to_timedelta(np.round(days), unit="D").to_numpy()
+    parts = [pd.DataFrame({
+        "customer_id": ids, "date": pdate, "kind": "purchase",
+        "value": mg * np.repeat(mean_amt.to_numpy(), cnt.to_numpy()),
+        "tau": days / DAYS_PER_YEAR,
+    })]
+    years = np.arange(1, int(np.floor(hz)) + 1)
+    for kind, v in [("service_cost", -sc), ("referral", rv)]:
+        if v != 0 and years.size:
+            cid = np.repeat(last.index.to_numpy(), years.size)
+            yy = np.tile(years, len(last))
+            dts = ref + pd.to_timedelta(yy * DAYS_PER_YEAR, unit="D")
+            tau = (dts - np.repeat(last.to_numpy(), years.size)).days / DAYS_PER_YEAR
+            parts.append(pd.DataFrame({"customer_id": cid, "date": dts, "kind": kind,
+                                       "value": v, "tau": np.asarray(tau, float)}))
+    ev = pd.concat(parts, ignore_index=True)
+    ev["probability"] = ret ** ev["tau"]
+    ev["date"] = ev["date"].astype("datetime64[ns]")
+    return ev.drop(columns="tau").sort_values(["customer_id", "date"]).reset_index(drop=True)
+
+
+def discount_events(events: pd.DataFrame, as_of: Any, discount: float, *, customers: Any = None) -> pd.Series:
+    """Expected present value per customer of an event timeline.
+
+    ``sum value x probability / (1 + d) ** years(date - as_of)`` (``probability``
+    defaults to 1). Customers listed in ``customers`` without events get 0.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"customer_id": [1], "date": pd.to_datetime(["2025-01-01"]),
+    ...                    "value": [110.0]})
+    >>> discount_events(ev, "2024-01-01", 0.1).round(1).tolist()
+    [100.0]
+    """
+    require_columns(events, ["customer_id", "date", "value"], what="events")
+    d = float(_discount(discount))
+    ref = pd.Timestamp(as_of)
+    val = check_numeric_column(events, "value", what="events")
+    prob = events["probability"] if "probability" in events else 1.0
+    yrs = (pd.to_datetime(events["date"]) - ref).dt.days / DAYS_PER_YEAR
+    pv = (val * prob * (1 + d) ** (-yrs)).groupby(events["customer_id"]).sum()
+    if customers is not None:
+        pv = pv.reindex(pd.Index(customers), fill_value=0.0)
+    return pv.rename("event_value").rename_axis("customer_id")
+
+
+# --------------------------------------------------------------------------- fitting method
+@dataclass(frozen=True)
+class CurveFit:
+    """A profit-per-period curve ``f(t)`` fitted by a log-link GLM (statsmodels)."""
+
+    form: str
+    params: np.ndarray
+    t: np.ndarray
+    y: np.ndarray
+    fitted: np.ndarray
+    result: Any = field(repr=False)
+
+    def predict(self, t: Any) -> np.ndarray:
+        """Curve value at periods ``t``."""
+        return np.exp(_design(self.form, as_float_array(t, "t")) @ self.params)
+
+    def value(self, start: int, n_periods: int, discount: float) -> float:
+        """``sum_{k=0}^{n-1} f(start + k) / (1+d)^(k+1)``: the extrapolated
+        future value at the start of period ``start`` (end-of-period flows)."""
+        check_number(n_periods, "n_periods", low=0, integer=True)
+        d = float(_discount(discount))
+        k = np.arange(n_periods)
+        return float(np.sum(self.predict(start + k) / (1 + d) ** (k + 1)))
+
+
+_FORMS = ("exponential", "power", "quadratic")
+
+
+def _design(form: str, t: np.ndarray) -> np.ndarray:
+    t = np.asarray(t, float)
+    if form == "exponential":
+        return np.column_stack([np.ones_like(t), t])
+    if form == "power":
+        if (t <= 0).any():
+            raise ParameterError("the power curve needs periods t > 0")
+        return np.column_stack([np.ones_like(t), np.log(t)])
+    return np.column_stack([np.ones_like(t), t, t * t])
+
+
+def cohort_profit_curve(
+    transactions: pd.DataFrame,
+    *,
+    freq: str = "M",
+    margin: float = 1.0,
+    end: Any = None,
+) -> pd.DataFrame:
+    """Mean profit per customer in each period since acquisition (``t = 0`` is
+    the acquisition period), over the customers observed at that age.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 4.0, 6.0],
+    ...                     "date": pd.to_datetime(["2024-01-05", "2024-02-01", "2024-01-20"])})
+    >>> cohort_profit_curve(log, end="2024-02-29")["profit"].tolist()
+    [8.0, 2.0]
+    """
+    s = recency_states(transactions, freq=freq, n_states=2, end=end, margin=margin)
+    g = s.groupby("t")["value"]
+    return pd.DataFrame({"t": g.mean().index, "profit": g.mean().to_numpy(),
+                         "customers": g.size().to_numpy()})
+
+
+def fit_profit_curve(t: Any, profit: Any, *, form: str = "exponential", weights: Any = None) -> CurveFit:
+    """Fit ``profit(t)`` with a Gaussian GLM and log link (statsmodels).
+
+    Forms: ``exponential`` ``a e^{b t}``, ``power`` ``a t^b`` and ``quadratic``
+    ``exp(a + b t + c t^2)`` (a lifecycle hump). The log link keeps the curve
+    positive and tolerates zeros, unlike OLS on ``log(profit)``.
+
+    Examples
+    --------
+    >>> t = np.arange(1, 8)
+    >>> fit = fit_profit_curve(t, 10 * np.exp(-0.3 * t))
+    >>> np.round(fit.params, 6).tolist()
+    [2.302585, -0.3]
+    >>> round(float(fit.predict(8)[0]), 4)
+    0.9072
+    """
+    import statsmodels.api as sm
+
+    check_choice(form, "form", list(_FORMS))
+    tt = as_float_array(t, "t").ravel()
+    y = as_float_array(profit, "profit").ravel()
+    if tt.size != y.size:
+        raise ParameterError(f"t ({tt.size}) and profit ({y.size}) must have the same length")
+    X = _design(form, tt)
+    if tt.size < X.shape[1] + 1:
+        raise ParameterError(f"the {form} curve needs at least {X.shape[1] + 1} periods, got {tt.size}")
+    if (y < 0).any():
+        raise ParameterError("profit must be >= 0 for a log-link curve; shift or drop negative periods")
+    w = None if weights is None else as_float_array(weights, "weights").ravel()
+    start = np.linalg.lstsq(X, np.log(np.maximum(y, y[y > 0].min() / 10 if (y > 0).any() else 1e-9)), rcond=None)[0]
+    model = sm.GLM(y, X, family=sm.families.Gaussian(sm.families.links.Log()), var_weights=w)
+    try:
+        with warnings.catch_warnings():
+            # statsmodels flags a (near) perfect fit as "perfect separation"; irrelevant here
+            warnings.filterwarnings("ignore", message=".*[Pp]erfect separation.*")
+            res = model.fit(start_params=start, maxiter=200)
+    except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+        raise ConvergenceError(f"the {form} profit curve did not converge: {exc}") from None
+    exact = np.allclose(res.fittedvalues, y, rtol=1e-9, atol=1e-12)
+    if not (res.converged or exact) or not np.all(np.isfinite(res.params)):
+        raise ConvergenceError(f"the {form} profit curve did not converge")
+    return CurveFit(form, np.asarray(res.params), tt, y, np.asarray(res.fittedvalues), res)
+
+
+# --------------------------------------------------------------------------- indicators
+#: Seed 000's indicator system for CLV evaluation (slides 55-56): English key -> Chinese.
+CLV_INDICATOR_SYSTEM: dict[str, dict[str, str]] = {
+    "current": {
+        "unit_gross_profit": "单位产品毛利润",
+        "purchase_volume": "总购买量",
+        "service_cost": "总服务成本",
+    },
+    "potential": {
+        "satisfaction": "满意度",
+        "loyalty_emotional": "情感忠诚",
+        "loyalty_behavioural": "行为忠诚",
+        "trust_credibility": "可信度",
+        "trust_benevolence": "善行度",
+    },
+}
+
+
+def indicator_value(
+    data: pd.DataFrame,
+    weights: Mapping[str, float],
+    *,
+    groups: Mapping[str, Sequence[str]] | None = None,
+    cost_indicators: Sequence[str] = ("service_cost",),
+    scale: str = "minmax",
+) -> pd.DataFrame:
+    """Indicator-based (指标综合评价法) CLV score: standardise, weight, sum.
+
+    Each indicator is scaled to 0-100 (``minmax``: worst customer 0, best 100;
+    ``zscore``: 50 + 10 z) with cost-type indicators reversed (less is better),
+    multiplied by its *global* weight (weights sum to 1, e.g. the products of
+    chapter 4's AHP local weights) and summed within each group.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer, one column per indicator.
+    weights : mapping indicator -> global weight
+    groups : mapping group -> indicators
+        Default: :data:`CLV_INDICATOR_SYSTEM` (``current``, ``potential``).
+
+    Returns
+    -------
+    DataFrame
+        One column per group plus ``total`` (on the 0-100 scale when weights sum to 1).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"profit": [1.0, 3.0], "cost": [5.0, 1.0]})
+    >>> indicator_value(df, {"profit": 0.5, "cost": 0.5}, groups={"current": ["profit", "cost"]},
+    ...                 cost_indicators=["cost"])["total"].tolist()
+    [0.0, 100.0]
+    """
+    check_choice(scale, "scale", ["minmax", "zscore"])
+    grp = {k: list(v) for k, v in (groups or CLV_INDICATOR_SYSTEM).items()}
+    names = [i for v in grp.values() for i in v]
+    require_columns(data, names, what="data")
+    unknown = [k for k in weights if k not in names]
+    missing = [i for i in names if i not in weights]
+    if unknown or missing:
+        raise ParameterError(f"weights must cover exactly the indicators; unknown {unknown}, missing {missing}")
+    w = pd.Series({k: check_number(v, f"weights[{k!r}]", low=0) for k, v in weights.items()})
+    if not np.isclose(w.sum(), 1.0, atol=1e-4):
+        raise ParameterError(f"weights must sum to 1 (global weights), they sum to {w.sum():.6g}")
+    out = pd.DataFrame(index=data.index)
+    scores = {}
+    for i in names:
+        x = check_numeric_column(data, i, what="data")
+        if scale == "minmax":
+            span = x.max() - x.min()
+            s = (x - x.min()) / span * 100 if span > 0 else pd.Series(50.0, index=x.index)
+            if i in cost_indicators:
+                s = 100 - s
+        else:
+            sd = x.std(ddof=1)
+            z = (x - x.mean()) / sd if sd > 0 else x * 0
+            s = 50 + 10 * (-z if i in cost_indicators else z)
+        scores[i] = s
+    for g, members in grp.items():
+        out[g] = sum(w[i] * scores[i] for i in members)
+    out["total"] = out[list(grp)].sum(axis=1)
+    return out
+
+
+# --------------------------------------------------------------------------- historical / potential
+def historical_value(
+    transactions: pd.DataFrame,
+    as_of: Any = None,
+    margin: float | str = 1.0,
+    *,
+    discount: float = 0.0,
+    cost_per_order: float = 0.0,
+    acquisition_cost: float = 0.0,
+) -> pd.Series:
+    """Each customer's historical (current) value: profit to date, valued at ``as_of``.
+
+    ``sum over purchase occasions (margin x amount - cost_per_order)
+    x (1 + d)^{years(as_of - date)} - acquisition_cost x (1 + d)^{years(as_of - first)}``.
+    Past profit is compounded forward to ``as_of`` (seed 004: "historical
+    profit = total present value of the profit created to date"); ``d = 0``
+    gives plain profit to date. Occasions follow :func:`crmlab.datasets.to_occasions`.
+    Rows dated after ``as_of`` are not part of the history and are ignored;
+    customers without a purchase on or before ``as_of`` are not in the result.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        crmlab schema.
+    as_of : date-like, optional
+        Valuation date (default: the last date in the log).
+    margin : float or str
+        Margin rate applied to ``amount`` (0-1), or the name of a column
+        holding each row's absolute margin.
+    discount : float
+        Annual rate used to compound past profit.
+    cost_per_order, acquisition_cost : float
+        Cost to serve one purchase occasion; one-off cost of acquiring the customer.
+
+    Returns
+    -------
+    Series named ``historical_value`` indexed by ``customer_id``.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [100.0, 50.0, 10.0],
+    ...                     "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-03-01"])})
+    >>> historical_value(log, margin=0.3, cost_per_order=2.0, acquisition_cost=5.0).tolist()
+    [38.0, -4.0]
+    """
+    from crmlab.datasets import to_occasions
+
+    tx = validate_transactions(transactions)
+    if isinstance(margin, str):
+        require_columns(tx, [margin], what="transactions")
+        tx = tx.assign(amount=check_numeric_column(tx, margin, what="transactions"))
+        rate = 1.0
+    else:
+        rate = check_number(margin, "margin", low=0, high=1)
+    d = float(_discount(discount))
+    c = check_number(cost_per_order, "cost_per_order")
+    a = check_number(acquisition_cost, "acquisition_cost")
+    ref = tx["date"].max() if as_of is None else pd.Timestamp(as_of)
+    occ = to_occasions(tx[["customer_id", "date", "amount"]])
+    occ = occ[occ["date"] <= ref]
+    if occ.empty:
+        raise DataError(f"no purchases on or before as_of={ref.date()}")
+    grow = (1 + d) ** ((ref - occ["date"]).dt.days / DAYS_PER_YEAR)
+    val = ((rate * occ["amount"] - c) * grow).groupby(occ["customer_id"]).sum()
+    if a:
+        first = occ.groupby("customer_id")["date"].min()
+        val = val - a * (1 + d) ** ((ref - first).dt.days / DAYS_PER_YEAR)
+    return val.rename("historical_value").rename_axis("customer_id")
+
+
+def migration_potential_value(
+    transactions: pd.DataFrame,
+    as_of: Any,
+    *,
+    margin: float = 1.0,
+    discount: float = 0.1,
+    freq: str = "M",
+    n_states: int = 6,
+    horizon: int | None = None,
+    cost_per_period: float = 0.0,
+) -> pd.Series:
+    """A simple stated potential-value model built on the migration model.
+
+    1. Recency states per ``freq`` period up to ``as_of`` and the transition
+       matrix ``P`` estimated from them (:func:`recency_states`,
+       :func:`transition_matrix`); rewards ``R`` = mean margin per state.
+    2. ``V = migration_clv(P, R, d_period, horizon, include_current=False)``:
+       the expected discounted future margin of an average customer in each
+       state (``d_period`` converts the annual ``discount`` to the period; an
+       infinite ``horizon`` needs ``discount > 0``; ``horizon`` counts the
+       current period, so ``horizon=37`` means the next 36 periods), and
+       ``C`` the same for a cost of ``cost_per_period`` in every period.
+    3. A customer's potential value = ``V[state at as_of]`` x (their mean
+       margin per purchase period / everyone's) - ``C[state]``: big spenders
+       keep their level, the cost of serving does not scale with spend.
+
+    Chapter 7's BG/NBD + Gamma-Gamma model is the modern replacement; any
+    Series indexed by customer works in :func:`classify_clv`.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_cdnow
+    >>> pv = migration_potential_value(load_cdnow("sample"), "1997-12-31", margin=0.3)
+    >>> len(pv), bool((pv >= 0).all())
+    (2357, True)
+    """
+    ref = pd.Timestamp(as_of)
+    d = check_number(discount, "discount", low=0)
+    per_year = {"M": 12, "Q": 4, "Y": 1}[check_choice(freq, "freq", ["M", "Q", "Y"])]
+    dp = (1 + d) ** (1 / per_year) - 1
+    tx = validate_transactions(transactions)
+    s = recency_states(tx[tx["date"] <= ref], freq=freq, n_states=n_states, end=ref, margin=margin)
+    P = transition_matrix(s, n_states=n_states)
+    R = state_rewards(s, n_states=n_states)
+    gross = migration_clv(P, R, dp, horizon=horizon, include_current=False)
+    cost = migration_clv(P, pd.Series(float(cost_per_period), index=R.index), dp,
+                         horizon=horizon, include_current=False)
+    now = s.loc[s.groupby("customer_id")["t"].idxmax()].set_index("customer_id")["state"]
+    bought = s[s["state"] == 1]
+    mean_value = bought["value"].mean()
+    level = bought.groupby("customer_id")["value"].mean() / (mean_value if mean_value > 0 else 1.0)
+    out = gross.reindex(now).to_numpy() * level.reindex(now.index) - cost.reindex(now).to_numpy()
+    return out.rename("potential_value")
+
+
+# --------------------------------------------------------------------------- classification
+#: CLV classes of seed 004 (English key -> Chinese name).
+CLV_CLASSES: dict[str, str] = {
+    "MVC": "贵宾型客户 (最有价值客户)",
+    "MGC": "改进型客户 (最具成长性客户)",
+    "maintenance": "维持型客户 (普通客户)",
+    "below-zero": "放弃型客户 (负值客户)",
+}
+
+
+def _threshold(x: pd.Series, thr: Any, name: str) -> float:
+    if thr in ("median", None):
+        return float(x.median())
+    if thr == "mean":
+        return float(x.mean())
+    return check_number(thr, name)
+
+
+def classify_clv(
+    current: pd.Series,
+    potential: pd.Series,
+    *,
+    current_threshold: float | str = "median",
+    potential_threshold: float | str = "median",
+    below_zero: str = "negative",
+) -> pd.DataFrame:
+    """Seed 004's CLV classes from current (historical) and potential value.
+
+    Rules (thresholds default to each value's median; ``"mean"`` or a number also work):
+
+    * ``MVC`` (most valuable): current >= threshold and potential >= threshold;
+    * ``MGC`` (most growable): current < threshold, potential >= threshold;
+    * ``maintenance``: potential < threshold;
+    * ``below-zero``: with ``below_zero="negative"`` (default, the seed's
+      definition "cannot cover the cost of serving them") every customer whose
+      current + potential value is < 0, whatever the quadrant; with
+      ``below_zero="quadrant"`` the low-current, low-potential quadrant.
+
+    Parameters
+    ----------
+    current, potential : Series
+        Indexed by customer; any models (e.g. :func:`historical_value` and
+        :func:`migration_potential_value` or chapter 7's BG/NBD). Customers
+        missing from one Series get 0 there.
+
+    Returns
+    -------
+    DataFrame with ``current, potential, total, clv_class`` and the thresholds
+    in ``.attrs["thresholds"]``.
+
+    Examples
+    --------
+    >>> cur = pd.Series([10.0, 1.0, 8.0, -5.0], index=list("abcd"))
+    >>> pot = pd.Series([9.0, 9.0, 1.0, 1.0], index=list("abcd"))
+    >>> classify_clv(cur, pot, current_threshold=5, potential_threshold=5)["clv_class"].tolist()
+    ['MVC', 'MGC', 'maintenance', 'below-zero']
+    """
+    for s, n in [(current, "current"), (potential, "potential")]:
+        if not isinstance(s, pd.Series):
+            raise ParameterError(f"{n} must be a pandas Series indexed by customer, got {type(s).__name__}")
+    check_choice(below_zero, "below_zero", ["negative", "quadrant"])
+    df = pd.concat({"current": current, "potential": potential}, axis=1).fillna(0.0)
+    for col in ["current", "potential"]:
+        df[col] = check_numeric_column(df, col, what=col)
+    ct = _threshold(df["current"], current_threshold, "current_threshold")
+    pt = _threshold(df["potential"], potential_threshold, "potential_threshold")
+    df["total"] = df["current"] + df["potential"]
+    hi_c = df["current"] >= ct
+    hi_p = df["potential"] >= pt
+    cls = np.select([hi_c & hi_p, ~hi_c & hi_p], ["MVC", "MGC"], "maintenance")
+    if below_zero == "negative":
+        cls = np.where(df["total"] < 0, "below-zero", cls)
+    else:
+        cls = np.where(~hi_c & ~hi_p, "below-zero", cls)
+    df["clv_class"] = pd.Categorical(cls, categories=list(CLV_CLASSES))
+    df.index.name = current.index.name or "customer_id"
+    df.attrs["thresholds"] = {"current": ct, "potential": pt}
+    return df
+
+
+def clv_class_table(classified: pd.DataFrame) -> pd.DataFrame:
+    """Count, share and value of each CLV class (from :func:`classify_clv`).
+
+    Examples
+    --------
+    >>> cur = pd.Series([10.0, 1.0, 8.0, -5.0]); pot = pd.Series([9.0, 9.0, 1.0, 1.0])
+    >>> clv_class_table(classify_clv(cur, pot, current_threshold=5, potential_threshold=5))["customers"].tolist()
+    [1, 1, 1, 1]
+    """
+    require_columns(classified, ["current", "potential", "total", "clv_class"], what="classified")
+    g = classified.groupby("clv_class", observed=False)
+    out = pd.DataFrame({
+        "customers": g.size(),
+        "current_value": g["current"].sum(),
+        "potential_value": g["potential"].sum(),
+        "total_value": g["total"].sum(),
+    })
+    out.insert(1, "share_customers", out["customers"] / out["customers"].sum())
+    tot = out["total_value"].sum()
+    out["share_total_value"] = out["total_value"] / tot if tot else np.nan
+    out["chinese"] = [CLV_CLASSES[str(k)] for k in out.index]
+    return out
+
+
+# --------------------------------------------------------------------------- plots
+def plot_software_case(table: pd.DataFrame | None = None, ax: Any = None, *, currency: str = "CNY") -> Any:
+    """Cumulative sales versus cumulative development cost, per year (seed 001's chart).
+
+    Returns the matplotlib Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    t = case_by_year() if table is None else table
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(t.index, t["cum_sales"], marker="o", label="cumulative sales")
+    ax.plot(t.index, t["cum_cost"], marker="s", label="cumulative development cost")
+    ax.bar(t.index, t["total_sales"], alpha=0.25, label="sales in the year")
+    ax.plot(t.index, t["development_cost"], ls="--", marker=".", label="development cost in the year")
+    ax.set_xlabel("year of the relationship")
+    ax.set_ylabel(f"amount ({currency})")
+    ax.set_xticks(list(t.index))
+    ax.set_title("Software case (seed 001): sales versus development cost")
+    ax.legend()
+    return ax
+
+
+def plot_clv_classes(
+    classified: pd.DataFrame,
+    ax: Any = None,
+    *,
+    log: bool = False,
+    currency: str = "US$",
+    title: str = "CLV classes: current x potential value",
+    colors: Mapping[str, str] | None = None,
+) -> Any:
+    """Scatter of current vs potential value coloured by class, with the quadrant lines.
+
+    ``log=True`` uses a symmetric-log scale (values may be negative). Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    require_columns(classified, ["current", "potential", "clv_class"], what="classified")
+    pal = dict(colors or {"MVC": "tab:green", "MGC": "tab:blue", "maintenance": "tab:gray",
+                          "below-zero": "tab:red"})
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    for k in CLV_CLASSES:
+        sub = classified[classified["clv_class"] == k]
+        ax.scatter(sub["current"], sub["potential"], s=10, alpha=0.6, color=pal.get(k),
+                   label=f"{k} ({len(sub)})")
+    thr = classified.attrs.get("thresholds", {})
+    if "current" in thr:
+        ax.axvline(thr["current"], color="k", lw=1, ls="--")
+    if "potential" in thr:
+        ax.axhline(thr["potential"], color="k", lw=1, ls="--")
+    if log:
+        ax.set_xscale("symlog", linthresh=1)
+        ax.set_yscale("symlog", linthresh=1)
+    ax.set_xlabel(f"current (historical) value ({currency})")
+    ax.set_ylabel(f"potential (future) value ({currency})")
+    ax.set_title(title)
+    ax.legend(title="class (customers)")
+    return ax
+

@@ -1,0 +1,156 @@
+"""Answer checkers for chapter 3 (customer lifetime value).
+
+Every checker returns a :class:`~crmlab.exercises.Feedback`: ``correct`` and a
+hint that never reveals the expected value. Unfilled answers (``...``) are
+reported as "no answer yet".
+
+Examples
+--------
+>>> check_1a(...).correct
+False
+>>> check_3a(200 * 0.75 / 0.35).correct
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmlab import clv
+from crmlab.exercises import Feedback, check_array, check_number, check_set
+
+__all__ = [
+    "NPV_RATE",
+    "TWO_BUYER_INTERVAL",
+    "TASK3",
+    "TASK4_P",
+    "TASK4_R",
+    "TASK4_DISCOUNT",
+    "task5_values",
+    "check_1a",
+    "check_1b",
+    "check_2a",
+    "check_3a",
+    "check_3b",
+    "check_4a",
+    "check_5a",
+]
+
+#: Task 1b: discount rate for the NPV of the software case.
+NPV_RATE = 0.08
+#: Task 2a: years between purchases for both buyers.
+TWO_BUYER_INTERVAL = 4.0
+#: Task 3: margin, retention, discount, horizon.
+TASK3 = {"margin": 200.0, "retention": 0.75, "discount": 0.10, "horizon": 5}
+#: Task 4: a three-state recency chain (state 1 = bought this quarter).
+TASK4_P = np.array([[0.40, 0.60, 0.00], [0.20, 0.00, 0.80], [0.05, 0.00, 0.95]])
+TASK4_R = np.array([50.0, -2.0, -2.0])
+TASK4_DISCOUNT = 0.03
+
+
+def _close(answer: Any, value: float, rtol: float = 1e-3) -> bool:
+    try:
+        return bool(np.isclose(float(answer), value, rtol=rtol))
+    except (TypeError, ValueError):
+        return False
+
+
+def check_1a(answer: Any) -> Feedback:
+    """Task 1a: total direct + referral sales of years 2-5 (software case)."""
+    t = clv.case_by_year()
+    expected = float(t.loc[2:5, "total_sales"].sum())
+    if _close(answer, 13200.0, rtol=1e-9):
+        return Feedback("1a", False, "That is the article's figure. Add the two sums again yourself.")
+    if _close(answer, float(t["total_sales"].sum()), rtol=1e-9):
+        return Feedback("1a", False, "Years 2-5 only: leave out the first purchase of year 1.")
+    return check_number(answer, expected, task="1a", rtol=1e-9,
+                        hint="Sum `direct_sales` and `referral_sales` of clv.case_by_year() over years 2-5.")
+
+
+def check_1b(answer: Any) -> Feedback:
+    """Task 1b: NPV of the yearly net flow at ``NPV_RATE``, first year discounted once."""
+    net = clv.case_by_year()["net"]
+    if _close(answer, clv.npv(net, NPV_RATE, first_period_at=0), rtol=1e-6):
+        return Feedback("1b", False, "Year 1's flow arrives at the end of year 1: discount it once.")
+    if _close(answer, float(net.sum()), rtol=1e-6):
+        return Feedback("1b", False, "That is the undiscounted total; discount each year's net flow.")
+    return check_number(answer, clv.npv(net, NPV_RATE), task="1b", rtol=1e-4,
+                        hint="Discount year t's net flow (sales - development cost) by (1 + d)^t.")
+
+
+def check_2a(answer: Any) -> Feedback:
+    """Task 2a: break-even discount rate of the two buyers, both buying every ``TWO_BUYER_INTERVAL`` years."""
+    from crmlab.datasets import load_seed_table
+
+    b = load_seed_table("two_buyers")
+    expected = clv.break_even_discount(
+        b.query("buyer == 'A'")["amount"], b.query("buyer == 'B'")["amount"],
+        interval_a=TWO_BUYER_INTERVAL, interval_b=TWO_BUYER_INTERVAL)
+    try:
+        if float(answer) > 1.5:
+            return Feedback("2a", False, "Give the rate as a fraction (0.10 for 10 %), not a percentage.")
+    except (TypeError, ValueError):
+        pass
+    return check_number(answer, expected, task="2a", rtol=1e-3,
+                        hint="Find d where both present values are equal (the first purchase is undiscounted).")
+
+
+def check_3a(answer: Any) -> Feedback:
+    """Task 3a: infinite-horizon CLV, first margin one period from now."""
+    m, r, d = TASK3["margin"], TASK3["retention"], TASK3["discount"]
+    if _close(answer, clv.retention_clv(m, r, d, first_margin_at=0)):
+        return Feedback("3a", False, "You counted the current period's margin; this task starts at t = 1.")
+    if _close(answer, m / (1 + d - r)):
+        return Feedback("3a", False, "The margin at t = 1 is earned only if the customer is retained once.")
+    return check_number(answer, clv.retention_clv(m, r, d), task="3a",
+                        hint="Sum m r^t / (1+d)^t for t = 1, 2, ... (a geometric series).")
+
+
+def check_3b(answer: Any) -> Feedback:
+    """Task 3b: five margins, the first one now (t = 0)."""
+    m, r, d, h = TASK3["margin"], TASK3["retention"], TASK3["discount"], TASK3["horizon"]
+    if _close(answer, clv.retention_clv(m, r, d, horizon=h, first_margin_at=1)):
+        return Feedback("3b", False, "Start at t = 0: the first margin is certain and undiscounted.")
+    if _close(answer, clv.retention_clv(m, r, d, horizon=h + 1, first_margin_at=0)):
+        return Feedback("3b", False, "Five margins in all: t = 0, 1, 2, 3, 4.")
+    return check_number(answer, clv.retention_clv(m, r, d, horizon=h, first_margin_at=0), task="3b",
+                        hint="Five terms m r^t / (1+d)^t, t = 0..4.")
+
+
+def check_4a(answer: Any) -> Feedback:
+    """Task 4a: infinite-horizon value per state of the task-4 chain (current period included)."""
+    expected = clv.migration_clv(TASK4_P, TASK4_R, TASK4_DISCOUNT)
+    try:
+        a = np.asarray(answer.to_numpy() if isinstance(answer, (pd.Series, pd.DataFrame)) else answer,
+                       dtype=float).ravel()
+        if a.shape == expected.shape and np.allclose(a, expected - TASK4_R, rtol=1e-3):
+            return Feedback("4a", False, "Include the current period's reward R (t = 0).")
+    except (TypeError, ValueError, AttributeError):
+        pass
+    return check_array(answer, expected, task="4a",
+                       hint="V = (I - P/(1+d))^-1 R: solve the linear system (np.linalg.solve).")
+
+
+def task5_values() -> pd.DataFrame:
+    """Current and potential value of eight customers for task 5."""
+    return pd.DataFrame(
+        {"current": [120.0, 15.0, 80.0, 5.0, 60.0, -40.0, 150.0, 10.0],
+         "potential": [90.0, 70.0, 10.0, 8.0, 75.0, 20.0, 20.0, 95.0]},
+        index=pd.Index(list("ABCDEFGH"), name="customer"),
+    )
+
+
+def check_5a(answer: Any) -> Feedback:
+    """Task 5a: the MGC customers (thresholds = means, below-zero = total < 0)."""
+    v = task5_values()
+    c = clv.classify_clv(v["current"], v["potential"], current_threshold="mean",
+                         potential_threshold="mean")
+    expected = c.index[c["clv_class"] == "MGC"].tolist()
+    if isinstance(answer, str):
+        answer = list(answer)
+    return check_set(answer, expected, task="5a",
+                     hint="MGC: current value below its mean, potential value at or above its mean, "
+                          "and current + potential not negative.")

@@ -1,0 +1,549 @@
+"""Tests for crmlab.clv: seed numbers, hand-computed cases, conventions, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crmlab import clv
+from crmlab.datasets import load_seed_table
+from crmlab.errors import DataError, ParameterError
+
+
+# --------------------------------------------------------------------------- software case
+def test_case_by_year_reproduces_seed_table():
+    t = clv.case_by_year()
+    assert t.index.tolist() == [1, 2, 3, 4, 5]
+    assert t["direct_sales"].tolist() == [800, 750, 700, 500, 3200]
+    assert t["referral_sales"].tolist() == [0, 800, 1550, 3050, 2700]
+    assert t[["R1", "R2", "R3", "R4"]].sum().tolist() == [2750, 2250, 1550, 1550]
+    assert t["development_cost"].tolist() == [850, 100, 100, 100, 100]
+    assert t["net"].tolist() == [-50, 1450, 2150, 3450, 5800]
+    assert t["cum_net"].iloc[-1] == 12800
+    assert t["cum_sales"].iloc[-1] == 14050
+    # seed claims
+    assert t.loc[2:5, "direct_sales"].sum() == 5150
+    assert t.loc[2:5, "referral_sales"].sum() == 8100
+    assert t.loc[2:5, "total_sales"].sum() == 13250  # the seed prints 13,200
+
+
+def test_software_case_claims():
+    c = clv.software_case_claims().set_index("claim")
+    assert c["holds"].tolist() == [True, True, True, False, False, True, True]
+    assert c.loc["direct + referral sales, years 2-5", "computed"] == 13250
+    assert c.loc["profit created over five years", "computed"] == 12800
+
+
+def test_case_by_year_errors():
+    case = load_seed_table("software_case")
+    bad = case.copy()
+    bad.loc[3, "category"] = "upsell"
+    with pytest.raises(DataError, match="column 'category', row 3: 'upsell'"):
+        clv.case_by_year(bad)
+    with pytest.raises(DataError, match="missing column"):
+        clv.case_by_year(case.drop(columns="amount"))
+    bad = case.copy()
+    bad["amount"] = bad["amount"].astype(object)
+    bad.loc[2, "amount"] = "five"
+    with pytest.raises(DataError, match="'amount', row 2"):
+        clv.case_by_year(bad)
+
+
+def test_case_by_year_fills_missing_years():
+    case = pd.DataFrame({"year": [1, 3], "party": ["A", "A"],
+                         "category": ["first_purchase", "up_sell"], "amount": [10, 5]})
+    t = clv.case_by_year(case)
+    assert t.index.tolist() == [1, 2, 3]
+    assert t["total_sales"].tolist() == [10, 0, 5]
+    assert t["referral_sales"].sum() == 0
+
+
+# --------------------------------------------------------------------------- discounting
+def test_npv_hand_computed():
+    net = [-50, 1450, 2150, 3450, 5800]
+    expected = -50 / 1.1 + 1450 / 1.1**2 + 2150 / 1.1**3 + 3450 / 1.1**4 + 5800 / 1.1**5
+    assert clv.npv(net, 0.1) == pytest.approx(expected, rel=1e-12)
+    assert clv.npv(net, 0.1, first_period_at=0) == pytest.approx(expected * 1.1, rel=1e-12)
+    assert clv.npv(net, 0.0) == 12800
+    curve = clv.npv(net, np.array([0.0, 0.1]))
+    assert curve.shape == (2,)
+    assert curve[1] == pytest.approx(expected)
+
+
+def test_present_value_errors():
+    with pytest.raises(ParameterError, match="discount must be > -1"):
+        clv.present_value([1], [1], -1)
+    with pytest.raises(ParameterError, match="same length"):
+        clv.present_value([1, 2], [1], 0.1)
+    with pytest.raises(ParameterError, match="empty"):
+        clv.npv([], 0.1)
+    with pytest.raises(ParameterError, match="amounts\\[1\\]"):
+        clv.present_value([1, "x"], [0, 1], 0.1)
+
+
+def test_continuous_value():
+    # A over five years: 9 purchases worth 5,950; acquisition 850; referrals 8,100
+    assert clv.continuous_value(9, 5950 / 9, 850, 8100) == 13200
+    assert clv.continuous_value(10, 50.0) == 500
+    out = clv.continuous_value([1, 2], 100, [0, 50])
+    assert out.tolist() == [100, 150]
+    with pytest.raises(ParameterError, match="expected_transactions"):
+        clv.continuous_value(-1, 10)
+    with pytest.raises(ParameterError, match="mismatched"):
+        clv.continuous_value([1, 2, 3], [1, 2])
+
+
+# --------------------------------------------------------------------------- two buyers
+def test_two_buyers_totals_and_discounting():
+    pv = clv.two_buyers_pv()
+    assert pv["A"] == 185000 and pv["B"] == 45000
+    pv = clv.two_buyers_pv(discount=0.1, interval={"A": 2, "B": 2})
+    assert pv["B"] == pytest.approx(15000 * (1 + 1.1**-2 + 1.1**-4))
+    assert clv.stream_pv([100, 100], 0.1, interval=2, first_at=1) == pytest.approx(
+        100 / 1.1 + 100 / 1.1**3)
+
+
+def test_break_even_discount():
+    a = load_seed_table("two_buyers").query("buyer == 'A'")["amount"].to_numpy()
+    b = [15000] * 3
+    d = clv.break_even_discount(a, b, interval_a=3, interval_b=3)
+    assert 0 < d < 1
+    assert clv.stream_pv(a, d, interval=3) == pytest.approx(clv.stream_pv(b, d, interval=3), rel=1e-9)
+    # longer intervals push A's later purchases further away: lower break-even rate
+    assert clv.break_even_discount(a, b, interval_a=5, interval_b=5) < d
+    # a stream that dominates at every rate never breaks even
+    assert np.isnan(clv.break_even_discount([2, 2], [1, 1]))
+
+
+# --------------------------------------------------------------------------- CPV / PPV
+def test_cpv_ppv():
+    assert clv.customer_purchase_value(1000, 0.3, 5) == 1500
+    assert clv.customer_purchase_value([100, 200], 0.5, 2).tolist() == [100, 200]
+    assert clv.word_of_mouth_value(0.1, 25, 800) == 2000
+    with pytest.raises(ParameterError, match="share_of_wallet"):
+        clv.customer_purchase_value(100, 30, 5)
+    with pytest.raises(ParameterError, match="influence"):
+        clv.word_of_mouth_value(1.5, 10, 10)
+    with pytest.raises(ParameterError, match="reach"):
+        clv.word_of_mouth_value(0.5, -1, 10)
+
+
+# --------------------------------------------------------------------------- retention CLV
+def direct_sum(m, r, d, T, first):
+    t = np.arange(first, first + T, dtype=float)
+    with np.errstate(over="ignore"):  # (1+d)^t overflows to inf for huge t: the term is then 0
+        return float(np.sum(m * r**t / (1 + d) ** t))
+
+
+def test_retention_clv_closed_forms_hand_computed():
+    assert clv.retention_clv(100, 0.8, 0.12) == pytest.approx(250.0, rel=1e-12)
+    assert clv.retention_clv(100, 0.8, 0.12, first_margin_at=0) == pytest.approx(350.0, rel=1e-12)
+    assert clv.retention_clv(100, 0.9, 0.1, horizon=2) == pytest.approx(
+        100 * (0.9 / 1.1 + 0.81 / 1.21), rel=1e-12)
+    assert clv.retention_clv(100, 0.9, 0.1, horizon=2, first_margin_at=0) == pytest.approx(
+        100 * (1 + 0.9 / 1.1), rel=1e-12)
+    # r = 0: only the current margin, if counted
+    assert clv.retention_clv(50, 0.0, 0.1, first_margin_at=0) == 50
+    assert clv.retention_clv(50, 0.0, 0.1) == 0
+    assert clv.retention_clv(50, 0.0, 0.1, horizon=3, first_margin_at=0) == 50
+    assert clv.retention_clv(50, 0.5, 0.1, horizon=0) == 0
+    # r/(1+d) = 1 exactly (negative discount, finite horizon): T margins of m
+    assert clv.retention_clv(10, 0.5, -0.5, horizon=3, first_margin_at=0) == pytest.approx(30)
+
+
+@pytest.mark.parametrize("first", [0, 1])
+@pytest.mark.parametrize("T", [1, 7, 100, 500, 2000])
+def test_retention_clv_matches_direct_sum(first, T):
+    for m, r, d in [(100, 0.8, 0.12), (1, 0.99, 0.01), (-3.5, 0.5, 0.0), (7, 0.95, -0.02)]:
+        got = clv.retention_clv(m, r, d, horizon=T, first_margin_at=first)
+        assert got == pytest.approx(direct_sum(m, r, d, T, first), rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    m=st.floats(-1e4, 1e4),
+    r=st.floats(0, 0.999),
+    d=st.floats(0, 1),
+    T=st.integers(0, 3000),
+    first=st.sampled_from([0, 1]),
+)
+def test_retention_clv_property_direct_sum(m, r, d, T, first):
+    got = clv.retention_clv(m, r, d, horizon=T, first_margin_at=first)
+    assert got == pytest.approx(direct_sum(m, r, d, T, first), rel=1e-9, abs=1e-9)
+    assert abs(got) <= abs(clv.retention_clv(m, r, d, first_margin_at=first)) * (1 + 1e-12) + 1e-12
+
+
+def test_retention_clv_long_horizon_tends_to_infinite():
+    for first in (0, 1):
+        inf = clv.retention_clv(100, 0.9, 0.1, first_margin_at=first)
+        assert clv.retention_clv(100, 0.9, 0.1, horizon=5000, first_margin_at=first) == pytest.approx(
+            inf, rel=1e-9)
+        assert direct_sum(100, 0.9, 0.1, 5000, first) == pytest.approx(inf, rel=1e-9)
+
+
+def test_retention_clv_conventions_agree():
+    m, r, d = 120.0, np.array([0.3, 0.7, 0.9]), np.array([[0.05], [0.15]])
+    for T in (None, 1, 10, 300):
+        c0 = clv.retention_clv(m, r, d, horizon=T, first_margin_at=0)
+        c1 = clv.retention_clv(m, r, d, horizon=T, first_margin_at=1)
+        np.testing.assert_allclose(c1, c0 * r / (1 + d), rtol=1e-12)
+        if T is not None:
+            np.testing.assert_allclose(
+                c0, m + clv.retention_clv(m, r, d, horizon=T - 1, first_margin_at=1), rtol=1e-12)
+    # the third convention sum_{t>=1} m r^{t-1}/(1+d)^t = m/(1+d-r)
+    assert clv.retention_clv(100, 0.8, 0.12, first_margin_at=0) / 1.12 == pytest.approx(100 / 0.32)
+
+
+def test_retention_clv_broadcasts():
+    out = clv.retention_clv([100, 200, 300], np.array([[0.5], [0.8]]), 0.1)
+    assert out.shape == (2, 3)
+    assert out[1, 2] == pytest.approx(300 * 0.8 / 0.3)
+    h = clv.retention_clv(100, 0.8, 0.1, horizon=[1, 2, 3])
+    assert h.shape == (3,)
+    assert h[2] == pytest.approx(direct_sum(100, 0.8, 0.1, 3, 1))
+    assert isinstance(clv.retention_clv(1, 0.5, 0.1), float)
+    per_customer = pd.Series([10.0, 20.0], index=["a", "b"])
+    s = clv.retention_clv(per_customer, 0.5, 0.0)
+    assert isinstance(s, pd.Series) and s.index.tolist() == ["a", "b"] and s.tolist() == [10, 20]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(retention=1.0), r"retention must be in \[0, 1\)"),
+        (dict(retention=-0.1), r"retention must be in \[0, 1\)"),
+        (dict(retention=[0.5, 1.2]), r"got 1.2"),
+        (dict(discount=-1.0), "discount must be > -1"),
+        (dict(discount=-3), "discount must be > -1"),
+        (dict(horizon=-1), "horizon must be >= 0"),
+        (dict(horizon=2.5), "whole number"),
+        (dict(margin=[1, 2, 3], retention=[0.5, 0.6]), "mismatched"),
+        (dict(discount=-0.2, retention=0.9), "diverges"),
+        (dict(first_margin_at=2), "first_margin_at"),
+        (dict(margin="ten"), "margin"),
+        (dict(retention=np.nan), "NaN"),
+        (dict(horizon=np.inf), "horizon=None"),
+    ],
+)
+def test_retention_clv_errors(kwargs, match):
+    args = dict(margin=100, retention=0.8, discount=0.1)
+    args.update(kwargs)
+    with pytest.raises(ParameterError, match=match):
+        clv.retention_clv(**args)
+
+
+def test_margin_multiplier_table_matches_gupta_lehmann():
+    # Gupta & Lehmann (2003, 2005): margin multiple r/(1+i-r)
+    published = {
+        0.10: [1.20, 1.75, 2.67, 4.50],
+        0.12: [1.15, 1.67, 2.50, 4.09],
+        0.14: [1.11, 1.59, 2.35, 3.75],
+        0.16: [1.07, 1.52, 2.22, 3.46],
+    }
+    tab = clv.margin_multiplier_table()
+    for d, col in published.items():
+        np.testing.assert_allclose(tab[d].round(2).to_numpy(), col)
+    assert clv.margin_multiplier(0.8, 0.12) == pytest.approx(2.5)
+    t0 = clv.margin_multiplier_table(first_margin_at=0)
+    np.testing.assert_allclose(t0.to_numpy(), tab.to_numpy() * (1 + tab.columns.to_numpy()) / tab.index.to_numpy()[:, None])
+
+
+def test_expected_lifetime():
+    assert clv.expected_lifetime(0.8) == 5
+    assert clv.expected_lifetime(0.0) == 1
+    assert clv.expected_lifetime([0.5, 0.75]).tolist() == [2, 4]
+    with pytest.raises(ParameterError, match="retention"):
+        clv.expected_lifetime(1.0)
+
+
+# --------------------------------------------------------------------------- Dwyer
+def test_lost_for_good_hand_table():
+    t = clv.lost_for_good([100, 120, 150], [0.5, 0.8], 0.1, customers=1000, acquisition_cost=30)
+    assert t["active"].tolist() == [1000, 500, 400]
+    assert t["profit"].tolist() == [100000, 60000, 60000]
+    total = 100000 + 60000 / 1.1 + 60000 / 1.21
+    assert t["cum_pv"].iloc[-1] == pytest.approx(total)
+    assert t["clv_per_customer"].iloc[-1] == pytest.approx(total / 1000 - 30)
+
+
+def test_lost_for_good_equals_retention_clv_with_constant_rate():
+    t = clv.lost_for_good([100] * 40, 0.8, 0.12)
+    assert t["clv_per_customer"].iloc[-1] == pytest.approx(
+        clv.retention_clv(100, 0.8, 0.12, horizon=40, first_margin_at=0), rel=1e-12)
+
+
+def test_lost_for_good_errors():
+    with pytest.raises(ParameterError, match="one rate per transition"):
+        clv.lost_for_good([1, 2, 3], [0.5], 0.1)
+    with pytest.raises(ParameterError, match=r"\[0, 1\]"):
+        clv.lost_for_good([1, 2], [1.5], 0.1)
+
+
+def test_migration_clv_two_state_equals_retention_model():
+    P = [[0.8, 0.2], [0.0, 1.0]]
+    v = clv.migration_clv(P, [100, 0], 0.12)
+    assert v[0] == pytest.approx(clv.retention_clv(100, 0.8, 0.12, first_margin_at=0), rel=1e-12)
+    v5 = clv.migration_clv(P, [100, 0], 0.12, horizon=5)
+    assert v5[0] == pytest.approx(clv.retention_clv(100, 0.8, 0.12, horizon=5, first_margin_at=0))
+    fut = clv.migration_clv(P, [100, 0], 0.12, include_current=False)
+    assert fut[0] == pytest.approx(clv.retention_clv(100, 0.8, 0.12), rel=1e-12)
+
+
+def test_migration_clv_three_state_hand_computed():
+    P = np.array([[0.5, 0.5, 0.0], [0.3, 0.0, 0.7], [0.1, 0.0, 0.9]])
+    R = np.array([40.0, -2.0, -1.0])
+    d = 0.2
+    # horizon 2: R + P R / (1+d)
+    np.testing.assert_allclose(clv.migration_clv(P, R, d, horizon=2), R + P @ R / 1.2)
+    inf = clv.migration_clv(P, R, d)
+    np.testing.assert_allclose(inf, np.linalg.inv(np.eye(3) - P / 1.2) @ R)
+    np.testing.assert_allclose(clv.migration_clv(P, R, d, horizon=400), inf, rtol=1e-9)
+    df = pd.DataFrame(P, index=[1, 2, 3], columns=[1, 2, 3])
+    s = clv.migration_clv(df, pd.Series(R), d)
+    assert isinstance(s, pd.Series) and s.index.tolist() == [1, 2, 3]
+
+
+def test_recency_transition_matrix_structure():
+    P = clv.recency_transition_matrix([0.3, 0.2, 0.15, 0.05, 0.0])
+    assert P.shape == (5, 5)
+    np.testing.assert_allclose(P.sum(axis=1), 1)
+    assert P.loc[1, 1] == 0.3 and P.loc[1, 2] == 0.7 and P.loc[4, 5] == 0.95 and P.loc[5, 5] == 1
+    # with an absorbing last state and reward only in state 1, the chain value equals a hand sum
+    R = np.array([40.0, 0, 0, 0, 0])
+    v = clv.migration_clv(P, R, 0.2, horizon=3)
+    P2 = P.to_numpy()
+    np.testing.assert_allclose(v.to_numpy(), R + P2 @ R / 1.2 + P2 @ P2 @ R / 1.44)
+    with pytest.raises(ParameterError, match="at least 2"):
+        clv.recency_transition_matrix([0.5])
+    with pytest.raises(ParameterError, match=r"\[0, 1\]"):
+        clv.recency_transition_matrix([0.5, 1.5])
+
+
+def test_migration_clv_errors():
+    with pytest.raises(ParameterError, match="square"):
+        clv.migration_clv([[1.0, 0.0]], [1, 2], 0.1)
+    with pytest.raises(ParameterError, match="sums to"):
+        clv.migration_clv([[0.5, 0.4], [0, 1]], [1, 2], 0.1)
+    with pytest.raises(ParameterError, match="mismatched"):
+        clv.migration_clv([[0.5, 0.5], [0, 1]], [1, 2, 3], 0.1)
+    with pytest.raises(ParameterError, match="discount > 0"):
+        clv.migration_clv([[0.5, 0.5], [0, 1]], [1, 2], 0.0)
+    with pytest.raises(ParameterError, match="negative"):
+        clv.migration_clv([[1.5, -0.5], [0, 1]], [1, 2], 0.1)
+
+
+def log_of(rows):
+    return pd.DataFrame(rows, columns=["customer_id", "date", "amount"]).assign(
+        date=lambda d: pd.to_datetime(d["date"]))
+
+
+def test_recency_states_and_transition_matrix():
+    log = log_of([
+        (1, "2024-01-10", 10.0), (1, "2024-01-20", 5.0), (1, "2024-12-01", 20.0),
+        (2, "2024-04-01", 8.0),
+    ])
+    s = clv.recency_states(log, freq="Q", n_states=3, end="2024-12-31", margin=0.5)
+    c1 = s[s["customer_id"] == 1]
+    assert c1["state"].tolist() == [1, 2, 3, 1]
+    assert c1["value"].tolist() == [7.5, 0, 0, 10]
+    c2 = s[s["customer_id"] == 2]
+    assert c2["state"].tolist() == [1, 2, 3] and c2["t"].tolist() == [0, 1, 2]
+    counts = clv.transition_matrix(s, n_states=3, counts=True)
+    assert counts.to_numpy().tolist() == [[0, 2, 0], [0, 0, 2], [1, 0, 0]]
+    P = clv.transition_matrix(s, n_states=3)
+    assert P.to_numpy().tolist() == [[0, 1, 0], [0, 0, 1], [1, 0, 0]]
+    r = clv.state_rewards(s, cost_per_period=1.0, n_states=3)
+    assert r.tolist() == [pytest.approx((7.5 + 10 + 4) / 3 - 1), -1, -1]
+
+
+def test_transition_matrix_unobserved_state():
+    s = pd.DataFrame({"customer_id": [1, 1], "t": [0, 1], "state": [1, 2]})
+    with pytest.raises(DataError, match="state 2 is never observed"):
+        clv.transition_matrix(s, n_states=2)
+
+
+# --------------------------------------------------------------------------- events / fitting
+def test_forecast_and_discount_events():
+    log = log_of([(1, "2023-01-01", 100.0), (1, "2024-01-01", 300.0), (2, "2023-06-01", 50.0)])
+    ev = clv.forecast_events(log, "2024-01-01", horizon_years=2, margin=0.5, annual_retention=0.5,
+                             service_cost_per_year=10, one_time_gap="median")
+    p1 = ev[(ev["customer_id"] == 1) & (ev["kind"] == "purchase")]
+    assert p1["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-12-31", "2025-12-31"]
+    assert p1["value"].tolist() == [100, 100]  # 0.5 x mean occasion 200
+    assert p1["probability"].iloc[0] == pytest.approx(0.5 ** (365 / 365.25))
+    # customer 2 (one purchase) uses the repeat buyers' median gap (365 days)
+    p2 = ev[(ev["customer_id"] == 2) & (ev["kind"] == "purchase")]
+    assert p2["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-05-31", "2025-05-31"]
+    sc = ev[ev["kind"] == "service_cost"]
+    assert len(sc) == 4 and (sc["value"] == -10).all()
+    pv = clv.discount_events(ev, "2024-01-01", 0.0, customers=[1, 2, 3])
+    exp1 = (ev[ev["customer_id"] == 1]["value"] * ev[ev["customer_id"] == 1]["probability"]).sum()
+    assert pv[1] == pytest.approx(exp1)
+    assert pv[3] == 0
+
+
+def test_discount_events_hand():
+    ev = pd.DataFrame({"customer_id": ["a", "a"], "value": [121.0, -11.0], "probability": [1, 0.5],
+                       "date": pd.to_datetime(["2026-01-01", "2025-01-01"])})
+    pv = clv.discount_events(ev, "2024-01-01", 0.1)
+    yrs = np.array([731, 366]) / 365.25
+    assert pv["a"] == pytest.approx(121 / 1.1 ** yrs[0] - 5.5 / 1.1 ** yrs[1])
+
+
+def test_fit_profit_curve_recovers_and_extrapolates():
+    t = np.arange(1, 13)
+    fit = clv.fit_profit_curve(t, 5 * np.exp(-0.1 * t))
+    np.testing.assert_allclose(fit.params, [np.log(5), -0.1], rtol=1e-6)
+    assert fit.value(13, 2, 0.0) == pytest.approx(5 * np.exp(-1.3) + 5 * np.exp(-1.4), rel=1e-6)
+    assert fit.value(13, 1, 0.1) == pytest.approx(5 * np.exp(-1.3) / 1.1, rel=1e-6)
+    pw = clv.fit_profit_curve(t, 3 * t**-0.5, form="power")
+    np.testing.assert_allclose(pw.params, [np.log(3), -0.5], rtol=1e-6)
+    q = clv.fit_profit_curve(t, np.exp(1 + 0.5 * t - 0.05 * t**2), form="quadratic")
+    np.testing.assert_allclose(q.params, [1, 0.5, -0.05], rtol=1e-6)
+    # zeros are fine with the log link
+    y = 5 * np.exp(-0.1 * t)
+    y[3] = 0
+    assert np.isfinite(clv.fit_profit_curve(t, y).params).all()
+
+
+def test_fit_profit_curve_errors():
+    with pytest.raises(ParameterError, match=">= 0"):
+        clv.fit_profit_curve([1, 2, 3, 4], [1, -1, 1, 1])
+    with pytest.raises(ParameterError, match="at least 3"):
+        clv.fit_profit_curve([1, 2], [1, 1])
+    with pytest.raises(ParameterError, match="same length"):
+        clv.fit_profit_curve([1, 2, 3], [1, 1])
+    with pytest.raises(ParameterError, match="form"):
+        clv.fit_profit_curve([1, 2, 3], [1, 1, 1], form="cubic")
+
+
+def test_cohort_profit_curve():
+    log = log_of([(1, "2024-01-05", 10.0), (1, "2024-03-01", 4.0), (2, "2024-02-20", 6.0)])
+    c = clv.cohort_profit_curve(log, freq="M", end="2024-03-31", margin=0.5)
+    # t=0: (5 + 3)/2; t=1: customer 1 nothing in Feb, customer 2 nothing in Mar; t=2: customer 1 2.0
+    assert c["profit"].tolist() == [4.0, 0.0, 2.0]
+    assert c["customers"].tolist() == [2, 2, 1]
+
+
+# --------------------------------------------------------------------------- indicators
+def test_indicator_value_hand():
+    df = pd.DataFrame({"unit_gross_profit": [10, 20, 30], "purchase_volume": [5, 5, 10],
+                       "service_cost": [3, 1, 2], "satisfaction": [1, 2, 3],
+                       "loyalty_emotional": [3, 2, 1], "loyalty_behavioural": [1, 1, 1],
+                       "trust_credibility": [2, 4, 6], "trust_benevolence": [1, 3, 2]})
+    w = {"unit_gross_profit": 0.3, "purchase_volume": 0.2, "service_cost": 0.1, "satisfaction": 0.1,
+         "loyalty_emotional": 0.1, "loyalty_behavioural": 0.1, "trust_credibility": 0.05,
+         "trust_benevolence": 0.05}
+    out = clv.indicator_value(df, w)
+    # customer 0: ugp 0, vol 0, cost 0 (worst) -> current 0
+    assert out.loc[0, "current"] == 0
+    # customer 2: ugp 100, vol 100, cost 50 -> 30 + 20 + 5
+    assert out.loc[2, "current"] == pytest.approx(55)
+    # customer 1 potential: sat 50, emo 50, beh 50 (constant), cred 50, ben 100
+    assert out.loc[1, "potential"] == pytest.approx(5 + 5 + 5 + 2.5 + 5)
+    np.testing.assert_allclose(out["total"], out["current"] + out["potential"])
+    z = clv.indicator_value(df, w, scale="zscore")
+    assert z["total"].mean() == pytest.approx(50)
+
+
+def test_indicator_value_errors():
+    df = pd.DataFrame({"a": [1, 2], "b": [2, 1]})
+    with pytest.raises(ParameterError, match="sum to 1"):
+        clv.indicator_value(df, {"a": 0.5, "b": 0.6}, groups={"g": ["a", "b"]})
+    with pytest.raises(ParameterError, match="missing \\['b'\\]"):
+        clv.indicator_value(df, {"a": 1.0}, groups={"g": ["a", "b"]})
+    with pytest.raises(DataError, match="missing column"):
+        clv.indicator_value(df, {"a": 0.5, "c": 0.5}, groups={"g": ["a", "c"]})
+
+
+# --------------------------------------------------------------------------- historical / classes
+def test_historical_value_hand():
+    log = log_of([(1, "2023-01-01", 100.0), (1, "2023-01-01", 50.0), (1, "2024-01-01", 10.0),
+                  (2, "2024-01-01", 20.0), (3, "2025-01-01", 99.0)])
+    hv = clv.historical_value(log, "2024-01-01", 0.3, cost_per_order=2.0, acquisition_cost=5.0)
+    assert hv.index.tolist() == [1, 2]  # customer 3 has no history yet
+    assert hv[1] == pytest.approx((45 - 2) + (3 - 2) - 5)
+    assert hv[2] == pytest.approx(6 - 2 - 5)
+    g = 1.1 ** (365 / 365.25)
+    hv = clv.historical_value(log, "2024-01-01", 0.3, discount=0.1)
+    assert hv[1] == pytest.approx(45 * g + 3)
+    marg = log.assign(m=[10.0, 5.0, 1.0, 2.0, 9.0])
+    assert clv.historical_value(marg, None, "m").tolist() == [16, 2, 9]
+    with pytest.raises(ParameterError, match="margin"):
+        clv.historical_value(log, None, 30)
+    with pytest.raises(DataError, match="no purchases"):
+        clv.historical_value(log, "2020-01-01")
+
+
+def test_migration_potential_value_on_cdnow_sample():
+    from crmlab.datasets import load_cdnow
+
+    log = load_cdnow("sample")
+    pv = clv.migration_potential_value(log, "1997-09-30", margin=0.3, freq="M", n_states=4)
+    assert set(pv.index) == set(log.loc[log["date"] <= "1997-09-30", "customer_id"])
+    assert (pv >= 0).all() and pv.notna().all()
+    # a recent big spender is worth more than a lapsed small spender
+    hv = clv.historical_value(log, "1997-09-30", 0.3)
+    assert pv.corr(hv) > 0
+    # a serving cost per period lowers every customer's value by the same state-wise annuity
+    pc = clv.migration_potential_value(log, "1997-09-30", margin=0.3, freq="M", n_states=4,
+                                       cost_per_period=1.0, discount=0.0, horizon=4)
+    p0 = clv.migration_potential_value(log, "1997-09-30", margin=0.3, freq="M", n_states=4,
+                                       discount=0.0, horizon=4)
+    np.testing.assert_allclose(p0 - pc, 3.0)
+
+
+def test_forecast_events_one_time_gap():
+    log = log_of([(1, "2023-01-01", 10.0), (1, "2023-02-01", 10.0), (2, "2023-06-01", 50.0)])
+    ev = clv.forecast_events(log, "2024-01-01", horizon_years=1, annual_retention=1.0,
+                             one_time_gap="elapsed")
+    # customer 2: no repeat in 214 days, so the gap is 214 days and the next event is 428 days after
+    assert (ev.loc[ev["customer_id"] == 2, "date"] > "2024-01-01").all()
+    assert len(ev[ev["customer_id"] == 2]) == 1
+    with pytest.raises(ParameterError, match="one_time_gap"):
+        clv.forecast_events(log, "2024-01-01", one_time_gap="mean")
+    # the minimum gap stops a same-week repeat from becoming a weekly rhythm
+    quick = log_of([(1, "2023-12-20", 10.0), (1, "2023-12-23", 10.0)])
+    ev = clv.forecast_events(quick, "2024-01-01", horizon_years=1, annual_retention=1.0)
+    assert len(ev) == 12  # every 30 days from 23 Dec: 22 Jan ... 17 Dec 2024
+    assert len(clv.forecast_events(quick, "2024-01-01", horizon_years=1, min_gap_days=60)) == 6
+
+
+def test_classify_clv_rules():
+    cur = pd.Series([10.0, 1.0, 8.0, 1.0, -30.0], index=list("abcde"))
+    pot = pd.Series([9.0, 9.0, 1.0, 1.0, 9.0], index=list("abcde"))
+    c = clv.classify_clv(cur, pot, current_threshold=5, potential_threshold=5)
+    assert c["clv_class"].tolist() == ["MVC", "MGC", "maintenance", "maintenance", "below-zero"]
+    q = clv.classify_clv(cur, pot, current_threshold=5, potential_threshold=5, below_zero="quadrant")
+    assert q["clv_class"].tolist() == ["MVC", "MGC", "maintenance", "below-zero", "MGC"]
+    m = clv.classify_clv(cur, pot)
+    assert m.attrs["thresholds"] == {"current": 1.0, "potential": 9.0}
+    # customers missing from one Series get 0 there
+    c2 = clv.classify_clv(cur, pot.drop("a"), current_threshold=5, potential_threshold=5)
+    assert c2.loc["a", "potential"] == 0
+    tab = clv.clv_class_table(c)
+    assert tab["customers"].tolist() == [1, 1, 2, 1]
+    assert tab.loc["maintenance", "total_value"] == 11
+    assert tab["share_customers"].sum() == pytest.approx(1)
+    with pytest.raises(ParameterError, match="Series"):
+        clv.classify_clv([1, 2], pot)
+    with pytest.raises(ParameterError, match="below_zero"):
+        clv.classify_clv(cur, pot, below_zero="sign")
+
+
+def test_plots_return_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = clv.plot_software_case()
+    assert "CNY" in ax.get_ylabel() and ax.get_xlabel()
+    cur = pd.Series([10.0, 1.0, 8.0, -5.0])
+    pot = pd.Series([9.0, 9.0, 1.0, 1.0])
+    ax = clv.plot_clv_classes(clv.classify_clv(cur, pot), log=True)
+    assert "potential" in ax.get_ylabel()
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
