@@ -319,3 +319,11 @@ def test_lazy_submodules_and_error_hierarchy():
     assert issubclass(crmlab.ParameterError, crmlab.CrmlabError)
     with pytest.raises(AttributeError):
         crmlab.not_a_module  # noqa: B018
+
+
+def test_timezone_aware_dates_keep_the_local_purchase_day():
+    from crmlab.validation import validate_transactions
+
+    log = pd.DataFrame({"customer_id": [1], "amount": [1.0],
+                        "date": pd.to_datetime(["2024-03-01 00:30"]).tz_localize("Asia/Shanghai")})
+    assert validate_transactions(log)["date"].iloc[0] == pd.Timestamp("2024-03-01 00:30")

@@ -197,7 +197,7 @@ def validate_transactions(
             )
         date = parsed
     if getattr(date.dt, "tz", None) is not None:
-        date = date.dt.tz_convert(None)
+        date = date.dt.tz_localize(None)  # keep local wall time: the purchase day as the customer saw it
     pos = first_bad(date.isna())
     if pos is not None:
         raise DataError(f"{what}: column 'date', {_describe_row(out, pos)}: date is missing")

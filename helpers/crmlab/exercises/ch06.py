@@ -1,0 +1,218 @@
+"""Answer checkers for ``lessons/exercises/06_retention_metrics.ipynb``.
+
+Each ``check_*`` compares a student's answer with the value computed by
+:mod:`crmlab.retention` and returns a :class:`~crmlab.exercises.Feedback`
+with a hint, never the answer.
+
+Examples
+--------
+>>> check_1a(...).correct
+False
+>>> check_4b("no").correct
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmlab.exercises import Feedback, check_choice_answer, check_number
+
+__all__ = [
+    "TASK2_AS_OF",
+    "TASK2_THRESHOLD",
+    "TASK4_THRESHOLD",
+    "TASK4_AS_OF",
+    "TASK5_CALIBRATION_END",
+    "TASK5_HOLDOUT_END",
+    "task1_log",
+    "check_1a",
+    "check_1b",
+    "check_2",
+    "check_3",
+    "check_4a",
+    "check_4b",
+    "check_5",
+    "check_6a",
+    "check_6b",
+]
+
+TASK2_AS_OF = "1997-12-31"
+TASK2_THRESHOLD = 90
+TASK4_THRESHOLD = 180
+TASK4_AS_OF = "1998-06-30"
+TASK5_CALIBRATION_END = "1997-09-30"
+TASK5_HOLDOUT_END = "1998-06-30"
+
+
+def task1_log() -> pd.DataFrame:
+    """The small purchase log of task 1 (six customers, January to April 2024).
+
+    >>> task1_log()["customer_id"].nunique()
+    6
+    """
+    rows = [
+        ("ana", "2024-01-03", 12.0), ("ana", "2024-02-11", 15.0), ("ana", "2024-03-02", 9.0),
+        ("ben", "2024-01-15", 30.0), ("ben", "2024-01-15", 5.0), ("ben", "2024-03-20", 22.0),
+        ("chen", "2024-01-28", 18.0), ("chen", "2024-02-02", 11.0),
+        ("dai", "2024-02-14", 40.0), ("dai", "2024-03-14", 38.0), ("dai", "2024-04-14", 41.0),
+        ("eve", "2024-03-08", 7.0),
+        ("fei", "2024-01-09", 25.0), ("fei", "2024-04-30", 27.0),
+    ]
+    df = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+@lru_cache(maxsize=1)
+def _sample() -> pd.DataFrame:
+    from crmlab.datasets import load_cdnow
+
+    return load_cdnow("sample")
+
+
+@lru_cache(maxsize=1)
+def _survival() -> pd.DataFrame:
+    from crmlab.retention import survival_table
+
+    return survival_table(_sample(), TASK4_THRESHOLD, TASK4_AS_OF, unit="M", cohort_period="M")
+
+
+def check_1a(answer: Any) -> Feedback:
+    """Task 1a: the retention rate from February into March 2024 (a share, 0-1)."""
+    from crmlab.retention import retention_rate
+
+    expected = retention_rate(task1_log(), "2024-03-15")
+    return check_number(
+        answer, expected, task="1a",
+        hint="Take the customers who bought in February; what share of them also bought in March? "
+             "Give a share between 0 and 1, not a percentage.",
+    )
+
+
+def check_1b(answer: Any) -> Feedback:
+    """Task 1b: how many customers were won back in March 2024 (active, silent in February, bought before)."""
+    from crmlab.retention import retention_by_period
+
+    expected = float(retention_by_period(task1_log(), "M").loc[pd.Period("2024-03", "M"), "won_back"])
+    return check_number(
+        answer, expected, task="1b", rtol=0, atol=1e-9,
+        hint="Won back = bought in March, not in February, but bought at some time before February. "
+             "A first-time buyer in March is new, not won back.",
+    )
+
+
+def check_2(answer: Any) -> Feedback:
+    """Task 2: CDNOW sample churn rate at 1997-12-31 with a 90-day inactivity threshold."""
+    from crmlab.retention import churn_rate
+
+    expected = churn_rate(_sample(), TASK2_THRESHOLD, TASK2_AS_OF)
+    return check_number(
+        answer, expected, task="2",
+        hint="Churned = more than 90 days between the last purchase on or before 1997-12-31 and "
+             "that date; ignore purchases after it. Give a share between 0 and 1.",
+    )
+
+
+def check_3(answer: Any) -> Feedback:
+    """Task 3: share of the January-1997 cohort (CDNOW sample) buying 3 months after acquisition."""
+    from crmlab.retention import cohort_matrix
+
+    m = cohort_matrix(_sample(), period="M", value="rate")
+    expected = float(m.loc[pd.Period("1997-01", "M"), 3])
+    return check_number(
+        answer, expected, task="3",
+        hint="Row = January 1997 cohort, column = 3 periods since first purchase (column 0 is the "
+             "acquisition month). Give a share, not a count.",
+    )
+
+
+def check_4a(answer: Any) -> Feedback:
+    """Task 4a: Kaplan-Meier S(0) for the CDNOW sample (tau = 180 days, as of 1998-06-30)."""
+    from crmlab.retention import kaplan_meier
+
+    t = _survival()
+    km = kaplan_meier(t["duration"], t["event"])
+    expected = km.survival_at(0.0)
+    return check_number(
+        answer, expected, task="4a",
+        hint="Build the (duration, event) table with survival_table, fit kaplan_meier and read the "
+             "survival at time 0 (the first row when there are churns at time 0).",
+    )
+
+
+def check_4b(answer: Any) -> Feedback:
+    """Task 4b: do the three monthly cohorts differ significantly at the 5% level? ("yes"/"no")."""
+    from crmlab.retention import logrank_test
+
+    t = _survival()
+    p = logrank_test(t["duration"], t["event"], t["cohort"].astype(str)).p_value
+    expected = "yes" if p < 0.05 else "no"
+    if isinstance(answer, bool):
+        answer = "yes" if answer else "no"
+    return check_choice_answer(
+        answer, expected, task="4b",
+        hint="Run logrank_test on duration, event and the cohort column and compare its p-value "
+             "with 0.05. Answer 'yes' or 'no'.",
+    )
+
+
+def check_5(answer: Any) -> Feedback:
+    """Task 5: holdout AUC of recency_days alone as a churn score (CDNOW sample)."""
+    from crmlab.retention import auc, churn_features
+
+    f = churn_features(_sample(), TASK5_CALIBRATION_END, TASK5_HOLDOUT_END)
+    expected = auc(f["churn"], f["recency_days"])
+    if (fb := _missing_or_nan(answer, "5")) is not None:
+        return fb
+    if np.isclose(float(answer), 1 - expected, rtol=1e-3):
+        return Feedback("5", False, "Your score ranks the wrong way round: a larger recency "
+                        "(longer silence) should mean a higher churn score.")
+    return check_number(
+        answer, expected, task="5",
+        hint="Use churn_features with the task's dates and compute auc(churn, recency_days); "
+             "the AUC is a probability between 0.5 and 1 for a useful score.",
+    )
+
+
+def _missing_or_nan(answer: Any, task: str) -> Feedback | None:
+    if answer is None or answer is Ellipsis:
+        return Feedback(task, False, "No answer yet: replace `...` with your answer.")
+    try:
+        v = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(task, False, f"Expected a number, got {type(answer).__name__}.")
+    if not np.isfinite(v):
+        return Feedback(task, False, "Your answer is not a finite number.")
+    return None
+
+
+def check_6a(answer: Any) -> Feedback:
+    """Task 6a: retention CLV, margin 100, retention 0.85, discount 0.10, infinite horizon."""
+    from crmlab.retention import retention_clv
+
+    expected = retention_clv(100, 0.85, 0.10)
+    return check_number(
+        answer, expected, task="6a",
+        hint="Sum m·r^t/(1+d)^t from t = 0 (first margin undiscounted and certain) to infinity; "
+             "the geometric series has ratio r/(1+d).",
+    )
+
+
+def check_6b(answer: Any) -> Feedback:
+    """Task 6b: relative profit gain from +5 points of retention (0.85 -> 0.90), no acquisition cost."""
+    from crmlab.retention import churn_cut_profit_uplift
+
+    expected = churn_cut_profit_uplift(100, 0.85, 0.10)
+    if (fb := _missing_or_nan(answer, "6b")) is not None:
+        return fb
+    if np.isclose(float(answer), 100 * expected, rtol=1e-3):
+        return Feedback("6b", False, "Give the gain as a share (e.g. 0.1 for 10%), not a percentage.")
+    return check_number(
+        answer, expected, task="6b",
+        hint="Compute the CLV at retention 0.90 and divide the increase over the 6a value by the 6a value.",
+    )

@@ -1,0 +1,80 @@
+"""Tests for the chapter 6 exercise checkers (crmlab.exercises.ch06)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmlab import retention as R
+from crmlab.datasets import load_cdnow
+from crmlab.exercises import ch06
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_cdnow("sample")
+
+
+def _answers(sample):
+    surv = R.survival_table(sample, ch06.TASK4_THRESHOLD, ch06.TASK4_AS_OF, unit="M", cohort_period="M")
+    km = R.kaplan_meier(surv["duration"], surv["event"])
+    feat = R.churn_features(sample, ch06.TASK5_CALIBRATION_END, ch06.TASK5_HOLDOUT_END)
+    return {
+        # hand count: February buyers ana, chen, dai; ana and dai buy again in March
+        ch06.check_1a: 2 / 3,
+        # ben bought in January, not February, again in March; eve is new in March
+        ch06.check_1b: 1,
+        ch06.check_2: R.churn_rate(sample, ch06.TASK2_THRESHOLD, ch06.TASK2_AS_OF),
+        ch06.check_3: R.cohort_matrix(sample).iloc[0, 3],
+        ch06.check_4a: km.table["survival"].iloc[0],
+        ch06.check_4b: "no",
+        ch06.check_5: R.auc(feat["churn"], feat["recency_days"]),
+        # 100 * 1.1 / (1.1 - 0.85)
+        ch06.check_6a: 440.0,
+        # 1.1/0.2 over 1.1/0.25 - 1
+        ch06.check_6b: 0.25,
+    }
+
+
+def test_correct_answers_pass(sample):
+    for check, answer in _answers(sample).items():
+        fb = check(answer)
+        assert fb.correct, (check.__name__, fb)
+
+
+def test_unfilled_answers(sample):
+    for check in _answers(sample):
+        fb = check(...)
+        assert not fb.correct
+        assert "No answer yet" in fb.message
+
+
+def test_wrong_answers_get_a_hint_without_the_answer(sample):
+    for check, answer in _answers(sample).items():
+        wrong = "yes" if isinstance(answer, str) else answer * 1.5 + 0.01
+        fb = check(wrong)
+        assert not fb.correct, check.__name__
+        assert len(fb.message) > 20
+        if not isinstance(answer, str):
+            assert f"{answer:.3f}" not in fb.message
+            assert f"{answer:.2f}" not in fb.message
+
+
+def test_wrong_types_do_not_crash(sample):
+    for check in _answers(sample):
+        fb = check("abc") if check is not ch06.check_4b else check(3.5)
+        assert not fb.correct
+
+
+def test_specific_hints(sample):
+    feat = R.churn_features(sample, ch06.TASK5_CALIBRATION_END, ch06.TASK5_HOLDOUT_END)
+    flipped = R.auc(feat["churn"], -feat["recency_days"])
+    assert "wrong way round" in ch06.check_5(flipped).message
+    assert "percentage" in ch06.check_6b(25.0).message
+    assert ch06.check_4b(False).correct  # a boolean "no" is accepted
+    assert ch06.check_4b(" No ").correct
+
+
+def test_task1_log_is_in_the_schema():
+    log = ch06.task1_log()
+    assert list(log.columns) == ["customer_id", "date", "amount"]
+    assert log["customer_id"].nunique() == 6
