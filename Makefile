@@ -2,13 +2,16 @@
 #   make run   set up .venv if needed, execute every notebook into build/ (+ HTML index)
 #   make test  set up .venv if needed, run the unit tests, doctests and every notebook
 #   make lab   open JupyterLab on the collection
+#   make site  build the offline HTML site into build/site/ (npm ci once for MathJax/reveal.js)
+#   make slides  reveal.js slides of every chapter into build/slides/ (offline)
+#   make site-test  build the site and check it in headless Chromium (needs Debian's chromium)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.crmlab-installed
 JOBS   ?= 2
 
-.PHONY: setup run test lab lint repro clean
+.PHONY: setup run test lab lint repro site slides site-test clean
 
 setup: $(STAMP)
 
@@ -16,7 +19,7 @@ $(STAMP): pyproject.toml
 	@bash tools/install_cjk_font.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --quiet pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev,site]'
 	@touch $(STAMP)
 
 run: setup
@@ -34,6 +37,16 @@ repro: setup
 	$(BIN)/python tools/run_notebooks.py --no-html --build-dir build/repro-a
 	$(BIN)/python tools/run_notebooks.py --no-html --build-dir build/repro-b
 	cmp build/repro-a/results.json build/repro-b/results.json && echo "reproducible: tagged results identical"
+
+site: setup
+	$(BIN)/python tools/build_site.py
+
+slides: setup
+	$(BIN)/python tools/build_slides.py --all
+
+site-test: setup
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get install -y -q chromium; }
+	CRMLAB_BROWSER_TEST=1 $(BIN)/python -m pytest -p no:xdist tests/test_site_browser.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -17,7 +17,7 @@ def _pyproject_requirements() -> set[str]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     project = data["project"]
     reqs = list(project["dependencies"])
-    for extra in ("test", "dev"):
+    for extra in ("test", "dev", "site"):
         reqs += project["optional-dependencies"][extra]
     return {_norm(r) for r in reqs}
 

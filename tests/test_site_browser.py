@@ -1,0 +1,510 @@
+"""Headless-Chromium test of the offline site (tools/build_site.py).
+
+Skipped unless ``CRMLAB_BROWSER_TEST=1`` (it needs Debian's ``chromium`` and builds the
+site, so it is not part of the fast suite). Run it with::
+
+    CRMLAB_BROWSER_TEST=1 .venv/bin/python -m pytest -p no:xdist tests/test_site_browser.py
+
+Optional: ``CRMLAB_SITE_DIR=build/site`` tests an already built site instead of building
+one into a temporary folder; ``CRMLAB_SCREENSHOT_DIR=/tmp/shots`` keeps the screenshots;
+``CHROMIUM=/path/to/chrome`` picks the browser.
+
+What it checks, over ``http://127.0.0.1:<port>/`` (Python's http.server) and ``file://``:
+every page reachable from ``index.html`` by links loads without a JavaScript error or a
+failed local request, the sidebar navigation is present, every ``<img>`` is decoded
+(``naturalWidth > 0``), every formula is typeset by the local MathJax, every page of the
+site is reached by following links, search finds pages, and no request goes anywhere but
+the local server or the local disk (Chrome DevTools Protocol ``Network`` events, via the
+``websocket-client`` package that ``jupyter_server`` already depends on).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("CRMLAB_BROWSER_TEST") != "1",
+    reason="browser test: set CRMLAB_BROWSER_TEST=1 (needs Debian's chromium)",
+)
+
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--hide-scrollbars",
+    "--mute-audio",
+    "--window-size=1280,900",
+    "--remote-debugging-port=0",
+    # file:// pages may read other local files (Sphinx's search loads searchindex.js that way)
+    "--allow-file-access-from-files",
+]
+LOCAL_SCHEMES = ("data:", "blob:", "about:", "chrome:", "chrome-error:", "devtools:")
+PAGE_TIMEOUT = 30.0
+
+
+def _chromium() -> str:
+    for cand in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if cand and shutil.which(cand):
+            return shutil.which(cand)  # type: ignore[return-value]
+    pytest.fail("CRMLAB_BROWSER_TEST=1 but no chromium found: apt-get install -y chromium")
+
+
+# --------------------------------------------------------------------------- CDP client
+
+
+class CDP:
+    """Minimal Chrome DevTools Protocol client over one page's websocket."""
+
+    def __init__(self, ws_url: str) -> None:
+        import websocket  # websocket-client, a dependency of jupyter_server
+
+        self.ws = websocket.create_connection(ws_url, timeout=PAGE_TIMEOUT, suppress_origin=True)
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def send(self, method: str, **params) -> dict:
+        self.next_id += 1
+        msg_id = self.next_id
+        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        deadline = time.monotonic() + PAGE_TIMEOUT
+        while time.monotonic() < deadline:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == msg_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            if "method" in msg:
+                self.events.append(msg)
+        raise TimeoutError(method)
+
+    def wait_event(self, method: str, timeout: float = PAGE_TIMEOUT) -> dict:
+        deadline = time.monotonic() + timeout
+        for i, ev in enumerate(self.events):
+            if ev["method"] == method:
+                return self.events.pop(i)
+        while time.monotonic() < deadline:
+            self.ws.settimeout(max(0.1, deadline - time.monotonic()))
+            msg = json.loads(self.ws.recv())
+            if msg.get("method") == method:
+                return msg
+            if "method" in msg:
+                self.events.append(msg)
+        raise TimeoutError(method)
+
+    def evaluate(self, expression: str):
+        res = self.send(
+            "Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True
+        )
+        if "exceptionDetails" in res:
+            raise RuntimeError(f"JS error: {res['exceptionDetails']}")
+        return res["result"].get("value")
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory) -> Path:
+    given = os.environ.get("CRMLAB_SITE_DIR")
+    if given:
+        path = Path(given).resolve()
+        assert (path / "index.html").is_file(), f"CRMLAB_SITE_DIR={given} has no index.html"
+        return path
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import build_site
+    finally:
+        sys.path.pop(0)
+    out = tmp_path_factory.mktemp("site") / "site"
+    t0 = time.perf_counter()
+    build_site.build(ROOT, out, quiet=True)
+    print(f"site built in {time.perf_counter() - t0:.1f} s")
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site_dir):
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+        pass
+
+
+@pytest.fixture(scope="module")
+def screenshot_dir(tmp_path_factory) -> Path:
+    given = os.environ.get("CRMLAB_SCREENSHOT_DIR")
+    path = Path(given) if given else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    proc = subprocess.Popen(
+        [_chromium(), *CHROME_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + PAGE_TIMEOUT
+        while not (port_file.is_file() and port_file.read_text().strip()):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("chromium did not start (no DevToolsActivePort)")
+            time.sleep(0.1)
+        port = int(port_file.read_text().split()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+            pages = [t for t in json.load(r) if t["type"] == "page"]
+        cdp = CDP(pages[0]["webSocketDebuggerUrl"])
+        cdp.send("Network.enable")
+        cdp.send("Page.enable")
+        cdp.send("Runtime.enable")
+        cdp.send("Network.setCacheDisabled", cacheDisabled=True)
+        yield cdp
+        cdp.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+# --------------------------------------------------------------------------- crawling
+
+READY = """!window.__crmlabOldPage && document.readyState === 'complete' && !!document.body
+  && !document.querySelector('meta[http-equiv="refresh" i]')"""
+PAGE_PROBE = """
+(async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  const imgs = [...document.images].filter(i => !i.closest('.pst-navbar-icon, .navbar-brand'));
+  await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+  return {
+    title: document.title,
+    location: location.href,
+    links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    navLinks: document.querySelectorAll('nav.bd-links a, #bd-docs-nav a').length,
+    stylesheets: document.styleSheets.length,
+    images: imgs.map(i => ({src: i.currentSrc || i.src, w: i.naturalWidth, h: i.naturalHeight})),
+    math: document.querySelectorAll('.math').length,
+    mathTypeset: document.querySelectorAll('.math mjx-container').length,
+    mathErrors: document.querySelectorAll('mjx-merror').length,
+    bodyText: document.body.innerText.length,
+  };
+})()
+"""
+
+
+def _page_key(url: str) -> str:
+    """Drop the fragment and query: one page, one visit."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def _is_local(url: str, base: str) -> bool:
+    if url.startswith(LOCAL_SCHEMES):
+        return True
+    if base.startswith("file:"):
+        return url.startswith("file:")
+    return url.startswith(base)
+
+
+def _load(cdp: CDP, url: str) -> tuple[dict, list[dict]]:
+    """Navigate to *url*, wait for load and MathJax; return the probe and the events."""
+    cdp.evaluate("window.__crmlabOldPage = true")  # the new document will not have it
+    cdp.events.clear()
+    cdp.send("Page.navigate", url=url)
+    cdp.wait_event("Page.loadEventFired")
+    # wait for the new document; index.html is a meta-refresh redirect to intro.html
+    deadline = time.monotonic() + PAGE_TIMEOUT
+    while not cdp.evaluate(READY):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} did not finish loading")
+        time.sleep(0.1)
+    probe = cdp.evaluate(PAGE_PROBE)
+    time.sleep(0.05)  # let late events (lazy MathJax pieces) arrive
+    cdp.evaluate("1")
+    return probe, list(cdp.events)
+
+
+def crawl(cdp: CDP, base: str, start: tuple[str, ...] = ("index.html", "genindex.html")) -> dict:
+    """Visit every page reachable from *start* by links inside *base*.
+
+    The index and search pages are not linked from the pages (search is a form), so the
+    index is a start page of its own and search is checked by ``test_search_finds_pages``.
+    """
+    todo = [_page_key(urllib.parse.urljoin(base, s)) for s in start]
+    seen: set[str] = set(todo)
+    pages: dict[str, dict] = {}
+    requests: list[str] = []
+    problems: list[str] = []
+    slide_links: set[str] = set()
+    while todo:
+        url = todo.pop(0)
+        probe, events = _load(cdp, url)
+        pages[url] = probe
+        final = _page_key(probe["location"])
+        if final != url:  # a redirect: the target counts as visited
+            seen.add(final)
+            pages[final] = probe
+        for ev in events:
+            method, params = ev["method"], ev.get("params", {})
+            if method == "Network.requestWillBeSent":
+                requests.append(params["request"]["url"])
+            elif method == "Network.responseReceived":
+                status = params["response"].get("status", 0)
+                if status >= 400:
+                    problems.append(f"{url}: HTTP {status} for {params['response']['url']}")
+            elif method == "Network.loadingFailed" and not params.get("canceled"):
+                problems.append(f"{url}: request failed: {params.get('errorText')}")
+            elif method == "Runtime.exceptionThrown":
+                det = params["exceptionDetails"]
+                what = det.get("exception", {}).get("description") or det.get("text")
+                problems.append(f"{url}: JS exception at {det.get('url')}:{det.get('lineNumber')}: {what}")
+        for link in probe["links"]:
+            key = _page_key(link)
+            if key in seen or not _is_local(key, base) or key.startswith(LOCAL_SCHEMES):
+                continue
+            if not key.endswith((".html", "/")):
+                continue  # downloads (.ipynb, .png) are not pages
+            if key[len(base):].startswith("slides/"):
+                slide_links.add(key)  # reveal.js decks: test_slides_offline
+                continue
+            seen.add(key)
+            todo.append(key)
+    return {"pages": pages, "requests": requests, "problems": problems,
+            "slide_links": sorted(slide_links)}
+
+
+def _screenshot(cdp: CDP, url: str, path: Path, focus: str | None = None) -> None:
+    """Viewport screenshot of *url*, scrolled to the first element matching *focus*."""
+    _load(cdp, url)
+    if focus:
+        cdp.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(focus)});"
+            " if (e) e.scrollIntoView({block: 'center'}); })()"
+        )
+        time.sleep(0.3)
+    data = cdp.send("Page.captureScreenshot", format="png")["data"]
+    path.write_bytes(base64.b64decode(data))
+
+
+def _site_pages(site_dir: Path) -> set[str]:
+    return {
+        p.relative_to(site_dir).as_posix()
+        for p in site_dir.rglob("*.html")
+        if not p.relative_to(site_dir).parts[0].startswith("_")
+        and p.relative_to(site_dir).parts[0] != "slides"
+    } - {"search.html"}
+
+
+def _check_crawl(result: dict, base: str, site_dir: Path) -> None:
+    pages = result["pages"]
+    assert not result["problems"], "\n".join(result["problems"])
+    leaving = sorted({u for u in result["requests"] if not _is_local(u, base)})
+    assert not leaving, f"requests leaving the machine: {leaving}"
+    reached = {urllib.parse.unquote(u[len(base):]) for u in pages}
+    missing = _site_pages(site_dir) - reached
+    assert not missing, f"pages not reachable by links from index.html: {sorted(missing)}"
+    n_images = 0
+    for url, probe in pages.items():
+        assert probe["stylesheets"] >= 3, f"{url}: styles not loaded"
+        assert probe["bodyText"] > 0, f"{url}: empty page"
+        if not url.endswith(("genindex.html", "search.html")):
+            assert probe["navLinks"] > 0, f"{url}: no sidebar navigation"
+        for img in probe["images"]:
+            n_images += 1
+            assert img["w"] > 0 and img["h"] > 0, f"{url}: image not shown: {img['src']}"
+        assert probe["mathTypeset"] == probe["math"], (
+            f"{url}: {probe['math'] - probe['mathTypeset']} formulas not typeset by MathJax"
+        )
+        assert probe["mathErrors"] == 0, f"{url}: MathJax errors"
+    notebooks = [u for u in pages if "/notebooks/" in u]
+    assert notebooks, "no notebook page reached"
+    if (site_dir / "slides").is_dir():
+        assert result["slide_links"], "site has slides/ but no page links to them"
+    for link in result["slide_links"]:
+        rel = urllib.parse.unquote(link[len(base):])
+        assert (site_dir / rel).is_file(), f"home page links to missing slides {rel}"
+    assert n_images > 0, "no plot image on any page"
+
+
+# --------------------------------------------------------------------------- tests
+
+
+@pytest.fixture(scope="module")
+def http_crawl(browser, server):
+    t0 = time.perf_counter()
+    result = crawl(browser, server)
+    result["seconds"] = time.perf_counter() - t0
+    return result
+
+
+def test_every_page_over_localhost(http_crawl, server, site_dir):
+    _check_crawl(http_crawl, server, site_dir)
+    print(f"{len(http_crawl['pages'])} pages over http in {http_crawl['seconds']:.1f} s")
+
+
+def test_every_page_from_file_urls(browser, site_dir):
+    base = site_dir.as_uri() + "/"
+    result = crawl(browser, base)
+    _check_crawl(result, base, site_dir)
+
+
+def test_math_is_rendered_somewhere(http_crawl):
+    typeset = sum(p["mathTypeset"] for p in http_crawl["pages"].values())
+    if typeset == 0:
+        pytest.skip("no page of the site has a formula yet")
+    assert typeset > 0
+
+
+def test_navigation_next_link_goes_to_next_page(browser, server):
+    probe, _ = _load(browser, server + "intro.html")
+    nxt = browser.evaluate(
+        "(() => { const a = document.querySelector('a.right-next'); return a && a.href; })()"
+    )
+    assert nxt, "intro page has no 'next' link"
+    browser.evaluate("document.querySelector('a.right-next').click()")
+    browser.wait_event("Page.loadEventFired")
+    assert _page_key(browser.evaluate("location.href")) == _page_key(nxt)
+
+
+@pytest.mark.parametrize("query", ["customer", "客户"])
+def test_search_finds_pages(browser, server, query):
+    """English and Chinese terms are both found (Chinese needs jieba at build time)."""
+    if not query.isascii():
+        pytest.importorskip("jieba", reason="Chinese search index needs jieba")
+    _load(browser, server + "search.html?q=" + urllib.parse.quote(query))
+    deadline = time.monotonic() + PAGE_TIMEOUT
+    hits = 0
+    while time.monotonic() < deadline:
+        hits = browser.evaluate("document.querySelectorAll('#search-results li').length")
+        if hits:
+            break
+        time.sleep(0.2)
+    assert hits > 0, f"search for {query!r} found nothing"
+
+
+def test_screenshots(browser, server, http_crawl, screenshot_dir):
+    """Screenshots to look at: intro, a notebook with a plot, a lesson, search results."""
+    shots = {"intro": server + "intro.html", "search": server + "search.html?q=customer"}
+    focus = {"notebook": "main img", "math": "main .math"}
+    for url, probe in http_crawl["pages"].items():
+        if "/notebooks/" in url and probe["images"] and "notebook" not in shots:
+            shots["notebook"] = url
+        if "/lessons/" in url and "/exercises/" not in url and "lesson" not in shots:
+            shots["lesson"] = url
+        if "/notebooks/" in url and probe["mathTypeset"] and "math" not in shots:
+            shots["math"] = url
+    for name, url in shots.items():
+        path = screenshot_dir / f"site_{name}.png"
+        _screenshot(browser, url, path, focus=focus.get(name))
+        assert path.stat().st_size > 10_000, f"{path}: screenshot looks blank"
+    print(f"screenshots in {screenshot_dir}")
+
+
+# --------------------------------------------------------------------------- slides
+
+SLIDES_PROBE = """
+(async () => {
+  const t0 = Date.now();
+  while (!document.querySelector('.reveal.ready') && Date.now() - t0 < 20000) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+  // nbconvert loads reveal.js as a RequireJS module: fetch the same instance
+  window.Reveal = await new Promise(r => require(["_assets/reveal.js/dist/reveal.js"], r));
+  if (window.MathJax && MathJax.Hub) {
+    await new Promise(r => MathJax.Hub.Queue(r));
+  }
+  const imgs = [...document.images];
+  await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+  return {
+    ready: !!(window.Reveal && Reveal.isReady()),
+    slides: window.Reveal ? Reveal.getTotalSlides() : 0,
+    images: imgs.map(i => ({w: i.naturalWidth, h: i.naturalHeight})),
+    mathJax: !!(window.MathJax && MathJax.Hub),
+    mathErrors: document.querySelectorAll('.MathJax_Error, mjx-merror').length,
+  };
+})()
+"""
+
+
+def test_slides_offline(browser, screenshot_dir, tmp_path):
+    """tools/build_slides.py output opens from file:// with reveal.js, plots and MathJax."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import build_slides
+    finally:
+        sys.path.pop(0)
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert notebooks, "no chapter notebook to turn into slides"
+    # the chapter with the most plots shows the most
+    nb = max(notebooks, key=lambda p: p.read_text(encoding="utf-8").count('"image/png"'))
+    (html,) = build_slides.build_slides([nb], tmp_path / "slides", quiet=True)
+    url = html.as_uri()
+    browser.events.clear()
+    browser.send("Page.navigate", url=url)
+    browser.wait_event("Page.loadEventFired")
+    probe = browser.evaluate(SLIDES_PROBE)
+    browser.evaluate("1")
+    requests = [e["params"]["request"]["url"] for e in browser.events
+                if e["method"] == "Network.requestWillBeSent"]
+    by_id = {e["params"]["requestId"]: e["params"]["request"]["url"] for e in browser.events
+             if e["method"] == "Network.requestWillBeSent"}
+    failed = [f"{by_id.get(e['params']['requestId'])}: {e['params'].get('errorText')}"
+              for e in browser.events if e["method"] == "Network.loadingFailed"]
+    errors = [e["params"]["exceptionDetails"] for e in browser.events
+              if e["method"] == "Runtime.exceptionThrown"]
+    leaving = [u for u in requests if not u.startswith(("file:",) + LOCAL_SCHEMES)]
+    assert not leaving, f"slides load from the network: {leaving}"
+    assert not failed, f"failed requests: {failed}"
+    assert not errors, f"JavaScript errors: {errors}"
+    assert probe["ready"] and probe["slides"] > 1, probe
+    assert probe["mathJax"] and probe["mathErrors"] == 0, probe
+    assert all(i["w"] > 0 for i in probe["images"]), probe["images"]
+    shot = browser.send("Page.captureScreenshot", format="png")["data"]
+    (screenshot_dir / "slides_title.png").write_bytes(base64.b64decode(shot))
+    if probe["images"]:
+        browser.evaluate(
+            "(() => { const img = document.querySelector('.slides img');"
+            " const s = img.closest('section'); const i = Reveal.getIndices(s);"
+            " Reveal.slide(i.h, i.v); })()"
+        )
+        time.sleep(1.0)  # transition
+        shot = browser.send("Page.captureScreenshot", format="png")["data"]
+        (screenshot_dir / "slides_plot.png").write_bytes(base64.b64decode(shot))

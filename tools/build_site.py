@@ -1,0 +1,572 @@
+"""Build the offline HTML site of crm-notebooks into build/site/.
+
+Usage (from the repository root)::
+
+    python tools/build_site.py                 # notebooks, lessons, exercises, glossary
+    python tools/build_site.py --solutions     # also the worked exercise solutions
+    python tools/build_site.py --out /tmp/site # another output folder
+    python tools/build_site.py --lenient       # warnings do not fail (work in progress)
+
+What it does, in order:
+
+1. ``npm ci`` into ``node_modules/`` if the pinned front-end assets (package-lock.json) are
+   not installed yet: MathJax 3 for the site (reveal.js etc. for the slides).
+2. Copies the *already executed* notebooks (``notebooks/NN_*.ipynb``), the lecture notes
+   (``lessons/NN_*.md``), the exercise notebooks, ``lessons/glossary.md`` and
+   ``datasets/README.md`` into a fresh staging folder ``build/site-src/`` with the same
+   relative layout (so links such as ``../lessons/glossary.md`` keep working), together
+   with ``site/_config.yml``, ``site/intro.md``, a generated ``_toc.yml`` and MathJax.
+   Links to repository files that are not part of the site (``../helpers/...``,
+   ``../Makefile``) become plain text; links to files that do not exist are left alone so
+   that the build fails on them.
+3. Runs Jupyter Book 1 (Sphinx) with ``-W --keep-going`` from a clean build folder and
+   ``execute_notebooks: off``: a warning (broken link, missing title, bad cell) fails the
+   build, and no notebook is re-executed.
+4. Exports every chapter notebook as offline reveal.js slides into ``build/site/slides/``
+   (tools/build_slides.py; listed at the end of the home page; ``--no-slides`` skips it).
+5. Checks the built HTML and CSS for any asset that would be loaded from the network
+   (``http(s)://`` or ``//`` in script/link/img/iframe/source sources, CSS ``url()`` and
+   ``@import``) and fails if one remains.
+
+Nothing is downloaded at build time once ``node_modules/`` exists, and nothing is loaded from
+the network when the site is viewed: open ``build/site/index.html`` directly, or serve it with
+``python -m http.server --bind 127.0.0.1 --directory build/site``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from html import escape as html_escape
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE_CONFIG = ROOT / "site"
+NODE_MODULES = ROOT / "node_modules"
+
+# Files the build needs from node_modules (checked before deciding to run `npm ci`).
+REQUIRED_ASSETS = (
+    "mathjax/es5/tex-mml-chtml.js",
+    "mathjax2/MathJax.js",
+    "reveal.js/dist/reveal.js",
+    "requirejs/require.js",
+    "jquery/dist/jquery.min.js",
+)
+# What of MathJax 3 the site serves: the combined TeX+MathML/CHTML component plus the pieces
+# it loads on demand (TeX extensions, CHTML fonts, the context menu and accessibility code).
+MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output", "ui", "a11y", "sre", "adaptors")
+
+CHAPTER_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_\-]+$")
+# [text](target) and ![alt](target); target without spaces, optional "title".
+LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
+URL_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+
+
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Refresh" content="0; url=intro.html">
+<link rel="icon" href="_static/favicon.svg">
+<title>crm-notebooks</title>
+</head>
+<body><p><a href="intro.html">crm-notebooks: start here</a></p></body>
+</html>
+"""
+
+
+class SiteBuildError(RuntimeError):
+    """The site could not be built (message says why and what to do)."""
+
+
+# --------------------------------------------------------------------------- assets
+
+
+def ensure_node_modules(root: Path = ROOT, *, quiet: bool = False) -> Path:
+    """Install the pinned npm assets with ``npm ci`` unless they are already present.
+
+    Returns the ``node_modules`` folder. ``npm ci`` is run only when a required file is
+    missing or ``package-lock.json`` is newer than the installed tree, so repeated builds
+    are offline.
+    """
+    node_modules = root / "node_modules"
+    lock = root / "package-lock.json"
+    installed_lock = node_modules / ".package-lock.json"
+    missing = [p for p in REQUIRED_ASSETS if not (node_modules / p).is_file()]
+    stale = (
+        lock.is_file()
+        and installed_lock.is_file()
+        and lock.stat().st_mtime > installed_lock.stat().st_mtime
+    )
+    if not missing and not stale:
+        return node_modules
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SiteBuildError(
+            "npm is needed once to install the offline assets (MathJax, reveal.js) into "
+            f"node_modules/ but was not found; missing: {', '.join(missing)}. Install Node.js "
+            "(e.g. `apt-get install nodejs npm`) and re-run."
+        )
+    if not quiet:
+        print("installing front-end assets: npm ci (package-lock.json) ...", flush=True)
+    cmd = [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--prefer-offline"]
+    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SiteBuildError(f"`{' '.join(cmd)}` failed:\n{result.stdout}\n{result.stderr}")
+    still_missing = [p for p in REQUIRED_ASSETS if not (node_modules / p).is_file()]
+    if still_missing:
+        raise SiteBuildError(f"npm ci finished but these files are missing: {still_missing}")
+    return node_modules
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass
+class Chapter:
+    key: str  # "00", "01", ...
+    notebook: Path | None = None
+    lesson: Path | None = None
+    exercise: Path | None = None
+    solution: Path | None = None
+
+    def files(self) -> list[Path]:
+        return [p for p in (self.notebook, self.lesson, self.exercise, self.solution) if p]
+
+
+@dataclass
+class Sources:
+    chapters: list[Chapter]
+    reference: list[Path] = field(default_factory=list)
+
+    def files(self) -> list[Path]:
+        out = [p for ch in self.chapters for p in ch.files()]
+        return out + list(self.reference)
+
+
+def _chapter_key(path: Path) -> str | None:
+    m = CHAPTER_RE.match(path.stem)
+    return m.group(1) if m else None
+
+
+def discover(root: Path = ROOT, *, solutions: bool = False) -> Sources:
+    """Find the site's pages in the repository (paths relative to *root*)."""
+    chapters: dict[str, Chapter] = {}
+
+    def add(pattern: str, attr: str) -> None:
+        for path in sorted(root.glob(pattern)):
+            key = _chapter_key(path)
+            if key is None:
+                continue
+            ch = chapters.setdefault(key, Chapter(key))
+            if getattr(ch, attr) is not None:
+                raise SiteBuildError(
+                    f"two {attr} files for chapter {key}: {getattr(ch, attr)} and "
+                    f"{path.relative_to(root)}; keep one per chapter"
+                )
+            setattr(ch, attr, path.relative_to(root))
+
+    add("notebooks/*.ipynb", "notebook")
+    add("lessons/*.md", "lesson")
+    add("lessons/exercises/*.ipynb", "exercise")
+    if solutions:
+        add("lessons/solutions/*.ipynb", "solution")
+    reference = [
+        p.relative_to(root)
+        for p in (root / "lessons" / "glossary.md", root / "datasets" / "README.md")
+        if p.is_file()
+    ]
+    ordered = [chapters[k] for k in sorted(chapters)]
+    # A chapter is listed under its notebook (or, failing that, its lesson notes).
+    ordered = [ch for ch in ordered if ch.notebook or ch.lesson]
+    if not ordered:
+        raise SiteBuildError(f"no notebooks/NN_*.ipynb or lessons/NN_*.md found under {root}")
+    return Sources(ordered, reference)
+
+
+def unexecuted_cells(nb_path: Path) -> int:
+    """Number of non-empty code cells of a notebook that have never been executed."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    return sum(
+        1
+        for cell in nb.get("cells", [])
+        if cell.get("cell_type") == "code"
+        and "".join(cell.get("source", "")).strip()
+        and cell.get("execution_count") is None
+    )
+
+
+def check_executed(root: Path, sources: Sources, *, strict: bool = True) -> None:
+    """Fail if a chapter or solution notebook is not executed (the site shows stored outputs).
+
+    Exercise notebooks are exempt: students fill them in, so they may be committed unrun.
+    """
+    bad = []
+    for ch in sources.chapters:
+        for nb in (ch.notebook, ch.solution):
+            if nb is not None:
+                n = unexecuted_cells(root / nb)
+                if n:
+                    bad.append(f"{nb} ({n} code cells never run)")
+    if bad:
+        msg = (
+            "these notebooks are not executed, so the site would show no outputs:\n  "
+            + "\n  ".join(bad)
+            + "\nrun `.venv/bin/jupyter nbconvert --to notebook --execute --inplace <notebook>`"
+        )
+        if strict:
+            raise SiteBuildError(msg)
+        print(f"warning: {msg}", file=sys.stderr)
+
+
+def make_toc(sources: Sources) -> str:
+    """The _toc.yml (jb-book format) for the discovered pages."""
+
+    def entry(path: Path) -> str:
+        return path.with_suffix("").as_posix()
+
+    lines = [
+        "# Generated by tools/build_site.py; do not edit.",
+        "format: jb-book",
+        "root: intro",
+        "parts:",
+        "  - caption: Chapters",
+        "    chapters:",
+    ]
+    for ch in sources.chapters:
+        head = ch.notebook or ch.lesson
+        lines.append(f"      - file: {entry(head)}")
+        subs = [p for p in (ch.lesson, ch.exercise, ch.solution) if p and p != head]
+        if subs:
+            lines.append("        sections:")
+            lines.extend(f"          - file: {entry(p)}" for p in subs)
+    if sources.reference:
+        lines += ["  - caption: Reference", "    chapters:"]
+        lines.extend(f"      - file: {entry(p)}" for p in sources.reference)
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- staging
+
+
+def notebook_title(path: Path) -> str:
+    """The first Markdown heading of a notebook (its file stem if it has none)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            for line in "".join(cell.get("source", "")).splitlines():
+                m = re.match(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$", line)
+                if m:
+                    return m.group(1)
+    return path.stem
+
+
+def slides_section(notebooks: list[Path]) -> str:
+    """Markdown (raw HTML list) for the home page linking each chapter's slides."""
+    items = "\n".join(
+        f'<li><a href="slides/{nb.stem}.slides.html">{html_escape(notebook_title(nb))}</a></li>'
+        for nb in notebooks
+    )
+    return (
+        "\n\n## Slides\n\n"
+        "Each chapter notebook as a reveal.js slide show for the projector (works offline; "
+        "keys: arrows, `f` full screen, `s` speaker view, `o` overview):\n\n"
+        f'<ul class="crmlab-slides">\n{items}\n</ul>\n'
+    )
+
+
+def _rewrite_markdown(
+    text: str, src_rel: Path, root: Path, site_files: set[Path], extra: set[Path]
+) -> tuple[str, list[str]]:
+    """Rewrite relative links in Markdown *text* of the repository file *src_rel*.
+
+    Links to pages of the site stay. Links to repository files outside the site become
+    their plain text. Images that exist are kept and recorded in *extra* (to be copied).
+    Links to paths that do not exist stay, so Sphinx reports them. Fenced code is skipped.
+    Returns the new text and a list of notes of what was de-linked.
+    """
+    notes: list[str] = []
+    base = (root / src_rel).parent
+
+    def repl(m: re.Match[str]) -> str:
+        bang, label, target = m.group(1), m.group(2), m.group(3)
+        if target.startswith("#") or URL_SCHEME_RE.match(target) or target.startswith("/"):
+            return m.group(0)
+        path_part = target.split("#", 1)[0].split("?", 1)[0]
+        if not path_part:
+            return m.group(0)
+        resolved = (base / path_part).resolve()
+        try:
+            rel = resolved.relative_to(root)
+        except ValueError:
+            return m.group(0)  # outside the repository: let Sphinx complain
+        if rel in site_files:
+            return m.group(0)
+        if not resolved.exists():
+            return m.group(0)  # broken link: the -W build will fail on it
+        if bang:
+            if resolved.is_file():
+                extra.add(rel)
+            return m.group(0)
+        notes.append(f"{src_rel}: link to {target} (not part of the site) shown as text")
+        return label
+
+    out_lines = []
+    fence: str | None = None
+    for line in text.splitlines(keepends=True):
+        stripped = line.lstrip()
+        marker = stripped[:3]
+        if marker in ("```", "~~~"):
+            if fence is None:
+                fence = marker
+            elif marker == fence:
+                fence = None
+            out_lines.append(line)
+            continue
+        out_lines.append(line if fence else LINK_RE.sub(repl, line))
+    return "".join(out_lines), notes
+
+
+def stage(root: Path, sources: Sources, staging: Path, node_modules: Path) -> list[str]:
+    """Create the Jupyter Book source folder *staging*; return notes of rewritten links."""
+    if staging.exists():
+        shutil.rmtree(staging)
+    # site/: _config.yml, intro.md, favicon, the local Sphinx extension (site/_ext/)
+    shutil.copytree(root / "site", staging, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+    (staging / "_toc.yml").write_text(make_toc(sources), encoding="utf-8")
+
+    site_files = set(sources.files())
+    extra: set[Path] = set()
+    notes: list[str] = []
+    for rel in sorted(site_files):
+        dest = staging / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if rel.suffix == ".ipynb":
+            nb = json.loads((root / rel).read_text(encoding="utf-8"))
+            # An exercise notebook committed unrun has no language_info; without it the
+            # code cells get no syntax highlighting and Sphinx warns.
+            meta = nb.setdefault("metadata", {})
+            meta.setdefault("language_info", {"name": "python"})
+            meta.setdefault(
+                "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
+            )
+            for cell in nb.get("cells", []):
+                if cell.get("cell_type") == "markdown":
+                    src = "".join(cell.get("source", ""))
+                    new, n = _rewrite_markdown(src, rel, root, site_files, extra)
+                    notes += n
+                    cell["source"] = new
+            dest.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+        else:
+            text = (root / rel).read_text(encoding="utf-8")
+            new, n = _rewrite_markdown(text, rel, root, site_files, extra)
+            notes += n
+            dest.write_text(new, encoding="utf-8")
+    for rel in sorted(extra):
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / rel, staging / rel)
+
+    mathjax_src = node_modules / "mathjax" / "es5"
+    mathjax_dest = staging / "_offline" / "mathjax"
+    mathjax_dest.mkdir(parents=True, exist_ok=True)
+    for part in MATHJAX_PARTS:
+        src = mathjax_src / part
+        if src.is_dir():
+            shutil.copytree(src, mathjax_dest / part)
+        else:
+            shutil.copy2(src, mathjax_dest / part)
+    return notes
+
+
+# --------------------------------------------------------------------------- checks
+
+_NETWORK_RE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//", re.ASCII)
+_LOADED_LINK_RELS = {"stylesheet", "preload", "prefetch", "modulepreload", "icon",
+                     "shortcut", "apple-touch-icon", "manifest", "dns-prefetch", "preconnect"}
+
+
+class _AssetParser(HTMLParser):
+    """Collect the URLs an HTML page makes the browser fetch by itself."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "link":
+            rels = set(a.get("rel", "").lower().split())
+            if rels & _LOADED_LINK_RELS:
+                self.urls.append((f"<link rel={a.get('rel')}>", a.get("href", "")))
+        elif tag in ("script", "img", "iframe", "source", "video", "audio", "embed", "track",
+                     "input"):
+            if "src" in a:
+                self.urls.append((f"<{tag} src>", a["src"]))
+            for item in a.get("srcset", "").split(","):
+                if item.strip():
+                    self.urls.append((f"<{tag} srcset>", item.split()[0]))
+        elif tag == "object" and "data" in a:
+            self.urls.append(("<object data>", a["data"]))
+        if "style" in a:
+            for u in _CSS_URL_RE.findall(a["style"]):
+                self.urls.append((f"<{tag} style>", u))
+
+
+_CSS_URL_RE = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
+_CSS_IMPORT_RE = re.compile(r"""@import\s+(?:url\()?\s*['"]?([^'")\s;]+)""")
+
+
+def network_urls_in_html(text: str) -> list[str]:
+    """URLs of resources an HTML page would fetch from the network by itself."""
+    parser = _AssetParser()
+    parser.feed(text)
+    return [f"{where} {url}" for where, url in parser.urls if _NETWORK_RE.match(url)]
+
+
+def network_urls_in_css(text: str) -> list[str]:
+    """``url()`` and ``@import`` targets of a stylesheet that are on the network."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # comments name authors' web sites
+    urls = dict.fromkeys(_CSS_IMPORT_RE.findall(text) + _CSS_URL_RE.findall(text))
+    return [f"css {url}" for url in urls if _NETWORK_RE.match(url)]
+
+
+def find_network_assets(site: Path) -> list[str]:
+    """Every place in the built *site* where a page would load something over the network."""
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        problems += [f"{page.relative_to(site)}: {u}" for u in network_urls_in_html(text)]
+    for css in sorted(site.rglob("*.css")):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        problems += [f"{css.relative_to(site)}: {u}" for u in network_urls_in_css(text)]
+    return problems
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build(
+    root: Path = ROOT,
+    out: Path | None = None,
+    *,
+    solutions: bool = False,
+    strict: bool = True,
+    slides: bool = True,
+    quiet: bool = False,
+) -> Path:
+    """Build the site; return the output folder (default ``root/build/site``).
+
+    With *slides*, every chapter notebook is also exported as reveal.js slides into
+    ``slides/`` of the site (tools/build_slides.py) and listed on the home page.
+    """
+    out = out or root / "build" / "site"
+    staging = root / "build" / "site-src"
+    t0 = time.perf_counter()
+    node_modules = ensure_node_modules(root, quiet=quiet)
+    sources = discover(root, solutions=solutions)
+    check_executed(root, sources, strict=strict)
+    notes = stage(root, sources, staging, node_modules)
+    slide_notebooks = [root / ch.notebook for ch in sources.chapters if ch.notebook]
+    if slides and slide_notebooks:
+        with (staging / "intro.md").open("a", encoding="utf-8") as f:
+            f.write(slides_section(slide_notebooks))
+    if not quiet:
+        pages = len(sources.files()) + 1
+        print(f"staged {pages} pages ({len(sources.chapters)} chapters) in {staging}")
+        for note in notes:
+            print("  note:", note)
+
+    jb = Path(sys.executable).with_name("jupyter-book")
+    if not jb.exists():
+        found = shutil.which("jupyter-book")
+        if found is None:
+            raise SiteBuildError(
+                "jupyter-book not found; install it with `pip install 'jupyter-book>=1,<2'`"
+            )
+        jb = Path(found)
+    cmd = [str(jb), "build", str(staging), "--builder", "html", "--all"]
+    if strict:
+        cmd += ["-W", "--keep-going"]
+    if quiet:
+        cmd.append("-q")
+    t1 = time.perf_counter()
+    result = subprocess.run(cmd, cwd=root, capture_output=quiet, text=True)
+    if result.returncode != 0:
+        detail = (result.stdout or "") + (result.stderr or "") if quiet else ""
+        raise SiteBuildError(
+            f"Jupyter Book build failed (warnings are errors); fix the files the WARNING lines name.\n"
+            f"command: {' '.join(cmd)}\n{detail}"
+        )
+    t2 = time.perf_counter()
+    html = staging / "_build" / "html"
+    if out.exists():
+        shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(html, out)
+    # sphinx-external-toc writes index.html as a bare one-line redirect; give it a head with
+    # the favicon (else the browser asks the server for /favicon.ico) and a fallback link.
+    (out / "index.html").write_text(REDIRECT_PAGE, encoding="utf-8")
+
+    if slides and slide_notebooks:
+        tools_dir = str(Path(__file__).resolve().parent)
+        if tools_dir not in sys.path:  # imported from elsewhere (the browser test)
+            sys.path.insert(0, tools_dir)
+        from build_slides import build_slides  # imports this module in turn
+
+        t3 = time.perf_counter()
+        build_slides(slide_notebooks, out / "slides", root=root, quiet=True)
+        if not quiet:
+            print(f"slides of {len(slide_notebooks)} chapters in {out / 'slides'} "
+                  f"({time.perf_counter() - t3:.1f} s)")
+
+    problems = find_network_assets(out)
+    if problems:
+        raise SiteBuildError(
+            "the built site would load these from the network (not allowed offline):\n  "
+            + "\n  ".join(problems)
+        )
+    if not quiet:
+        n_pages = len(list(out.rglob("*.html")))
+        print(
+            f"site built: {out} ({n_pages} HTML files, no network assets); "
+            f"sphinx {t2 - t1:.1f} s, total {time.perf_counter() - t0:.1f} s\n"
+            f"view offline: open {out / 'index.html'} or "
+            f"python -m http.server --bind 127.0.0.1 --directory {out}"
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=None, help="output folder (default build/site)")
+    ap.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    ap.add_argument("--solutions", action="store_true",
+                    help="also publish lessons/solutions/ (worked exercise solutions)")
+    ap.add_argument("--no-slides", action="store_true",
+                    help="do not add the chapters' reveal.js slides (site/slides/)")
+    ap.add_argument("--lenient", action="store_true",
+                    help="report Sphinx warnings (e.g. links to chapters not written yet) "
+                    "without failing; the offline-asset check still fails the build")
+    ap.add_argument("-q", "--quiet", action="store_true", help="only print errors")
+    args = ap.parse_args(argv)
+    try:
+        build(args.root.resolve(), args.out, solutions=args.solutions, strict=not args.lenient,
+              slides=not args.no_slides, quiet=args.quiet)
+    except SiteBuildError as err:
+        print(f"build_site: error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    # build_slides does `from build_site import ...`: let it get this very module, so that
+    # its SiteBuildError is the one main() catches
+    sys.modules.setdefault("build_site", sys.modules["__main__"])
+    sys.exit(main())
