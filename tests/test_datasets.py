@@ -327,3 +327,16 @@ def test_timezone_aware_dates_keep_the_local_purchase_day():
     log = pd.DataFrame({"customer_id": [1], "amount": [1.0],
                         "date": pd.to_datetime(["2024-03-01 00:30"]).tz_localize("Asia/Shanghai")})
     assert validate_transactions(log)["date"].iloc[0] == pd.Timestamp("2024-03-01 00:30")
+
+
+def test_pseudonymize_gives_one_pseudonym_per_customer_whatever_the_id_type():
+    key = "key-of-sixteen-chars"
+    a = pseudonymize(pd.DataFrame({"customer_id": [1, 2]}), key)["customer_id"]
+    b = pseudonymize(pd.DataFrame({"customer_id": [1.0, 2.0]}), key)["customer_id"]
+    c = pseudonymize(pd.DataFrame({"customer_id": ["1", " 2"]}), key)["customer_id"]
+    assert a.tolist() == b.tolist() == c.tolist()
+
+
+def test_pseudonymize_refuses_to_drop_the_id_column():
+    with pytest.raises(ParameterError, match="id column"):
+        pseudonymize(pd.DataFrame({"customer_id": [1]}), "key-of-sixteen-chars", drop=["customer_id"])

@@ -795,7 +795,8 @@ def pseudonymize(
     """Replace customer ids with a keyed hash (HMAC-SHA256) and drop identifiers.
 
     The same key maps the same id to the same pseudonym, so tables made from
-    one log still join; without the key the mapping cannot be recomputed. The
+    one log still join (ids are compared as text, so ``2``, ``2.0`` and ``"2"``
+    are one customer); without the key the mapping cannot be recomputed. The
     key is not stored in the result: keep it out of notebooks you share
     (read it from an environment variable or a file outside the repository).
 
@@ -826,6 +827,10 @@ def pseudonymize(
     if not isinstance(key, bytes) or len(key) < 16:
         raise ParameterError("key must be a secret string of at least 16 characters")
     check_number(length, "length", low=8, high=64, integer=True)
+    if column in drop:
+        raise ParameterError(
+            f"pseudonymize: {column!r} is the id column being pseudonymised; do not list it in drop="
+        )
     missing = [c for c in [column, *drop] if c not in df.columns]
     if missing:
         raise DataError(f"pseudonymize: column(s) {missing} not found; the data has {list(df.columns)}")
@@ -834,7 +839,11 @@ def pseudonymize(
     if ids.isna().any():
         pos = int(np.argmax(ids.isna().to_numpy()))
         raise DataError(f"pseudonymize: column {column!r}, row {pos}: id is missing")
-    uniq, inv = np.unique(ids.astype(str).to_numpy(), return_inverse=True)
+    # the same customer must get the same pseudonym whether stored as 2, 2.0 or "2"
+    if pd.api.types.is_float_dtype(ids) and np.all(np.mod(ids.to_numpy(), 1) == 0):
+        ids = ids.astype("int64")
+    text = ids.astype(str).str.strip()
+    uniq, inv = np.unique(text.to_numpy(), return_inverse=True)
     hashed = np.array(
         [hmac.new(key, u.encode("utf-8"), hashlib.sha256).hexdigest()[:length] for u in uniq],
         dtype=object,

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab import value
-from crmlab.exercises import Feedback, missing_answer, check_array, check_number
+from crmlab.exercises import Feedback, check_array, check_number, missing_answer
 
 __all__ = [
     "VALUE_OF_TIME",

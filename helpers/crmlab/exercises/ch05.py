@@ -1,0 +1,207 @@
+"""Answer checkers for ``lessons/exercises/05_segmentation.ipynb``.
+
+Each ``check_*`` compares a student's answer with the value computed by
+:mod:`crmlab.rfm` / :mod:`crmlab.segmentation` and returns a
+:class:`~crmlab.exercises.Feedback` with a hint, never the answer.
+
+Examples
+--------
+>>> check_1a(...).correct
+False
+>>> check_6("b").correct
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmlab.exercises import Feedback, check_array, check_choice_answer, check_number, check_set
+
+__all__ = [
+    "TASK1_AS_OF",
+    "TASK4_VALUES",
+    "task1_log",
+    "check_1a",
+    "check_1b",
+    "check_1c",
+    "check_2a",
+    "check_2b",
+    "check_3a",
+    "check_3b",
+    "check_4a",
+    "check_4b",
+    "check_5",
+    "check_6",
+]
+
+#: Analysis date of task 1.
+TASK1_AS_OF = "2024-06-30"
+#: Purchase counts of ten customers in task 4.
+TASK4_VALUES = (1, 1, 1, 1, 1, 1, 2, 2, 3, 7)
+
+
+def task1_log() -> pd.DataFrame:
+    """The purchase log of task 1 (crmlab schema); one purchase is after the analysis date.
+
+    >>> task1_log()["customer_id"].unique().tolist()
+    ['kim', 'lee']
+    """
+    rows = [
+        ("kim", "2024-01-15 10:02", 19.99),
+        ("kim", "2024-01-15 16:40", 5.01),
+        ("kim", "2024-03-02 09:00", 0.10),
+        ("kim", "2024-05-20 12:30", 0.20),
+        ("kim", "2024-07-04 11:00", 99.00),
+        ("lee", "2024-02-01 08:00", 42.00),
+    ]
+    df = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+@lru_cache(maxsize=1)
+def _task1() -> dict[str, float]:
+    import warnings
+
+    from crmlab.errors import CrmlabWarning
+    from crmlab.rfm import rfm_table
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrmlabWarning)
+        t = rfm_table(task1_log(), TASK1_AS_OF)
+    row = t.loc["kim"]
+    return {"f": float(row["frequency"]), "r": float(row["recency"]), "m": float(row["monetary"])}
+
+
+@lru_cache(maxsize=1)
+def _cdnow_value() -> np.ndarray:
+    from crmlab.datasets import load_cdnow
+    from crmlab.rfm import rfm_table
+
+    return rfm_table(load_cdnow("master"))["monetary"].to_numpy()
+
+
+def check_1a(answer: Any) -> Feedback:
+    """Task 1a: kim's frequency (purchase occasions up to the analysis date)."""
+    fb = check_number(answer, _task1()["f"], task="1a", rtol=0, atol=1e-9,
+                      hint="Count purchase occasions: rows of the same day are one purchase, "
+                           "and purchases after the analysis date do not count.")
+    return fb
+
+
+def check_1b(answer: Any) -> Feedback:
+    """Task 1b: kim's recency in days on the analysis date."""
+    return check_number(answer, _task1()["r"], task="1b", rtol=0, atol=1e-9,
+                        hint="Days from kim's last purchase on or before 30 June 2024 to 30 June "
+                             "2024 (times of day do not matter).")
+
+
+def check_1c(answer: Any) -> Feedback:
+    """Task 1c: kim's monetary total, exact to the cent."""
+    if isinstance(answer, str):
+        return Feedback("1c", False, "Give a number, not a formatted string.")
+    return check_number(answer, _task1()["m"], task="1c", rtol=0, atol=0.005,
+                        hint="Add every amount up to and including the analysis date; keep the cents.")
+
+
+def check_2a(answer: Any) -> Feedback:
+    """Task 2a: share of CDNOW revenue held by the top 20% of customers (a fraction)."""
+    from crmlab.segmentation import top_share
+
+    expected = top_share(_cdnow_value(), 0.2)
+    if answer is not None and answer is not Ellipsis:
+        try:
+            if 1 < float(answer) <= 100:
+                return Feedback("2a", False, "Give a fraction between 0 and 1, not a percentage.")
+        except (TypeError, ValueError):
+            pass
+    return check_number(answer, expected, task="2a", rtol=0.005,
+                        hint="Sum spend per customer first, sort customers by it, and take the "
+                             "largest 20% of customers.")
+
+
+def check_2b(answer: Any) -> Feedback:
+    """Task 2b: Gini coefficient of CDNOW revenue per customer."""
+    from crmlab.segmentation import gini
+
+    return check_number(answer, gini(_cdnow_value()), task="2b", rtol=0.005,
+                        hint="One value per customer; G = sum (2i - n - 1) x_(i) / (n sum x) "
+                             "with values sorted ascending.")
+
+
+def check_3a(answer: Any) -> Feedback:
+    """Task 3a: airline M score of an average spend of exactly 5000 CNY."""
+    return check_number(answer, 4, task="3a", rtol=0, atol=1e-9,
+                        hint="5000 is printed in two bands; crmlab puts a value in the band whose "
+                             "printed upper bound it is.")
+
+
+def check_3b(answer: Any) -> Feedback:
+    """Task 3b: airline RFM cell of the customer described in the notebook."""
+    import warnings
+
+    from crmlab.rfm import airline_scores
+
+    days = pd.date_range("2022-08-01", periods=23, freq="14D")
+    log = pd.DataFrame({"customer_id": "x", "date": list(days) + [pd.Timestamp("2024-05-30")],
+                        "amount": 500.5})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = airline_scores(log, as_of="2024-06-30").loc["x", "cell"]
+    if isinstance(answer, (int, np.integer)):
+        answer = str(answer)
+    return check_choice_answer(answer, expected, task="3b",
+                               hint="Work through the edges one by one: exactly one month ago, "
+                                    "exactly 24 flights, an average of 500.50 CNY. "
+                                    "Write the cell as a string like '321'.")
+
+
+def check_4a(answer: Any) -> Feedback:
+    """Task 4a: tie-safe quantile F scores (method 'lower') of TASK4_VALUES."""
+    from crmlab.rfm import quantile_scores
+
+    expected = quantile_scores(list(TASK4_VALUES), warn=False).to_numpy()
+    fb = check_array(answer, expected, task="4a",
+                     hint="Equal values must get equal scores: a block of ties takes the score of "
+                          "its first rank, 1 + floor(5 (r_min - 1) / n).")
+    if fb.correct or answer is None or answer is Ellipsis:
+        return fb
+    try:
+        a = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return fb
+    vals = np.asarray(TASK4_VALUES)
+    if a.shape == vals.shape and any(len(set(a[vals == v])) > 1 for v in set(TASK4_VALUES)):
+        return Feedback("4a", False, "Some equal values got different scores: keep ties together.")
+    return fb
+
+
+def check_4b(answer: Any) -> Feedback:
+    """Task 4b: the set of F scores that no customer receives."""
+    from crmlab.rfm import quantile_scores
+
+    expected = quantile_scores(list(TASK4_VALUES), warn=False).attrs["scores"]["empty"]
+    return check_set(answer, expected, task="4b",
+                     hint="List the scores 1..5 that do not appear in your answer to 4a.")
+
+
+def check_5(answer: Any) -> Feedback:
+    """Task 5: deposit tier of a customer with exactly 200,000 CNY."""
+    from crmlab.segmentation import deposit_tiers
+
+    expected = str(deposit_tiers([200_000])[0])
+    return check_choice_answer(answer, expected, task="5",
+                               hint="The bands are left-closed: a balance on a boundary belongs to "
+                                    "the band that starts there.")
+
+
+def check_6(answer: Any) -> Feedback:
+    """Task 6: which class does ABC analysis overlook (a MVC, b MGC, c below-zero)?"""
+    return check_choice_answer(answer, "b", task="6",
+                               hint="ABC looks only at current contribution. Which class has low "
+                                    "value today but high potential?")

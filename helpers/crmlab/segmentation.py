@@ -1,0 +1,492 @@
+"""Customer segmentation beyond RFM: ABC/Pareto, Lorenz and Gini, tiers, two-axis grids, profiles.
+
+* :func:`abc_analysis`, :func:`lorenz_curve`, :func:`gini`, :func:`top_share`,
+  :func:`plot_pareto` — how concentrated is customer value? (seed 004 §2.3)
+* :func:`assign_tiers`, :func:`deposit_tiers` — fixed-threshold tiers such as
+  the bank deposit tiers of seed 003 No. 1, with explicit boundary conventions.
+* :func:`value_activity_segments` — the HSBC-style grid (seed 004 case):
+  actual customers split into inactive and active, active ones by value x activity.
+* :func:`customer_360` — one behavioural profile row per customer with tags.
+* :data:`PRIVACY_LAWS`, :func:`plot_privacy_timeline` — the seed's privacy-law table.
+
+Examples
+--------
+>>> round(gini([1, 1, 1, 1]), 6), round(gini([0, 0, 0, 10]), 6)
+(0.0, 0.75)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from crmlab.errors import DataError, ParameterError
+from crmlab.validation import check_choice, check_number, require_columns
+
+__all__ = [
+    "lorenz_curve",
+    "gini",
+    "top_share",
+    "abc_analysis",
+    "plot_pareto",
+    "assign_tiers",
+    "DEPOSIT_TIERS",
+    "deposit_tiers",
+    "value_activity_segments",
+    "HSBC_SEGMENTS",
+    "customer_360",
+    "PRIVACY_LAWS",
+    "plot_privacy_timeline",
+]
+
+
+def _values(values: Any, name: str = "values", *, nonnegative: bool = True) -> np.ndarray:
+    try:
+        x = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        raise DataError(f"{name} must be numbers") from None
+    if x.ndim != 1:
+        raise DataError(f"{name} must be one-dimensional, got shape {x.shape}")
+    if len(x) == 0:
+        raise DataError(f"{name} is empty")
+    bad = ~np.isfinite(x)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise DataError(f"{name}[{i}] = {x[i]} is not a finite number")
+    if nonnegative and (x < 0).any():
+        i = int(np.argmax(x < 0))
+        raise DataError(
+            f"{name}[{i}] = {x[i]} is negative; concentration measures need values >= 0 "
+            "(net out refunds per customer or clip them first)"
+        )
+    if nonnegative and x.sum() <= 0:
+        raise DataError(f"{name} sum to zero: no value to distribute")
+    return x
+
+
+# --------------------------------------------------------------------------- concentration
+def lorenz_curve(values: Any) -> pd.DataFrame:
+    """Points of the Lorenz curve: customers sorted from smallest to largest value.
+
+    Returns ``customer_share`` (0, 1/n, ..., 1) and ``value_share`` (cumulative
+    share of total value held by the poorest ``customer_share``), starting at (0, 0).
+
+    >>> lorenz_curve([1, 3])["value_share"].tolist()
+    [0.0, 0.25, 1.0]
+    """
+    x = np.sort(_values(values))
+    n = len(x)
+    cum = np.concatenate([[0.0], np.cumsum(x)])
+    return pd.DataFrame({"customer_share": np.arange(n + 1) / n, "value_share": cum / cum[-1]})
+
+
+def gini(values: Any) -> float:
+    """Gini coefficient of customer value, 0 (all equal) .. (n-1)/n (one customer has all).
+
+    ``G = sum_i (2 i - n - 1) x_(i) / (n sum x)`` with ``x_(i)`` sorted
+    ascending; equals one minus twice the area under the Lorenz curve.
+
+    >>> gini([1, 2, 3, 4])
+    0.25
+    """
+    x = np.sort(_values(values))
+    n = len(x)
+    i = np.arange(1, n + 1)
+    return float(np.sum((2 * i - n - 1) * x) / (n * x.sum()))
+
+
+def top_share(values: Any, share: float = 0.2) -> float:
+    """Share of total value held by the top ``share`` of customers.
+
+    When ``share * n`` is not whole, the Lorenz curve is interpolated linearly
+    (the next customer counts with the fractional part). Ties do not matter.
+
+    >>> top_share([1, 1, 1, 7], 0.25)
+    0.7
+    >>> top_share([1, 1, 1, 7], 0.5)
+    0.8
+    """
+    share = check_number(share, "share", low=0, high=1)
+    x = np.sort(_values(values))[::-1]
+    n = len(x)
+    k = share * n
+    whole = int(np.floor(k + 1e-9))
+    s = x[:whole].sum()
+    if whole < n:
+        s += (k - whole) * x[whole] if k - whole > 1e-9 else 0.0
+    return float(s / x.sum())
+
+
+def abc_analysis(
+    values: pd.Series | Any,
+    thresholds: Sequence[float] = (0.8, 0.95),
+    labels: Sequence[str] = ("A", "B", "C"),
+    *,
+    basis: Literal["value", "customers"] = "value",
+) -> pd.DataFrame:
+    """ABC classes of customers by contribution.
+
+    Customers are sorted by value, largest first. With ``basis="value"`` (Pareto
+    convention) a customer is class A if the value of the customers ranked
+    above it is below ``thresholds[0]`` of the total, so class A is the
+    smallest group of top customers reaching 80% of value; B likewise up to
+    95%; C the rest. With ``basis="customers"`` the thresholds are shares of
+    customers, e.g. ``(0.2, 0.5)``: A = top 20% of customers, B the next 30%.
+    Customers with equal value always get the same class (the class of the
+    first of them), so the result does not depend on row order.
+
+    Parameters
+    ----------
+    values : Series or array-like
+        Non-negative value per customer (e.g. ``rfm_table(...)["monetary"]``).
+    thresholds : increasing numbers in (0, 1)
+        Cumulative cut points; ``len(labels) == len(thresholds) + 1``.
+    labels : sequence of str
+        Class names, best first (e.g. key / large / medium / small).
+    basis : {"value", "customers"}
+
+    Returns
+    -------
+    DataFrame
+        Sorted by value (descending): ``value``, ``rank``, ``customer_share``
+        (cumulative, including this customer), ``value_share`` (cumulative),
+        ``abc_class`` (categorical). Index as the input Series.
+
+    Examples
+    --------
+    >>> abc_analysis(pd.Series([60, 25, 8, 4, 3], index=list("abcde")))["abc_class"].tolist()
+    ['A', 'A', 'B', 'B', 'C']
+    """
+    check_choice(basis, "basis", ["value", "customers"])
+    t = np.asarray(thresholds, dtype="float64")
+    if t.ndim != 1 or len(t) == 0 or np.any(t <= 0) or np.any(t >= 1) or np.any(np.diff(t) <= 0):
+        raise ParameterError(f"thresholds must be increasing numbers in (0, 1), got {list(thresholds)}")
+    if len(labels) != len(t) + 1:
+        raise ParameterError(
+            f"labels needs {len(t) + 1} names for {len(t)} threshold(s), got {list(labels)}"
+        )
+    index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(np.asarray(values)))
+    x = _values(values)
+    order = np.argsort(-x, kind="stable")
+    xs = x[order]
+    n = len(xs)
+    cum = np.cumsum(xs)
+    total = cum[-1]
+    before = (cum - xs) / total if basis == "value" else np.arange(n) / n
+    # ties: every member of a block of equal values takes the first member's position
+    block_start = np.r_[True, xs[1:] != xs[:-1]]
+    first_pos = np.maximum.accumulate(np.where(block_start, np.arange(n), 0))
+    before = before[first_pos]
+    # before < t[0] -> class 0 (A); t[0] <= before < t[1] -> 1 (B); ...
+    cls = np.searchsorted(t, before, side="right")
+    out = pd.DataFrame(
+        {
+            "value": xs,
+            "rank": np.arange(1, n + 1),
+            "customer_share": np.arange(1, n + 1) / n,
+            "value_share": cum / total,
+            "abc_class": pd.Categorical(np.asarray(labels, dtype=object)[cls], categories=list(labels)),
+        },
+        index=index[order],
+    )
+    return out
+
+
+def plot_pareto(values: Any, *, ax: Any = None, mark: float = 0.2, unit: str = "US$",
+                title: str | None = None) -> Any:
+    """Pareto curve: cumulative value share against customer share (largest first).
+
+    Marks the share held by the top ``mark`` of customers and the 80/20 point;
+    returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    x = np.sort(_values(values))[::-1]
+    n = len(x)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4.5))
+    cs = np.concatenate([[0.0], np.arange(1, n + 1) / n])
+    vs = np.concatenate([[0.0], np.cumsum(x) / x.sum()])
+    ax.plot(cs * 100, vs * 100, color="C0", lw=2, label="customers ranked by value")
+    ax.plot([0, 100], [0, 100], color="grey", ls=":", label="equal value (no concentration)")
+    ts = top_share(x, mark)
+    ax.axvline(mark * 100, color="C3", ls="--", lw=1)
+    ax.axhline(ts * 100, color="C3", ls="--", lw=1)
+    ax.plot([mark * 100], [ts * 100], "o", color="C3",
+            label=f"top {mark:.0%} of customers hold {ts:.1%}")
+    ax.plot([20], [80], "s", color="k", ms=5, label="the 80/20 rule")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("customers, ranked by value (cumulative %)")
+    ax.set_ylabel(f"value ({unit}), cumulative % of total")
+    ax.set_title(title or f"Pareto curve (Gini = {gini(x):.2f})")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+# --------------------------------------------------------------------------- tiers
+def assign_tiers(
+    values: Any,
+    bounds: Sequence[float],
+    labels: Sequence[str],
+    *,
+    closed: Literal["left", "right"] = "left",
+    name: str = "values",
+) -> pd.Categorical:
+    """Label values by fixed cut points.
+
+    ``closed="left"``: tier k is ``[bounds[k-1], bounds[k])`` (a value on a cut
+    point belongs to the upper tier); ``"right"``: ``(bounds[k-1], bounds[k]]``.
+    ``labels`` has one more entry than ``bounds`` (the first is below ``bounds[0]``).
+
+    >>> list(assign_tiers([5, 10, 20], [10], ["low", "high"]))
+    ['low', 'high', 'high']
+    """
+    check_choice(closed, "closed", ["left", "right"])
+    b = np.asarray(bounds, dtype="float64")
+    if b.ndim != 1 or len(b) == 0 or np.any(np.diff(b) <= 0):
+        raise ParameterError(f"bounds must be strictly increasing numbers, got {list(bounds)}")
+    if len(labels) != len(b) + 1:
+        raise ParameterError(f"labels needs {len(b) + 1} names for {len(b)} bound(s), got {list(labels)}")
+    x = _values(values, name, nonnegative=False)
+    idx = np.searchsorted(b, x, side="right" if closed == "left" else "left")
+    return pd.Categorical(np.asarray(labels, dtype=object)[idx], categories=list(labels), ordered=True)
+
+
+#: Seed 003 No. 1: personal deposits 10-20万 quality, 20-30万 key maintenance, 30万以上 VIP (CNY).
+DEPOSIT_TIERS: dict[str, Any] = {
+    "bounds": (100_000, 200_000, 300_000),
+    "labels": ("ordinary", "quality", "key maintenance", "VIP"),
+    "labels_zh": ("普通客户", "优质客户", "重点维护客户", "VIP客户"),
+}
+
+
+def deposit_tiers(balances: Any) -> pd.Categorical:
+    """Bank deposit tier of each customer (seed 003 No. 1), balances in CNY.
+
+    The seed's bands "10-20万", "20-30万", "30万以上" share their end points.
+    Convention: tiers are **left-closed**, ``[100k, 200k)`` quality,
+    ``[200k, 300k)`` key maintenance, ``[300k, inf)`` VIP, because Chinese
+    usage (and the Civil Code, art. 1259) reads "以上" (and over) as including
+    the number itself, so 300,000 is VIP, and the lower bands then stop just
+    below the next band's start. Below 100,000 (not named by the seed) is
+    "ordinary".
+
+    >>> list(deposit_tiers([99_999.99, 100_000, 200_000, 299_999, 300_000]))
+    ['ordinary', 'quality', 'key maintenance', 'key maintenance', 'VIP']
+    """
+    return assign_tiers(balances, DEPOSIT_TIERS["bounds"], DEPOSIT_TIERS["labels"],
+                        closed="left", name="balances")
+
+
+#: HSBC case (seed 004): active customers by value x activity.
+HSBC_SEGMENTS: dict[tuple[str, str], str] = {
+    ("high", "high"): "top",
+    ("high", "low"): "large-medium",
+    ("low", "high"): "small-medium",
+    ("low", "low"): "small",
+}
+
+
+def value_activity_segments(
+    value: pd.Series,
+    activity: pd.Series,
+    *,
+    value_cut: float | None = None,
+    activity_cut: float | None = None,
+    inactive_at: float = 0.0,
+) -> pd.DataFrame:
+    """HSBC-style two-axis segmentation of actual customers.
+
+    A customer whose ``activity <= inactive_at`` is ``inactive``. Active
+    customers are split at ``value_cut`` and ``activity_cut`` (default: the
+    medians among active customers; a value equal to the cut counts as high)
+    into top (high value, high activity), large-medium (high value, low
+    activity), small-medium (low value, high activity) and small.
+
+    Parameters
+    ----------
+    value, activity : Series
+        Same index (customers), e.g. spend and occasions in the last 12 months.
+
+    Returns
+    -------
+    DataFrame
+        ``value``, ``activity``, ``value_level``, ``activity_level``, ``segment``;
+        ``attrs["cuts"]`` holds the cut points used.
+
+    Examples
+    --------
+    >>> v = pd.Series([900.0, 800, 10, 20, 0]); a = pd.Series([9, 1, 8, 1, 0])
+    >>> value_activity_segments(v, a)["segment"].tolist()
+    ['top', 'large-medium', 'small-medium', 'small', 'inactive']
+    """
+    if not isinstance(value, pd.Series) or not isinstance(activity, pd.Series):
+        raise DataError("value and activity must be pandas Series indexed by customer")
+    if not value.index.equals(activity.index):
+        raise DataError("value and activity must have the same index (the same customers, same order)")
+    v = _values(value, "value", nonnegative=False)
+    a = _values(activity, "activity", nonnegative=False)
+    active = a > inactive_at
+    if not active.any():
+        raise DataError(f"no customer has activity above inactive_at={inactive_at}")
+    vc = float(np.median(v[active])) if value_cut is None else check_number(value_cut, "value_cut")
+    ac = float(np.median(a[active])) if activity_cut is None else check_number(activity_cut, "activity_cut")
+    vl = np.where(v >= vc, "high", "low")
+    al = np.where(a >= ac, "high", "low")
+    seg = np.array([HSBC_SEGMENTS[(x, y)] for x, y in zip(vl, al)], dtype=object)
+    seg[~active] = "inactive"
+    cats = ["top", "large-medium", "small-medium", "small", "inactive"]
+    out = pd.DataFrame(
+        {"value": v, "activity": a, "value_level": vl, "activity_level": al,
+         "segment": pd.Categorical(seg, categories=cats)},
+        index=value.index,
+    )
+    out.loc[~active, ["value_level", "activity_level"]] = "-"
+    out.attrs["cuts"] = {"value_cut": vc, "activity_cut": ac, "inactive_at": inactive_at}
+    return out
+
+
+# --------------------------------------------------------------------------- customer 360
+def customer_360(
+    transactions: pd.DataFrame,
+    as_of: Any = None,
+    *,
+    basic: pd.DataFrame | None = None,
+    attitudes: pd.DataFrame | None = None,
+    lapsed_days: int = 365,
+    recent_days: int = 90,
+) -> pd.DataFrame:
+    """A customer-360 table: behavioural facts from the log plus tags.
+
+    The three kinds of customer information of seed 004 §1 are **basic**
+    (who: demographics, optional ``basic`` frame indexed by ``customer_id``),
+    **behavioural** (what they do: computed here from the log) and
+    **attitudinal** (what they think: optional ``attitudes`` frame, e.g. survey
+    scores). Behavioural columns: the :func:`crmlab.rfm.rfm_table` columns,
+    ``mean_gap_days`` (mean days between occasions; NaN for one-time buyers),
+    ``quantity`` (total units, if the log has ``quantity``), ``top_weekday``
+    and ``tags``, a comma-separated list of:
+
+    * ``one-time buyer`` / ``repeat buyer`` / ``frequent buyer`` (frequency in the top 10%);
+    * ``new`` (first purchase less than ``recent_days`` ago), otherwise ``active``
+      (last purchase less than ``recent_days`` ago); ``lapsed`` (no purchase
+      for ``lapsed_days`` or more);
+    * ``big spender`` (total in the top 10%), ``big basket`` (mean per occasion
+      in the top 10%).
+
+    >>> log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 30.0, 5.0],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-03-01", "2023-01-01"])})
+    >>> customer_360(log)["tags"].tolist()
+    ['repeat buyer, frequent buyer, new, big spender, big basket', 'one-time buyer, lapsed']
+    """
+    from crmlab.rfm import rfm_table
+    from crmlab.validation import validate_transactions
+
+    lapsed_days = check_number(lapsed_days, "lapsed_days", low=1, integer=True)
+    recent_days = check_number(recent_days, "recent_days", low=1, integer=True)
+    rfm = rfm_table(transactions, as_of)
+    as_of_ts = rfm.attrs["rfm"]["as_of"]
+    out = rfm.copy()
+    out["mean_gap_days"] = np.where(
+        out["frequency"] > 1,
+        (out["tenure"] - out["recency"]) / (out["frequency"] - 1).clip(lower=1),
+        np.nan,
+    )
+    tx = validate_transactions(transactions)
+    tx = tx[tx["date"].dt.normalize() <= as_of_ts]
+    if "quantity" in tx.columns:
+        out["quantity"] = tx.groupby("customer_id")["quantity"].sum().reindex(out.index)
+    wd = tx.assign(wd=tx["date"].dt.day_of_week).groupby(["customer_id", "wd"]).size()
+    top_wd = wd.sort_values(ascending=False, kind="stable").groupby(level=0).head(1)
+    names = np.array(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+                     dtype=object)
+    out["top_weekday"] = pd.Series(names[top_wd.index.get_level_values(1).to_numpy()],
+                                   index=top_wd.index.get_level_values(0)).reindex(out.index)
+    fr = out["frequency"].to_numpy()
+    rec = out["recency"].to_numpy()
+    ten = out["tenure"].to_numpy()
+    mon = out["monetary"].to_numpy()
+    mm = out["monetary_mean"].to_numpy()
+    rules = [
+        (fr == 1, "one-time buyer"),
+        (fr > 1, "repeat buyer"),
+        ((fr > 1) & (fr >= np.quantile(fr, 0.9)), "frequent buyer"),
+        (ten < recent_days, "new"),
+        ((ten >= recent_days) & (rec < recent_days), "active"),
+        (rec >= lapsed_days, "lapsed"),
+        (mon >= np.quantile(mon, 0.9), "big spender"),
+        (mm >= np.quantile(mm, 0.9), "big basket"),
+    ]
+    tags = np.full(len(out), "", dtype=object)
+    for mask, label in rules:
+        tags = tags + np.where(mask, label + ", ", "").astype(object)
+    tags = pd.Series(tags, index=out.index).str.slice(0, -2)
+    out["tags"] = tags
+    for extra, what in [(basic, "basic"), (attitudes, "attitudes")]:
+        if extra is not None:
+            if not isinstance(extra, pd.DataFrame):
+                raise DataError(f"{what} must be a DataFrame indexed by customer_id")
+            out = out.join(extra, how="left", suffixes=("", f"_{what}"))
+    return out
+
+
+# --------------------------------------------------------------------------- privacy law
+#: The privacy-law table of seed 004 §1 (year, month as printed; month 0 = not given).
+PRIVACY_LAWS = pd.DataFrame(
+    [
+        (1980, 0, "OECD", "Guidelines on the Protection of Privacy and Transborder Flows of Personal Data",
+         "隐私保护和个人数据跨境流动指南", "8 principles (collection limitation ... accountability)"),
+        (1988, 0, "Australia", "Privacy Act 1988", "隐私权法", "general privacy principles"),
+        (2004, 0, "APEC", "APEC Privacy Framework", "亚太经合组织隐私保护框架",
+         "9 principles; balance protection and free flow"),
+        (2012, 12, "Singapore", "Personal Data Protection Act 2012 (PDPA)", "个人数据保护法",
+         "a code of conduct for personal data"),
+        (2017, 5, "Japan", "Act on the Protection of Personal Information (amended)", "个人信息保护法",
+         "traceability; one central regulator"),
+        (2017, 6, "China", "Cybersecurity Law", "网络安全法",
+         "first legal definition of personal information; rights to delete and correct"),
+        (2018, 5, "EU", "General Data Protection Regulation (GDPR)", "通用数据保护条例",
+         "the strictest data-protection law so far"),
+        (2019, 4, "China", "Guideline for Internet Personal Information Security Protection",
+         "互联网个人信息安全保护指南", "implements the Cybersecurity Law"),
+        (2020, 1, "USA (California)", "California Consumer Privacy Act (CCPA)", "加利福尼亚州消费者隐私法",
+         "consumers control their data; rules for business"),
+        (2021, 8, "China", "Personal Information Protection Law (PIPL)", "个人信息保护法",
+         "comprehensive protection of personal information"),
+    ],
+    columns=["year", "month", "jurisdiction", "law", "law_zh", "note"],
+)
+
+
+def plot_privacy_timeline(laws: pd.DataFrame | None = None, *, ax: Any = None) -> Any:
+    """Timeline figure of the privacy laws (default :data:`PRIVACY_LAWS`); returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    df = PRIVACY_LAWS if laws is None else require_columns(laws, ["year", "month", "jurisdiction", "law"])
+    df = df.reset_index(drop=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 0.45 * len(df) + 1.2))
+    t = df["year"] + np.where(df["month"] > 0, (df["month"].clip(lower=1) - 0.5) / 12, 0.5)
+    y = np.arange(len(df))[::-1]
+    china = df["jurisdiction"].str.contains("China").to_numpy()
+    ax.hlines(y, t.min() - 2, t, color="lightgrey", lw=0.8)
+    ax.scatter(t[~china], y[~china], color="C0", zorder=3, label="other jurisdictions")
+    ax.scatter(t[china], y[china], color="C3", zorder=3, label="China")
+    for tt, yy, row in zip(t, y, df.itertuples(index=False)):
+        when = f"{row.year}" + (f"-{row.month:02d}" if row.month else "")
+        ax.text(tt + 0.6, yy, f"{when}  {row.jurisdiction}: {row.law}", va="center", fontsize=8.5)
+    ax.set_yticks([])
+    ax.set_xlim(t.min() - 2, t.max() + 28)
+    ax.set_ylim(-0.8, len(df) - 0.2)
+    ax.set_xticks(range(1980, int(t.max()) + 2, 5))
+    ax.set_xlabel("year (issued or in force, as printed in seed 004)")
+    ax.set_title("Privacy and personal-data law, 1980-2021")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(axis="y", visible=False)
+    for s in ("left", "right", "top"):
+        ax.spines[s].set_visible(False)
+    return ax
