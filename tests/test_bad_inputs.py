@@ -120,6 +120,13 @@ CASES = [
     ("BTYD NaN in T", lambda: btyd.validate_summary(summary(T=[20.0, np.nan, 12.0])), DataError, "row 1"),
     ("BTYD non-integer frequency", lambda: btyd.validate_summary(summary(frequency=[0, 1.5, 1])), DataError, "1.5"),
     ("BTYD summary missing column", lambda: btyd.fit_bgnbd(summary().drop(columns="recency")), DataError, "recency"),
+    # ---- date parameters (one parser, crmlab.validation.check_date, behind every as_of)
+    ("unparseable as_of (CLV)", lambda: clv.historical_value(log(), as_of="soon"), ParameterError, "'soon'"),
+    ("unparseable as_of (RFM)", lambda: rfm.rfm_table(log(), as_of="31/02/2024"), ParameterError, "as_of"),
+    ("unparseable calibration end (BTYD)", lambda: btyd.summarize(log(), "next year"), ParameterError,
+     "calibration_end"),
+    ("unparseable simulation start", lambda: crmlab.datasets.simulate_transactions(5, start="bad"),
+     ParameterError, "start"),
     # ---- lifecycle / value
     ("stages of a log without dates", lambda: lifecycle.assign_stages(log().drop(columns="date"), "2024-06-01"),
      DataError, "date"),

@@ -69,6 +69,7 @@ from crmlab.validation import (
     require_columns,
     validate_transactions,
 )
+from crmlab.validation import check_date as _as_day
 
 __all__ = [
     "UNITS",
@@ -250,16 +251,6 @@ def summarize(
     return out
 
 
-def _as_day(value: Any, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a date such as '1997-09-30', got {value!r}") from None
-    if pd.isna(ts):
-        raise ParameterError(f"{name} must be a date, got {value!r}")
-    if ts.tz is not None:
-        ts = ts.tz_convert(None)
-    return ts.normalize()
 
 
 def _row_label(df: pd.DataFrame, pos: int) -> str:

@@ -49,6 +49,7 @@ from crmlab.errors import ConvergenceError, DataError, ParameterError
 from crmlab.validation import (
     as_float_array,
     check_choice,
+    check_date,
     check_number,
     check_numeric_column,
     require_columns,
@@ -782,7 +783,7 @@ def recency_states(
     mg = check_number(margin, "margin", low=0)
     tx = validate_transactions(transactions)
     per = tx["date"].dt.to_period(freq)
-    last = pd.Timestamp(end).to_period(freq) if end is not None else per.max()
+    last = check_date(end, "end").to_period(freq) if end is not None else per.max()
     tx = tx.assign(period=per)
     tx = tx[tx["period"] <= last]
     if tx.empty:
@@ -919,7 +920,7 @@ def forecast_events(
     """
     from crmlab.datasets import to_occasions
 
-    ref = pd.Timestamp(as_of)
+    ref = check_date(as_of, "as_of", normalize=False)
     hz = check_number(horizon_years, "horizon_years", low=0, low_inclusive=False)
     mg = check_number(margin, "margin", low=0)
     ret = check_number(annual_retention, "annual_retention", low=0, high=1)
@@ -985,7 +986,7 @@ def discount_events(events: pd.DataFrame, as_of: Any, discount: float, *, custom
     """
     require_columns(events, ["customer_id", "date", "value"], what="events")
     d = float(_discount(discount))
-    ref = pd.Timestamp(as_of)
+    ref = check_date(as_of, "as_of", normalize=False)
     val = check_numeric_column(events, "value", what="events")
     prob = events["probability"] if "probability" in events else 1.0
     yrs = (pd.to_datetime(events["date"]) - ref).dt.days / DAYS_PER_YEAR
@@ -1242,7 +1243,7 @@ def historical_value(
     d = float(_discount(discount))
     c = check_number(cost_per_order, "cost_per_order")
     a = check_number(acquisition_cost, "acquisition_cost")
-    ref = tx["date"].max() if as_of is None else pd.Timestamp(as_of)
+    ref = tx["date"].max() if as_of is None else check_date(as_of, "as_of", normalize=False)
     occ = to_occasions(tx[["customer_id", "date", "amount"]])
     occ = occ[occ["date"] <= ref]
     if occ.empty:
@@ -1291,7 +1292,7 @@ def migration_potential_value(
     >>> len(pv), bool((pv >= 0).all())
     (2357, True)
     """
-    ref = pd.Timestamp(as_of)
+    ref = check_date(as_of, "as_of", normalize=False)
     d = check_number(discount, "discount", low=0)
     per_year = {"M": 12, "Q": 4, "Y": 1}[check_choice(freq, "freq", ["M", "Q", "Y"])]
     dp = (1 + d) ** (1 / per_year) - 1

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
-from crmlab.validation import check_choice, check_number, validate_transactions
+from crmlab.validation import check_choice, check_date, check_number, validate_transactions
 
 __all__ = [
     "data_dir",
@@ -444,7 +444,7 @@ def load_transactions(
             keep &= ~nonpos
             notes.append(f"dropped {int(nonpos.sum())} rows with zero or negative amount")
     # ---- future dates
-    ref = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    ref = check_date(as_of, "as_of") if as_of is not None else pd.Timestamp.today().normalize()
     fut = (out["date"] > ref).to_numpy()
     report["future_dates"] = int(fut.sum())
     if fut.any():
@@ -657,8 +657,8 @@ def simulate_transactions(
     probs = np.asarray(cfg.pattern_probs, dtype=float)
     if probs.shape != (4,) or (probs < 0).any() or not np.isclose(probs.sum(), 1.0):
         raise ParameterError(f"pattern_probs must be 4 non-negative numbers summing to 1, got {cfg.pattern_probs}")
-    t0 = pd.Timestamp(start).normalize()
-    t1 = pd.Timestamp(end).normalize()
+    t0 = check_date(start, "start")
+    t1 = check_date(end, "end")
     if t1 <= t0:
         raise ParameterError(f"end ({t1.date()}) must be after start ({t0.date()})")
     horizon = float((t1 - t0).days)
@@ -768,7 +768,7 @@ def stage_at(truth: pd.DataFrame, as_of: str | pd.Timestamp) -> pd.Series:
     >>> set(stage_at(truth, "2021-06-30").dropna()) <= set(STAGES)
     True
     """
-    ref = pd.Timestamp(as_of)
+    ref = check_date(as_of, "as_of", normalize=False)
     t = truth.set_index("customer_id")
     stage = pd.Series(pd.NA, index=t.index, dtype="object", name="stage")
     acquired = t["acquired"] <= ref

@@ -25,7 +25,7 @@ import pandas as pd
 
 from crmlab.datasets import PATTERNS, STAGES, to_occasions
 from crmlab.errors import DataError, ParameterError
-from crmlab.validation import as_float_array, check_number, validate_transactions
+from crmlab.validation import as_float_array, check_date, check_number, validate_transactions
 
 __all__ = [
     "STAGE_MODELS",
@@ -477,15 +477,7 @@ def _rules(rules: Any, thresholds: dict[str, Any]) -> StageRules:
 
 
 def _as_of(as_of: Any) -> pd.Timestamp:
-    try:
-        ref = pd.Timestamp(as_of)
-    except (TypeError, ValueError):
-        raise ParameterError(f"as_of must be a date such as '2023-12-31', got {as_of!r}") from None
-    if ref is pd.NaT or pd.isna(ref):
-        raise ParameterError(f"as_of must be a date such as '2023-12-31', got {as_of!r}")
-    if ref.tzinfo is not None:
-        ref = ref.tz_convert(None)
-    return ref
+    return check_date(as_of, "as_of", normalize=False)
 
 
 def _occasions(transactions: Any) -> pd.DataFrame:

@@ -56,6 +56,7 @@ from crmlab.validation import (
     check_probability,
     validate_transactions,
 )
+from crmlab.validation import check_date as _timestamp
 
 __all__ = [
     "PERIODS",
@@ -123,16 +124,6 @@ def _occasions(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.T
     return occ.reset_index(drop=True), ref
 
 
-def _timestamp(value: Any, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {value!r}") from None
-    if ts is pd.NaT or pd.isna(ts):
-        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {value!r}")
-    if ts.tz is not None:
-        ts = ts.tz_convert(None)
-    return ts.normalize()
 
 
 def _threshold(value: Any) -> float:

@@ -53,7 +53,14 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
-from crmlab.validation import check_choice, check_number, require_columns, validate_transactions
+from crmlab.validation import (
+    as_finite_vector,
+    check_choice,
+    check_number,
+    require_columns,
+    validate_transactions,
+)
+from crmlab.validation import check_date as _to_day
 
 __all__ = [
     "rfm_table",
@@ -76,16 +83,6 @@ _NS_PER_DAY = 86_400 * 10**9
 
 
 # --------------------------------------------------------------------------- helpers
-def _to_day(value: Any, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {value!r}") from None
-    if ts is pd.NaT or pd.isna(ts):
-        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {value!r}")
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert(None)
-    return ts.normalize()
 
 
 def _sum_money(codes: np.ndarray, amount: np.ndarray, n: int) -> np.ndarray:
@@ -336,18 +333,7 @@ def quantile_scores(
     q = check_number(q, "q", low=2, high=100, integer=True)
     check_choice(method, "method", ["lower", "midrank"])
     index = values.index if isinstance(values, pd.Series) else None
-    try:
-        x = np.asarray(values, dtype="float64")
-    except (TypeError, ValueError):
-        raise DataError(f"{name} must be numbers") from None
-    if x.ndim != 1:
-        raise DataError(f"{name} must be one-dimensional, got shape {x.shape}")
-    if len(x) == 0:
-        raise DataError(f"{name} is empty: nothing to score")
-    bad = ~np.isfinite(x)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise DataError(f"{name}[{i}] = {x[i]} is not a finite number; scores need finite values")
+    x = as_finite_vector(values, name, empty_hint="nothing to score")
     n = len(x)
     key = x if higher_is_better else -x
     uniq, inv, counts = np.unique(key, return_inverse=True, return_counts=True)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError
-from crmlab.validation import check_choice, check_number, require_columns
+from crmlab.validation import as_finite_vector, check_choice, check_number, require_columns
 
 __all__ = [
     "lorenz_curve",
@@ -44,18 +44,7 @@ __all__ = [
 
 
 def _values(values: Any, name: str = "values", *, nonnegative: bool = True) -> np.ndarray:
-    try:
-        x = np.asarray(values, dtype="float64")
-    except (TypeError, ValueError):
-        raise DataError(f"{name} must be numbers") from None
-    if x.ndim != 1:
-        raise DataError(f"{name} must be one-dimensional, got shape {x.shape}")
-    if len(x) == 0:
-        raise DataError(f"{name} is empty")
-    bad = ~np.isfinite(x)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise DataError(f"{name}[{i}] = {x[i]} is not a finite number")
+    x = as_finite_vector(values, name)
     if nonnegative and (x < 0).any():
         i = int(np.argmax(x < 0))
         raise DataError(

@@ -36,6 +36,8 @@ __all__ = [
     "check_probability",
     "check_choice",
     "as_float_array",
+    "as_finite_vector",
+    "check_date",
 ]
 
 #: The one schema every loader returns and every chapter function accepts.
@@ -294,3 +296,52 @@ def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.nda
         i = int(np.flatnonzero(np.isinf(arr.ravel()))[0])
         raise ParameterError(f"{name}[{i}] is infinite; expected a finite number")
     return arr
+
+
+def check_date(value: Any, name: str, *, normalize: bool = True) -> pd.Timestamp:
+    """Parse a date parameter (``as_of``, ``calibration_end`` …) or raise naming it.
+
+    Time-zone-aware values keep their local wall time (as in
+    :func:`validate_transactions`); ``normalize`` drops the time of day.
+
+    >>> check_date("1998-06-30 14:00", "as_of")
+    Timestamp('1998-06-30 00:00:00')
+    >>> check_date("soon", "as_of")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: as_of must be a date such as '1998-06-30', got 'soon'
+    """
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {value!r}") from None
+    if ts is pd.NaT or pd.isna(ts):
+        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {value!r}")
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts.normalize() if normalize else ts
+
+
+def as_finite_vector(values: Any, name: str, *, empty_hint: str = "") -> np.ndarray:
+    """One-dimensional, non-empty array of finite floats, or a :class:`DataError`.
+
+    >>> as_finite_vector([1, 2.5], "values").tolist()
+    [1.0, 2.5]
+    >>> as_finite_vector([1, float("nan")], "values")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataError: values[1] = nan is not a finite number
+    """
+    try:
+        x = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        raise DataError(f"{name} must be numbers") from None
+    if x.ndim != 1:
+        raise DataError(f"{name} must be one-dimensional, got shape {x.shape}")
+    if len(x) == 0:
+        raise DataError(f"{name} is empty" + (f": {empty_hint}" if empty_hint else ""))
+    bad = ~np.isfinite(x)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise DataError(f"{name}[{i}] = {x[i]} is not a finite number")
+    return x
