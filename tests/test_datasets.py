@@ -340,3 +340,51 @@ def test_pseudonymize_gives_one_pseudonym_per_customer_whatever_the_id_type():
 def test_pseudonymize_refuses_to_drop_the_id_column():
     with pytest.raises(ParameterError, match="id column"):
         pseudonymize(pd.DataFrame({"customer_id": [1]}), "key-of-sixteen-chars", drop=["customer_id"])
+
+
+# ----------------------------------------------------------------- messy real-world exports
+@pytest.mark.parametrize(
+    ("text", "kwargs", "dates", "amounts"),
+    [
+        ("customer_id,date,amount\na,2024年1月5日,10\nb,2024年12月25日,1\n", {},
+         ["2024-01-05", "2024-12-25"], [10.0, 1.0]),
+        ("customer_id,date,amount\na,05/02/2024,10\nb,25/01/2024,3\n", {},
+         ["2024-02-05", "2024-01-25"], [10.0, 3.0]),  # a later row (25/01) settles day-first
+        ("customer_id,date,amount\na,01/05/2024,10\nb,03/04/2024,3\n", {"dayfirst": True},
+         ["2024-05-01", "2024-04-03"], [10.0, 3.0]),
+        ("customer_id,date,amount\na,2024-01-05,１０．５\n", {}, ["2024-01-05"], [10.5]),
+        ("customer_id,date,amount\na,2024-01-05,−5\n", {"nonpositive": "keep"}, ["2024-01-05"], [-5.0]),
+        ("customer_id,date,amount\na,2024-01-05,(10.00)\n", {"nonpositive": "keep"}, ["2024-01-05"], [-10.0]),
+        ("customer_id,date,amount\na,45296,10\n", {"date_format": "excel"}, ["2024-01-05"], [10.0]),
+        ("customer_id,date,amount\na,2024-01-05,\"￥１，２００\"\n", {"currency_symbols": True, "thousands": ","},
+         ["2024-01-05"], [1200.0]),
+        ("\ufeffcustomer_id,date,amount\r\na,2024-01-05 13:45:00,10\r\n", {}, ["2024-01-05 13:45"], [10.0]),
+    ],
+)
+def test_messy_exports_are_read_correctly(text, kwargs, dates, amounts):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrmlabWarning)
+        out = _csv(text, **kwargs)
+    assert out["date"].tolist() == [pd.Timestamp(d) for d in dates]
+    assert out["amount"].tolist() == amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        ("customer_id,date,amount\na,01/05/2024,10\nb,03/04/2024,3\n", "dayfirst=True or dayfirst=False"),
+        ("customer_id,date,amount\na,45296,10\n", "date_format='excel'"),
+        ("customer_id,date,amount\na,2024-01-05,10\nb,2024-01-06,10,extra\n", r"row 2 \(line 3.*4 fields"),
+        ("customer_id,date,amount\na,2024-01-05,10,extra\n", r"row 1 \(line 2.*4 fields"),
+        ("customer_id;date;amount\na;2024-01-05;10,5\n", "decimal=','"),
+    ],
+)
+def test_ambiguous_or_broken_exports_are_named(text, pattern):
+    with pytest.raises(DataError, match=pattern):
+        _csv(text)
+
+
+def test_accounting_negatives_are_counted():
+    with pytest.warns(CrmlabWarning, match="accounting negatives"):
+        out = _csv("customer_id,date,amount\na,2024-01-05,(10.00)\na,2024-01-06,4\n", nonpositive="keep")
+    assert load_report(out)["amounts_parenthesised_negative"] == 1

@@ -195,6 +195,76 @@ def _sniff_sep(text: str) -> str:
         return ","
 
 
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+
+
+def _normalise_numbers(text: pd.Series) -> pd.Series:
+    """Full-width digits/punctuation to ASCII (NFKC) and the Unicode minus to '-'."""
+    import unicodedata
+
+    if not text.map(str.isascii).all():
+        text = text.map(lambda v: unicodedata.normalize("NFKC", v)).str.replace("\u2212", "-", regex=False)
+    return text
+
+
+def _normalise_dates(text: pd.Series) -> pd.Series:
+    """Chinese dates ``2024年1月5日`` to ISO; full-width digits to ASCII."""
+    text = _normalise_numbers(text)
+    if text.str.contains("年", regex=False).any():
+        text = text.str.replace(
+            _CN_DATE, lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", regex=True
+        ).str.strip()
+    return text
+
+
+def _infer_date_format(dtext: pd.Series, dayfirst: bool | None, name: str, column: str, where) -> str:
+    """Infer one strftime format for the whole column (never a per-row guess)."""
+    from pandas.tseries.api import guess_datetime_format
+
+    first = dtext.iloc[0]
+    month_first = guess_datetime_format(first, dayfirst=False)
+    with warnings.catch_warnings():  # pandas warns when a year-first date meets dayfirst=True
+        warnings.simplefilter("ignore", UserWarning)
+        day_first = guess_datetime_format(first, dayfirst=True)
+    if dayfirst is True:
+        candidates = [day_first]
+    elif dayfirst is False or (month_first or "").startswith("%Y"):
+        candidates = [month_first]  # year-first dates are never read day-first
+    else:
+        candidates = [month_first, day_first]
+    candidates = list(dict.fromkeys(c for c in candidates if c))
+    if not candidates:
+        hint = "pass date_format='%d/%m/%Y' (or similar)"
+        if re.fullmatch(r"\d{5}(\.\d+)?", first):
+            hint = "it looks like an Excel serial day number: pass date_format='excel'"
+        raise DataError(
+            f"{name}: column {column!r}, {where(0)}: {first!r} is not a date format crmlab "
+            f"recognises; {hint}"
+        )
+    parsed = {c: pd.to_datetime(dtext, format=c, errors="coerce") for c in candidates}
+    fits = [c for c in candidates if parsed[c].notna().all()]
+    if len(fits) > 1 and not parsed[fits[0]].equals(parsed[fits[1]]):
+        raise DataError(
+            f"{name}: column {column!r}: dates such as {first!r} can be read day first "
+            f"({fits[1]!r}) or month first ({fits[0]!r}) and every row fits both; "
+            "pass dayfirst=True or dayfirst=False (or date_format=)"
+        )
+    return fits[0] if fits else candidates[0]
+
+
+def _raise_ragged(text: str, sep: str, name: str) -> None:
+    """Name the first data row whose field count differs from the header's."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    header = next(reader)
+    for i, row in enumerate(reader):
+        if row and len(row) > len(header):
+            raise DataError(
+                f"{name}: {_line(i)} has {len(row)} fields but the header has {len(header)} "
+                f"({row!r}); a stray delimiter inside a value? quote the value or pass sep="
+            )
+    raise DataError(f"{name}: some rows have more fields than the header ({len(header)})")
+
+
 def load_transactions(
     path: str | os.PathLike[str] | io.IOBase,
     *,
@@ -205,7 +275,7 @@ def load_transactions(
     sep: str | None = None,
     encoding: str = "utf-8-sig",
     date_format: str | None = None,
-    dayfirst: bool = False,
+    dayfirst: bool | None = None,
     decimal: str = ".",
     thousands: str | None = None,
     currency_symbols: bool = False,
@@ -233,11 +303,18 @@ def load_transactions(
         strftime format such as ``"%d/%m/%Y"``. If omitted, the format is
         inferred from the first date and *every* row must match it, so a column
         that mixes formats is reported, not half-guessed.
-    dayfirst : bool
-        Used only when inferring the format of an ambiguous first date.
+    dayfirst : bool, optional
+        How to read dates such as ``01/05/2024`` when ``date_format`` is not
+        given: ``True`` reads it as 1 May (day first), ``False`` as 5 January.
+        Left at ``None``, the format is inferred from the whole column and an
+        error asks you to choose if both readings fit every row and differ.
+        Chinese dates (``2024年1月5日``) and Excel serial day numbers
+        (``date_format="excel"``) are understood too.
     decimal, thousands : str
         Decimal mark and thousands separator of the amount column
-        (e.g. ``decimal=",", thousands="."`` for "1.234,50").
+        (e.g. ``decimal=",", thousands="."`` for "1.234,50"). Full-width digits
+        and the Unicode minus sign are normalised; an accounting negative
+        ``(12.50)`` is read as -12.50 (counted in the report).
     currency_symbols : bool
         Strip a currency sign or code (``$ ¥ € £ 元 CNY USD RMB`` …) around amounts;
         the number of rows touched is reported.
@@ -305,16 +382,25 @@ def load_transactions(
     if sep is None:
         sep = _sniff_sep(text)
     try:
-        raw = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            skipinitialspace=True,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                skipinitialspace=True,
+                index_col=False,
+            )
     except pd.errors.ParserError as exc:
+        try:
+            _raise_ragged(text, sep, name)
+        except DataError as err:
+            raise err from None
         raise DataError(f"{name} could not be parsed as CSV with sep={sep!r}: {exc}") from None
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        _raise_ragged(text, sep, name)
     raw.columns = [str(c).strip() for c in raw.columns]
     blank = (raw == "").all(axis=1) if len(raw.columns) else pd.Series(dtype=bool)
     n_blank = int(blank.sum())
@@ -354,17 +440,15 @@ def load_transactions(
     bad = np.flatnonzero((dtext == "").to_numpy())
     if len(bad):
         raise DataError(f"{name}: column {date!r}, {where(bad[0])}: date is missing")
+    dtext = _normalise_dates(dtext)
     fmt = date_format
-    if fmt is None:
-        from pandas.tseries.api import guess_datetime_format
-
-        fmt = guess_datetime_format(dtext.iloc[0], dayfirst=dayfirst)
+    if fmt == "excel":
+        serial = pd.to_numeric(dtext, errors="coerce")
+        parsed = pd.to_datetime(serial, unit="D", origin="1899-12-30").dt.normalize()
+    else:
         if fmt is None:
-            raise DataError(
-                f"{name}: column {date!r}, {where(0)}: {dtext.iloc[0]!r} is not a date "
-                "format crmlab recognises; pass date_format='%d/%m/%Y' (or similar)"
-            )
-    parsed = pd.to_datetime(dtext, format=fmt, errors="coerce")
+            fmt = _infer_date_format(dtext, dayfirst, name, date, where)
+        parsed = pd.to_datetime(dtext, format=fmt, errors="coerce")
     bad = np.flatnonzero(parsed.isna().to_numpy())
     if len(bad):
         how = "inferred from row 1" if date_format is None else "given as date_format"
@@ -374,7 +458,7 @@ def load_transactions(
             "make them uniform or pass date_format="
         )
     # ---- amounts
-    atext = rows[amount].str.strip()
+    atext = _normalise_numbers(rows[amount].str.strip())
     n_currency = 0
     if currency_symbols:
         stripped = atext.str.replace(_CURRENCY_RE, "", regex=True)
@@ -387,6 +471,10 @@ def load_transactions(
         atext = stripped
     if decimal != ".":
         atext = atext.str.replace(decimal, ".", regex=False)
+    paren = atext.str.fullmatch(r"\(\s*[-+]?[\d.]+\s*\)")
+    n_paren = int(paren.sum())
+    if n_paren:
+        atext = atext.where(~paren, "-" + atext.str.strip("() "))
     values = pd.to_numeric(atext, errors="coerce")
     bad = np.flatnonzero((values.isna() | ~np.isfinite(values)).to_numpy())
     if len(bad):
@@ -401,6 +489,8 @@ def load_transactions(
             hint = "; it carries a currency sign — pass currency_symbols=True"
         elif re.search(r"\d[,.\s]\d{3}", v):
             hint = "; it looks like it has a thousands separator — pass thousands=','"
+        elif re.fullmatch(r"\s*-?\d+,\d{1,2}\s*", v):
+            hint = "; it looks like a decimal comma — pass decimal=','"
         raise DataError(
             f"{name}: column {amount!r}, {where(bad[0])}: {v!r} is not a number{hint}"
         )
@@ -427,6 +517,7 @@ def load_transactions(
         "blank_lines_skipped": n_blank,
         "amounts_currency_stripped": n_currency,
         "amounts_thousands_removed": n_thousands,
+        "amounts_parenthesised_negative": n_paren,
     }
     notes: list[str] = []
     # ---- non-positive amounts
@@ -485,6 +576,8 @@ def load_transactions(
         notes.append(
             f"cleaned amounts: {n_currency} currency signs, {n_thousands} thousands separators"
         )
+    if n_paren:
+        notes.append(f"read {n_paren} accounting negatives such as '(12.50)' as negative amounts")
     out.attrs["crmlab_report"] = report
     if notes:
         warnings.warn(f"load_transactions({name}): " + "; ".join(notes), CrmlabWarning, stacklevel=2)
