@@ -30,7 +30,7 @@ test: setup
 	$(BIN)/ruff check .
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # run every notebook twice and compare the tagged result cells byte for byte
 repro: setup
