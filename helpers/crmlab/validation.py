@@ -189,7 +189,9 @@ def validate_transactions(
         )
     date = out["date"]
     if not pd.api.types.is_datetime64_any_dtype(date):
-        parsed = pd.to_datetime(date, errors="coerce")
+        parsed = pd.to_datetime(date, errors="coerce", format="ISO8601")
+        if (parsed.isna() & date.notna()).any():  # not ISO: one format inferred from the column
+            parsed = pd.to_datetime(date, errors="coerce")
         bad = parsed.isna() & date.notna()
         pos = first_bad(bad)
         if pos is not None:
