@@ -32,10 +32,11 @@ _SUBMODULES = {
     "datasets",
     "exercises",
     "lifecycle",
-    "plotting",
     "retention",
     "rfm",
     "segmentation",
+    "simulate",
+    "summary",
     "validation",
     "value",
 }

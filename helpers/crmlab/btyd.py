@@ -1351,7 +1351,7 @@ def tracking(
     fit._require("bgnbd", "mbgnbd", "pareto_nbd")
     unit = summary.attrs.get("unit", fit.unit) or "W"
     days = UNITS[unit]
-    occ = to_occasions(validate_transactions(transactions))
+    occ = to_occasions(validate_transactions(transactions), purchases_only=True)
     occ = occ[occ["customer_id"].isin(summary.index)]
     first = summary["first_purchase"]
     t0 = first.min() if start is None else _as_day(start, "start")

@@ -48,6 +48,8 @@ __all__ = [
     "data_dir",
     "load_cdnow",
     "load_transactions",
+    "load_log",
+    "is_cdnow",
     "load_report",
     "load_seed_table",
     "SEED_TABLES",
@@ -918,6 +920,80 @@ def load_transactions(
     if notes:
         warnings.warn(f"load_transactions({name}): " + "; ".join(notes), CrmlabWarning, stacklevel=2)
     return out
+
+
+# --------------------------------------------------------------------------- notebooks
+def load_log(
+    data_path: str | os.PathLike[str] | None = None,
+    *,
+    cdnow: Literal["master", "sample"] = "master",
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str | None = None,
+    quantity: str | None = None,
+    price: str | None = None,
+    invoice: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """The transaction log a notebook works on: bundled CDNOW, or your own file.
+
+    The one data parameter contract of every notebook that reads transactions:
+    ``DATA_PATH`` (``None`` = bundled CDNOW), ``CUSTOMER_COL``, ``DATE_COL``,
+    ``AMOUNT_COL``, ``QUANTITY_COL``, ``PRICE_COL``, ``INVOICE_COL`` and
+    ``LOAD_OPTIONS`` (a dict of :func:`load_transactions` options such as
+    ``{"missing_customer": "drop", "nonpositive": "net", "encoding": "latin-1"}``)
+    map to these arguments. Errors name the notebook parameter.
+
+    Returns
+    -------
+    DataFrame
+        The log; ``attrs["is_cdnow"]`` says whether it is the bundled CDNOW file
+        and ``attrs["crmlab_report"]`` what the loader did.
+
+    Examples
+    --------
+    >>> log = load_log(None, cdnow="sample")
+    >>> len(log), is_cdnow(log)
+    (6919, True)
+    """
+    if data_path is None:
+        check_choice(cdnow, "CDNOW_KIND", ["master", "sample"])
+        log = load_cdnow(cdnow)
+        log.attrs["crmlab_report"] = {"source": f"CDNOW {cdnow} (bundled)", "rows_returned": len(log)}
+        log.attrs["is_cdnow"] = True
+        return log
+    if not isinstance(data_path, (str, os.PathLike)):
+        raise ParameterError(f"DATA_PATH must be None or a file path string, got {data_path!r}")
+    for pname, value in [("CUSTOMER_COL", customer), ("DATE_COL", date), ("AMOUNT_COL", amount),
+                         ("QUANTITY_COL", quantity), ("PRICE_COL", price), ("INVOICE_COL", invoice)]:
+        if value is not None and (not isinstance(value, str) or not value):
+            raise ParameterError(f"{pname} must be a column name (text) or None, got {value!r}")
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        raise ParameterError(f"LOAD_OPTIONS must be a dict of load_transactions options, got {options!r}")
+    import inspect
+
+    allowed = set(inspect.signature(load_transactions).parameters) - {
+        "source", "customer", "date", "amount", "quantity", "price", "invoice"}
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        raise ParameterError(
+            f"LOAD_OPTIONS has unknown option(s) {unknown}; load_transactions accepts {sorted(allowed)}"
+        )
+    log = load_transactions(data_path, customer=customer, date=date, amount=amount,
+                            quantity=quantity, price=price, invoice=invoice, **options)
+    log.attrs["is_cdnow"] = False
+    return log
+
+
+def is_cdnow(log: pd.DataFrame) -> bool:
+    """Whether a log is the bundled CDNOW data (from :func:`load_log`).
+
+    >>> is_cdnow(pd.DataFrame())
+    False
+    """
+    return bool(log.attrs.get("is_cdnow", False))
 
 
 # --------------------------------------------------------------------------- seeds

@@ -65,7 +65,7 @@ _UNITS = {"D": 1.0, "W": 7.0}
 
 
 # --------------------------------------------------------------------------- occasions
-def to_occasions(transactions: pd.DataFrame, *, freq: str = "D") -> pd.DataFrame:
+def to_occasions(transactions: pd.DataFrame, *, freq: str = "D", purchases_only: bool = False) -> pd.DataFrame:
     """Merge rows of one customer in the same period into one occasion (net amount).
 
     Every crmlab function that counts purchases goes through this one
@@ -81,6 +81,9 @@ def to_occasions(transactions: pd.DataFrame, *, freq: str = "D") -> pd.DataFrame
         crmlab log (validated here).
     freq : {"D", "W", "M"}
         What counts as one occasion: day (default), week or month.
+    purchases_only : bool
+        Return only the purchase occasions (net amount > 0), as every
+        counting measure (frequency, retention, cohorts, stages) needs.
 
     Returns
     -------
@@ -112,6 +115,8 @@ def to_occasions(transactions: pd.DataFrame, *, freq: str = "D") -> pd.DataFrame
     out["date"] = out["date"].astype("datetime64[ns]")
     out["n_rows"] = out["n_rows"].astype("int64")
     out["is_purchase"] = out["amount"] > 0
+    if purchases_only:
+        out = out[out["is_purchase"].to_numpy()].reset_index(drop=True)
     return out
 
 
