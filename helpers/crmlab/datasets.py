@@ -766,7 +766,7 @@ def load_transactions(
         text_ids = ids.astype("string").fillna("").str.strip()
         no_id = text_ids.str.lower().isin(_MISSING_TEXT).to_numpy()
         whole = text_ids.str.fullmatch(r"-?\d+\.0+")
-        if is_text and whole[~no_id].all() and (~no_id).any():
+        if whole[~no_id].all() and (~no_id).any():
             # a numeric id column exported by a spreadsheet as 17850.0: one customer, one id
             text_ids = text_ids.str.replace(r"\.0+$", "", regex=True)
             report["customer_ids_trailing_zero_removed"] = int((~no_id).sum())

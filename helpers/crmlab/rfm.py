@@ -635,26 +635,29 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
 # --------------------------------------------------------------------------- SQL
 #: The RFM table as one SQL query (SQLite dialect; ``:as_of`` is 'YYYY-MM-DD').
 RFM_SQL = """
-WITH occasions AS (              -- one row per customer and day (same-day rows merged)
+WITH occasions AS (              -- one row per customer and day: the day's net amount
     SELECT customer_id,
            date(date)  AS day,
-           SUM(amount) AS amount,
+           ROUND(SUM(amount), 9) AS amount,   -- rounded: 0.1 + 0.2 - 0.3 is a net of 0
            COUNT(*)    AS n_rows
     FROM transactions
-    WHERE date(date) <= :as_of   -- purchases after as_of are excluded
+    WHERE date(date) <= :as_of   -- rows after as_of are excluded
     GROUP BY customer_id, date(date)
 )
 SELECT customer_id,
-       CAST(ROUND(julianday(:as_of) - julianday(MAX(day))) AS INTEGER) AS recency,
-       COUNT(*)                                                     AS frequency,
-       SUM(amount)                                                  AS monetary,
-       SUM(amount) / COUNT(*)                                       AS monetary_mean,
-       CAST(ROUND(julianday(:as_of) - julianday(MIN(day))) AS INTEGER) AS tenure,
-       MIN(day)                                                     AS first_purchase,
-       MAX(day)                                                     AS last_purchase,
+       CAST(ROUND(julianday(:as_of) - julianday(MAX(CASE WHEN amount > 0 THEN day END))) AS INTEGER)
+                                                                    AS recency,
+       SUM(amount > 0)                                              AS frequency,  -- purchase days
+       SUM(amount)                                                  AS monetary,   -- net spend
+       SUM(amount) / SUM(amount > 0)                                AS monetary_mean,
+       CAST(ROUND(julianday(:as_of) - julianday(MIN(CASE WHEN amount > 0 THEN day END))) AS INTEGER)
+                                                                    AS tenure,
+       MIN(CASE WHEN amount > 0 THEN day END)                       AS first_purchase,
+       MAX(CASE WHEN amount > 0 THEN day END)                       AS last_purchase,
        SUM(n_rows)                                                  AS n_rows
 FROM occasions
 GROUP BY customer_id
+HAVING SUM(amount > 0) > 0       -- customers with no purchase day are not in the table
 ORDER BY customer_id
 """
 
