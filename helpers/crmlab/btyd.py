@@ -1348,7 +1348,7 @@ def tracking(
         ``expected_cum``, ``calibration`` (bool: period ends on or before the
         calibration end).
     """
-    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    fit._require(*_TRANSACTION_MODELS)
     unit = summary.attrs.get("unit", fit.unit) or "W"
     days = UNITS[unit]
     occ = to_occasions(validate_transactions(transactions), purchases_only=True)
@@ -1403,7 +1403,7 @@ def conditional_by_frequency(fit: BTYDFit, summary: pd.DataFrame, *, max_frequen
         Index ``frequency`` (label, e.g. ``"7+"``): ``customers``, ``actual``,
         ``expected``.
     """
-    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    fit._require(*_TRANSACTION_MODELS)
     require_columns(summary, ["frequency_holdout", "duration_holdout"], what="summary")
     check_number(max_frequency, "max_frequency", low=1, integer=True)
     ce = fit.conditional_expected_transactions(summary, summary["duration_holdout"].to_numpy())
