@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -12,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("make_exercises", ROOT / "tools" / "make_exercises.py")
 make_exercises = importlib.util.module_from_spec(_spec)
+sys.modules["make_exercises"] = make_exercises  # dataclasses look the module up while it loads
 _spec.loader.exec_module(make_exercises)
 
 SOURCES = sorted((ROOT / "lessons" / "source").glob("[0-9][0-9]_*.ipynb"))
