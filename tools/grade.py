@@ -154,7 +154,12 @@ def _run_one(src: Path, answers: Path, cell_timeout: int) -> None:
         problems.append(f"the notebook stopped the Python kernel ({e.__class__.__name__})")
     for i, c in enumerate(nb.cells[:-1]):
         for o in c.get("outputs", []):
-            if o.get("output_type") == "error":
+            if o.get("output_type") != "error":
+                continue
+            if o.get("ename") == "KeyboardInterrupt":  # interrupted at the cell timeout
+                problems.append(f"cell {i + 1}: stopped after {cell_timeout} s (an endless loop?); "
+                                "the cells after it still ran")
+            else:
                 problems.append(f"cell {i + 1}: {o.get('ename')}: {o.get('evalue')}"[:300])
     (answers.parent / "problems.json").write_text(json.dumps(problems), encoding="utf-8")
 
