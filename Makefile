@@ -5,13 +5,15 @@
 #   make site  build the offline HTML site into build/site/ (npm ci once for MathJax/reveal.js)
 #   make slides  reveal.js slides of every chapter into build/slides/ (offline)
 #   make site-test  build the site and check it in headless Chromium (needs Debian's chromium)
+#   make exercises  regenerate lessons/exercises/ and lessons/solutions/ from lessons/source/
+#   make grade SUBMISSIONS=dir/  run and score a class's exercise notebooks -> build/grades/
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.crmlab-installed
 JOBS   ?= 2
 
-.PHONY: setup run test lab lint repro site slides site-test clean
+.PHONY: setup run test lab lint repro site slides site-test exercises grade clean
 
 setup: $(STAMP)
 
@@ -47,6 +49,13 @@ slides: setup
 site-test: setup
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get install -y -q chromium; }
 	CRMLAB_BROWSER_TEST=1 $(BIN)/python -m pytest -p no:xdist tests/test_site_browser.py
+
+exercises: setup
+	$(BIN)/python tools/make_exercises.py
+
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder/ [GRADE_OUT=build/grades]"; exit 2; }
+	$(BIN)/python tools/grade.py "$(SUBMISSIONS)" --out "$(or $(GRADE_OUT),build/grades)"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -180,7 +180,8 @@ def discover(root: Path = ROOT, *, solutions: bool = False) -> Sources:
         add("lessons/solutions/*.ipynb", "solution")
     reference = [
         p.relative_to(root)
-        for p in (root / "lessons" / "glossary.md", root / "datasets" / "README.md")
+        for p in (root / "lessons" / "glossary.md", root / "lessons" / "how_to_exercises.md",
+                  root / "datasets" / "README.md")
         if p.is_file()
     ]
     ordered = [chapters[k] for k in sorted(chapters)]
