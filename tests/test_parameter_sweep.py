@@ -5,11 +5,8 @@ kernel). A run passes when the notebook completes: its validation cell accepted 
 every assert in it held (or, where an assert is only true for the worked example, it was
 skipped with a printed note). Extend a chapter by adding a dict to its list.
 
-Sets in ``PENDING`` are written for notebooks whose parameter cells are being rewritten for the
-own-data contract (DATA_PATH, column names, date parameters defaulting to None); they only use
-parameters that are not about data and are skipped until the rewrite lands: remove a notebook
-from ``PENDING`` to run them. ``tests/test_notebook_parameters.py`` checks the parameter cells
-themselves.
+``tests/test_notebook_parameters.py`` checks the parameter cells themselves, and
+``tests/test_own_data_*.py`` runs the data notebooks on a messy line-item export.
 """
 
 from __future__ import annotations
@@ -43,51 +40,32 @@ SWEEP: dict[str, list[dict]] = {
         {"RI_TABLE": "saaty2012", "CR_THRESHOLD": 1.0, "N_RANDOM": 100, "MAX_ORDER": 15,
          "STANDARDIZE": "minmax"},
     ],
-    # ---- pending the own-data rewrite of these notebooks (see PENDING) ----
-    # Status on 2026-11-27 before the rewrite: "ok" passes today; "fails" names what breaks.
-    "00_getting_started.ipynb": [
-        {"N_CUSTOMERS": 1, "SEED": 0},                                    # ok
-        {"N_CUSTOMERS": 5000, "SEED": 123},                               # ok
-    ],
+    # ---- the data notebooks: one set each (every run costs 20-60 s), boundaries and non-default dates
+    "00_getting_started.ipynb": [{"N_CUSTOMERS": 1, "SEED": 0}],
     "01_customer_lifecycle.ipynb": [
-        {"N_CUSTOMERS": 50, "TUNE_SEED": 0, "EVAL_SEED": 0, "EVAL_EVERY_MONTHS": 24},   # ok
-        # fails: cell 12 plots k = 0..60 lost customers whatever INITIAL is (and INITIAL = 1
-        # with the default LOST passes validation, then stops in cell 11)
         {"INITIAL": 51, "LOST": [0, 50], "PROFIT_PER_CUSTOMER": 0, "PERIODS": 1,
-         "RETENTION_RATES": [0.0, 1.0]},
+         "RETENTION_RATES": [0.0, 0.999], "N_CUSTOMERS": 50, "EVAL_EVERY_MONTHS": 24, "CDNOW_KIND": "sample"},
     ],
     "03_customer_lifetime_value.ipynb": [
-        # fails: cell 40 asserts a 3,000-month sum equals the infinite one (not at 0.1 %/year);
-        # DISCOUNT = 0 itself must be rejected by the validation cell (cell 38 needs d > 0)
-        {"DISCOUNT": 0.001},
-        {"DISCOUNT": 1.0, "INTERVAL_A": 0.25, "INTERVAL_B": 20.0, "N_STATES": 2,
-         "HORIZON_MONTHS": 1, "SEED": 0},                                 # ok
-        {"RETENTION": 0.99, "MARGIN": 1.0, "MARKETING_COST": 0.0, "ACQUISITION_COST": 0.0,
-         "HORIZON_MONTHS": 600},                                          # ok
+        {"DISCOUNT": 0.001, "RETENTION": 0.99, "N_STATES": 8, "HORIZON_MONTHS": 1, "INTERVAL_A": 0.25,
+         "INTERVAL_B": 20.0, "CAL_END": "1997-09-30", "CDNOW_KIND": "sample", "SEED": 0},
     ],
     "05_segmentation.ipynb": [
-        # fails: cell 15 asserts the top-20 % share whatever TOP_SHARE is
-        {"Q": 2, "SCORE_METHOD": "midrank", "TOP_SHARE": 1.0, "N_SYNTH": 100, "SEED": 0},
-        {"Q": 9, "ABC_THRESHOLDS": [0.5, 0.99], "TOP_SHARE": 0.01},       # fails the same way
+        {"Q": 2, "SCORE_METHOD": "midrank", "TOP_SHARE": 1.0, "N_SYNTH": 100, "SEED": 0,
+         "AS_OF": "1997-12-31", "ABC_THRESHOLDS": [0.5, 0.99]},
     ],
     "06_retention_metrics.ipynb": [
-        {"PERIOD": "Q", "THRESHOLD_DAYS": 30, "TEST_SHARE": 0.1, "N_SYNTH": 200, "DISCOUNT": 0.0,
-         "ALPHA": 0.01, "SEED": 0},                                       # ok
-        {"PERIOD": "W", "THRESHOLD_DAYS": 300, "TEST_SHARE": 0.9, "DISCOUNT": 1.0},   # ok
+        {"PERIOD": "W", "THRESHOLD_DAYS": 300, "TEST_SHARE": 0.9, "DISCOUNT": 1.0, "N_SYNTH": 200,
+         "ALPHA": 0.01, "SEED": 0, "CALIBRATION_END": "1997-06-30"},
     ],
     "07_probabilistic_clv.ipynb": [
-        {"MONTHLY_DISCOUNT": 0.0, "HORIZON_WEEKS": 1, "MARGIN": 1.0, "TOP_SHARE": 0.5,
-         "MAX_FREQUENCY": 1, "N_SIM": 200, "SEED": 0},                    # ok
-        {"ANNUAL_DISCOUNT": 1.0, "HORIZON_WEEKS": 520, "TOP_SHARE": 0.01, "MAX_FREQUENCY": 30},  # ok
+        {"MONTHLY_DISCOUNT": 0.0, "HORIZON_WEEKS": 1, "MARGIN": 1.0, "TOP_SHARE": 0.5, "UNIT": "D",
+         "MAX_FREQUENCY": 1, "N_SIM": 200, "SEED": 0, "CALIBRATION_END": "1997-06-30"},
     ],
 }
 
-#: Notebooks being rewritten by the lead (parameter contract: DATA_PATH, column names, date
-#: parameters default None). Their sets above are checked after the rewrite.
-PENDING = {
-    "00_getting_started.ipynb", "01_customer_lifecycle.ipynb", "03_customer_lifetime_value.ipynb",
-    "05_segmentation.ipynb", "06_retention_metrics.ipynb", "07_probabilistic_clv.ipynb",
-}
+#: Notebooks whose sets are skipped (none: the own-data rewrite has landed).
+PENDING: set[str] = set()
 
 
 def _cases():
