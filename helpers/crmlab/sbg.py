@@ -62,7 +62,7 @@ Examples
 >>> fit.params.round(3).tolist()
 [0.704, 1.182]
 >>> round(fit.retention(8), 3)          # the model's retention rate in year 8
-0.904
+0.921
 """
 
 from __future__ import annotations
