@@ -264,7 +264,9 @@ class BGBBFit:
 
         ``periods_ahead=0``: still active at the last opportunity observed (as
         :meth:`crmlab.btyd.BTYDFit.p_alive`); ``periods_ahead=1`` is FHS's
-        eq. 11, the probability of being alive for the next opportunity.
+        eq. 11, the probability of being alive for the next opportunity. A
+        customer who bought at the last opportunity (``recency == n``) is alive
+        there for sure: P = 1 at ``periods_ahead=0``.
         """
         k = int(check_number(periods_ahead, "periods_ahead", low=0, integer=True))
         x, tx, n = self._data(summary)

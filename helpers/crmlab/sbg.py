@@ -135,8 +135,8 @@ def validate_survivors(survivors: Any, *, what: str = "survivors") -> np.ndarray
         raise DataError(f"{what} must be one column of counts (a Series or list), got a DataFrame "
                         f"with columns {list(survivors.columns)}; pick one, e.g. df['regular']")
     labels = list(survivors.index) if isinstance(survivors, pd.Series) else None
-    n = as_float_array(survivors, what).ravel() if not isinstance(survivors, pd.Series) else \
-        as_float_array(survivors.to_numpy(), what).ravel()
+    raw = survivors.to_numpy() if isinstance(survivors, pd.Series) else survivors
+    n = as_float_array(raw, what, allow_nan=True).ravel()
 
     def at(i: int) -> str:
         lab = labels[i] if labels is not None else i
@@ -476,9 +476,10 @@ def fit_sbg(survivors: Any, *, init: Any = None, gtol: float = 1e-8) -> SBGFit:
     ------
     DataError
         Invalid counts (increasing, negative, a cohort of 0, fewer than 3 values).
+    DataError
+        Also when nobody churns or everybody churns in period 1 (no interior maximum).
     ConvergenceError
-        The likelihood has no interior maximum (e.g. nobody ever churns, or
-        everybody churns in period 1).
+        The optimiser found no interior maximum.
 
     Examples
     --------
@@ -490,6 +491,9 @@ def fit_sbg(survivors: Any, *, init: Any = None, gtol: float = 1e-8) -> SBGFit:
     if n[-1] == n[0]:
         raise DataError(f"survivors: nobody churned in {len(n) - 1} periods ({n[0]:g} active "
                         "throughout); the churn distribution cannot be estimated")
+    if n[1] == 0:
+        raise DataError(f"survivors: all {n[0]:g} customers churned in period 1; with no survivor "
+                        "the spread of churn probabilities cannot be estimated")
     z0 = np.log(np.asarray(init, float)) if init is not None else np.zeros(2)
     res = maximize(lambda z: _loglik(math.exp(z[0]), math.exp(z[1]), n), z0, PARAM_NAMES,
                    label="sBG", n=float(n[0]), gtol=gtol)
