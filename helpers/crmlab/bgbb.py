@@ -238,7 +238,7 @@ class BGBBFit:
 
     @staticmethod
     def _numer(theta, x, tx, n) -> np.ndarray:
-        """log of E[p * 1{data}] / B(g, d)-free part: B(a+x+1, b+n-x)/B(a, b) / L."""
+        """B(a+x+1, b+n-x)/B(a, b) / L: the p-part of E[p * 1{alive later} | data]."""
         a, b, g, d = theta
         return np.exp(special.betaln(a + x + 1, b + n - x) - special.betaln(a, b)
                       - _loglik(theta, x, tx, n))
