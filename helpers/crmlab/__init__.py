@@ -27,13 +27,16 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "ahp",
+    "bgbb",
     "btyd",
     "clv",
     "datasets",
     "exercises",
     "lifecycle",
+    "mle",
     "retention",
     "rfm",
+    "sbg",
     "segmentation",
     "simulate",
     "summary",

@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.exercises import Feedback, as_number, compare_label, compare_number, missing_answer
+from crmlab.exercises import (
+    Feedback,
+    as_number,
+    compare_array,
+    compare_label,
+    compare_number,
+    missing_answer,
+)
 
 __all__ = [
     "TASK2_AS_OF",
@@ -39,6 +46,10 @@ __all__ = [
     "check_5",
     "check_6a",
     "check_6b",
+    "TASK7_COHORT",
+    "check_7a",
+    "check_7b",
+    "check_7c",
 ]
 
 TASK2_AS_OF = "1997-12-31"
@@ -209,3 +220,66 @@ def check_6b(answer: Any) -> Feedback:
         answer, expected, task="6b", share=True,
         hint="Compute the CLV at retention 0.90 and divide the increase over the 6a value by the 6a value.",
     )
+
+
+# --------------------------------------------------------------------------- task 7: sBG
+#: Task 7 uses the high-end cohort of Fader & Hardie (2007), fitted on years 0-7.
+TASK7_COHORT = "high_end"
+
+
+def _sbg_fit():
+    from crmlab import sbg
+
+    return sbg.fit_sbg(sbg.load_cohorts()[TASK7_COHORT].loc[0:7])
+
+
+def check_7a(answer: Any) -> Feedback:
+    """Task 7a: [alpha, beta] of the sBG model fitted to the high-end cohort, years 0-7."""
+    from crmlab.exercises import missing_answer
+
+    if (fb := missing_answer("7a", answer)) is not None:
+        return fb
+    try:
+        arr = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is not None and arr.shape == (2,) and np.allclose(arr, _sbg_full(), rtol=1e-2):
+        return Feedback("7a", False, "These fit all 13 years; the task fits years 0-7 only "
+                                     "(cohorts['high_end'].loc[0:7]) and keeps 8-12 for checking.")
+    return compare_array(answer, _sbg_fit().params.to_numpy(), task="7a", rtol=2e-3,
+                       hint="Pass the counts still active at years 0..7 to sbg.fit_sbg and read "
+                            "fit.params (alpha, beta).")
+
+
+def _sbg_full() -> np.ndarray:
+    from crmlab import sbg
+
+    return sbg.fit_sbg(sbg.load_cohorts()[TASK7_COHORT]).params.to_numpy()
+
+
+def check_7b(answer: Any) -> Feedback:
+    """Task 7b: customers of the high-end cohort the model expects still active in year 12."""
+    fit = _sbg_fit()
+    expected = float(fit.projection(12).loc[12, "expected_active"])
+    return compare_number(answer, expected, task="7b", rtol=0, atol=0.5,
+                        hint="Expected active = 1000 * S(12), S(t) = B(alpha, beta+t)/B(alpha, beta) "
+                             "at the fitted parameters (fit.projection(12)).")
+
+
+def check_7c(answer: Any) -> Feedback:
+    """Task 7c: value of one high-end customer still active after year 7 (margin 100 a year from
+    next year on, 10 % discount rate, infinite horizon), by the sBG model."""
+    from crmlab.clv import retention_clv
+
+    fit = _sbg_fit()
+    expected = 100.0 * float(fit.derl(0.10))
+    if (fb := _missing_or_nan(answer, "7c")) is not None:
+        return fb
+    r_last = 491 / 517
+    if np.isclose(float(answer), retention_clv(100.0, r_last, 0.10), rtol=1e-3):
+        return Feedback("7c", False, "That is the constant-retention formula with the last observed "
+                                     "rate: it ignores that the survivors are the loyal ones. Use "
+                                     "the sBG DERL at tenure 7.")
+    return compare_number(answer, expected, task="7c", rtol=2e-3,
+                        hint="margin * fit.derl(0.10): the customer has survived 7 renewals; the "
+                             "first margin counted is next year's.")

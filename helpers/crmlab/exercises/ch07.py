@@ -35,6 +35,8 @@ __all__ = [
     "check_4",
     "check_5a",
     "check_5b",
+    "check_6a",
+    "check_6b",
 ]
 
 #: Calibration and holdout ends used by every task (the literature's CDNOW split).
@@ -163,3 +165,40 @@ def check_5b(answer: Any) -> Feedback:
     return compare_number(answer, expected, task="5b", rtol=3e-3,
                         hint="btyd.clv(bg, gg, ..., horizon=52, period=52/12, discount_rate=0.01, "
                              "margin=0.3): monthly periods in weeks, margin applied to spend.")
+
+
+# --------------------------------------------------------------------------- task 6: BG/BB
+@lru_cache(maxsize=1)
+def _donations():
+    from crmlab import bgbb
+
+    don = bgbb.load_donations()
+    return don, bgbb.fit_bgbb(don, weights="n_custs")
+
+
+def _donor(x: int, tx: int) -> pd.DataFrame:
+    return pd.DataFrame({"frequency": [x], "recency": [tx], "n": [6]})
+
+
+def check_6a(answer: Any) -> Feedback:
+    """Task 6a: BG/BB probability that a donor who gave 3 times, last in 2000 (x=3, t_x=5, n=6),
+    is still alive for the 2002 drive (the next opportunity)."""
+    _, fit = _donations()
+    expected = float(fit.p_alive(_donor(3, 5), periods_ahead=1).iloc[0])
+    at_n = float(fit.p_alive(_donor(3, 5), periods_ahead=0).iloc[0])
+    if isinstance(answer, (int, float, np.number)) and not isinstance(answer, bool) \
+            and np.isclose(float(answer), at_n, rtol=1e-3):
+        return Feedback("6a", False, "That is P(alive) at 2001, the last opportunity observed; "
+                                     "the task asks about the next one (periods_ahead=1).")
+    return compare_number(answer, expected, task="6a", rtol=2e-3,
+                        hint="Fit bgbb.fit_bgbb(donations, weights='n_custs') and use "
+                             "fit.p_alive(row, periods_ahead=1) for the row x=3, t_x=5, n=6.")
+
+
+def check_6b(answer: Any) -> Feedback:
+    """Task 6b: expected donations of that donor in the five drives 2002-2006."""
+    _, fit = _donations()
+    expected = float(fit.conditional_expected_transactions(_donor(3, 5), 5).iloc[0])
+    return compare_number(answer, expected, task="6b", rtol=2e-3,
+                        hint="fit.conditional_expected_transactions(row, 5): five future "
+                             "opportunities, given her (x, t_x, n).")
