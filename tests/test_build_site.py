@@ -278,3 +278,32 @@ def test_slides_section_lists_chapters_by_title(repo):
     assert build_site.notebook_title(untitled) == "02_x"
     _write_nb(untitled, [new_markdown_cell("## A <b> & c ##")])
     assert "A &lt;b&gt; &amp; c</a>" in build_site.slides_section([untitled])
+
+
+def test_chapter_titles_get_the_lessons_chinese_title(repo):
+    (repo / "lessons/01_life.md").write_text(
+        "# Lecture notes — Chapter 1: Life (生命周期)\n\n## Sources: course chapter → textbook\n\n"
+        "| course chapter | textbook | articles |\n|---|---|---|\n| 1 Life | ch. 9 §9.1 | Dwyer |\n",
+        encoding="utf-8")
+    assert build_site.chinese_title(repo / "lessons/01_life.md") == "生命周期"
+    assert build_site.notebook_title(repo / "notebooks/01_life.ipynb") == "Chapter 1 — Life (生命周期)"
+    assert build_site.notebook_title(repo / "notebooks/00_start.ipynb") == "Chapter 0 — Start"
+    text = build_site.sources_section([repo / "lessons/01_life.md"])
+    assert "| 1 Life | ch. 9 §9.1 | Dwyer |" in text and text.count("\n|") == 3
+    staging = repo / "build/site-src"
+    node_modules = repo / "nm"
+    for part in build_site.MATHJAX_PARTS:
+        target = node_modules / "mathjax/es5" / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("//") if part.endswith(".js") else target.mkdir()
+    (repo / "site").mkdir()
+    (repo / "site/intro.md").write_text("# Home\n", encoding="utf-8")
+    build_site.stage(repo, build_site.discover(repo), staging, node_modules)
+    staged = json.loads((staging / "notebooks/01_life.ipynb").read_text(encoding="utf-8"))
+    assert staged["cells"][0]["source"].startswith("# Chapter 1 — Life (生命周期)\n")
+
+
+def test_every_chapter_title_is_bilingual_on_the_site():
+    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        title = build_site.notebook_title(nb)
+        assert build_site.CJK_RE.search(title), f"{nb.name}: no Chinese title: {title!r}"

@@ -67,17 +67,6 @@ MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output", "ui", "a11y", "sre", "ad
 CHAPTER_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_\-]+$")
 
 
-REDIRECT_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Refresh" content="0; url=intro.html">
-<link rel="icon" href="_static/favicon.svg">
-<title>crm-notebooks</title>
-</head>
-<body><p><a href="intro.html">crm-notebooks: start here</a></p></body>
-</html>
-"""
 
 
 # --------------------------------------------------------------------------- sources
@@ -210,16 +199,74 @@ def make_toc(sources: Sources) -> str:
 # --------------------------------------------------------------------------- staging
 
 
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+ZH_IN_PARENS_RE = re.compile(r"[(（]([^()（）]*[\u3400-\u9fff][^()（）]*)[)）]\s*$")
+
+
+def _first_heading(text: str) -> str | None:
+    for line in text.splitlines():
+        m = re.match(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$", line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def chinese_title(lesson: Path) -> str | None:
+    """The Chinese chapter title in brackets at the end of a lesson's first heading."""
+    if not lesson.is_file():
+        return None
+    head = _first_heading(lesson.read_text(encoding="utf-8")) or ""
+    m = ZH_IN_PARENS_RE.search(head)
+    return m.group(1).strip() if m else None
+
+
 def notebook_title(path: Path) -> str:
-    """The first Markdown heading of a notebook (its file stem if it has none)."""
+    """The first Markdown heading of a notebook (its file stem if it has none).
+
+    A chapter title without Chinese gets the Chinese title of the chapter's lesson notes
+    (``lessons/NN_x.md``, "# Lecture notes — ... (中文)"), so every chapter is bilingual.
+    """
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
-            for line in "".join(cell.get("source", "")).splitlines():
-                m = re.match(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$", line)
-                if m:
-                    return m.group(1)
+            head = _first_heading("".join(cell.get("source", "")))
+            if head:
+                return _bilingual(head, path.parent.parent / "lessons" / f"{path.stem}.md")
     return path.stem
+
+
+def _bilingual(title: str, lesson: Path) -> str:
+    if CJK_RE.search(title):
+        return title
+    zh = chinese_title(lesson)
+    return f"{title} ({zh})" if zh else title
+
+
+def sources_section(lessons: list[Path]) -> str:
+    """Markdown for the home page: the lessons' "Sources" tables as one table."""
+    rows = []
+    for lesson in lessons:
+        inside, header_seen = False, False
+        for line in lesson.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                inside = line.lower().startswith("## sources")
+                header_seen = False
+                continue
+            if inside and line.startswith("|"):
+                if not header_seen:
+                    header_seen = True
+                elif not set(line) <= set("|-: "):
+                    rows.append(line)
+    if not rows:
+        return ""
+    return (
+        "\n\n## Where each chapter comes from\n\n"
+        "Each course chapter follows sections of the course documents (two textbook chapters, "
+        "a course chapter and articles, called seeds 000–004 in the notebooks) and the "
+        "literature; each chapter's lecture notes open with the same table.\n\n"
+        "| course chapter | textbook chapter / section | article / other sources |\n|---|---|---|\n"
+        + "\n".join(rows) + "\n"
+    )
 
 
 def slides_section(notebooks: list[Path]) -> str:
@@ -259,11 +306,17 @@ def stage(root: Path, sources: Sources, staging: Path, node_modules: Path) -> li
             meta.setdefault(
                 "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
             )
+            titled = rel.parts[0] != "notebooks"
             for cell in nb.get("cells", []):
                 if cell.get("cell_type") == "markdown":
                     src = "".join(cell.get("source", ""))
                     new, n = _rewrite_markdown(src, rel, root, site_files, extra)
                     notes += n
+                    head = _first_heading(new)
+                    if not titled and head:  # the chapter title, bilingual in the site nav
+                        titled = True
+                        full = _bilingual(head, root / "lessons" / f"{rel.stem}.md")
+                        new = new.replace(head, full, 1)
                     cell["source"] = new
             dest.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
         else:
@@ -312,8 +365,9 @@ def build(
     check_executed(root, sources, strict=strict)
     notes = stage(root, sources, staging, node_modules)
     slide_notebooks = [root / ch.notebook for ch in sources.chapters if ch.notebook]
-    if slides and slide_notebooks:
-        with (staging / "intro.md").open("a", encoding="utf-8") as f:
+    with (staging / "intro.md").open("a", encoding="utf-8") as f:
+        f.write(sources_section([root / ch.lesson for ch in sources.chapters if ch.lesson]))
+        if slides and slide_notebooks:
             f.write(slides_section(slide_notebooks))
     if not quiet:
         pages = len(sources.files()) + 1
@@ -348,9 +402,10 @@ def build(
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(html, out)
-    # sphinx-external-toc writes index.html as a bare one-line redirect; give it a head with
-    # the favicon (else the browser asks the server for /favicon.ico) and a fallback link.
-    (out / "index.html").write_text(REDIRECT_PAGE, encoding="utf-8")
+    # sphinx-external-toc writes index.html as a bare one-line redirect to intro.html; serve
+    # the home page itself there instead (same folder, so its relative links work): no
+    # redirect for a browser, a test or a file:// visitor to wait for.
+    shutil.copy2(out / "intro.html", out / "index.html")
 
     if slides and slide_notebooks:
         from build_slides import build_slides  # tools/ is on sys.path (see the imports)
