@@ -30,6 +30,7 @@ _SUBMODULES = {
     "btyd",
     "clv",
     "datasets",
+    "engines",
     "exercises",
     "lifecycle",
     "plotting",
