@@ -416,6 +416,7 @@ class _DuckRunner(_Runner):
         if self.own:  # spill to a private scratch folder, not the working directory
             self._tmp = tempfile.mkdtemp(prefix="crmlab-duckdb-")
             self.con.execute(f"SET temp_directory = '{self._tmp}'")
+            self.con.execute("SET enable_progress_bar = false")
         self.prefix = f"crmlab_{uuid.uuid4().hex[:8]}_"
         self._made: list[tuple[str, str]] = []
         if src.kind == "frame":
