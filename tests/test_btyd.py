@@ -35,7 +35,7 @@ def log():
 
 @pytest.fixture(scope="module")
 def summ(log):
-    return btyd.summarize(log, "1997-09-30", "1998-06-30", unit="W")
+    return btyd.summarize(log, "1997-09-30", "1998-06-30", unit="W", purchase_rule="any_occasion")
 
 
 @pytest.fixture(scope="module")
@@ -76,21 +76,23 @@ def small_log():
 
 
 def test_summary_hand_computed_weeks():
-    s = btyd.summarize(small_log(), "2024-01-29", "2024-02-26", unit="W")
+    with pytest.warns(CrmlabWarning, match=r"1 customer\(s\) whose first purchase is on the calibration end"):
+        s = btyd.summarize(small_log(), "2024-01-29", "2024-02-26", unit="W")
     # customer 1: occasions 01-01 (two rows merged), 01-15 | holdout 02-12
     assert s.loc[1, ["frequency", "recency", "T_cal", "monetary_value"]].tolist() == [1, 2, 4, 20]
     assert s.loc[1, "first_amount"] == 10.0
     assert s.loc[1, ["frequency_holdout", "monetary_holdout"]].tolist() == [1, 9.0]
     assert s.loc[2, ["frequency", "recency", "T_cal"]].tolist() == [0, 0, 3]
-    # customer 3 first bought on the calibration end day: T_cal = 0 is kept in the summary
-    assert s.loc[3, ["frequency", "recency", "T_cal", "frequency_holdout"]].tolist() == [0, 0, 0, 1]
+    # customer 3 first bought on the calibration end day: T_cal = 0 is left out, counted
+    assert 3 not in s.index and s.attrs["excluded_T0"] == 1
     assert (s["duration_holdout"] == 4).all()
     assert s.attrs["unit"] == "W"
     assert "T" not in s.columns  # DataFrame.T would shadow it
 
 
 def test_summary_days_and_same_day_merge():
-    s = btyd.summarize(small_log(), "2024-01-29", unit="D")
+    with pytest.warns(CrmlabWarning, match="T = 0"):
+        s = btyd.summarize(small_log(), "2024-01-29", unit="D")
     assert s.loc[1, ["frequency", "recency", "T_cal"]].tolist() == [1, 14, 28]
     assert "frequency_holdout" not in s.columns
 
@@ -113,7 +115,7 @@ def test_summary_bad_arguments():
         btyd.summarize(small_log(), "2024-01-29", "2024-01-01")
     with pytest.raises(ParameterError, match="calibration_end must be a date"):
         btyd.summarize(small_log(), "not a date")
-    with pytest.raises(DataError, match="no customer made a first purchase"):
+    with pytest.raises(DataError, match="before every purchase"):
         btyd.summarize(small_log(), "2023-01-01")
     with pytest.raises(DataError, match="column 'amount'"):
         btyd.summarize(small_log().assign(amount=["x", 1, 1, 1, 1, 1, 1]), "2024-01-29")
@@ -172,7 +174,7 @@ def test_invalid_summary_names_customer():
 
 def test_days_vs_weeks(log, summ, bg, pnbd):
     # date-unit confusion: only the scale parameters change (x 7); LL shifts by -sum(x) ln 7
-    sd = btyd.summarize(log, "1997-09-30", unit="D")
+    sd = btyd.summarize(log, "1997-09-30", unit="D", purchase_rule="any_occasion")
     assert sd.attrs["unit"] == "D"
     np.testing.assert_allclose(sd["recency"], summ["recency"] * 7, rtol=1e-12)
     fd = btyd.fit_bgnbd(sd)

@@ -63,3 +63,68 @@ def test_every_notebook_is_checked():
     assert len(NOTEBOOKS) >= 8
     for p in NOTEBOOKS:
         json.loads(p.read_text(encoding="utf-8"))
+
+
+# ----------------------------------------------------------------------------- the parameter contract
+DATA_NOTEBOOKS = [p for p in NOTEBOOKS if "DATA_PATH = None" in p.read_text(encoding="utf-8")]
+CONTRACT = ["DATA_PATH", "CUSTOMER_COL", "DATE_COL", "AMOUNT_COL", "QUANTITY_COL", "PRICE_COL",
+            "INVOICE_COL", "LOAD_OPTIONS", "CURRENCY"]
+
+
+def _parameter_cell(nb):
+    return next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+
+
+def _names(cell) -> list[str]:
+    return [n.targets[0].id for n in ast.parse(cell.source).body if isinstance(n, ast.Assign)]
+
+
+def test_data_notebooks_share_one_parameter_contract():
+    stems = {p.stem[:2] for p in DATA_NOTEBOOKS}
+    assert {"00", "01", "03", "05", "06", "07"} <= stems
+    for p in DATA_NOTEBOOKS:
+        names = _names(_parameter_cell(nbformat.read(p, as_version=4)))
+        assert names[: len(CONTRACT)] == CONTRACT, p.stem
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_validation_cell_knows_every_parameter(nb_path):
+    """The name list given to check_parameter_names is the parameters cell, exactly."""
+    nb = nbformat.read(nb_path, as_version=4)
+    params = _names(_parameter_cell(nb))
+    src = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    if "check_parameter_names(globals()" not in src:
+        pytest.skip("notebook without the unknown-parameter check")
+    call = src.split("check_parameter_names(globals(), ", 1)[1]
+    listed = ast.literal_eval(call[: call.index("]") + 1])
+    assert listed == params
+
+
+@pytest.mark.parametrize("nb_path", DATA_NOTEBOOKS, ids=lambda p: p.stem)
+def test_date_parameters_default_to_none(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    for node in ast.parse(_parameter_cell(nb).source).body:
+        name = node.targets[0].id
+        if any(k in name for k in ("AS_OF", "CAL", "END", "START")) and not name.startswith(("SYNTH", "EVAL")):
+            assert isinstance(node.value, ast.Constant) and node.value.value is None, name
+
+
+def test_a_misspelled_parameter_stops_the_run(tmp_path):
+    import papermill as pm
+
+    nb_path = ROOT / "notebooks" / "00_getting_started.ipynb"
+    with pytest.raises(pm.PapermillExecutionError, match="unknown parameter 'DATA_PTH'.*DATA_PATH"):
+        pm.execute_notebook(str(nb_path), str(tmp_path / "out.ipynb"), parameters={"DATA_PTH": "x.csv"},
+                            kernel_name="python3", cwd=str(nb_path.parent), progress_bar=False)
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_parses_every_parameter_line(nb_path, caplog):
+    import logging
+
+    import papermill as pm
+
+    with caplog.at_level(logging.WARNING, logger="papermill"):
+        found = pm.inspect_notebook(str(nb_path))
+    assert not [r for r in caplog.records if "parse" in r.getMessage().lower()]
+    assert set(found) == set(_names(_parameter_cell(nbformat.read(nb_path, as_version=4))))

@@ -114,7 +114,18 @@ def test_sub_cent_amounts_summed_as_floats():
 def test_refunds_net_out():
     log = _log([(1, "2024-01-01", 50.0), (1, "2024-01-02", -20.0)])
     t = rfm.rfm_table(log)
-    assert t.loc[1, "monetary"] == 30.0 and t.loc[1, "frequency"] == 2
+    # the refund day is not a purchase, but its money nets against the purchase
+    assert t.loc[1, "monetary"] == 30.0 and t.loc[1, "frequency"] == 1
+    assert t.loc[1, "recency"] == 1 and t.loc[1, "tenure"] == 1
+
+
+def test_zero_and_refund_only_customers_are_counted_not_buyers():
+    log = _log([(1, "2024-01-01", 50.0), (2, "2024-01-02", 0.0), (3, "2024-01-02", -5.0)])
+    with pytest.warns(CrmlabWarning, match="2 customer"):
+        t = rfm.rfm_table(log)
+    assert t.index.tolist() == [1]
+    assert t.attrs["summary"]["customers_without_purchase"] == 2
+    assert t.attrs["summary"]["spend_without_purchase"] == -5.0
 
 
 def test_string_ids_and_unsorted_input():
@@ -136,8 +147,16 @@ def test_window_columns():
     assert t2.loc[1, "frequency_window"] == 2
 
 
+def test_cdnow_default_rule_leaves_out_zero_dollar_only_customers(cdnow):
+    with pytest.warns(CrmlabWarning, match="68 customer"):
+        t = rfm.rfm_table(cdnow)
+    assert len(t) == 23570 - 68
+    assert t.attrs["summary"]["customers_without_purchase"] == 68
+    assert t.attrs["summary"]["spend_without_purchase"] == 0.0
+
+
 def test_matches_to_occasions_on_cdnow(cdnow):
-    t = rfm.rfm_table(cdnow)
+    t = rfm.rfm_table(cdnow, purchase_rule="any_occasion")
     occ = to_occasions(cdnow)
     assert t.attrs["rfm"]["as_of"] == pd.Timestamp("1998-06-30")
     assert len(t) == 23570
@@ -150,7 +169,7 @@ def test_matches_to_occasions_on_cdnow(cdnow):
 
 
 def test_cdnow_known_counts(cdnow):
-    t = rfm.rfm_table(cdnow)
+    t = rfm.rfm_table(cdnow, purchase_rule="any_occasion")
     # 23,570 customers, every one acquired in 1997-Q1
     assert t["first_purchase"].max() <= pd.Timestamp("1997-03-31")
     assert int((t["frequency"] == 1).sum()) == 12_054  # one-time buyers (occasions; cross-checked with to_occasions above)
@@ -360,7 +379,7 @@ def test_airline_frequency_same_day_is_one_purchase():
 @pytest.mark.parametrize(
     "mean, expected",
     [
-        (0.0, 1), (499.99, 1), (500.0, 1),      # "under 500": 500 closes band 1
+        (499.99, 1), (500.0, 1),      # "under 500": 500 closes band 1
         (500.01, 2), (500.5, 2), (501, 2),      # the printed gap 500-501
         (1000, 2), (1000.01, 3), (1000.5, 3),   # 1000-1001
         (3000, 3), (3000.01, 4),
@@ -484,19 +503,28 @@ def test_matches_naive_groupby(rows, as_of_offset):
         with pytest.raises(DataError, match="before every purchase"):
             rfm.rfm_table(log, as_of)
         return
+    kept = log[log["date"] <= as_of]
+    occ = kept.assign(c=(kept["amount"] * 100).round().astype(int)).groupby(
+        ["customer_id", "date"])["c"].sum().reset_index()
+    buy = occ[occ["c"] > 0]  # purchase occasions: positive net amount
+    if buy.empty:
+        with pytest.raises(DataError, match="no customer made a first purchase"):
+            rfm.rfm_table(log, as_of)
+        return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CrmlabWarning)
         t = rfm.rfm_table(log, as_of, window_days=7)
-    kept = log[log["date"] <= as_of]
-    occ = kept.groupby(["customer_id", "date"])["amount"].sum().reset_index()
-    g = occ.groupby("customer_id")
-    assert t.index.tolist() == sorted(kept["customer_id"].unique())
+    g = buy.groupby("customer_id")
+    assert t.index.tolist() == sorted(buy["customer_id"].unique())
     assert t["frequency"].tolist() == g.size().tolist()
     assert t["recency"].tolist() == (as_of - g["date"].max()).dt.days.tolist()
     assert t["tenure"].tolist() == (as_of - g["date"].min()).dt.days.tolist()
-    cents = kept.assign(c=(kept["amount"] * 100).round().astype(int)).groupby("customer_id")["c"].sum()
-    assert t["monetary"].tolist() == (cents / 100).tolist()  # exact to the cent
-    win = occ[occ["date"] > as_of - pd.Timedelta(days=7)].groupby("customer_id").size()
+    cents = occ.groupby("customer_id")["c"].sum()
+    assert t["monetary"].tolist() == (cents[t.index] / 100).tolist()  # net, exact to the cent
+    # money reconciles: buyers' net spend + the non-buyers' net = the log's net total
+    assert t["monetary"].sum() + t.attrs["summary"]["spend_without_purchase"] == pytest.approx(
+        cents.sum() / 100, abs=1e-9)
+    win = buy[buy["date"] > as_of - pd.Timedelta(days=7)].groupby("customer_id").size()
     assert t["frequency_window"].tolist() == win.reindex(t.index, fill_value=0).tolist()
     assert t.attrs["rfm"]["rows_after_as_of"] == len(log) - len(kept)
 
@@ -506,7 +534,7 @@ def test_cdnow_sample_published_calibration_counts():
     # sample customers made 2,457 repeat purchases and 1,411 of them made none.
     log = load_cdnow("sample")
     with pytest.warns(CrmlabWarning):
-        t = rfm.rfm_table(log, as_of="1997-09-30")
+        t = rfm.rfm_table(log, as_of="1997-09-30", purchase_rule="any_occasion")
     repeat = t["frequency"] - 1
     assert len(t) == 2357
     assert int(repeat.sum()) == 2457

@@ -33,10 +33,11 @@ _SUBMODULES = {
     "engines",
     "exercises",
     "lifecycle",
-    "plotting",
     "retention",
     "rfm",
     "segmentation",
+    "simulate",
+    "summary",
     "validation",
     "value",
 }

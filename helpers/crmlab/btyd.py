@@ -39,7 +39,7 @@ Examples
 --------
 >>> import crmlab
 >>> log = crmlab.datasets.load_cdnow("sample")
->>> summ = summarize(log, "1997-09-30", "1998-06-30", unit="W")
+>>> summ = summarize(log, "1997-09-30", "1998-06-30", unit="W", purchase_rule="any_occasion")
 >>> len(summ), int(summ["frequency"].sum()), int(summ["frequency_holdout"].sum())
 (2357, 2457, 1882)
 >>> fit = fit_bgnbd(summ)
@@ -49,6 +49,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import warnings
@@ -81,6 +82,7 @@ __all__ = [
     "fit_mbgnbd",
     "fit_pareto_nbd",
     "fit_gamma_gamma",
+    "fit_nbd",
     "loglik",
     "clv",
     "potential_value",
@@ -103,6 +105,7 @@ PARAM_NAMES: dict[str, tuple[str, ...]] = {
     "mbgnbd": ("r", "alpha", "a", "b"),
     "pareto_nbd": ("r", "alpha", "s", "beta"),
     "gamma_gamma": ("p", "q", "gamma"),
+    "nbd": ("r", "alpha"),
 }
 
 _MODEL_LABEL = {
@@ -110,7 +113,9 @@ _MODEL_LABEL = {
     "mbgnbd": "MBG/NBD",
     "pareto_nbd": "Pareto/NBD",
     "gamma_gamma": "Gamma-Gamma",
+    "nbd": "NBD (no dropout)",
 }
+_TRANSACTION_MODELS = ("bgnbd", "mbgnbd", "pareto_nbd", "nbd")
 
 
 # =========================================================================== summary
@@ -121,8 +126,12 @@ def summarize(
     unit: str = "W",
     *,
     calibration_start: Any = None,
+    purchase_rule: str = "net_positive",
 ) -> pd.DataFrame:
     """Recency-frequency summary of a transaction log for the BTYD models.
+
+    The BTYD view of the one customer summary
+    (:func:`crmlab.summary.customer_summary` with ``view="btyd"``).
 
     Parameters
     ----------
@@ -177,80 +186,20 @@ def summarize(
     >>> s[["frequency", "recency", "T_cal", "monetary_value"]].values.tolist()
     [[1.0, 2.0, 4.0, 20.0], [0.0, 0.0, 3.0, 0.0]]
     """
-    check_choice(unit, "unit", list(UNITS))
-    cal_end = _as_day(calibration_end, "calibration_end")
-    obs_end = None if observation_end is None else _as_day(observation_end, "observation_end")
-    if obs_end is not None and obs_end <= cal_end:
-        raise ParameterError(
-            f"observation_end ({obs_end.date()}) must be after calibration_end ({cal_end.date()})"
-        )
-    cal_start = None if calibration_start is None else _as_day(calibration_start, "calibration_start")
-    occ = to_occasions(validate_transactions(transactions))
-    first = occ.groupby("customer_id", sort=True)["date"].min()
-    keep = first <= cal_end
-    n_after = int((~keep).sum())
-    n_before = 0
-    if cal_start is not None:
-        early = first < cal_start
-        n_before = int((early & keep).sum())
-        keep &= ~early
-    if not keep.any():
-        raise DataError(
-            f"no customer made a first purchase between {cal_start.date() if cal_start else 'the start'}"
-            f" and calibration_end {cal_end.date()}; the log runs from "
-            f"{occ['date'].min().date()} to {occ['date'].max().date()}"
-        )
-    if n_after or n_before:
-        parts = []
-        if n_after:
-            parts.append(f"{n_after} customers whose first purchase is after {cal_end.date()}")
-        if n_before:
-            parts.append(f"{n_before} customers whose first purchase is before {cal_start.date()}")
-        warnings.warn("summarize: left out " + " and ".join(parts), CrmlabWarning, stacklevel=2)
-    first = first[keep]
-    occ = occ[occ["customer_id"].isin(first.index)]
-    days = UNITS[unit]
-    first_day = occ["customer_id"].map(first)
-    occ = occ.assign(_first=first_day.to_numpy(), _is_first=(occ["date"] == first_day).to_numpy())
-    cal = occ[occ["date"] <= cal_end]
-    rep = cal[~cal["_is_first"]]
-    g_rep = rep.groupby("customer_id")
-    frequency = g_rep.size().reindex(first.index, fill_value=0).astype("float64")
-    last = cal.groupby("customer_id")["date"].max().reindex(first.index)
-    recency = (last - first).dt.days.astype("float64") / days
-    T_cal = (cal_end - first).dt.days.astype("float64") / days
-    monetary = g_rep["amount"].mean().reindex(first.index).fillna(0.0)
-    first_amount = cal[cal["_is_first"]].set_index("customer_id")["amount"].reindex(first.index)
-    out = pd.DataFrame(
-        {
-            "frequency": frequency,
-            "recency": recency,
-            "T_cal": T_cal,
-            "monetary_value": monetary.astype("float64"),
-            "first_purchase": first.astype("datetime64[ns]"),
-            "first_amount": first_amount.astype("float64"),
-        }
-    )
-    if obs_end is not None:
-        hold = occ[(occ["date"] > cal_end) & (occ["date"] <= obs_end)].groupby("customer_id")
-        out["frequency_holdout"] = hold.size().reindex(first.index, fill_value=0).astype("float64")
-        out["monetary_holdout"] = hold["amount"].mean().reindex(first.index).fillna(0.0)
-        out["duration_holdout"] = float((obs_end - cal_end).days) / days
-    out.index.name = "customer_id"
-    last = obs_end if obs_end is not None else cal_end
-    out.attrs.update(
-        {
-            "occasions_after_window": int((occ["date"] > last).sum()),
-            "unit": unit,
-            "calibration_end": str(cal_end.date()),
-            "observation_end": None if obs_end is None else str(obs_end.date()),
-            "excluded_after_calibration": n_after,
-            "excluded_before_start": n_before,
-        }
-    )
-    return out
+    from crmlab.summary import customer_summary
 
-
+    if calibration_end is None:
+        raise ParameterError("calibration_end is needed: the last day of the calibration period")
+    cal = _as_day(calibration_end, "calibration_end")
+    if observation_end is not None:
+        obs = _as_day(observation_end, "observation_end")
+        if obs <= cal:
+            raise ParameterError(
+                f"observation_end ({obs.date()}) must be after calibration_end ({cal.date()})"
+            )
+    return customer_summary(transactions, calibration_end, holdout_end=observation_end,
+                            cohort_start=calibration_start, view="btyd", unit=unit,
+                            purchase_rule=purchase_rule)
 
 
 def _row_label(df: pd.DataFrame, pos: int) -> str:
@@ -517,6 +466,15 @@ class BTYDFit:
         Optimiser iterations.
     unit : str or None
         Time unit of the summary the model was fitted to.
+    boundary : bool
+        True when the likelihood of the requested model (``requested``) is
+        maximised at the no-dropout edge; the fit is then the nested NBD model
+        (``model == "nbd"``: no customer drops out, P(alive) = 1) and ``note``
+        says why. See :func:`fit_bgnbd`.
+    requested : str or None
+        The model asked for, when it differs from ``model``.
+    note : str
+        What the fitter found at the boundary ("" otherwise).
     """
 
     model: str
@@ -528,6 +486,9 @@ class BTYDFit:
     iterations: int
     unit: str | None = None
     cov_log: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    boundary: bool = False
+    requested: str | None = None
+    note: str = ""
 
     # ---------------------------------------------------------------- reporting
     @property
@@ -538,7 +499,7 @@ class BTYDFit:
         """Estimates, standard errors and Wald intervals (computed on the log scale,
         so they stay positive).
 
-        >>> fit = fit_bgnbd(pd.DataFrame({"frequency": [0, 1, 3, 2, 0, 5],
+        >>> fit = fit_nbd(pd.DataFrame({"frequency": [0, 1, 3, 2, 0, 5],
         ...     "recency": [0, 4, 20, 9, 0, 30], "T_cal": [30, 30, 35, 30, 25, 38]}))
         >>> list(fit.table().columns)
         ['estimate', 'se', 'ci_low', 'ci_high']
@@ -575,14 +536,14 @@ class BTYDFit:
         purchase is not a dropout opportunity. MBG/NBD and Pareto/NBD do not
         have this artefact.
         """
-        self._require("bgnbd", "mbgnbd", "pareto_nbd")
+        self._require(*_TRANSACTION_MODELS)
         x, t_x, T = validate_summary(summary)
         return pd.Series(_p_alive(self.model, self._theta(), x, t_x, T), index=summary.index, name="p_alive")
 
     def expected_transactions(self, t: Any) -> np.ndarray | float:
         """E[X(t)]: expected repeat transactions in ``(0, t]`` of a new customer
         (``t`` in the fit's unit, scalar or array)."""
-        self._require("bgnbd", "mbgnbd", "pareto_nbd")
+        self._require(*_TRANSACTION_MODELS)
         tt = np.asarray(t, dtype=float)
         if np.any(tt < 0) or not np.all(np.isfinite(tt)):
             raise ParameterError("t must be finite and >= 0")
@@ -592,7 +553,7 @@ class BTYDFit:
     def conditional_expected_transactions(self, summary: pd.DataFrame, t: Any) -> pd.Series:
         """E[Y(t) | x, t_x, T]: expected transactions in the next ``t`` units
         (scalar, or one value per customer) given each customer's history."""
-        self._require("bgnbd", "mbgnbd", "pareto_nbd")
+        self._require(*_TRANSACTION_MODELS)
         x, t_x, T = validate_summary(summary)
         tt = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
         if np.any(tt < 0) or not np.all(np.isfinite(tt)):
@@ -631,6 +592,8 @@ class BTYDFit:
 
 
 def _p_alive(model, theta, x, t_x, T) -> np.ndarray:
+    if model == "nbd":
+        return np.ones(len(np.atleast_1d(x)))
     if model in ("bgnbd", "mbgnbd"):
         r, alpha, a, b = theta
         k = 1 if model == "mbgnbd" else 0
@@ -699,6 +662,9 @@ def _beta_expect(a: float, b: np.ndarray, r: np.ndarray, alpha: np.ndarray, t: n
 
 def _expected(model, theta, t) -> np.ndarray:
     t = np.asarray(t, dtype=float)
+    if model == "nbd":
+        r, alpha = theta
+        return r / alpha * t
     if model == "pareto_nbd":
         r, alpha, s, beta = theta
         if abs(s - 1) < 1e-9:
@@ -713,6 +679,9 @@ def _expected(model, theta, t) -> np.ndarray:
 
 
 def _conditional(model, theta, x, t_x, T, t) -> np.ndarray:
+    if model == "nbd":
+        r, alpha = theta
+        return (r + x) / (alpha + T) * t
     pa = _p_alive(model, theta, x, t_x, T)
     if model == "pareto_nbd":
         r, alpha, s, beta = theta
@@ -861,6 +830,93 @@ def _optimize(
     )
 
 
+def _nbd_loglik(theta, x, t_x, T) -> np.ndarray:
+    """Per-row log-likelihood of the NBD: Poisson purchases, Gamma(r, alpha) rates, no dropout.
+
+    The limit of BG/NBD as a -> 0 and of Pareto/NBD as s -> 0.
+    """
+    r, alpha = theta
+    return special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) - (r + x) * np.log(alpha + T)
+
+
+def _nbd_fit_arrays(x, t_x, T, unit, maxiter: int, gtol: float) -> BTYDFit:
+    (xu, tu, Tu), w = _compress(x, t_x, T)
+
+    def vg(z):
+        r, alpha = np.exp(z)
+        v = float(w @ _nbd_loglik((r, alpha), xu, tu, Tu))
+        dr = w @ (special.digamma(r + xu) - special.digamma(r) + np.log(alpha) - np.log(alpha + Tu))
+        da = w @ (r / alpha - (r + xu) / (alpha + Tu))
+        return v, np.array([dr * r, da * alpha])
+
+    return _optimize("nbd", vg, np.log([1.0, _start(xu, tu, Tu, w)]), len(x), unit,
+                     maxiter=maxiter, gtol=gtol)
+
+
+def fit_nbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6) -> BTYDFit:
+    """Fit the NBD model (no dropout): Poisson purchases with Gamma(r, alpha) rates.
+
+    The nested model at the no-dropout edge of BG/NBD (a -> 0) and Pareto/NBD
+    (s -> 0): every customer stays active, P(alive) = 1, and
+    E[Y(t) | x, T] = (r + x) / (alpha + T) t.
+
+    >>> df = pd.DataFrame({"frequency": [0, 1, 3, 2, 0, 5], "recency": [0, 4, 20, 9, 0, 30],
+    ...                    "T_cal": [30, 30, 35, 30, 25, 38]})
+    >>> list(fit_nbd(df).params.index)
+    ['r', 'alpha']
+    """
+    x, t_x, T = validate_summary(summary)
+    return _nbd_fit_arrays(x, t_x, T, summary.attrs.get("unit"), maxiter, gtol)
+
+
+#: Failures of an optimiser that point at the edge of the parameter space.
+_EDGE_SIGNS = ("runs off to", "drifting to a boundary", "not positive definite")
+
+
+def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
+                   maxiter: int, gtol: float) -> BTYDFit:
+    """Fit ``model``; if its maximum lies at the no-dropout edge, return the NBD, flagged.
+
+    The edge is declared when (a) the full fit fails because a parameter runs
+    off to 0/infinity or the Hessian is singular, and the NBD fits; or (b) the
+    full fit converges but its dropout parameters are not identified (a 95 %
+    interval spanning more than four orders of magnitude) and it is not
+    significantly better than the NBD (likelihood-ratio statistic < 3.84).
+    """
+    label = _MODEL_LABEL[model]
+    try:
+        full, err = fit_full(), None
+    except ConvergenceError as exc:
+        full, err = None, exc
+        if not any(sign in str(exc) for sign in _EDGE_SIGNS):
+            raise
+    try:
+        nbd = _nbd_fit_arrays(x, t_x, T, unit, maxiter, gtol)
+    except ConvergenceError:
+        if err is not None:
+            raise err from None
+        return full  # type: ignore[return-value]
+    if full is not None:
+        lr = 2.0 * (full.loglik - nbd.loglik)
+        tab = full.table()
+        spread = (tab["ci_high"] / tab["ci_low"]).iloc[2:]
+        if lr >= 3.84 or not (spread > 1e4).any() or not np.isfinite(lr):
+            return full
+        why = (f"{label} converged to {', '.join(f'{k} = {v:.3g}' for k, v in full.params.iloc[2:].items())} "
+               f"with 95% intervals spanning {spread.max():.1e}-fold, and is no better than the "
+               f"no-dropout NBD (likelihood-ratio statistic {lr:.2f} < 3.84)")
+    else:
+        why = f"the {label} fit failed at the edge of its parameter space ({err})"
+    note = (f"{label}: the likelihood is maximised at the no-dropout edge: {why}. Within this "
+            "calibration period the data show no sign of customers dropping out, so the dropout "
+            "parameters are not identified. Returned: the nested NBD model (r, alpha), in which "
+            "every customer stays active (P(alive) = 1); its estimates and intervals are "
+            "meaningful. A longer calibration period, or a cohort observed for longer, may "
+            "identify dropout.")
+    warnings.warn(note, CrmlabWarning, stacklevel=3)
+    return dataclasses.replace(nbd, boundary=True, requested=model, note=note)
+
+
 def _start(x, t_x, T, w) -> float:
     """A scale start for alpha/beta: mean T over (mean repeat count + 1)."""
     return max(float(np.average(T, weights=w) / (np.average(x, weights=w) + 1.0)), 1e-3)
@@ -876,7 +932,10 @@ def _fit_bg(summary, k: int, model: str, maxiter: int, gtol: float, init) -> BTY
         theta = np.exp(z)
         return _bg_grad(theta, xu, tu, Tu, w, k)
 
-    return _optimize(model, vg, z0, len(x), summary.attrs.get("unit"), maxiter=maxiter, gtol=gtol)
+    unit = summary.attrs.get("unit")
+    return _with_boundary(
+        model, lambda: _optimize(model, vg, z0, len(x), unit, maxiter=maxiter, gtol=gtol),
+        x, t_x, T, unit, maxiter, gtol)
 
 
 def fit_bgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
@@ -919,7 +978,7 @@ def fit_bgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
     Examples
     --------
     >>> import crmlab
-    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
+    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
     >>> fit_bgnbd(s).params.round(3).to_dict()
     {'r': 0.243, 'alpha': 4.414, 'a': 0.793, 'b': 2.426}
     """
@@ -944,7 +1003,7 @@ def fit_mbgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
     Examples
     --------
     >>> import crmlab
-    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
+    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
     >>> fit = fit_mbgnbd(s)
     >>> bool(fit.p_alive(s)[s["frequency"] == 0].max() < 1)
     True
@@ -978,7 +1037,7 @@ def fit_pareto_nbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1
     Examples
     --------
     >>> import crmlab
-    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
+    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
     >>> fit = fit_pareto_nbd(s)
     >>> fit.params.round(3).to_dict(), round(fit.loglik, 1)
     ({'r': 0.553, 'alpha': 10.578, 's': 0.606, 'beta': 11.669}, -9595.0)
@@ -994,8 +1053,11 @@ def fit_pareto_nbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1
     def vg(z):
         return f(z), _num_grad(f, z)
 
-    return _optimize("pareto_nbd", vg, z0, len(x), summary.attrs.get("unit"),
-                     maxiter=maxiter, gtol=gtol)
+    unit = summary.attrs.get("unit")
+    return _with_boundary(
+        "pareto_nbd",
+        lambda: _optimize("pareto_nbd", vg, z0, len(x), unit, maxiter=maxiter, gtol=gtol),
+        x, t_x, T, unit, maxiter, gtol)
 
 
 def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
@@ -1019,7 +1081,7 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 
     Examples
     --------
     >>> import crmlab
-    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
+    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
     >>> fit_gamma_gamma(s).params.round(2).to_dict()
     {'p': 6.25, 'q': 3.74, 'gamma': 15.44}
     """
@@ -1063,7 +1125,7 @@ def loglik(model: str, params: Any, summary: pd.DataFrame, *, per_customer: bool
     Examples
     --------
     >>> import crmlab
-    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
+    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
     >>> round(loglik("bgnbd", [0.243, 4.414, 0.793, 2.426], s), 1)
     -9582.4
     """
@@ -1082,6 +1144,8 @@ def loglik(model: str, params: Any, summary: pd.DataFrame, *, per_customer: bool
     x, t_x, T = validate_summary(summary)
     if model == "pareto_nbd":
         ll = _pnbd_loglik(theta, x, t_x, T)
+    elif model == "nbd":
+        ll = _nbd_loglik(theta, x, t_x, T)
     else:
         ll = _bg_loglik(theta, x, t_x, T, 1 if model == "mbgnbd" else 0)
     return pd.Series(ll, index=summary.index) if per_customer else float(ll.sum())
@@ -1137,12 +1201,12 @@ def clv(
     Examples
     --------
     >>> import crmlab
-    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
+    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
     >>> v = clv(fit_bgnbd(s), fit_gamma_gamma(s), s, horizon=52, period=52/12, discount_rate=0.01)
     >>> bool((v["clv"] >= 0).all()), round(float(v["clv"].sum()), -3)
     (True, 71000.0)
     """
-    transaction_fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    transaction_fit._require(*_TRANSACTION_MODELS)
     check_number(horizon, "horizon", low=0, low_inclusive=False)
     check_number(period, "period", low=0, low_inclusive=False)
     check_number(discount_rate, "discount_rate", low=0, high=1, high_inclusive=False)
@@ -1194,7 +1258,7 @@ def potential_value(
     Examples
     --------
     >>> import crmlab
-    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
+    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
     >>> pv = potential_value(fit_bgnbd(s), fit_gamma_gamma(s), s)
     >>> pv.name, len(pv)
     ('potential_value', 2357)
@@ -1221,7 +1285,7 @@ def dert(pareto_fit: BTYDFit, summary: pd.DataFrame, delta: float) -> pd.Series:
     Examples
     --------
     >>> import crmlab
-    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
+    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
     >>> d = dert(fit_pareto_nbd(s), s, 0.0027)
     >>> bool(d.between(0, 100).all())
     True
@@ -1287,7 +1351,7 @@ def tracking(
     fit._require("bgnbd", "mbgnbd", "pareto_nbd")
     unit = summary.attrs.get("unit", fit.unit) or "W"
     days = UNITS[unit]
-    occ = to_occasions(validate_transactions(transactions))
+    occ = to_occasions(validate_transactions(transactions), purchases_only=True)
     occ = occ[occ["customer_id"].isin(summary.index)]
     first = summary["first_purchase"]
     t0 = first.min() if start is None else _as_day(start, "start")

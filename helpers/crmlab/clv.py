@@ -928,7 +928,7 @@ def forecast_events(
     min_gap_days = check_number(min_gap_days, "min_gap_days", low=1)
     sc = check_number(service_cost_per_year, "service_cost_per_year")
     rv = check_number(referral_value_per_year, "referral_value_per_year")
-    occ = to_occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     occ = occ[occ["date"] <= ref]
     if occ.empty:
         raise DataError(f"no purchases on or before as_of={ref.date()}")

@@ -41,12 +41,15 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.summary import to_occasions  # re-exported: the one definition lives in crmlab.summary
 from crmlab.validation import check_choice, check_date, check_number, validate_transactions
 
 __all__ = [
     "data_dir",
     "load_cdnow",
     "load_transactions",
+    "load_log",
+    "is_cdnow",
     "load_report",
     "load_seed_table",
     "SEED_TABLES",
@@ -169,8 +172,12 @@ def load_cdnow(
     return out
 
 
-# --------------------------------------------------------------------------- own CSV
+# --------------------------------------------------------------------------- own data
 _CURRENCY_RE = re.compile(r"(?i)^\s*(?:[$€£¥￥₩₹]|rmb|cny|usd|eur|gbp|us\$)\s*|\s*(?:[$€£¥￥元]|rmb|cny|usd|eur|gbp)\s*$")
+#: a time of day followed by a UTC offset or Z (2024-01-05T23:30:00+08:00, ...T15:30Z)
+_TZ_TIME = r":\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[+-]\d{2}(?::?\d{2})?|Z)$"
+_TZ_SUFFIX = r"\s*(?:[+-]\d{2}(?::?\d{2})?|Z)$"
+_MISSING_TEXT = {"", "nan", "na", "n/a", "null", "none", "nat"}
 
 
 def load_report(df: pd.DataFrame) -> dict[str, Any]:
@@ -185,6 +192,12 @@ def load_report(df: pd.DataFrame) -> dict[str, Any]:
 
 def _line(pos: int) -> str:
     return f"row {pos + 1} (line {pos + 2} of the file)"
+
+
+def _excerpt(value: Any, limit: int = 40) -> str:
+    """A short, escaped excerpt of a bad value for an error message (never a whole line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
 
 
 def _sniff_sep(text: str) -> str:
@@ -238,14 +251,14 @@ def _infer_date_format(dtext: pd.Series, dayfirst: bool | None, name: str, colum
         if re.fullmatch(r"\d{5}(\.\d+)?", first):
             hint = "it looks like an Excel serial day number: pass date_format='excel'"
         raise DataError(
-            f"{name}: column {column!r}, {where(0)}: {first!r} is not a date format crmlab "
-            f"recognises; {hint}"
+            f"{name}: column {column!r}, {where(0)}: {_excerpt(first)} is not a date format "
+            f"crmlab recognises; {hint}"
         )
     parsed = {c: pd.to_datetime(dtext, format=c, errors="coerce") for c in candidates}
     fits = [c for c in candidates if parsed[c].notna().all()]
     if len(fits) > 1 and not parsed[fits[0]].equals(parsed[fits[1]]):
         raise DataError(
-            f"{name}: column {column!r}: dates such as {first!r} can be read day first "
+            f"{name}: column {column!r}: dates such as {_excerpt(first)} can be read day first "
             f"({fits[1]!r}) or month first ({fits[0]!r}) and every row fits both; "
             "pass dayfirst=True or dayfirst=False (or date_format=)"
         )
@@ -260,114 +273,58 @@ def _raise_ragged(text: str, sep: str, name: str) -> None:
         if row and len(row) > len(header):
             raise DataError(
                 f"{name}: {_line(i)} has {len(row)} fields but the header has {len(header)} "
-                f"({row!r}); a stray delimiter inside a value? quote the value or pass sep="
+                f"(first field {_excerpt(row[0])}); a stray delimiter inside a value? quote the "
+                "value or pass sep="
             )
     raise DataError(f"{name}: some rows have more fields than the header ({len(header)})")
 
 
-def load_transactions(
-    path: str | os.PathLike[str] | io.IOBase,
-    *,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
-    quantity: str | None = None,
-    sep: str | None = None,
-    encoding: str = "utf-8-sig",
-    date_format: str | None = None,
-    dayfirst: bool | None = None,
-    decimal: str = ".",
-    thousands: str | None = None,
-    currency_symbols: bool = False,
-    duplicates: Literal["keep", "drop", "error"] = "keep",
-    nonpositive: Literal["error", "keep", "drop"] = "error",
-    future: Literal["error", "keep", "drop"] = "error",
-    as_of: str | pd.Timestamp | None = None,
-) -> pd.DataFrame:
-    """Load your own transaction CSV into the crmlab schema, checking every row.
-
-    Parameters
-    ----------
-    path : path or file-like
-        The CSV file (any delimiter; see ``sep``).
-    customer, date, amount, quantity : str
-        Names of those columns in *your* file; they are renamed to the schema
-        (``customer_id``, ``date``, ``amount``, ``quantity``). Other columns are
-        not returned.
-    sep : str, optional
-        Field delimiter; sniffed from the first lines among ``, ; TAB |`` if omitted.
-    encoding : str
-        Text encoding (default UTF-8 with or without BOM; Chinese Excel exports
-        are often ``"gbk"``).
-    date_format : str, optional
-        strftime format such as ``"%d/%m/%Y"``. If omitted, the format is
-        inferred from the first date and *every* row must match it, so a column
-        that mixes formats is reported, not half-guessed.
-    dayfirst : bool, optional
-        How to read dates such as ``01/05/2024`` when ``date_format`` is not
-        given: ``True`` reads it as 1 May (day first), ``False`` as 5 January.
-        Left at ``None``, the format is inferred from the whole column and an
-        error asks you to choose if both readings fit every row and differ.
-        Chinese dates (``2024年1月5日``) and Excel serial day numbers
-        (``date_format="excel"``) are understood too.
-    decimal, thousands : str
-        Decimal mark and thousands separator of the amount column
-        (e.g. ``decimal=",", thousands="."`` for "1.234,50"). Full-width digits
-        and the Unicode minus sign are normalised; an accounting negative
-        ``(12.50)`` is read as -12.50 (counted in the report).
-    currency_symbols : bool
-        Strip a currency sign or code (``$ ¥ € £ 元 CNY USD RMB`` …) around amounts;
-        the number of rows touched is reported.
-    duplicates : {"keep", "drop", "error"}
-        Rows identical to an earlier row in every loaded column. They can be
-        real (two identical purchases), so the default keeps them and reports
-        the count; ``"drop"`` removes them (counted), ``"error"`` raises.
-    nonpositive : {"error", "keep", "drop"}
-        Zero or negative amounts (returns, refunds, free items).
-    future : {"error", "keep", "drop"}
-        Dates after ``as_of`` (default: today).
-    as_of : date-like, optional
-        The reference date for ``future``.
-
-    Returns
-    -------
-    DataFrame
-        The crmlab schema; ``df.attrs["crmlab_report"]`` holds the counts.
-
-    Raises
-    ------
-    DataError
-        Missing file, empty or header-only file, undecodable text, a missing
-        column (with a did-you-mean hint and a wrong-delimiter hint), a missing
-        customer id, an unparseable or missing date, a non-numeric amount, a
-        NaN or infinite amount, or a row refused by ``duplicates``,
-        ``nonpositive`` or ``future``. The message names the column, the first
-        offending row (1-based data row and file line) and its value.
-
-    Examples
-    --------
-    >>> import io
-    >>> csv_text = "cust,day,spend\\na,2024-01-02,10\\na,2024-02-01,12.5\\n"
-    >>> log = load_transactions(io.StringIO(csv_text), customer="cust", date="day",
-    ...                         amount="spend", as_of="2025-01-01")
-    >>> log["amount"].sum(), load_report(log)["rows_returned"]
-    (np.float64(22.5), 2)
-    """
-    check_choice(duplicates, "duplicates", ["keep", "drop", "error"])
-    check_choice(nonpositive, "nonpositive", ["error", "keep", "drop"])
-    check_choice(future, "future", ["error", "keep", "drop"])
-    # ---- read text
-    if isinstance(path, (str, os.PathLike)):
-        p = Path(path)
+# ---- step 1: read -----------------------------------------------------------------
+def _read_source(
+    source: Any, sep: str | None, encoding: str
+) -> tuple[pd.DataFrame, str, bool, str | None]:
+    """The raw table (text cells for files), its name, whether it is text, the delimiter."""
+    if isinstance(source, pd.DataFrame):
+        if len(source.columns) != len(set(map(str, source.columns))):
+            dup = pd.Index(map(str, source.columns))
+            raise DataError(
+                f"the DataFrame has two columns named {dup[dup.duplicated()][0]!r}; rename one"
+            )
+        return source.copy(), "DataFrame", False, None
+    if isinstance(source, (str, os.PathLike)):
+        p = Path(source)
         if not p.is_file():
-            raise DataError(f"file not found: {p}")
+            raise DataError(f"file not found: {p}" + (" (it is a folder)" if p.is_dir() else ""))
         data = p.read_bytes()
         name = str(p)
-    else:
-        content = path.read()
-        data = content.encode("utf-8") if isinstance(content, str) else content
+    elif hasattr(source, "read"):
+        content = source.read()
+        if isinstance(content, str):
+            data, encoding = content.encode("utf-8"), "utf-8-sig"
+        elif isinstance(content, bytes):
+            data = content
+        else:
+            raise ParameterError(f"the file object's read() returned {type(content).__name__}, not text")
         name = "input"
-        encoding = "utf-8-sig" if isinstance(content, str) else encoding
+    else:
+        raise ParameterError(
+            "load_transactions needs a file path, a file object or a DataFrame, got "
+            f"{type(source).__name__}"
+        )
+    if not isinstance(encoding, str):
+        raise ParameterError(f"encoding must be a text encoding name such as 'utf-8', got {encoding!r}")
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ParameterError(
+            f"encoding {encoding!r} is not a known text encoding; try 'utf-8', 'gbk' or 'latin-1'"
+        ) from None
+    if sep is not None and (not isinstance(sep, str) or len(sep) != 1 or sep in "\r\n\"'"):
+        raise ParameterError(
+            f"sep must be one delimiter character such as ',', ';', '\\t' or '|', got {sep!r}"
+        )
     if not data.strip():
         raise DataError(f"{name} is empty: expected a header line and transaction rows")
     try:
@@ -379,8 +336,18 @@ def load_transactions(
             f"at line {line}; pass encoding='gbk' (Chinese Excel), 'latin-1' or the file's "
             "actual encoding"
         ) from None
+    if "\x00" in text[:4096]:
+        raise DataError(f"{name} looks like a binary file, not a CSV text export")
     if sep is None:
         sep = _sniff_sep(text)
+    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
+    names = [h.strip() for h in header]
+    dups = sorted({h for h in names if names.count(h) > 1 and h})
+    if dups:
+        raise DataError(
+            f"{name}: the header names column {dups[0]!r} more than once; rename the copies so "
+            "it is clear which one holds the data"
+        )
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
@@ -393,246 +360,640 @@ def load_transactions(
                 skipinitialspace=True,
                 index_col=False,
             )
-    except pd.errors.ParserError as exc:
+    except pd.errors.ParserError:
         try:
             _raise_ragged(text, sep, name)
         except DataError as err:
             raise err from None
-        raise DataError(f"{name} could not be parsed as CSV with sep={sep!r}: {exc}") from None
+        raise DataError(f"{name} could not be parsed as CSV with sep={sep!r}") from None
     if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
         _raise_ragged(text, sep, name)
     raw.columns = [str(c).strip() for c in raw.columns]
-    blank = (raw == "").all(axis=1) if len(raw.columns) else pd.Series(dtype=bool)
-    n_blank = int(blank.sum())
-    # ---- columns
-    wanted = {customer: "customer_id", date: "date", amount: "amount"}
-    if quantity is not None:
-        wanted[quantity] = "quantity"
-    missing = [c for c in wanted if c not in raw.columns]
-    if missing:
-        import difflib
+    return raw, name, True, sep
 
-        hints = []
-        for c in missing:
-            close = difflib.get_close_matches(c, list(raw.columns), n=1, cutoff=0.6)
-            hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        msg = f"{name} is missing column(s) {', '.join(hints)}; its header has {list(raw.columns)}"
-        if len(raw.columns) == 1 and any(s in raw.columns[0] for s in ",;\t|"):
-            msg += f". The header was read as one column: is the delimiter not {sep!r}? pass sep=..."
-        else:
-            msg += ". Name your columns with customer=, date=, amount="
-        raise DataError(msg)
-    if len(raw) - n_blank == 0:
-        raise DataError(f"{name} has a header but no data rows")
-    rows = raw[~blank.to_numpy()] if n_blank else raw
-    positions = np.flatnonzero(~blank.to_numpy())  # original data-row positions
 
-    def where(i: int) -> str:
-        return _line(int(positions[i]))
+def _check_columns(raw: pd.DataFrame, wanted: dict[str, str], name: str, sep: str | None) -> None:
+    for param, col in wanted.items():
+        if not isinstance(col, str) or not col:
+            raise ParameterError(f"{param}= must be the name of a column (text), got {col!r}")
+    cols = [str(c) for c in raw.columns]
+    missing = [c for c in wanted.values() if c not in cols]
+    if not missing:
+        return
+    import difflib
 
-    # ---- customer id
-    cust = rows[customer].str.strip()
-    bad = np.flatnonzero((cust == "").to_numpy())
-    if len(bad):
-        raise DataError(f"{name}: column {customer!r}, {where(bad[0])}: customer id is missing")
-    # ---- dates
-    dtext = rows[date].str.strip()
-    bad = np.flatnonzero((dtext == "").to_numpy())
-    if len(bad):
-        raise DataError(f"{name}: column {date!r}, {where(bad[0])}: date is missing")
-    dtext = _normalise_dates(dtext)
-    fmt = date_format
-    if fmt == "excel":
-        serial = pd.to_numeric(dtext, errors="coerce")
-        parsed = pd.to_datetime(serial, unit="D", origin="1899-12-30").dt.normalize()
+    hints = []
+    for c in missing:
+        close = difflib.get_close_matches(c, cols, n=1, cutoff=0.6)
+        hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    shown = cols if len(cols) <= 30 else cols[:30] + ["…"]
+    msg = f"{name} is missing column(s) {', '.join(hints)}; its header has {[_excerpt(c, 30) for c in shown]}"
+    if sep is not None and len(cols) == 1 and any(s in cols[0] for s in ",;\t|"):
+        msg += f". The header was read as one column: is the delimiter not {sep!r}? pass sep=..."
     else:
-        if fmt is None:
-            fmt = _infer_date_format(dtext, dayfirst, name, date, where)
-        parsed = pd.to_datetime(dtext, format=fmt, errors="coerce")
+        msg += ". Name your columns with customer=, date=, amount= (or quantity= and price=)"
+    raise DataError(msg)
+
+
+# ---- step 2: parse dates ----------------------------------------------------------
+def _parse_dates(
+    col: pd.Series, *, is_text: bool, name: str, column: str, where, date_format: str | None,
+    dayfirst: bool | None, timezone: str | None, report: dict[str, Any],
+) -> pd.Series:
+    """Dates as datetime64[ns] (time of day kept), never shifted across a day silently."""
+    if not is_text and pd.api.types.is_datetime64_any_dtype(col):
+        parsed = col
+    else:
+        if not is_text:
+            col = col.astype("string").fillna("")
+        dtext = col.astype(str).str.strip()
+        bad = np.flatnonzero(dtext.str.lower().isin(_MISSING_TEXT).to_numpy())
+        if len(bad):
+            raise DataError(f"{name}: column {column!r}, {where(bad[0])}: date is missing")
+        dtext = _normalise_dates(dtext)
+        fmt = date_format
+        if fmt == "excel":
+            serial = pd.to_numeric(dtext, errors="coerce")
+            # 1900-01-01 .. 2262-04-11 in Excel's serial day numbers
+            ok = serial.between(1, 106_000)
+            bad = np.flatnonzero(~ok.to_numpy())
+            if len(bad):
+                raise DataError(
+                    f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(dtext.iloc[bad[0]])} is "
+                    "not an Excel serial day number between 1 (1900-01-01) and 106000 (year 2190)"
+                )
+            parsed = pd.to_datetime(serial, unit="D", origin="1899-12-30")
+        else:
+            has_tz = dtext.str.contains(_TZ_TIME, regex=True)
+            if has_tz.any():
+                if timezone is None:
+                    i = int(np.argmax(has_tz.to_numpy()))
+                    raise DataError(
+                        f"{name}: column {column!r}, {where(i)}: {_excerpt(dtext.iloc[i])} carries a "
+                        "time-zone offset; converting it could move a purchase to another day. Pass "
+                        "timezone='local' to keep the wall-clock time as written, or an IANA zone "
+                        "such as timezone='Asia/Shanghai' to convert every timestamp to it (the rows "
+                        "whose calendar day changes are counted)"
+                    )
+                if not has_tz.all():
+                    i = int(np.argmax((~has_tz).to_numpy()))
+                    raise DataError(
+                        f"{name}: column {column!r}, {where(i)}: {_excerpt(dtext.iloc[i])} has no "
+                        "time-zone offset while other rows do; make the column uniform"
+                    )
+                written = pd.to_datetime(dtext.str.replace(_TZ_SUFFIX, "", regex=True).str.strip(),
+                                         format="ISO8601", errors="coerce")
+                parsed = pd.to_datetime(dtext, format="ISO8601", errors="coerce", utc=True)
+                bad = np.flatnonzero((parsed.isna() | written.isna()).to_numpy())
+                if len(bad):
+                    raise DataError(
+                        f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(dtext.iloc[bad[0]])} "
+                        "is not an ISO date-time with offset such as '2024-01-05T23:30:00+08:00'"
+                    )
+                return _apply_timezone(parsed, written, timezone, report)
+            if fmt is None:
+                fmt = _infer_date_format(dtext, dayfirst, name, column, where)
+            parsed = pd.to_datetime(dtext, format=fmt, errors="coerce")
+            bad = np.flatnonzero(parsed.isna().to_numpy())
+            if len(bad):
+                v = dtext.iloc[bad[0]]
+                m = re.search(r"(?<!\d)(\d{4})(?!\d)", v)
+                if m and not 1678 <= int(m[1]) <= 2261:
+                    raise DataError(
+                        f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(v)} is outside the "
+                        "supported date range 1678-2261; a placeholder such as 9999-12-31? fix or "
+                        "remove the row"
+                    )
+                how = "inferred from row 1" if date_format is None else "given as date_format"
+                raise DataError(
+                    f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(v)} does not match "
+                    f"the date format {fmt!r} ({how}); the column may mix date formats — "
+                    "make them uniform or pass date_format="
+                )
+    tz = getattr(parsed.dt, "tz", None)
+    if tz is not None:
+        if timezone is None:
+            raise DataError(
+                f"{name}: column {column!r} holds time-zone-aware timestamps ({tz}); pass "
+                "timezone='local' to keep the wall-clock time, or an IANA zone to convert to"
+            )
+        return _apply_timezone(parsed.dt.tz_convert("UTC"), parsed.dt.tz_localize(None), timezone, report)
     bad = np.flatnonzero(parsed.isna().to_numpy())
     if len(bad):
-        how = "inferred from row 1" if date_format is None else "given as date_format"
-        raise DataError(
-            f"{name}: column {date!r}, {where(bad[0])}: {dtext.iloc[bad[0]]!r} does not match "
-            f"the date format {fmt!r} ({how}); the column may mix date formats — "
-            "make them uniform or pass date_format="
-        )
-    # ---- amounts
-    atext = _normalise_numbers(rows[amount].str.strip())
-    n_currency = 0
-    if currency_symbols:
-        stripped = atext.str.replace(_CURRENCY_RE, "", regex=True)
-        n_currency = int((stripped != atext).sum())
-        atext = stripped
-    n_thousands = 0
-    if thousands:
-        stripped = atext.str.replace(thousands, "", regex=False)
-        n_thousands = int((stripped != atext).sum())
-        atext = stripped
-    if decimal != ".":
-        atext = atext.str.replace(decimal, ".", regex=False)
-    paren = atext.str.fullmatch(r"\(\s*[-+]?[\d.]+\s*\)")
-    n_paren = int(paren.sum())
-    if n_paren:
-        atext = atext.where(~paren, "-" + atext.str.strip("() "))
-    values = pd.to_numeric(atext, errors="coerce")
-    bad = np.flatnonzero((values.isna() | ~np.isfinite(values)).to_numpy())
+        raise DataError(f"{name}: column {column!r}, {where(bad[0])}: date is missing")
+    return parsed.astype("datetime64[ns]")
+
+
+def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: dict[str, Any]) -> pd.Series:
+    if not isinstance(timezone, str):
+        raise ParameterError(f"timezone must be 'local' or an IANA zone name, got {timezone!r}")
+    if timezone == "local":
+        report["timezone"] = "local wall-clock time as written"
+        return written.astype("datetime64[ns]")
+    try:
+        local = utc.dt.tz_convert(timezone).dt.tz_localize(None)
+    except Exception:  # pandas raises several types for unknown zones
+        raise ParameterError(
+            f"timezone {timezone!r} is not a known IANA time zone such as 'Asia/Shanghai' or 'UTC'"
+        ) from None
+    moved = int((local.dt.normalize() != written.dt.normalize()).sum())
+    report["timezone"] = timezone
+    report["dates_moved_to_another_day_by_timezone"] = moved
+    return local.astype("datetime64[ns]")
+
+
+# ---- step 3: parse amounts --------------------------------------------------------
+def _parse_numbers(
+    col: pd.Series, *, is_text: bool, name: str, column: str, where, decimal: str,
+    thousands: str | None, currency_symbols: bool, report: dict[str, Any], what: str,
+) -> np.ndarray:
+    """A numeric column as float64, or a DataError naming the first bad row."""
+    if not is_text and (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
+        values = col.astype("float64")
+        original = col
+    else:
+        if not is_text:
+            col = col.astype("string").fillna("")
+        original = col.astype(str)
+        atext = _normalise_numbers(original.str.strip())
+        if currency_symbols:
+            stripped = atext.str.replace(_CURRENCY_RE, "", regex=True)
+            report[f"{what}_currency_stripped"] = int((stripped != atext).sum())
+            atext = stripped
+        if thousands:
+            has = atext.str.contains(thousands, regex=False)
+            if has.any():
+                t, d = re.escape(thousands), re.escape(decimal)
+                grouped = atext.str.fullmatch(rf"[-+(]?\s*\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d*)?\s*\)?")
+                bad = np.flatnonzero((has & ~grouped).to_numpy())
+                if len(bad):
+                    raise DataError(
+                        f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(original.iloc[bad[0]])} "
+                        f"does not group digits in threes with thousands={thousands!r} (decimal mark "
+                        f"{decimal!r}); is the thousands separator or the decimal mark wrong?"
+                    )
+                atext = atext.str.replace(thousands, "", regex=False)
+            report[f"{what}_thousands_removed"] = int(has.sum())
+        if decimal != ".":
+            atext = atext.str.replace(decimal, ".", regex=False)
+        paren = atext.str.fullmatch(r"\(\s*[-+]?[\d.]+\s*\)")
+        n_paren = int(paren.sum())
+        if n_paren:
+            atext = atext.where(~paren, "-" + atext.str.strip("() "))
+            report[f"{what}_parenthesised_negative"] = n_paren
+        values = pd.to_numeric(atext, errors="coerce").astype("float64")
+    arr = values.to_numpy(dtype="float64")
+    bad = np.flatnonzero(~np.isfinite(arr))
     if len(bad):
-        v = rows[amount].iloc[bad[0]]
+        v = original.iloc[bad[0]]
+        low = str(v).strip().lower().lstrip("+-")
         hint = ""
-        low = v.lower().lstrip("+-")
-        if low in {"", "nan", "na", "n/a", "null", "none"}:
-            hint = "; the amount is missing"
-        elif low in {"inf", "infinity"}:
+        if low in _MISSING_TEXT or (not is_text and pd.isna(v)):
+            hint = "; the value is missing"
+        elif low in {"inf", "infinity"} or low.startswith("1e3") or (not is_text and np.isinf(arr[bad[0]])):
             hint = "; expected a finite number"
-        elif re.search(r"[$€£¥￥元]|(?i:rmb|cny|usd|eur|gbp)", v):
+        elif re.search(r"[$€£¥￥元]|(?i:rmb|cny|usd|eur|gbp)", str(v)):
             hint = "; it carries a currency sign — pass currency_symbols=True"
-        elif re.search(r"\d[,.\s]\d{3}", v):
+        elif re.search(r"\d[,.\s]\d{3}", str(v)):
             hint = "; it looks like it has a thousands separator — pass thousands=','"
-        elif re.fullmatch(r"\s*-?\d+,\d{1,2}\s*", v):
+        elif re.fullmatch(r"\s*-?\d+,\d{1,2}\s*", str(v)):
             hint = "; it looks like a decimal comma — pass decimal=','"
+        raise DataError(f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(v)} is not a number{hint}")
+    if np.abs(arr).max(initial=0.0) > 1e15:
+        i = int(np.argmax(np.abs(arr) > 1e15))
         raise DataError(
-            f"{name}: column {amount!r}, {where(bad[0])}: {v!r} is not a number{hint}"
+            f"{name}: column {column!r}, {where(i)}: {_excerpt(original.iloc[i])} is beyond 1e15; "
+            "sums of such values lose every cent (expected an amount of money or a quantity)"
         )
-    out = pd.DataFrame(
-        {
-            "customer_id": cust.to_numpy(),
-            "date": parsed.to_numpy().astype("datetime64[ns]"),
-            "amount": values.to_numpy(dtype="float64"),
-        }
-    )
-    if quantity is not None:
-        q = pd.to_numeric(rows[quantity].str.strip(), errors="coerce")
-        bad = np.flatnonzero(q.isna().to_numpy())
-        if len(bad):
-            raise DataError(
-                f"{name}: column {quantity!r}, {where(bad[0])}: "
-                f"{rows[quantity].iloc[bad[0]]!r} is not a number"
-            )
-        out["quantity"] = q.to_numpy(dtype="float64")
-    keep = np.ones(len(out), dtype=bool)
+    return arr
+
+
+# ---- step 4: one policy step ------------------------------------------------------
+def _apply_policy(
+    mask: np.ndarray, policy: str, *, keep: np.ndarray, key: str, report: dict[str, Any],
+    notes: list[str], error: Any, note: str,
+) -> None:
+    """The shared error / keep / drop decision for one kind of problem row (counted)."""
+    n = int(mask.sum())
+    report[key] = n
+    if not n:
+        return
+    if policy == "error":
+        raise error(int(np.argmax(mask)), n)
+    if policy == "drop":
+        keep &= ~mask
+        notes.append(f"dropped {n} {note}")
+    else:
+        notes.append(f"kept {n} {note}")
+
+
+def load_transactions(
+    source: str | os.PathLike[str] | io.IOBase | pd.DataFrame,
+    *,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str | None = None,
+    quantity: str | None = None,
+    price: str | None = None,
+    invoice: str | None = None,
+    sep: str | None = None,
+    encoding: str = "utf-8-sig",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+    timezone: str | None = None,
+    decimal: str = ".",
+    thousands: str | None = None,
+    currency_symbols: bool = False,
+    missing_customer: Literal["error", "drop"] = "error",
+    duplicates: Literal["keep", "drop", "error"] = "keep",
+    nonpositive: Literal["error", "net", "keep", "drop"] = "error",
+    future: Literal["error", "keep", "drop"] = "error",
+    as_of: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Load your own transactions (CSV file or DataFrame) into the crmlab log, checking every row.
+
+    The one transaction-log contract of the collection: every chapter function
+    that takes a log expects what this returns. The work is done in four steps
+    (read, parse dates, parse amounts, one policy step) and whatever an option
+    changes is counted in :func:`load_report` and announced with a
+    :class:`~crmlab.errors.CrmlabWarning`.
+
+    Parameters
+    ----------
+    source : path, file-like or DataFrame
+        A CSV export (any delimiter; see ``sep``) or a DataFrame already in memory.
+    customer, date : str
+        Names of those columns in *your* data.
+    amount : str, optional
+        Money of the row. Default ``"amount"``; leave it out and give
+        ``quantity`` and ``price`` for a line-item export (amount = quantity ×
+        unit price).
+    quantity, price : str, optional
+        Units and unit price of the row (line items). ``quantity`` alone is
+        kept as information.
+    invoice : str, optional
+        Invoice / order id, kept as the ``invoice`` column (text).
+    sep : str, optional
+        Field delimiter; sniffed from the first lines among ``, ; TAB |`` if omitted.
+    encoding : str
+        Text encoding (default UTF-8 with or without BOM; Chinese Excel exports
+        are often ``"gbk"``, Western ones ``"latin-1"``).
+    date_format : str, optional
+        strftime format such as ``"%d/%m/%Y %H:%M"`` or ``"excel"`` (serial day
+        numbers). If omitted, one format is inferred from the first date and
+        *every* row must match it.
+    dayfirst : bool, optional
+        How to read ``01/05/2024`` when ``date_format`` is not given; left at
+        ``None``, an error asks you to choose if both readings fit every row.
+    timezone : str, optional
+        Timestamps with an offset (``+08:00``, ``Z``) or tz-aware DataFrame
+        columns are refused unless you say what to do: ``"local"`` keeps the
+        wall-clock time as written (the day the customer saw), an IANA zone
+        such as ``"Asia/Shanghai"`` converts every timestamp to it (the rows
+        whose calendar day changes are counted). The time of day is kept.
+    decimal, thousands : str
+        Decimal mark and thousands separator of numeric text (e.g.
+        ``decimal=",", thousands="."`` for "1.234,50"). Digit groups are
+        checked (``12,5`` with ``thousands=","`` is refused, not read as 125).
+        Full-width digits and the Unicode minus are normalised; an accounting
+        negative ``(12.50)`` is read as -12.50 (counted).
+    currency_symbols : bool
+        Strip a currency sign or code around numbers (counted).
+    missing_customer : {"error", "drop"}
+        Rows without a customer id (guest checkouts): the error states how many
+        there are; ``"drop"`` leaves them out (counted with their net money).
+    duplicates : {"keep", "drop", "error"}
+        Rows identical to an earlier row in **every column of the source** (line
+        items that share customer, date and price but differ in product are not
+        duplicates). Kept and counted by default.
+    nonpositive : {"error", "net", "keep", "drop"}
+        Zero or negative amounts (returns, cancellations, free items).
+        ``"net"`` (alias ``"keep"``) keeps them: every crmlab summary then nets a
+        customer's rows per day, counts only days with a positive net amount as
+        purchases, and the money still reconciles with the log. ``"drop"``
+        removes them (counted).
+    future : {"error", "keep", "drop"}
+        Rows dated on a day after ``as_of``.
+    as_of : date-like, optional
+        Reference day for ``future`` (default: today); the whole day counts, so
+        a 14:00 timestamp on the ``as_of`` day is not in the future.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id`` (text for files), ``date`` (datetime64[ns], time of day
+        kept), ``amount`` (float64), and ``quantity`` / ``invoice`` when given;
+        source row order. ``df.attrs["crmlab_report"]`` holds the counts.
+
+    Raises
+    ------
+    DataError
+        Missing or binary file, empty file, undecodable text, a missing or
+        doubled column, a missing customer id or date, an unparseable or
+        out-of-range date, a time-zone offset without ``timezone``, a
+        non-numeric, non-finite or absurdly large number, badly grouped
+        digits, or a row refused by a policy. The message names the column,
+        the first offending row (1-based data row and file line) and a short
+        excerpt of its value.
+    ParameterError
+        An unknown option value, encoding or delimiter.
+
+    Examples
+    --------
+    >>> import io
+    >>> csv_text = "cust,day,spend\\na,2024-01-02,10\\na,2024-02-01,12.5\\n"
+    >>> log = load_transactions(io.StringIO(csv_text), customer="cust", date="day",
+    ...                         amount="spend", as_of="2025-01-01")
+    >>> log["amount"].sum(), load_report(log)["rows_returned"]
+    (np.float64(22.5), 2)
+    """
+    check_choice(missing_customer, "missing_customer", ["error", "drop"])
+    check_choice(duplicates, "duplicates", ["keep", "drop", "error"])
+    check_choice(nonpositive, "nonpositive", ["error", "net", "keep", "drop"])
+    check_choice(future, "future", ["error", "keep", "drop"])
+    for opt, val in [("decimal", decimal), ("thousands", thousands)]:
+        if val is not None and (not isinstance(val, str) or len(val) != 1):
+            raise ParameterError(f"{opt} must be one character such as ',' or '.', got {val!r}")
+    if thousands is not None and thousands == decimal:
+        raise ParameterError(
+            f"thousands={thousands!r} and decimal={decimal!r} are the same mark, so 12{decimal}50 "
+            f"would be read as 1250; pass decimal=',' with thousands='.' (or the reverse)"
+        )
+    if date_format is not None and not isinstance(date_format, str):
+        raise ParameterError(f"date_format must be a strftime format text or 'excel', got {date_format!r}")
+    if price is not None and amount is not None:
+        raise ParameterError(
+            "give either amount= (money per row) or quantity= and price= (line items), not both"
+        )
+    if price is not None and quantity is None:
+        raise ParameterError("price= needs quantity= too: the amount of a line is quantity × price")
+    if price is None and amount is None:
+        amount = "amount"
+    ref = check_date(as_of, "as_of") if as_of is not None else pd.Timestamp.today().normalize()
+
+    # ---- step 1: read
+    raw, name, is_text, used_sep = _read_source(source, sep, encoding)
+    wanted = {"customer": customer, "date": date}
+    for param, col in [("amount", amount), ("quantity", quantity), ("price", price), ("invoice", invoice)]:
+        if col is not None:
+            wanted[param] = col
+    _check_columns(raw, wanted, name, used_sep)
+    if is_text:
+        blank = (raw == "").all(axis=1).to_numpy() if len(raw.columns) else np.zeros(len(raw), bool)
+    else:
+        blank = np.zeros(len(raw), dtype=bool)
+    n_blank = int(blank.sum())
+    if len(raw) - n_blank == 0:
+        raise DataError(f"{name} has a header but no data rows")
+    rows = raw[~blank] if n_blank else raw
+    positions = np.flatnonzero(~blank)
+
+    def where(i: int) -> str:
+        pos = int(positions[i])
+        return _line(pos) if is_text else f"row {pos} (index {raw.index[pos]!r})"
+
     report: dict[str, Any] = {
-        "source": name,
-        "rows_read": int(len(raw)),
-        "blank_lines_skipped": n_blank,
-        "amounts_currency_stripped": n_currency,
-        "amounts_thousands_removed": n_thousands,
-        "amounts_parenthesised_negative": n_paren,
+        "source": name, "rows_read": int(len(raw)), "blank_lines_skipped": n_blank,
+        "amounts_currency_stripped": 0, "amounts_thousands_removed": 0,
+        "amounts_parenthesised_negative": 0,
     }
     notes: list[str] = []
-    # ---- non-positive amounts
-    nonpos = (out["amount"] <= 0).to_numpy()
-    report["nonpositive_amounts"] = int(nonpos.sum())
-    if nonpos.any():
-        i = int(np.argmax(nonpos))
-        if nonpositive == "error":
-            raise DataError(
-                f"{name}: column {amount!r}, {where(i)}: {out['amount'].iloc[i]} is not positive "
-                f"({int(nonpos.sum())} such rows: returns, refunds or free items?); pass "
-                "nonpositive='keep' to keep them or 'drop' to remove them (counted)"
-            )
-        if nonpositive == "drop":
-            keep &= ~nonpos
-            notes.append(f"dropped {int(nonpos.sum())} rows with zero or negative amount")
-    # ---- future dates
-    ref = check_date(as_of, "as_of") if as_of is not None else pd.Timestamp.today().normalize()
-    fut = (out["date"] > ref).to_numpy()
-    report["future_dates"] = int(fut.sum())
-    if fut.any():
-        i = int(np.argmax(fut))
-        if future == "error":
-            raise DataError(
-                f"{name}: column {date!r}, {where(i)}: {out['date'].iloc[i].date()} is after "
-                f"{ref.date()} ({int(fut.sum())} such rows); check the date format or pass "
-                "future='keep'/'drop', or as_of="
-            )
-        if future == "drop":
-            keep &= ~fut
-            notes.append(f"dropped {int(fut.sum())} rows dated after {ref.date()}")
-    # ---- duplicates
-    dup = out.duplicated(keep="first").to_numpy()
-    report["duplicate_rows"] = int(dup.sum())
-    if dup.any():
-        i = int(np.argmax(dup))
-        if duplicates == "error":
-            raise DataError(
-                f"{name}: {where(i)} repeats an earlier row exactly "
-                f"({int(dup.sum())} such rows); pass duplicates='keep' or 'drop'"
-            )
-        if duplicates == "drop":
-            keep &= ~dup
-            notes.append(f"dropped {int(dup.sum())} exact duplicate rows")
+    keep = np.ones(len(rows), dtype=bool)
+
+    # ---- customer ids
+    ids = rows[customer]
+    if is_text or ids.dtype == object or pd.api.types.is_string_dtype(ids):
+        text_ids = ids.astype("string").fillna("").str.strip()
+        no_id = text_ids.str.lower().isin(_MISSING_TEXT).to_numpy()
+        whole = text_ids.str.fullmatch(r"-?\d+\.0+")
+        if whole[~no_id].all() and (~no_id).any():
+            # a numeric id column exported by a spreadsheet as 17850.0: one customer, one id
+            text_ids = text_ids.str.replace(r"\.0+$", "", regex=True)
+            report["customer_ids_trailing_zero_removed"] = int((~no_id).sum())
+        cust = text_ids.astype(object).to_numpy()
+    else:
+        no_id = ids.isna().to_numpy()
+        if pd.api.types.is_float_dtype(ids):
+            v = ids.to_numpy(dtype="float64")
+            ok = ~no_id
+            if np.all(np.mod(v[ok], 1) == 0) and np.all(np.abs(v[ok]) < 2**53):
+                cust = np.where(ok, v, 0).astype("int64")
+            else:
+                i = int(np.argmax(ok & (np.mod(np.where(ok, v, 0), 1) != 0)))
+                raise DataError(
+                    f"{name}: column {customer!r}, {where(i)}: {_excerpt(ids.iloc[i])} is a "
+                    "fractional number; customer ids must be whole numbers or text"
+                )
         else:
-            notes.append(
-                f"kept {int(dup.sum())} rows that exactly repeat an earlier row "
-                "(pass duplicates='drop' to remove them)"
-            )
-    out = out[keep].reset_index(drop=True)
-    report["rows_dropped"] = int((~keep).sum())
+            cust = ids.to_numpy()
+    report["missing_customer_ids"] = int(no_id.sum())
+
+    def _no_id_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: column {customer!r}, {where(i)}: customer id is missing ({n:,} of "
+            f"{len(rows):,} rows have none: guest checkouts?); pass missing_customer='drop' to "
+            "leave them out (counted, with their money, in load_report)"
+        )
+
+    _apply_policy(no_id, missing_customer, keep=keep, key="missing_customer_ids", report=report,
+                  notes=notes, error=_no_id_error, note="rows without a customer id")
+
+    # rows without an id are not parsed further when they are dropped
+    sub = rows if keep.all() else rows[keep]
+    sub_pos = np.flatnonzero(keep)
+
+    def where_sub(i: int) -> str:
+        return where(int(sub_pos[i]))
+
+    # ---- step 2: dates
+    dates = _parse_dates(sub[date], is_text=is_text, name=name, column=date, where=where_sub,
+                         date_format=date_format, dayfirst=dayfirst, timezone=timezone, report=report)
+    # ---- step 3: numbers
+    num = {"name": name, "where": where_sub, "decimal": decimal, "thousands": thousands,
+           "currency_symbols": currency_symbols, "report": report, "is_text": is_text}
+    qty = None
+    if quantity is not None:
+        qty = _parse_numbers(sub[quantity], column=quantity, what="quantities", **num)
+    if price is not None:
+        unit = _parse_numbers(sub[price], column=price, what="prices", **num)
+        values = qty * unit
+        # quantity x price in binary floats (6 x 2.55 = 15.299999999999999): round to 1e-9
+        values = np.round(values, 9)
+        report["amount_from"] = f"{quantity} × {price}"
+    else:
+        values = _parse_numbers(sub[amount], column=amount, what="amounts", **num)
+    out = pd.DataFrame(
+        {
+            "customer_id": cust[keep],
+            "date": dates.to_numpy().astype("datetime64[ns]"),
+            "amount": values,
+        }
+    )
+    if qty is not None:
+        out["quantity"] = qty
+    if invoice is not None:
+        out["invoice"] = sub[invoice].astype("string").fillna("").str.strip().astype(object).to_numpy()
+    if missing_customer == "drop" and report["missing_customer_ids"]:
+        dropped = rows[~keep]
+        try:
+            money = _parse_numbers(
+                dropped[amount] if price is None else dropped[quantity], column=amount or quantity,
+                what="_dropped", **{**num, "where": lambda i: "a row without customer id",
+                                    "report": {}})
+            if price is not None:
+                money = money * _parse_numbers(dropped[price], column=price, what="_dropped",
+                                               **{**num, "where": lambda i: "a row without customer id",
+                                                  "report": {}})
+            report["missing_customer_amount"] = float(np.round(money.sum(), 2))
+        except DataError:
+            report["missing_customer_amount"] = None  # unparseable money on rows without an id
+
+    # ---- step 4: one policy step on the rows that have an id
+    keep2 = np.ones(len(out), dtype=bool)
+    pos2 = sub_pos
+
+    def where2(i: int) -> str:
+        return where(int(pos2[i]))
+
+    def _nonpos_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: column {amount or price!r}, {where2(i)}: {out['amount'].iloc[i]} is not "
+            f"positive ({n:,} such rows: returns, cancellations, refunds or free items?); pass "
+            "nonpositive='net' to keep them (summaries net them per customer-day) or 'drop' to "
+            "remove them (counted)"
+        )
+
+    _apply_policy((out["amount"] <= 0).to_numpy(), "keep" if nonpositive == "net" else nonpositive,
+                  keep=keep2, key="nonpositive_amounts", report=report, notes=notes,
+                  error=_nonpos_error, note="rows with zero or negative amount")
+    if nonpositive in ("net", "keep"):
+        report["nonpositive_policy"] = "net"
+
+    def _future_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: column {date!r}, {where2(i)}: {out['date'].iloc[i]} is after {ref.date()} "
+            f"(the as_of day; {n:,} such rows); check the date format or pass future='keep'/'drop', "
+            "or as_of="
+        )
+
+    fut = (out["date"] >= ref + pd.Timedelta(days=1)).to_numpy()
+    _apply_policy(fut, future, keep=keep2, key="future_dates", report=report, notes=notes,
+                  error=_future_error, note=f"rows dated after {ref.date()}")
+
+    # duplicates: identical in every column of the source row
+    src = sub.reset_index(drop=True)
+    if is_text:
+        dup = src.duplicated(keep="first").to_numpy()
+    else:
+        try:
+            dup = src.duplicated(keep="first").to_numpy()
+        except TypeError:  # unhashable cells: compare their text
+            dup = src.astype(str).duplicated(keep="first").to_numpy()
+
+    def _dup_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: {where2(i)} repeats an earlier row in every column ({n:,} such rows); pass "
+            "duplicates='keep' or 'drop'"
+        )
+
+    _apply_policy(dup, duplicates, keep=keep2, key="duplicate_rows", report=report, notes=notes,
+                  error=_dup_error, note="rows that exactly repeat an earlier row in every column (duplicates)")
+
+    out = out[keep2].reset_index(drop=True)
+    report["rows_dropped"] = int(len(rows) - len(out))
     report["rows_returned"] = int(len(out))
+    report["net_amount"] = float(np.round(out["amount"].sum(), 2))
     if n_blank:
         notes.append(f"skipped {n_blank} blank lines")
-    if n_currency or n_thousands:
-        notes.append(
-            f"cleaned amounts: {n_currency} currency signs, {n_thousands} thousands separators"
-        )
-    if n_paren:
-        notes.append(f"read {n_paren} accounting negatives such as '(12.50)' as negative amounts")
+    for k, v in report.items():
+        if k.endswith("_parenthesised_negative") and v:
+            notes.append(f"read {v} accounting negatives such as '(12.50)' as negative {k.split('_')[0]}")
+    cleaned = {k: v for k, v in report.items() if k.endswith(("_currency_stripped", "_thousands_removed")) and v}
+    if cleaned:
+        notes.append("cleaned numbers: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in cleaned.items()))
+    if report.get("dates_moved_to_another_day_by_timezone"):
+        notes.append(f"{report['dates_moved_to_another_day_by_timezone']} timestamps fall on another "
+                     f"calendar day in {timezone} than as written")
+    if len(out) == 0:
+        raise DataError(f"{name}: no rows left after the options ({'; '.join(notes)})")
     out.attrs["crmlab_report"] = report
     if notes:
         warnings.warn(f"load_transactions({name}): " + "; ".join(notes), CrmlabWarning, stacklevel=2)
     return out
 
 
-# --------------------------------------------------------------------------- occasions
-def to_occasions(transactions: pd.DataFrame, *, freq: str = "D") -> pd.DataFrame:
-    """Merge rows of one customer in the same period into one purchase occasion.
+# --------------------------------------------------------------------------- notebooks
+def load_log(
+    data_path: str | os.PathLike[str] | None = None,
+    *,
+    cdnow: Literal["master", "sample"] = "master",
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str | None = None,
+    quantity: str | None = None,
+    price: str | None = None,
+    invoice: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """The transaction log a notebook works on: bundled CDNOW, or your own file.
 
-    CDNOW, like most logs, has several rows for one visit (2,068 master rows
-    repeat an earlier row's customer and date). Frequency-type measures
-    (RFM frequency, BTYD repeat transactions, purchase rhythm) count
-    *occasions*, so every crmlab function that counts purchases goes through
-    this one definition: rows with the same ``customer_id`` and the same
-    calendar period (``freq="D"``: day) form one occasion whose amount is the
-    sum of the rows. No row is lost: ``n_rows`` says how many were merged.
-
-    Parameters
-    ----------
-    transactions : DataFrame
-        crmlab schema (validated here).
-    freq : str
-        Pandas period alias for what counts as one occasion: ``"D"`` (day,
-        default), ``"W"`` or ``"M"``.
+    The one data parameter contract of every notebook that reads transactions:
+    ``DATA_PATH`` (``None`` = bundled CDNOW), ``CUSTOMER_COL``, ``DATE_COL``,
+    ``AMOUNT_COL``, ``QUANTITY_COL``, ``PRICE_COL``, ``INVOICE_COL`` and
+    ``LOAD_OPTIONS`` (a dict of :func:`load_transactions` options such as
+    ``{"missing_customer": "drop", "nonpositive": "net", "encoding": "latin-1"}``)
+    map to these arguments. Errors name the notebook parameter.
 
     Returns
     -------
     DataFrame
-        ``customer_id``, ``date`` (start of the period), ``amount`` (sum),
-        ``n_rows``; sorted by customer and date.
+        The log; ``attrs["is_cdnow"]`` says whether it is the bundled CDNOW file
+        and ``attrs["crmlab_report"]`` what the loader did.
 
     Examples
     --------
-    >>> log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [5.0, 7.0, 1.0],
-    ...                     "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-03"])})
-    >>> to_occasions(log)[["customer_id", "amount", "n_rows"]].to_dict("records")
-    [{'customer_id': 1, 'amount': 12.0, 'n_rows': 2}, {'customer_id': 2, 'amount': 1.0, 'n_rows': 1}]
+    >>> log = load_log(None, cdnow="sample")
+    >>> len(log), is_cdnow(log)
+    (6919, True)
     """
-    check_choice(freq, "freq", ["D", "W", "M"])
-    tx = validate_transactions(transactions)
-    if freq == "D":
-        period = tx["date"].dt.normalize()
-    else:
-        period = tx["date"].dt.to_period(freq).dt.start_time
-    out = (
-        tx.assign(date=period)
-        .groupby(["customer_id", "date"], sort=True)["amount"]
-        .agg(["sum", "size"])
-        .reset_index()
-        .rename(columns={"sum": "amount", "size": "n_rows"})
-    )
-    out["date"] = out["date"].astype("datetime64[ns]")
-    out["n_rows"] = out["n_rows"].astype("int64")
-    return out
+    if data_path is None:
+        check_choice(cdnow, "CDNOW_KIND", ["master", "sample"])
+        log = load_cdnow(cdnow)
+        log.attrs["crmlab_report"] = {"source": f"CDNOW {cdnow} (bundled)", "rows_returned": len(log)}
+        log.attrs["is_cdnow"] = True
+        return log
+    if not isinstance(data_path, (str, os.PathLike)):
+        raise ParameterError(f"DATA_PATH must be None or a file path string, got {data_path!r}")
+    for pname, value in [("CUSTOMER_COL", customer), ("DATE_COL", date), ("AMOUNT_COL", amount),
+                         ("QUANTITY_COL", quantity), ("PRICE_COL", price), ("INVOICE_COL", invoice)]:
+        if value is not None and (not isinstance(value, str) or not value):
+            raise ParameterError(f"{pname} must be a column name (text) or None, got {value!r}")
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        raise ParameterError(f"LOAD_OPTIONS must be a dict of load_transactions options, got {options!r}")
+    import inspect
+
+    allowed = set(inspect.signature(load_transactions).parameters) - {
+        "source", "customer", "date", "amount", "quantity", "price", "invoice"}
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        raise ParameterError(
+            f"LOAD_OPTIONS has unknown option(s) {unknown}; load_transactions accepts {sorted(allowed)}"
+        )
+    log = load_transactions(data_path, customer=customer, date=date, amount=amount,
+                            quantity=quantity, price=price, invoice=invoice, **options)
+    log.attrs["is_cdnow"] = False
+    return log
+
+
+def is_cdnow(log: pd.DataFrame) -> bool:
+    """Whether a log is the bundled CDNOW data (from :func:`load_log`).
+
+    >>> is_cdnow(pd.DataFrame())
+    False
+    """
+    return bool(log.attrs.get("is_cdnow", False))
 
 
 # --------------------------------------------------------------------------- seeds

@@ -486,7 +486,7 @@ def _occasions(transactions: Any) -> pd.DataFrame:
             "transactions has no 'date' column: stage assignment needs the date of every "
             f"purchase (columns present: {[str(c) for c in transactions.columns]})"
         )
-    return to_occasions(validate_transactions(transactions))
+    return to_occasions(validate_transactions(transactions), purchases_only=True)
 
 
 def _features(occ: pd.DataFrame, ref: pd.Timestamp, rules: StageRules) -> pd.DataFrame:

@@ -110,7 +110,7 @@ DAYS_PER_UNIT: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 # --------------------------------------------------------------------------- helpers
 def _occasions(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.Timestamp]:
     """Purchase occasions up to ``as_of`` (inclusive) and the effective as_of."""
-    occ = to_occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     if as_of is None:
         ref = occ["date"].max()
     else:
@@ -119,7 +119,7 @@ def _occasions(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.T
         if occ.empty:
             raise DataError(
                 f"no purchases on or before as_of={ref.date()}; the log starts "
-                f"{to_occasions(transactions)['date'].min().date()}"
+                f"{to_occasions(transactions, purchases_only=True)['date'].min().date()}"
             )
     return occ.reset_index(drop=True), ref
 
@@ -162,7 +162,7 @@ def active_matrix(transactions: Any, period: str = "M") -> pd.DataFrame:
     [[True, False, True]]
     """
     check_choice(period, "period", PERIODS)
-    occ = to_occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     ordv = _period_ordinal(occ["date"], period)
     lo, hi = int(ordv.min()), int(ordv.max())
     codes, uniq = pd.factorize(occ["customer_id"], sort=True)
@@ -212,7 +212,7 @@ def retention_by_period(transactions: Any, period: str = "M") -> pd.DataFrame:
     """
     check_choice(period, "period", PERIODS)
     act = active_matrix(transactions, period)
-    occ = to_occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     m = act.to_numpy()
     first_col = m.argmax(axis=1)
     n_per = m.shape[1]
@@ -260,7 +260,7 @@ def retention_rate(transactions: Any, at: Any, *, period: str = "M") -> float:
     """
     check_choice(period, "period", PERIODS)
     ts = _timestamp(at, "at")
-    occ = to_occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     p = ts.to_period(period)
     ordv = _period_ordinal(occ["date"], period)
     base = set(occ.loc[ordv == p.ordinal - 1, "customer_id"])
@@ -338,7 +338,7 @@ def threshold_effect(
     """
     tx = validate_transactions(transactions)
     ref = _timestamp(as_of, "as_of")
-    occ = to_occasions(tx)
+    occ = to_occasions(tx, purchases_only=True)
     end = occ["date"].max()
     if horizon_days is not None:
         check_number(horizon_days, "horizon_days", low=0, low_inclusive=False)
@@ -374,7 +374,7 @@ def repeat_purchase_rate(transactions: Any, start: Any = None, end: Any = None) 
     >>> repeat_purchase_rate(log)   # customer 1's two rows are one occasion
     0.0
     """
-    occ = to_occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     if start is not None:
         occ = occ[occ["date"] >= _timestamp(start, "start")]
     if end is not None:
@@ -415,7 +415,7 @@ def win_back_rate(
             f"no customer is lapsed (inactive > {threshold_days} days) at {ref.date()}: "
             "the win-back rate is undefined"
         )
-    occ = to_occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     end = ref + pd.Timedelta(days=float(window_days))
     back = set(occ.loc[(occ["date"] > ref) & (occ["date"] <= end), "customer_id"])
     return float(np.mean([c in back for c in lapsed]))
@@ -449,7 +449,7 @@ def purchases_in_first(transactions: Any, days: float) -> pd.Series:
     [2, 1]
     """
     w = check_number(days, "days", low=0, low_inclusive=False)
-    occ = to_occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     first = occ.groupby("customer_id")["date"].transform("min")
     inside = occ["date"] <= first + pd.Timedelta(days=w)
     short = occ.groupby("customer_id")["date"].min() + pd.Timedelta(days=w) > occ["date"].max()
@@ -948,7 +948,7 @@ def churn_features(transactions: Any, calibration_end: Any, holdout_end: Any) ->
         raise ParameterError(
             f"holdout_end ({h_end.date()}) must be after calibration_end ({c_end.date()})"
         )
-    occ = to_occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     cal = occ[occ["date"] <= c_end]
     if cal.empty:
         raise DataError(f"no purchases on or before calibration_end={c_end.date()}")
@@ -1504,7 +1504,7 @@ def retention_indicators(transactions: Any, period: str = "Q") -> pd.DataFrame:
     [[0.5, 0.0, 0.0, 20.0], [0.0, nan, nan, nan], [nan, 0.0, 1.0, 30.0]]
     """
     t = retention_by_period(transactions, period)
-    occ = to_occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     per_cust = occ.groupby([occ["date"].dt.to_period(period), "customer_id"]).size()
     repeat = (per_cust >= 2).groupby(level=0).mean().reindex(t.index)
     with np.errstate(invalid="ignore", divide="ignore"):

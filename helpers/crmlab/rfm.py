@@ -2,17 +2,19 @@
 
 What counts as a purchase
 -------------------------
-Frequency counts **purchase occasions**, the definition of
-:func:`crmlab.datasets.to_occasions`: all rows of one customer on one calendar
-day are one occasion whose amount is the sum of the rows (CDNOW has 2,068
-such repeated rows). Times of day are ignored: ``as_of`` is a calendar day and
-purchases made on that day are included.
+:func:`rfm_table` is the RFM view of the one customer summary,
+:func:`crmlab.summary.customer_summary`: all rows of one customer on one
+calendar day are one occasion whose amount is the day's **net** sum (CDNOW has
+2,068 such repeated rows; returns net against purchases), and frequency counts
+the occasions with a positive net amount (purchases). Monetary is the net
+spend, so money reconciles with the log. Times of day are ignored: ``as_of``
+is a calendar day and purchases made on that day are included.
 
 Columns of :func:`rfm_table`
 ----------------------------
 ``recency``  whole days from the last occasion to ``as_of`` (0 = bought on ``as_of``)
-``frequency`` number of occasions (>= 1)
-``monetary``  total amount; ``monetary_mean`` = monetary / frequency
+``frequency`` number of purchase occasions (>= 1)
+``monetary``  total net amount; ``monetary_mean`` = monetary / frequency
 ``tenure``   whole days from the first occasion to ``as_of`` (the ``T`` of BTYD models)
 ``first_purchase``, ``last_purchase`` the occasion dates
 
@@ -85,63 +87,18 @@ _NS_PER_DAY = 86_400 * 10**9
 # --------------------------------------------------------------------------- helpers
 
 
-def _sum_money(codes: np.ndarray, amount: np.ndarray, n: int) -> np.ndarray:
-    """Per-code sums, exact to the cent when every amount is a whole number of cents.
-
-    Float addition of cents drifts (0.1 + 0.2 != 0.3); summing integer cents
-    and dividing once gives the correctly rounded total.
-    """
-    if len(amount) == 0:
-        return np.zeros(n)
-    cents = np.rint(amount * 100.0)
-    if np.abs(cents).max() < 2**52 / max(len(amount), 1) and np.array_equal(cents / 100.0, amount):
-        total = np.bincount(codes, weights=cents, minlength=n)  # exact: integers < 2**53
-        return total / 100.0
-    return np.bincount(codes, weights=amount, minlength=n)
-
-
-def _customer_offsets(ids: np.ndarray, span: int) -> tuple[np.ndarray, int, Any]:
-    """Non-negative int64 customer offsets per row, their bound, and offset -> label.
-
-    Integer ids in a compact range are used directly (id - min), which avoids
-    hashing millions of keys; other ids are factorized (sorted when orderable).
-    """
-    n = len(ids)
-    if ids.dtype.kind in "iu" and n:
-        lo, hi = int(ids.min()), int(ids.max())
-        n_range = hi - lo + 1
-        if n_range <= 2 * n + 1_000_000 and n_range * span < 2**62 and hi < 2**62:
-            dtype = ids.dtype
-            return (ids.astype(np.int64) - lo), n_range, (
-                lambda off: pd.Index((off + lo).astype(dtype), name="customer_id"))
-    codes, uniques = pd.factorize(ids, sort=False)  # hashing; sorted below (fewer values)
-    uniques = np.asarray(uniques)
-    try:
-        if uniques.dtype == object and pd.api.types.infer_dtype(uniques, skipna=False) == "string":
-            # fixed-width unicode sorts in C, ~3x faster than comparing Python str objects
-            order = np.argsort(uniques.astype(str), kind="stable")
-        else:
-            order = np.argsort(uniques, kind="stable")
-    except TypeError:  # ids of mixed, unorderable types: keep first-appearance order
-        order = None
-    codes = codes.astype(np.int64, copy=False)
-    if order is not None:
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        codes = rank[codes]
-        uniques = uniques[order]
-    labels = pd.Index(uniques, name="customer_id")
-    return codes, len(labels), lambda off: labels[off]
-
-
-# --------------------------------------------------------------------------- table
 def rfm_table(
     transactions: pd.DataFrame,
     as_of: Any = None,
     *,
     window_days: int | None = None,
+    purchase_rule: str = "net_positive",
 ) -> pd.DataFrame:
     """One row per customer with recency, frequency, monetary value and tenure.
+
+    The RFM view of :func:`crmlab.summary.customer_summary` (see there for
+    ``purchase_rule``: by default a day whose net amount is not positive is
+    not a purchase, though its money counts in ``monetary``).
 
     Parameters
     ----------
@@ -191,94 +148,10 @@ def rfm_table(
     >>> t.loc["a", "monetary"] == 0.3, int(t.loc["a", "recency"]), int(t.loc["b", "tenure"])
     (np.True_, 1, 5)
     """
-    tx = validate_transactions(transactions)
-    if window_days is not None:
-        window_days = check_number(window_days, "window_days", low=1, integer=True)
-    day = tx["date"].to_numpy(dtype="datetime64[ns]").view("int64") // _NS_PER_DAY
-    amount = tx["amount"].to_numpy(dtype="float64")
-    first_day, last_day = int(day.min()), int(day.max())
-    if as_of is None:
-        as_of_day = last_day
-    else:
-        as_of_ts = _to_day(as_of, "as_of")
-        as_of_day = int(as_of_ts.value // _NS_PER_DAY)
-        if as_of_day < first_day:
-            raise DataError(
-                f"as_of {as_of_ts.date()} is before every purchase: the first purchase in the "
-                f"log is on {pd.Timestamp(first_day * _NS_PER_DAY).date()}; choose a later as_of"
-            )
-    ids = tx["customer_id"].to_numpy()
-    n_after = 0
-    n_cust_total = None
-    if last_day > as_of_day:
-        keep = day <= as_of_day
-        n_after = int(len(day) - keep.sum())
-        n_cust_total = pd.unique(ids).size
-        ids = ids[keep]
-        day = day[keep]
-        amount = amount[keep]
-    span = as_of_day - first_day + 1
-    codes, n_range, labels_of = _customer_offsets(ids, span)
-    # one sort of (customer, day) packed in one int64 key
-    key = codes * span + (day - first_day)
-    row_in_window = day > as_of_day - window_days if window_days is not None else None
-    del day
-    key.sort()
-    new = np.empty(len(key), dtype=bool)
-    new[0] = True
-    np.not_equal(key[1:], key[:-1], out=new[1:])
-    occ = key[new]  # unique (customer, day), sorted by customer then day
-    del key, new
-    occ_cust = occ // span
-    occ_day = occ - occ_cust * span + first_day
-    starts = np.flatnonzero(np.r_[True, occ_cust[1:] != occ_cust[:-1]])
-    ends = np.r_[starts[1:], len(occ)]
-    cust = occ_cust[starts]  # offsets of the customers present, ascending
-    n_cust = len(cust)
-    frequency = ends - starts
-    first = occ_day[starts]
-    last = occ_day[ends - 1]
-    monetary = _sum_money(codes, amount, n_range)[cust]
-    n_rows = np.bincount(codes, minlength=n_range)[cust]
-    out = pd.DataFrame(
-        {
-            "recency": (as_of_day - last).astype("int64"),
-            "frequency": frequency.astype("int64"),
-            "monetary": monetary,
-            "monetary_mean": monetary / frequency,
-            "tenure": (as_of_day - first).astype("int64"),
-            "first_purchase": (first * _NS_PER_DAY).astype("datetime64[ns]"),
-            "last_purchase": (last * _NS_PER_DAY).astype("datetime64[ns]"),
-            "n_rows": n_rows.astype("int64"),
-        },
-        index=labels_of(cust),
-        copy=False,  # the arrays are fresh; skip pandas' defensive copy
-    )
-    if window_days is not None:
-        in_win = occ_day > as_of_day - window_days
-        occ_idx = np.repeat(np.arange(n_cust), frequency)
-        out["frequency_window"] = np.bincount(occ_idx[in_win], minlength=n_cust).astype("int64")
-        out["monetary_window"] = _sum_money(codes[row_in_window], amount[row_in_window], n_range)[cust]
-    as_of_stamp = pd.Timestamp(as_of_day * _NS_PER_DAY)
-    report = {
-        "as_of": as_of_stamp,
-        "as_of_default": as_of is None,
-        "rows_used": int(len(codes)),
-        "customers": int(n_cust),
-        "rows_after_as_of": n_after,
-        "customers_after_as_of": int(n_cust_total - n_cust) if n_cust_total is not None else 0,
-        "occasions": int(len(occ)),
-        "window_days": window_days,
-    }
-    out.attrs["rfm"] = report
-    if n_after:
-        warnings.warn(
-            f"rfm_table: {n_after} row(s) dated after as_of {as_of_stamp.date()} were excluded "
-            f"({report['customers_after_as_of']} customer(s) have no purchase up to as_of)",
-            CrmlabWarning,
-            stacklevel=2,
-        )
-    return out
+    from crmlab.summary import customer_summary
+
+    return customer_summary(transactions, as_of, view="rfm", window_days=window_days,
+                            purchase_rule=purchase_rule)
 
 
 # --------------------------------------------------------------------------- quantile scores
@@ -762,26 +635,29 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
 # --------------------------------------------------------------------------- SQL
 #: The RFM table as one SQL query (SQLite dialect; ``:as_of`` is 'YYYY-MM-DD').
 RFM_SQL = """
-WITH occasions AS (              -- one row per customer and day (same-day rows merged)
+WITH occasions AS (              -- one row per customer and day: the day's net amount
     SELECT customer_id,
            date(date)  AS day,
-           SUM(amount) AS amount,
+           ROUND(SUM(amount), 9) AS amount,   -- rounded: 0.1 + 0.2 - 0.3 is a net of 0
            COUNT(*)    AS n_rows
     FROM transactions
-    WHERE date(date) <= :as_of   -- purchases after as_of are excluded
+    WHERE date(date) <= :as_of   -- rows after as_of are excluded
     GROUP BY customer_id, date(date)
 )
 SELECT customer_id,
-       CAST(ROUND(julianday(:as_of) - julianday(MAX(day))) AS INTEGER) AS recency,
-       COUNT(*)                                                     AS frequency,
-       SUM(amount)                                                  AS monetary,
-       SUM(amount) / COUNT(*)                                       AS monetary_mean,
-       CAST(ROUND(julianday(:as_of) - julianday(MIN(day))) AS INTEGER) AS tenure,
-       MIN(day)                                                     AS first_purchase,
-       MAX(day)                                                     AS last_purchase,
+       CAST(ROUND(julianday(:as_of) - julianday(MAX(CASE WHEN amount > 0 THEN day END))) AS INTEGER)
+                                                                    AS recency,
+       SUM(amount > 0)                                              AS frequency,  -- purchase days
+       SUM(amount)                                                  AS monetary,   -- net spend
+       SUM(amount) / SUM(amount > 0)                                AS monetary_mean,
+       CAST(ROUND(julianday(:as_of) - julianday(MIN(CASE WHEN amount > 0 THEN day END))) AS INTEGER)
+                                                                    AS tenure,
+       MIN(CASE WHEN amount > 0 THEN day END)                       AS first_purchase,
+       MAX(CASE WHEN amount > 0 THEN day END)                       AS last_purchase,
        SUM(n_rows)                                                  AS n_rows
 FROM occasions
 GROUP BY customer_id
+HAVING SUM(amount > 0) > 0       -- customers with no purchase day are not in the table
 ORDER BY customer_id
 """
 

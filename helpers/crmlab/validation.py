@@ -38,6 +38,8 @@ __all__ = [
     "as_float_array",
     "as_finite_vector",
     "check_date",
+    "check_optional_date",
+    "check_parameter_names",
 ]
 
 #: The one schema every loader returns and every chapter function accepts.
@@ -189,7 +191,9 @@ def validate_transactions(
         )
     date = out["date"]
     if not pd.api.types.is_datetime64_any_dtype(date):
-        parsed = pd.to_datetime(date, errors="coerce")
+        parsed = pd.to_datetime(date, errors="coerce", format="ISO8601")
+        if (parsed.isna() & date.notna()).any():  # not ISO: one format inferred from the column
+            parsed = pd.to_datetime(date, errors="coerce")
         bad = parsed.isna() & date.notna()
         pos = first_bad(bad)
         if pos is not None:
@@ -345,3 +349,43 @@ def as_finite_vector(values: Any, name: str, *, empty_hint: str = "") -> np.ndar
         i = int(np.argmax(bad))
         raise DataError(f"{name}[{i}] = {x[i]} is not a finite number")
     return x
+
+
+def check_optional_date(value: Any, name: str) -> pd.Timestamp | None:
+    """``None`` (derive the date from the data) or a date parameter parsed by :func:`check_date`.
+
+    >>> check_optional_date(None, "AS_OF") is None
+    True
+    >>> check_optional_date("1998-06-30", "AS_OF")
+    Timestamp('1998-06-30 00:00:00')
+    """
+    return None if value is None else check_date(value, name)
+
+
+def check_parameter_names(namespace: dict[str, Any], known: Iterable[str]) -> None:
+    """Stop a notebook run on a misspelled papermill parameter (``-p DATA_PTH …``).
+
+    Papermill injects unknown names without complaint; a notebook calls this
+    first in its validation cell with the names of its parameters cell. Every
+    upper-case global that is not a known parameter is reported.
+
+    >>> check_parameter_names({"SEED": 1}, ["SEED"])
+    >>> check_parameter_names({"SEED": 1, "SEDD": 2}, ["SEED"])
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: unknown parameter 'SEDD' (did you mean 'SEED'?); this notebook's parameters are ['SEED']
+    """
+    import difflib
+    import types
+
+    known = list(known)
+    for name, value in list(namespace.items()):
+        if not name.isupper() or name.startswith("_") or name in known:
+            continue
+        if isinstance(value, (types.ModuleType, type, types.FunctionType)):
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        raise ParameterError(
+            f"unknown parameter {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+            + f"; this notebook's parameters are {known}"
+        )

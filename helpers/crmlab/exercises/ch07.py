@@ -70,7 +70,8 @@ def _cdnow():
     from crmlab import btyd
     from crmlab.datasets import load_cdnow
 
-    summ = btyd.summarize(load_cdnow("sample"), CALIBRATION_END, OBSERVATION_END, unit="W")
+    summ = btyd.summarize(load_cdnow("sample"), CALIBRATION_END, OBSERVATION_END, unit="W",
+                          purchase_rule="any_occasion")
     bg = btyd.fit_bgnbd(summ)
     gg = btyd.fit_gamma_gamma(summ)
     return summ, bg, gg
