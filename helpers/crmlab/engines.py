@@ -49,7 +49,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import DataError, ParameterError
+from crmlab.datasets import _excerpt
+from crmlab.errors import CrmlabWarning, DataError, ParameterError
 from crmlab.validation import check_choice, check_date, check_number, validate_transactions
 
 __all__ = [
@@ -189,6 +190,7 @@ def summary_sql(
             f",\n  COUNT(CASE WHEN {win} AND net > 0 THEN 1 END) AS holdout_purchases"
             f",\n  SUM(CASE WHEN {win} AND net > 0 THEN net ELSE 0 END) AS holdout_purchase_spend"
             f",\n  SUM(CASE WHEN {win} THEN net ELSE 0 END) AS holdout_spend"
+            f",\n  CAST(SUM(CASE WHEN day > {h} THEN n_rows ELSE 0 END) AS BIGINT) AS rows_after_end"
         )
     per_customer = (
         "SELECT customer_id,\n"
@@ -200,6 +202,7 @@ def summary_sql(
         f"  MIN_BY(CASE WHEN {buy} THEN net END, CASE WHEN {buy} THEN day END) AS first_amount,\n"
         f"  COUNT(CASE WHEN {cal} AND net <= 0 THEN 1 END) AS nonpurchase_days,\n"
         f"  CAST(SUM(CASE WHEN {cal} THEN n_rows ELSE 0 END) AS BIGINT) AS n_rows,\n"
+        f"  COUNT(CASE WHEN {cal} THEN 1 END) AS n_occasions,\n"
         f"  CAST(SUM(CASE WHEN day > {a} THEN n_rows ELSE 0 END) AS BIGINT) AS rows_after"
         f"{holdout}\n"
         f"FROM {occasions}\n"
@@ -233,9 +236,17 @@ def summary_sql(
         f"purchases > 0 AND first_purchase < {_day_literal(cohort_start_day)}"
     )
     no_buy = "purchases = 0 AND n_rows > 0"
+    after_end = "" if holdout_end_day is None else (
+        "  CAST(COALESCE(SUM(rows_after_end), 0) AS BIGINT) AS rows_after_holdout_end,\n"
+    )
     attrs = (
         "SELECT\n"
+        "  CAST(COALESCE(SUM(n_rows), 0) AS BIGINT) AS rows_used,\n"
         "  CAST(COALESCE(SUM(rows_after), 0) AS BIGINT) AS rows_after_as_of,\n"
+        f"{after_end}"
+        "  CAST(COALESCE(SUM(n_occasions), 0) AS BIGINT) AS n_occasions,\n"
+        "  COUNT(CASE WHEN n_rows = 0 THEN 1 END) AS customers_after_as_of,\n"
+        "  CAST(COALESCE(SUM(total_spend), 0) AS DOUBLE) AS net_amount,\n"
         f"  COUNT(CASE WHEN {no_buy} THEN 1 END) AS customers_without_purchase,\n"
         f"  CAST(COALESCE(SUM(CASE WHEN {no_buy} THEN total_spend END), 0) AS DOUBLE)"
         " AS spend_without_purchase,\n"
@@ -343,7 +354,9 @@ def _raise_missing(name: str, missing: list[str], columns: list[str]) -> None:
     for c in missing:
         close = difflib.get_close_matches(c, columns, n=1, cutoff=0.6)
         hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    msg = f"{name} is missing column(s) {', '.join(hints)}; its header has {columns}"
+    shown = columns if len(columns) <= 30 else columns[:30] + ["…"]
+    msg = (f"{name} is missing column(s) {', '.join(hints)}; its header has "
+           f"{[_excerpt(c, 30) for c in shown]}")
     if len(columns) == 1 and any(s in columns[0] for s in ",;\t|"):
         msg += ". The header was read as one column: is the delimiter unusual?"
     else:
@@ -354,9 +367,9 @@ def _raise_missing(name: str, missing: list[str], columns: list[str]) -> None:
 def _amount_hint(v: str) -> str:
     low = v.strip().lower().lstrip("+-")
     if low in {"", "nan", "na", "n/a", "null", "none"}:
-        return "; the amount is missing"
-    if low in {"inf", "infinity"}:
-        return "; expected a finite number"
+        return "; the value is missing"
+    if low in {"inf", "infinity"} or low.startswith("1e") or re.fullmatch(r"\d{16,}(\.\d*)?", low):
+        return "; expected a finite number below 1e15 (sums of larger values lose every cent)"
     if re.search(r"[$€£¥￥元]|(?i:rmb|cny|usd|eur|gbp)", v):
         return ("; it carries a currency sign — clean it with "
                 "crmlab.datasets.load_transactions(..., currency_symbols=True)")
@@ -416,7 +429,10 @@ class _DuckRunner(_Runner):
         if self.own:  # spill to a private scratch folder, not the working directory
             self._tmp = tempfile.mkdtemp(prefix="crmlab-duckdb-")
             self.con.execute(f"SET temp_directory = '{self._tmp}'")
-            self.con.execute("SET enable_progress_bar = false")
+            try:
+                self.con.execute("SET enable_progress_bar = false")
+            except Exception:  # noqa: BLE001 - in Jupyter without ipywidgets there is none
+                pass
         self.prefix = f"crmlab_{uuid.uuid4().hex[:8]}_"
         self._made: list[tuple[str, str]] = []
         if src.kind == "frame":
@@ -526,7 +542,7 @@ def _typed_rows_sql(dialect: _Dialect, types: dict[str, str], date_fmt: str | No
 
 
 def _check_sql(dialect: _Dialect) -> str:
-    bad_amt = "amt IS NULL OR ISNAN(amt) OR ABS(amt) > 1e300"
+    bad_amt = "amt IS NULL OR ISNAN(amt) OR ABS(amt) > 1e15"  # as the loader: cents survive
     return (
         "SELECT COUNT(*) AS n,\n"
         "  COUNT(CASE WHEN customer_id IS NULL THEN 1 END) AS no_id,\n"
@@ -535,7 +551,7 @@ def _check_sql(dialect: _Dialect) -> str:
         f"  MIN(CASE WHEN ts IS NULL THEN CAST(raw_date AS {dialect.string}) END) AS bad_date_value,\n"
         f"  COUNT(CASE WHEN {bad_amt} THEN 1 END) AS bad_amount,\n"
         f"  MIN(CASE WHEN {bad_amt} THEN CAST(raw_amount AS {dialect.string}) END) AS bad_amount_value,\n"
-        "  MAX(ts) AS last_ts\n"
+        "  MIN(ts) AS first_ts, MAX(ts) AS last_ts\n"
         "FROM typed_rows"
     )
 
@@ -544,8 +560,8 @@ def _day_rows_sql() -> str:
     return "SELECT customer_id, amt, CAST(ts AS DATE) AS d FROM typed_rows"
 
 
-def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: str) -> pd.Timestamp:
-    """Rename, type and check the rows (one pass); return the last day of the log."""
+def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Rename, type and check the rows (one pass); return the first and last day of the log."""
     types = runner.columns()
     missing = [c for c in (customer, date, amount) if c not in types]
     if missing:
@@ -580,7 +596,7 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
         how = (f"in the date format {_DATE_FORMATS[date_fmt][0]!r} (inferred from the first row)"
                if date_fmt else "a date")
         raise DataError(
-            f"{src.name}: column {date!r}: {check['bad_date_value']!r} is not {how} "
+            f"{src.name}: column {date!r}: {_excerpt(check['bad_date_value'])} is not {how} "
             f"({int(check['bad_date'])} such rows); the column may mix date formats — "
             "make them uniform"
         )
@@ -588,12 +604,12 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
         v = check["bad_amount_value"]
         v = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
         raise DataError(
-            f"{src.name}: column {amount!r}: {v!r} is not a number "
+            f"{src.name}: column {amount!r}: {_excerpt(v)} is not a number "
             f"({int(check['bad_amount'])} such rows){_amount_hint(v)}"
         )
     runner.view("day_rows", _day_rows_sql())
     runner.view("occasions", occasions_sql("day_rows", day=runner.dialect.epoch_day("d")))
-    return pd.Timestamp(check["last_ts"]).normalize()
+    return pd.Timestamp(check["first_ts"]).normalize(), pd.Timestamp(check["last_ts"]).normalize()
 
 
 # --------------------------------------------------------------------------- engines
@@ -785,12 +801,13 @@ class _Prepared:
         self.runner = runner
         self.src = src
         self.names = (customer, date, amount)
-        self.last_day: pd.Timestamp | None = None
+        self.days: tuple[pd.Timestamp, pd.Timestamp] | None = None
 
-    def prepare(self) -> pd.Timestamp:
-        if self.last_day is None:
-            self.last_day = _prepare(self.runner, self.src, *self.names)
-        return self.last_day
+    def prepare(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """(first day, last day) of the log, after the rows are checked."""
+        if self.days is None:
+            self.days = _prepare(self.runner, self.src, *self.names)
+        return self.days
 
 
 def _days_to_datetime(values: pd.Series) -> np.ndarray:
@@ -806,15 +823,36 @@ def _customer_index(values: pd.Series) -> pd.Index:
     return pd.Index(values.astype(str), name="customer_id")
 
 
-def _resolve_dates(as_of: Any, holdout_end: Any, cohort_start: Any, last_day: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp | None, pd.Timestamp | None]:
-    ref = last_day if as_of is None else check_date(as_of, "as_of")
+def _resolve_dates(as_of: Any, holdout_end: Any, cohort_start: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None, pd.Timestamp | None]:
+    """Check the date parameters before any work (same rules as crmlab.summary)."""
+    if holdout_end is not None and as_of is None:
+        raise ParameterError("holdout_end= needs as_of= (the end of the calibration period)")
+    ref = None if as_of is None else check_date(as_of, "as_of")
     hold = None if holdout_end is None else check_date(holdout_end, "holdout_end")
-    if hold is not None and hold <= ref:
-        raise ParameterError(
-            f"holdout_end must be after as_of ({ref.date()}), got {hold.date()}"
-        )
+    if hold is not None and ref is not None and hold <= ref:
+        raise ParameterError(f"holdout_end ({hold.date()}) must be after as_of ({ref.date()})")
     start = None if cohort_start is None else check_date(cohort_start, "cohort_start")
     return ref, hold, start
+
+
+def _summary_warnings(rep: dict[str, Any], holdout: bool) -> None:
+    """The notes crmlab.summary announces: nothing is left out silently."""
+    notes = []
+    if rep["customers_without_purchase"]:
+        notes.append(f"{rep['customers_without_purchase']} customer(s) with no purchase day up to "
+                     f"as_of (only returns or zero amounts; net {rep['spend_without_purchase']:,.2f}) "
+                     "are not in the summary")
+    if rep["customers_before_cohort_start"]:
+        notes.append(f"{rep['customers_before_cohort_start']} customer(s) whose first purchase is "
+                     f"before {rep['cohort_start'].date()} (cohort_start) are left out")
+    if rep["customers_after_as_of"]:
+        notes.append(f"{rep['customers_after_as_of']} customers whose first purchase is after "
+                     f"{rep['as_of'].date()} are not in the summary")
+    if rep["rows_after_as_of"] and not holdout:
+        notes.append(f"{rep['rows_after_as_of']} row(s) dated after as_of {rep['as_of'].date()} "
+                     "are not summarised")
+    if notes:
+        warnings.warn("customer_summary: " + "; ".join(notes), CrmlabWarning, stacklevel=3)
 
 
 def engine_summary(
@@ -857,33 +895,49 @@ def engine_summary(
     Returns
     -------
     (DataFrame, dict)
-        The "full" summary (index ``customer_id``, sorted) and the reconciliation
-        counts ``rows_after_as_of``, ``customers_without_purchase``,
+        The "full" summary (index ``customer_id``, sorted) and the report that
+        :func:`crmlab.summary.customer_summary` puts in ``attrs["summary"]``:
+        ``as_of`` (Timestamp), ``as_of_default``, ``holdout_end``, ``cohort_start``,
+        ``purchase_rule``, ``rows_used``, ``rows_after_as_of``,
+        ``rows_after_holdout_end``, ``occasions``, ``customers_without_purchase``,
         ``spend_without_purchase``, ``customers_before_cohort_start``,
-        ``spend_before_cohort_start`` and ``as_of`` (Timestamp).
+        ``spend_before_cohort_start``, ``customers_after_as_of``, ``net_amount``,
+        ``customers``, ``window_days``. Customers left out are announced with a
+        :class:`~crmlab.errors.CrmlabWarning`, as on the pandas path.
 
     Raises
     ------
     DataError
         A missing column (with a did-you-mean hint), a missing customer id or
         date, an unparseable date, a non-numeric or non-finite amount; the
-        message names the column and a sample value.
+        message names the column and a sample value. Also ``as_of`` before the
+        log starts, or no customer with a purchase up to ``as_of``.
     ParameterError
-        An unknown engine, a bad date parameter, ``holdout_end`` not after ``as_of``.
+        An unknown engine, a bad date parameter, ``holdout_end`` without
+        ``as_of`` or not after it.
 
     Examples
     --------
     >>> log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 5.0, -3.0],
     ...     "date": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-02"])})
-    >>> full, attrs = engine_summary(log, as_of="2024-01-10")
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):  # customer 2 (a return only) is announced
+    ...     full, attrs = engine_summary(log, as_of="2024-01-10")
     >>> full[["purchases", "tenure_days", "purchase_spend"]].to_dict("index")
     {1: {'purchases': 2, 'tenure_days': 9, 'purchase_spend': 15.0}}
     >>> attrs["customers_without_purchase"], attrs["spend_without_purchase"]
     (1, -3.0)
     """
+    ref, hold, start = _resolve_dates(as_of, holdout_end, cohort_start)
     with _runner(source, engine, customer, date, amount) as (prep, _src):
-        last_day = prep.prepare()
-        ref, hold, start = _resolve_dates(as_of, holdout_end, cohort_start, last_day)
+        first_day, last_day = prep.prepare()
+        as_of_default = ref is None
+        ref = last_day if ref is None else ref
+        if ref < first_day:
+            raise DataError(
+                f"as_of {ref.date()} is before every purchase: the log starts on "
+                f"{first_day.date()}; choose a later as_of"
+            )
         sql = summary_sql(
             _day_number(ref),
             holdout_end_day=None if hold is None else _day_number(hold),
@@ -893,6 +947,13 @@ def engine_summary(
         runner.view("per_customer", sql["per_customer"], materialise=True)
         raw = runner.query(sql["summary"])
         counts = runner.query(sql["attrs"]).iloc[0]
+    if raw.empty:
+        raise DataError(
+            f"no customer made a first purchase (a day with a positive net amount) up to "
+            f"{ref.date()}"
+            + (f" on or after cohort_start {start.date()}" if start is not None else "")
+            + f"; the log runs from {first_day.date()} to {last_day.date()}"
+        )
     columns = _SUMMARY_COLUMNS + (_HOLDOUT_COLUMNS if hold is not None else [])
     out = pd.DataFrame(index=_customer_index(raw["customer_id"]))
     for col in columns:
@@ -906,13 +967,25 @@ def engine_summary(
     if not out.index.is_monotonic_increasing:
         out = out.sort_index(kind="stable")
     attrs: dict[str, Any] = {
+        "as_of": ref,
+        "as_of_default": as_of_default,
+        "holdout_end": hold,
+        "cohort_start": start,
+        "purchase_rule": "net_positive",
+        "rows_used": int(counts["rows_used"]),
         "rows_after_as_of": int(counts["rows_after_as_of"]),
+        "rows_after_holdout_end": None if hold is None else int(counts["rows_after_holdout_end"]),
+        "occasions": int(counts["n_occasions"]),
         "customers_without_purchase": int(counts["customers_without_purchase"]),
         "spend_without_purchase": float(counts["spend_without_purchase"]),
         "customers_before_cohort_start": int(counts["customers_before_cohort_start"]),
         "spend_before_cohort_start": float(counts["spend_before_cohort_start"]),
-        "as_of": ref,
+        "customers_after_as_of": int(counts["customers_after_as_of"]),
+        "net_amount": float(counts["net_amount"]),
+        "customers": int(len(out)),
+        "window_days": None,
     }
+    _summary_warnings(attrs, hold is not None)
     return out, attrs
 
 
@@ -984,9 +1057,10 @@ def engine_cohort_matrix(
     check_choice(value, "value", ["rate", "count", "revenue", "revenue_per_customer"])
     if max_periods is not None:
         check_number(max_periods, "max_periods", low=1, integer=True)
+    ref = None if as_of is None else check_date(as_of, "as_of")
     with _runner(source, engine, customer, date, amount) as (prep, _src):
-        last_day = prep.prepare()
-        ref = last_day if as_of is None else check_date(as_of, "as_of")
+        _, last_day = prep.prepare()
+        ref = last_day if ref is None else ref
         cells = prep.runner.query(cohort_sql(_day_number(ref), period))
     if cells.empty:
         raise DataError(f"no purchases on or before as_of={ref.date()}")
