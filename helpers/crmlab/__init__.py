@@ -31,6 +31,7 @@ _SUBMODULES = {
     "btyd",
     "clv",
     "datasets",
+    "engines",
     "exercises",
     "lifecycle",
     "mle",
