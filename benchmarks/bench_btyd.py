@@ -5,7 +5,14 @@
    ``lifetimes.BetaGeoFitter`` (no penaliser) in the peers venv. Only the fit is
    timed (best and median of ``--repeat`` runs each, same summary written to a
    temp CSV); estimates are compared parameter by parameter.
-2. MBG/NBD and Pareto/NBD on the 2,357-customer sample: one timed fit each.
+2. MBG/NBD on the 2,357-customer sample (one timed fit each) and Pareto/NBD on
+   the sample, timed ``--repeat-pnbd`` times each.
+2b. Pareto/NBD on a simulated near-boundary cohort: 1,682 customers (the size
+   of the retailer cohort in issue 17) drawn from a Pareto/NBD with s = 0.03
+   (most customers practically never drop out; the maximum lies near the
+   s -> 0 edge), first purchases spread over 68 weeks, times rounded to whole
+   days as in a real log. Timed ``--repeat-pnbd`` times each; both
+   log-likelihoods evaluated by crmlab at each library's estimates.
 3. Predictions (P(alive), conditional expected transactions over 39 weeks,
    E[X(t)]) of both libraries at crmlab's BG/NBD estimates on the master summary.
 
@@ -49,12 +56,18 @@ for _ in range(repeat):
     bg = BetaGeoFitter(penalizer_coef=0.0).fit(master["frequency"], master["recency"], master["T_cal"])
     times.append(time.perf_counter() - t0)
 out["bgnbd"] = {"times": times, "params": bg.params_[["r", "alpha", "a", "b"]].tolist()}
-for key, cls, names in [("mbgnbd", ModifiedBetaGeoFitter, ["r", "alpha", "a", "b"]),
-                        ("pareto_nbd", ParetoNBDFitter, ["r", "alpha", "s", "beta"])]:
-    t0 = time.perf_counter()
+boundary = pd.read_csv(sys.argv[5]); rep_pnbd = int(sys.argv[6])
+for key, cls, names, data, reps in [
+        ("mbgnbd", ModifiedBetaGeoFitter, ["r", "alpha", "a", "b"], sample, 1),
+        ("pareto_nbd", ParetoNBDFitter, ["r", "alpha", "s", "beta"], sample, rep_pnbd),
+        ("pareto_nbd_boundary", ParetoNBDFitter, ["r", "alpha", "s", "beta"], boundary, rep_pnbd)]:
+    ts = []
     try:
-        f = cls(penalizer_coef=0.0).fit(sample["frequency"], sample["recency"], sample["T_cal"])
-        out[key] = {"times": [time.perf_counter() - t0], "params": f.params_[names].tolist()}
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            f = cls(penalizer_coef=0.0).fit(data["frequency"], data["recency"], data["T_cal"])
+            ts.append(time.perf_counter() - t0)
+        out[key] = {"times": ts, "params": f.params_[names].tolist()}
     except Exception as exc:  # report, do not hide
         out[key] = {"error": repr(exc)}
 # predictions at crmlab's estimates
@@ -78,21 +91,42 @@ def timed(fn, repeat):
     return res, times
 
 
+def boundary_cohort(n: int = 1682, seed: int = 7):
+    """Simulated Pareto/NBD cohort whose maximum lies near the no-dropout edge (s small)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    T = rng.integers(70, 546, n) / 7.0  # weeks, whole days
+    sim = btyd.simulate_summary("pareto_nbd", [0.6, 15.0, 0.03, 2.0], n, T_cal=T, seed=seed)
+    rec = np.floor(sim["recency"].to_numpy() * 7) / 7
+    rec = np.where(sim["frequency"] > 0, np.clip(rec, 1 / 7, None), 0.0)
+    return pd.DataFrame({"frequency": sim["frequency"].to_numpy(), "recency": rec, "T_cal": T})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--repeat-pnbd", type=int, default=3)
     args = ap.parse_args()
-    master = btyd.summarize(crmlab.datasets.load_cdnow("master"), "1997-09-30", unit="W")
-    sample = btyd.summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", unit="W")
+    # the published convention (every CDNOW record is a purchase), as lifetimes counts them
+    master = btyd.summarize(crmlab.datasets.load_cdnow("master"), "1997-09-30", unit="W",
+                            purchase_rule="any_occasion")
+    sample = btyd.summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", unit="W",
+                            purchase_rule="any_occasion")
+    boundary = boundary_cohort()
     bg, t_bg = timed(lambda: btyd.fit_bgnbd(master), args.repeat)
     mbg, t_mbg = timed(lambda: btyd.fit_mbgnbd(sample), 1)
-    pn, t_pn = timed(lambda: btyd.fit_pareto_nbd(sample), 1)
+    pn, t_pn = timed(lambda: btyd.fit_pareto_nbd(sample), args.repeat_pnbd)
+    # near the no-dropout edge: keep the full fit (flagged) to compare it with lifetimes' full fit
+    pb, t_pb = timed(lambda: btyd.fit_pareto_nbd(boundary, at_boundary="keep"), args.repeat_pnbd)
     res: dict = {
         "n_customers_master": len(master),
+        "n_customers_boundary": len(boundary),
         "crmlab": {
             "bgnbd": {"times": t_bg, "params": bg.params.tolist(), "loglik": bg.loglik},
             "mbgnbd": {"times": t_mbg, "params": mbg.params.tolist(), "loglik": mbg.loglik},
             "pareto_nbd": {"times": t_pn, "params": pn.params.tolist(), "loglik": pn.loglik},
+            "pareto_nbd_boundary": {"times": t_pb, "params": pb.params.tolist(), "loglik": pb.loglik},
         },
     }
     if not PEER_PY.exists():
@@ -100,17 +134,22 @@ def main() -> None:
     else:
         with tempfile.TemporaryDirectory() as tmp:
             pm, ps = Path(tmp) / "master.csv", Path(tmp) / "sample.csv"
+            pbnd = Path(tmp) / "boundary.csv"
             cols = ["frequency", "recency", "T_cal"]
             master[cols].to_csv(pm, index=False)
             sample[cols].to_csv(ps, index=False)
+            boundary[cols].to_csv(pbnd, index=False)
             out = subprocess.run(
                 [str(PEER_PY), "-c", PEER_CODE, str(pm), str(ps), str(args.repeat),
-                 json.dumps(bg.params.tolist())],
+                 json.dumps(bg.params.tolist()), str(pbnd), str(args.repeat_pnbd)],
                 capture_output=True, text=True, check=True)
         peer = json.loads(out.stdout.strip().splitlines()[-1])
         res["lifetimes_version"] = peer["version"]
         summary = {}
-        for key, fit in [("bgnbd", bg), ("mbgnbd", mbg), ("pareto_nbd", pn)]:
+        data_of = {"bgnbd": master, "mbgnbd": sample, "pareto_nbd": sample,
+                   "pareto_nbd_boundary": boundary}
+        for key, fit in [("bgnbd", bg), ("mbgnbd", mbg), ("pareto_nbd", pn),
+                         ("pareto_nbd_boundary", pb)]:
             p = peer[key]
             if "error" in p:
                 summary[key] = {"lifetimes_error": p["error"]}
@@ -122,7 +161,8 @@ def main() -> None:
                 "lifetimes_times": p["times"],
                 "max_rel_diff": float(rel.max()),
                 "lifetimes_loglik_at_its_params": btyd.loglik(
-                    key, p["params"], master if key == "bgnbd" else sample),
+                    "pareto_nbd" if key.startswith("pareto") else key, p["params"], data_of[key]),
+                "crmlab_loglik": fit.loglik,
                 "speedup_median": float(np.median(p["times"]) / np.median(ours_t)),
                 "speedup_best": float(np.min(p["times"]) / np.min(ours_t)),
             }

@@ -48,3 +48,22 @@ def run_on_export(stem: str, path: Path, truth: dict, out: Path) -> str:
             texts.append("".join(data.get("text/plain", "")))
             texts.append("".join(data.get("text/html", "")))
     return "\n".join(texts)
+
+
+def notebook_tests(stems: list[str]):
+    """The fixture and the test that run ``stems`` on one messy export (one pair per test file,
+    so that pytest-xdist's --dist loadfile runs the files in parallel)."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def export(tmp_path_factory):
+        return write_export(tmp_path_factory.mktemp("export"))
+
+    @pytest.mark.parametrize("stem", stems)
+    def test_notebook_runs_on_a_messy_line_item_export(stem, export, tmp_path):
+        path, truth = export
+        text = run_on_export(stem, path, truth, tmp_path / f"{stem}.ipynb")
+        assert "CDNOW" not in text, "CDNOW-specific text printed for foreign data"
+        assert "US$" not in text, "CDNOW's currency printed for foreign data"
+
+    return export, test_notebook_runs_on_a_messy_line_item_export

@@ -192,11 +192,6 @@ def _png_b64(height: int) -> str:
     return base64.b64encode(png).decode()
 
 
-def test_png_height_reads_the_header():
-    assert build_slides._png_height(_png_b64(480)) == 480
-    assert build_slides._png_height("not base64 at all!") == 400
-
-
 def _slides_nb():
     plot = new_code_cell("plot()")
     plot.outputs = [new_output("display_data", data={"image/png": _png_b64(480),
@@ -204,44 +199,46 @@ def _slides_nb():
     hidden = new_code_cell("secret()", metadata={"tags": ["remove-cell"]})
     quiet = new_code_cell("print_table_quietly()", metadata={"tags": ["remove-input"]})
     quiet.outputs = [new_output("stream", name="stdout", text="the table\n")]
+    checked = new_code_cell("assert_all_is_well()\nassert 1 + 1 == 2")
+    checked.outputs = [new_output("stream", name="stdout", text="all is well\n")]
     return new_notebook(cells=[
-        new_markdown_cell("# Title\n\nIntro."),
+        new_markdown_cell("# Title\n\nIntro.\n\n## Section\n\ntext"),
         new_code_cell("a = 1"),
-        new_markdown_cell("## Section\n\ntext"),
         new_markdown_cell("### Detail"),
         plot,
         new_code_cell("b = 2"),
         hidden,
         quiet,
+        checked,
     ])
 
 
-def test_prepare_chooses_slide_breaks_from_headings_and_height():
-    nb, auto = build_slides.prepare(_slides_nb(), max_lines=22, hide_code=False,
-                                    src_rel=Path("notebooks/x.ipynb"), root=ROOT)
-    assert auto
+def test_prepare_applies_the_slide_structure():
+    nb = build_slides.prepare(_slides_nb(), src_rel=Path("notebooks/x.ipynb"), root=ROOT)
     types = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
-    # title slide, its code continues; ## new slide; ### sub-slide; the 480-px plot
-    # (~22 lines) overflows that sub-slide and starts its own, which it fills, so the
-    # next cell starts another; the remove-cell cell is dropped
-    assert types == ["slide", "-", "slide", "subslide", "subslide", "subslide", "-"]
+    # the mid-cell "## Section" is split off and starts a slide; ### a sub-slide that the
+    # 480-px plot fills, so the output after it starts another; the remove-cell cell is dropped
+    assert [c.source.split("\n")[0] for c in nb.cells][:3] == ["# Title", "## Section", "a = 1"]
+    assert types == ["slide", "slide", "-", "subslide", "-", "-", "subslide", "-"]
     assert all("secret" not in c.source for c in nb.cells)
 
 
-def test_prepare_keeps_the_authors_slide_types():
-    nb = _slides_nb()
-    nb.cells[1].metadata["slideshow"] = {"slide_type": "fragment"}
-    out, auto = build_slides.prepare(nb, max_lines=22, hide_code=False,
-                                     src_rel=Path("x.ipynb"), root=ROOT)
-    assert not auto
-    assert out.cells[1].metadata["slideshow"]["slide_type"] == "fragment"
-    assert "slideshow" not in out.cells[0].metadata
+def test_lecture_deck_hides_plumbing_full_code_shows_it():
+    lecture = build_slides.prepare(_slides_nb(), src_rel=Path("x.ipynb"), root=ROOT)
+    full = build_slides.prepare(_slides_nb(), full_code=True, src_rel=Path("x.ipynb"), root=ROOT)
+    hidden = [c.source for c in lecture.cells
+              if c.metadata.get("transient", {}).get("remove_source")]
+    assert "plot()" in hidden and "assert_all_is_well()\nassert 1 + 1 == 2" in hidden
+    assert "a = 1" not in hidden  # short code that is the lesson stays
+    shown_full = [c.source for c in full.cells
+                  if not c.metadata.get("transient", {}).get("remove_source")]
+    assert "plot()" in shown_full and "print_table_quietly()" not in shown_full
 
 
 def test_prepare_hide_code_skips_cells_without_output():
-    nb, _ = build_slides.prepare(_slides_nb(), max_lines=22, hide_code=True,
-                                 src_rel=Path("x.ipynb"), root=ROOT)
-    assert nb.cells[1].metadata["slideshow"]["slide_type"] == "skip"
+    nb = build_slides.prepare(_slides_nb(), hide_code=True, src_rel=Path("x.ipynb"), root=ROOT)
+    a = next(c for c in nb.cells if c.source == "a = 1")
+    assert a.metadata["slideshow"]["slide_type"] == "skip"
 
 
 def test_slides_are_written_with_local_assets_only(tmp_path):
@@ -256,6 +253,7 @@ def test_slides_are_written_with_local_assets_only(tmp_path):
     assert build_site.network_urls_in_html(text) == []
     assert "mermaid" not in text.split("<body")[0]
     assert "print_table_quietly" not in text and "the table" in text  # remove-input
+    assert "assert_all_is_well" not in text and "all is well" in text  # plumbing hidden
     assert "secret()" not in text  # remove-cell
     assert '_assets/reveal.js/dist/reveal.js' in text
     assert (tmp_path / "out/_assets/mathjax2/config/Safe.js").is_file()
@@ -280,3 +278,32 @@ def test_slides_section_lists_chapters_by_title(repo):
     assert build_site.notebook_title(untitled) == "02_x"
     _write_nb(untitled, [new_markdown_cell("## A <b> & c ##")])
     assert "A &lt;b&gt; &amp; c</a>" in build_site.slides_section([untitled])
+
+
+def test_chapter_titles_get_the_lessons_chinese_title(repo):
+    (repo / "lessons/01_life.md").write_text(
+        "# Lecture notes — Chapter 1: Life (生命周期)\n\n## Sources: course chapter → textbook\n\n"
+        "| course chapter | textbook | articles |\n|---|---|---|\n| 1 Life | ch. 9 §9.1 | Dwyer |\n",
+        encoding="utf-8")
+    assert build_site.chinese_title(repo / "lessons/01_life.md") == "生命周期"
+    assert build_site.notebook_title(repo / "notebooks/01_life.ipynb") == "Chapter 1 — Life (生命周期)"
+    assert build_site.notebook_title(repo / "notebooks/00_start.ipynb") == "Chapter 0 — Start"
+    text = build_site.sources_section([repo / "lessons/01_life.md"])
+    assert "| 1 Life | ch. 9 §9.1 | Dwyer |" in text and text.count("\n|") == 3
+    staging = repo / "build/site-src"
+    node_modules = repo / "nm"
+    for part in build_site.MATHJAX_PARTS:
+        target = node_modules / "mathjax/es5" / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("//") if part.endswith(".js") else target.mkdir()
+    (repo / "site").mkdir()
+    (repo / "site/intro.md").write_text("# Home\n", encoding="utf-8")
+    build_site.stage(repo, build_site.discover(repo), staging, node_modules)
+    staged = json.loads((staging / "notebooks/01_life.ipynb").read_text(encoding="utf-8"))
+    assert staged["cells"][0]["source"].startswith("# Chapter 1 — Life (生命周期)\n")
+
+
+def test_every_chapter_title_is_bilingual_on_the_site():
+    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        title = build_site.notebook_title(nb)
+        assert build_site.CJK_RE.search(title), f"{nb.name}: no Chinese title: {title!r}"

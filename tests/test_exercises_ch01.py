@@ -13,10 +13,11 @@ RIGHT = {
     "1b": 100 / 3,
     "2": (200 + 1000 * 0.85) * 3 * 20,
     "3": 776.8435456,
-    "5": 11513 / 23502,  # purchase days with a positive net amount (68 $0-only customers are not buyers)
+    "5": 2860 / 7846,  # January-1997 cohort: 7,846 customers, 2,860 with 2+ days by 30 June
     "6": "III",
 }
 WRONG = {"1a": 1.4, "1b": 50, "2": 72000.0, "3": 750.0, "5": 0.52, "6": "IV"}
+HAND = {"5": (7846, 2860)}
 CHECKS = {"1a": ch01.check_1a, "1b": ch01.check_1b, "2": ch01.check_2, "3": ch01.check_3,
           "5": ch01.check_5, "6": ch01.check_6}
 
@@ -53,6 +54,37 @@ def test_task4_right_and_wrong():
     assert not ch01.check_4(42).correct
 
 
+def test_task4_typo_is_named_invalid_not_wrong():
+    right = lc.assign_stages(ch01.task4_log(), ch01.TASK4_AS_OF).astype(str)
+    typo = right.copy()
+    typo[typo == "exploration"] = "exploraton"
+    fb = ch01.check_4(typo)
+    assert not fb.correct
+    assert "Not a valid stage: 'exploraton'" in fb.message and "stages are off" not in fb.message
+
+
+def test_task5_hand_count_and_traps():
+    from crmlab.datasets import load_cdnow, to_occasions
+
+    occ = to_occasions(load_cdnow("master"))
+    first = occ.groupby("customer_id")["date"].min()
+    jan = first.index[(first >= "1997-01-01") & (first < "1997-02-01")]
+    early = occ[occ["customer_id"].isin(jan) & (occ["date"] <= "1997-06-30")]
+    days = early.groupby("customer_id").size()
+    assert (len(jan), int((days >= 2).sum())) == HAND["5"]
+    assert ch01.check_5(100 * RIGHT["5"]).message.startswith("Give a share")
+    everything = occ[occ["customer_id"].isin(jan)].groupby("customer_id").size()
+    assert "30 June 1997" in ch01.check_5((everything >= 2).mean()).message
+    assert "occasions" in ch01.check_5(2917 / 7846).message   # rows instead of purchase days
+
+
+def test_task6_roman_numeral_spellings_and_invalid_choice():
+    for ok in ("III", "iii", " Iii ", 3, "3", ["III"]):
+        assert ch01.check_6(ok).correct, ok
+    fb = ch01.check_6("V")
+    assert not fb.correct and "not a valid choice" in fb.message
+
+
 def test_task4_log_covers_every_stage():
     st = lc.assign_stages(ch01.task4_log(), ch01.TASK4_AS_OF).astype(str)
     assert sorted(st) == sorted(["exploration", "formation", "stability", "decline", "terminated"])
@@ -60,5 +92,5 @@ def test_task4_log_covers_every_stage():
 
 def test_type_errors_are_feedback_not_exceptions():
     assert not ch01.check_2("a lot").correct
-    assert not ch01.check_6(3).correct
+    assert not ch01.check_6(3.5).correct
     assert isinstance(ch01.check_5(pd.Series([1, 2])), Feedback)

@@ -17,15 +17,18 @@ def _no_leak(fb, *values):
 
 
 def test_check_1a():
-    assert ch03.check_1a(13250).correct
-    assert ch03.check_1a(5150 + 8100.0).correct
-    fb = ch03.check_1a(13200)
+    right = 8100 / (5150 + 8100)      # referral share of years 2-5 (seed 001, hand sums)
+    assert ch03.check_1a(right).correct
+    assert ch03.check_1a(np.array([right])).correct
+    fb = ch03.check_1a(8100 / 13200)
     assert not fb.correct and "article" in fb.message
-    fb = ch03.check_1a(14050)
+    fb = ch03.check_1a(8100 / 14050)
     assert not fb.correct and "year 1" in fb.message
-    fb = ch03.check_1a(12000)
+    assert "direct" in ch03.check_1a(5150 / 13250).message
+    assert ch03.check_1a(100 * right).message.startswith("Give a share")
+    fb = ch03.check_1a(0.3)
     assert not fb.correct and "too low" in fb.message
-    _no_leak(fb, 13250.0)
+    _no_leak(fb, right)
     assert not ch03.check_1a("lots").correct
 
 
@@ -54,7 +57,7 @@ def test_check_2a():
     assert ch03.check_2a(d).correct
     assert ch03.check_2a(round(d, 4)).correct
     fb = ch03.check_2a(d * 100)
-    assert not fb.correct and "fraction" in fb.message
+    assert not fb.correct and "not a percentage" in fb.message
     assert not ch03.check_2a(0.1).correct
 
 
@@ -74,8 +77,10 @@ def test_check_3():
 
 def test_check_4a():
     P, R, d = ch03.TASK4_P, ch03.TASK4_R, ch03.TASK4_DISCOUNT
-    V = np.linalg.inv(np.eye(3) - P / (1 + d)) @ R
+    assert list(P.index) == list(P.columns) == list(R.index) == list(ch03.TASK4_STATES)
+    V = np.linalg.inv(np.eye(3) - P.to_numpy() / (1 + d)) @ R.to_numpy()
     assert ch03.check_4a(V).correct
+    assert ch03.check_4a(pd.Series(V, index=R.index)[::-1]).correct   # labelled, any order
     assert ch03.check_4a(pd.Series(V)).correct
     assert ch03.check_4a(list(V)).correct
     assert "current period" in ch03.check_4a(V - R).message
@@ -88,6 +93,9 @@ def test_check_5a():
     assert ch03.check_5a(["B", "H"]).correct
     assert ch03.check_5a({"H", "B"}).correct
     assert ch03.check_5a("BH").correct
+    assert ch03.check_5a(["b", "h"]).correct          # labels ignore case
+    assert ch03.check_5a("B, H").correct
+    assert "Not valid here: 'Z'" in ch03.check_5a(["B", "Z"]).message
     fb = ch03.check_5a(["B", "H", "F"])
     assert not fb.correct and "1 item(s) should not be there" in fb.message
     assert not ch03.check_5a(["A", "E"]).correct

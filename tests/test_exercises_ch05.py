@@ -35,7 +35,7 @@ def test_task2_values():
     assert ch05.check_2a(top_share(m, 0.2)).correct
     assert ch05.check_2a(0.678).correct
     assert not ch05.check_2a(0.8).correct
-    assert "fraction" in ch05.check_2a(67.8).message
+    assert "not a percentage" in ch05.check_2a(67.8).message
     assert ch05.check_2b(gini(m)).correct
     assert not ch05.check_2b(0.5).correct
     assert not ch05.check_2b("high").correct

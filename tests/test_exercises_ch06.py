@@ -71,3 +71,22 @@ def test_task1_log_is_in_the_schema():
     log = ch06.task1_log()
     assert list(log.columns) == ["customer_id", "date", "amount"]
     assert log["customer_id"].nunique() == 6
+
+
+# ----------------------------------------------------------------------------- task 7 (sBG)
+@pytest.mark.parametrize("task, right, wrongs", [
+    ("7a", [0.66809, 3.80609], [[0.5961, 3.3270], [0.704, 1.182]]),
+    ("7b", 378.0, [394.0, 368.0]),
+    ("7c", 684.51, [631.92, 745.0]),
+])
+def test_sbg_task(task, right, wrongs):
+    check = getattr(ch06, f"check_{task}")
+    assert check(right).correct
+    for w in wrongs:
+        fb = check(w)
+        assert not fb.correct and fb.message
+
+
+def test_sbg_task_hints_name_the_mistake():
+    assert "years 0-7 only" in ch06.check_7a([0.5961, 3.3270]).message
+    assert "constant-retention" in ch06.check_7c(631.92).message

@@ -77,3 +77,12 @@ def test_task1_log_schema():
     log = ch07.task1_log()
     assert list(log.columns) == ["customer_id", "date", "amount"]
     assert str(log["date"].dtype) == "datetime64[ns]"
+
+
+# ----------------------------------------------------------------------------- task 6 (BG/BB)
+def test_bgbb_tasks():
+    assert ch07.check_6a(0.76683).correct
+    assert ch07.check_6b(1.80470).correct
+    fb = ch07.check_6a(0.82416)  # P(alive) at the last opportunity, not the next
+    assert not fb.correct and "periods_ahead=1" in fb.message
+    assert not ch07.check_6b(2.19).correct

@@ -1,23 +1,5 @@
-"""Data notebooks run unchanged on a messy line-item export, by parameters alone (part a).
+"""Data notebooks run unchanged on a messy line-item export, by parameters alone (part a of 2)."""
 
-Split in two files so that pytest-xdist (--dist loadfile) runs the halves in parallel.
-"""
+from own_data import notebook_tests
 
-from __future__ import annotations
-
-import pytest
-
-from own_data import run_on_export, write_export
-
-
-@pytest.fixture(scope="module")
-def export(tmp_path_factory):
-    return write_export(tmp_path_factory.mktemp("export"))
-
-
-@pytest.mark.parametrize("stem", ["00_getting_started", "01_customer_lifecycle", "03_customer_lifetime_value"])
-def test_notebook_runs_on_a_messy_line_item_export(stem, export, tmp_path):
-    path, truth = export
-    text = run_on_export(stem, path, truth, tmp_path / f"{stem}.ipynb")
-    assert "CDNOW" not in text, "CDNOW-specific text printed for foreign data"
-    assert "US$" not in text, "CDNOW's currency printed for foreign data"
+export, test_notebook_runs_on_a_messy_line_item_export = notebook_tests(["00_getting_started", "01_customer_lifecycle", "03_customer_lifetime_value"])

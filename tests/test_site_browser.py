@@ -209,6 +209,7 @@ READY = """!window.__crmlabOldPage && document.readyState === 'complete' && !!do
   && !document.querySelector('meta[http-equiv="refresh" i]')"""
 PAGE_PROBE = """
 (async () => {
+  CUT_WIDE_FUNCTION
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
   }
@@ -225,9 +226,34 @@ PAGE_PROBE = """
     mathTypeset: document.querySelectorAll('.math mjx-container').length,
     mathErrors: document.querySelectorAll('mjx-merror').length,
     bodyText: document.body.innerText.length,
+    cutWide: cutWide(),
   };
 })()
 """
+# Tables, display formulas and code blocks wider than the text column must scroll inside a
+# box of their own (overflow-x auto/scroll) that fits the column, never stick out or be cut.
+CUT_WIDE_JS = """
+function cutWide() {
+  const col = document.querySelector('.bd-article') || document.querySelector('main') || document.body;
+  const right = col.getBoundingClientRect().right + 1;
+  const out = [];
+  for (const el of col.querySelectorAll('table, mjx-container[display="true"], pre')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || (r.right <= right && el.scrollWidth <= el.clientWidth + 1)) continue;
+    let box = el, ok = false;
+    while (box && box !== col.parentElement) {
+      const s = getComputedStyle(box);
+      if (/(auto|scroll)/.test(s.overflowX) && box.getBoundingClientRect().right <= right) { ok = true; break; }
+      box = box.parentElement;
+    }
+    if (!ok) out.push(el.tagName.toLowerCase() + ': ' + (el.textContent || '').trim().slice(0, 50));
+  }
+  return out;
+}
+"""
+
+
+PAGE_PROBE = PAGE_PROBE.replace("CUT_WIDE_FUNCTION", CUT_WIDE_JS)
 
 
 def _page_key(url: str) -> str:
@@ -250,7 +276,7 @@ def _load(cdp: CDP, url: str) -> tuple[dict, list[dict]]:
     cdp.events.clear()
     cdp.send("Page.navigate", url=url)
     cdp.wait_event("Page.loadEventFired")
-    # wait for the new document; index.html is a meta-refresh redirect to intro.html
+    # wait for the new document (the old one may still answer right after the load event)
     deadline = time.monotonic() + PAGE_TIMEOUT
     while not cdp.evaluate(READY):
         if time.monotonic() > deadline:
@@ -354,6 +380,8 @@ def _check_crawl(result: dict, base: str, site_dir: Path) -> None:
             f"{url}: {probe['math'] - probe['mathTypeset']} formulas not typeset by MathJax"
         )
         assert probe["mathErrors"] == 0, f"{url}: MathJax errors"
+        assert not probe["cutWide"], f"{url}: wide content cut off instead of scrolling: " \
+            f"{probe['cutWide']}"
     notebooks = [u for u in pages if "/notebooks/" in u]
     assert notebooks, "no notebook page reached"
     if (site_dir / "slides").is_dir():
@@ -387,10 +415,10 @@ def test_every_page_from_file_urls(browser, site_dir):
 
 
 def test_math_is_rendered_somewhere(http_crawl):
-    typeset = sum(p["mathTypeset"] for p in http_crawl["pages"].values())
-    if typeset == 0:
-        pytest.skip("no page of the site has a formula yet")
-    assert typeset > 0
+    """The chapters are full of formulas: a site where MathJax typeset none is broken."""
+    typeset = {u: p["mathTypeset"] for u, p in http_crawl["pages"].items() if p["mathTypeset"]}
+    assert sum(typeset.values()) >= 50, f"only {sum(typeset.values())} formulas typeset: {typeset}"
+    assert sum("/notebooks/" in u for u in typeset) >= 4, "formulas typeset on too few chapters"
 
 
 def test_navigation_next_link_goes_to_next_page(browser, server):
@@ -453,9 +481,24 @@ SLIDES_PROBE = """
   }
   const imgs = [...document.images];
   await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+  // every slide in turn: its content must fit the 1280x720 canvas
+  const cfg = Reveal.getConfig();
+  const sizes = [];
+  for (const s of Reveal.getSlides()) {
+    const i = Reveal.getIndices(s);
+    Reveal.slide(i.h, i.v);
+    await new Promise(r => setTimeout(r, 20));
+    if (window.MathJax && MathJax.Hub) await new Promise(r => MathJax.Hub.Queue(r));
+    const head = s.querySelector('h1, h2, h3');
+    sizes.push({h: i.h, v: i.v, height: s.scrollHeight, width: s.scrollWidth,
+                title: head ? head.textContent.slice(0, 60) : '', plot: !!s.querySelector('img')});
+  }
+  Reveal.slide(0, 0);
   return {
     ready: !!(window.Reveal && Reveal.isReady()),
     slides: window.Reveal ? Reveal.getTotalSlides() : 0,
+    width: cfg.width, height: cfg.height, sizes: sizes,
+    notes: document.querySelectorAll('aside.notes').length,
     images: imgs.map(i => ({w: i.naturalWidth, h: i.naturalHeight})),
     mathJax: !!(window.MathJax && MathJax.Hub),
     mathErrors: document.querySelectorAll('.MathJax_Error, mjx-merror').length,
@@ -464,8 +507,9 @@ SLIDES_PROBE = """
 """
 
 
-def test_slides_offline(browser, screenshot_dir, tmp_path):
-    """tools/build_slides.py output opens from file:// with reveal.js, plots and MathJax."""
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory):
+    """Lecture decks of every chapter (tools/build_slides.py defaults)."""
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         import build_slides
@@ -473,38 +517,116 @@ def test_slides_offline(browser, screenshot_dir, tmp_path):
         sys.path.pop(0)
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert notebooks, "no chapter notebook to turn into slides"
-    # the chapter with the most plots shows the most
-    nb = max(notebooks, key=lambda p: p.read_text(encoding="utf-8").count('"image/png"'))
-    (html,) = build_slides.build_slides([nb], tmp_path / "slides", quiet=True)
-    url = html.as_uri()
+    return build_slides.build_slides(notebooks, tmp_path_factory.mktemp("slides"), quiet=True)
+
+
+def _open_deck(browser, html: Path) -> tuple[dict, list[dict]]:
     browser.events.clear()
-    browser.send("Page.navigate", url=url)
+    browser.send("Page.navigate", url=html.as_uri())
     browser.wait_event("Page.loadEventFired")
     probe = browser.evaluate(SLIDES_PROBE)
     browser.evaluate("1")
-    requests = [e["params"]["request"]["url"] for e in browser.events
-                if e["method"] == "Network.requestWillBeSent"]
-    by_id = {e["params"]["requestId"]: e["params"]["request"]["url"] for e in browser.events
-             if e["method"] == "Network.requestWillBeSent"}
-    failed = [f"{by_id.get(e['params']['requestId'])}: {e['params'].get('errorText')}"
-              for e in browser.events if e["method"] == "Network.loadingFailed"]
-    errors = [e["params"]["exceptionDetails"] for e in browser.events
-              if e["method"] == "Runtime.exceptionThrown"]
-    leaving = [u for u in requests if not u.startswith(("file:",) + LOCAL_SCHEMES)]
-    assert not leaving, f"slides load from the network: {leaving}"
-    assert not failed, f"failed requests: {failed}"
-    assert not errors, f"JavaScript errors: {errors}"
-    assert probe["ready"] and probe["slides"] > 1, probe
-    assert probe["mathJax"] and probe["mathErrors"] == 0, probe
-    assert all(i["w"] > 0 for i in probe["images"]), probe["images"]
-    shot = browser.send("Page.captureScreenshot", format="png")["data"]
-    (screenshot_dir / "slides_title.png").write_bytes(base64.b64decode(shot))
-    if probe["images"]:
-        browser.evaluate(
-            "(() => { const img = document.querySelector('.slides img');"
-            " const s = img.closest('section'); const i = Reveal.getIndices(s);"
-            " Reveal.slide(i.h, i.v); })()"
-        )
-        time.sleep(1.0)  # transition
-        shot = browser.send("Page.captureScreenshot", format="png")["data"]
-        (screenshot_dir / "slides_plot.png").write_bytes(base64.b64decode(shot))
+    return probe, list(browser.events)
+
+
+def test_slides_offline_and_fit_1280x720(browser, decks, screenshot_dir):
+    """Every lecture deck opens from file:// with reveal.js, plots, MathJax and speaker
+    notes, loads nothing from the network, and no slide is taller or wider than 1280x720.
+    One screenshot per chapter (``slides_NN.png``: the first slide with a plot)."""
+    overflow = []
+    browser.send("Emulation.setDeviceMetricsOverride", width=1280, height=720,
+                 deviceScaleFactor=1, mobile=False)
+    try:
+        for html in decks:
+            probe, events = _open_deck(browser, html)
+            requests = [e["params"]["request"]["url"] for e in events
+                        if e["method"] == "Network.requestWillBeSent"]
+            by_id = {e["params"]["requestId"]: e["params"]["request"]["url"] for e in events
+                     if e["method"] == "Network.requestWillBeSent"}
+            failed = [f"{by_id.get(e['params']['requestId'])}: {e['params'].get('errorText')}"
+                      for e in events if e["method"] == "Network.loadingFailed"]
+            errors = [e["params"]["exceptionDetails"] for e in events
+                      if e["method"] == "Runtime.exceptionThrown"]
+            leaving = [u for u in requests if not u.startswith(("file:",) + LOCAL_SCHEMES)]
+            assert not leaving, f"{html.name} loads from the network: {leaving}"
+            assert not failed, f"{html.name}: failed requests: {failed}"
+            assert not errors, f"{html.name}: JavaScript errors: {errors}"
+            assert probe["ready"] and probe["slides"] > 5, (html.name, probe["slides"])
+            assert (probe["width"], probe["height"]) == (1280, 720)
+            assert probe["mathJax"] and probe["mathErrors"] == 0, html.name
+            assert probe["notes"] >= 3, f"{html.name}: {probe['notes']} slides with speaker notes"
+            assert all(i["w"] > 0 for i in probe["images"]), (html.name, probe["images"])
+            overflow += [f"{html.name} slide {s['h']}.{s['v']} ({s['title']!r}): "
+                         f"{s['width']}x{s['height']}" for s in probe["sizes"]
+                         if s["height"] > probe["height"] or s["width"] > probe["width"]]
+            shot = next((s for s in probe["sizes"] if s["plot"]), probe["sizes"][0])
+            browser.evaluate(f"Reveal.slide({shot['h']}, {shot['v']})")
+            time.sleep(0.5)
+            data = browser.send("Page.captureScreenshot", format="png")["data"]
+            (screenshot_dir / f"slides_{html.name[:2]}.png").write_bytes(base64.b64decode(data))
+    finally:
+        browser.send("Emulation.clearDeviceMetricsOverride")
+    assert not overflow, "slides taller or wider than 1280x720:\n  " + "\n  ".join(overflow)
+
+
+def test_rise_shows_the_same_deck(screenshot_dir, browser, tmp_path):
+    """RISE (Alt+R in JupyterLab) follows the same cell metadata as the lecture decks: its
+    reveal.js page of each chapter has one section per ``#``/``##`` slide and the same
+    number of slides as tools/slide_structure.py gives."""
+    pytest.importorskip("jupyterlab_rise", reason="RISE not installed (site extra)")
+    import socket
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import slide_structure
+    finally:
+        sys.path.pop(0)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    jupyter = Path(sys.executable).with_name("jupyter")
+    cmd = [str(jupyter), "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+           "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.open_browser=False",
+           f"--notebook-dir={ROOT}", "--LabApp.news_url=None", "--allow-root"]
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/status", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("jupyter lab did not start")
+                time.sleep(0.5)
+        count = ("({top: document.querySelectorAll('.reveal .slides > section').length,"
+                 " leaves: [...document.querySelectorAll('.reveal .slides section')]"
+                 ".filter(s => !s.querySelector('section')).length,"
+                 " ready: !!document.querySelector('.reveal.ready')})")
+        for nb_path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+            nb = json.loads(nb_path.read_text(encoding="utf-8"))
+            browser.events.clear()
+            browser.send("Page.navigate", url=f"{base}/rise/notebooks/{nb_path.name}")
+            browser.wait_event("Page.loadEventFired")
+            deadline = time.monotonic() + 60
+            want = len(slide_structure.slides(nb, lecture=False))
+            while True:
+                got = browser.evaluate(count)
+                if got["ready"] and got["leaves"] >= want or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            assert got["top"] == len(slide_structure.slide_titles(nb)) > 1, (nb_path.name, got)
+            assert got["leaves"] == want, (nb_path.name, got, want)
+        data = browser.send("Page.captureScreenshot", format="png")["data"]
+        (screenshot_dir / "rise_last_chapter.png").write_bytes(base64.b64decode(data))
+        browser.send("Page.navigate", url="about:blank")
+        browser.wait_event("Page.loadEventFired")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()

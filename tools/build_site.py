@@ -44,86 +44,29 @@ import sys
 import time
 from dataclasses import dataclass, field
 from html import escape as html_escape
-from html.parser import HTMLParser
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SITE_CONFIG = ROOT / "site"
-NODE_MODULES = ROOT / "node_modules"
-
-# Files the build needs from node_modules (checked before deciding to run `npm ci`).
-REQUIRED_ASSETS = (
-    "mathjax/es5/tex-mml-chtml.js",
-    "mathjax2/MathJax.js",
-    "reveal.js/dist/reveal.js",
-    "requirejs/require.js",
-    "jquery/dist/jquery.min.js",
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package
+from _common import (  # noqa: E402,F401 - re-exported: the tests use build_site.<name>
+    LINK_RE,
+    NODE_MODULES,
+    REQUIRED_ASSETS,
+    ROOT,
+    URL_SCHEME_RE,
+    SiteBuildError,
+    _rewrite_markdown,
+    ensure_node_modules,
+    find_network_assets,
+    network_urls_in_css,
+    network_urls_in_html,
 )
-# What of MathJax 3 the site serves: the combined TeX+MathML/CHTML component plus the pieces
-# it loads on demand (TeX extensions, CHTML fonts, the context menu and accessibility code).
+
+SITE_CONFIG = ROOT / "site"
 MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output", "ui", "a11y", "sre", "adaptors")
 
 CHAPTER_RE = re.compile(r"^(\d{2})_[A-Za-z0-9_\-]+$")
-# [text](target) and ![alt](target); target without spaces, optional "title".
-LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
-URL_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 
 
-REDIRECT_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Refresh" content="0; url=intro.html">
-<link rel="icon" href="_static/favicon.svg">
-<title>crm-notebooks</title>
-</head>
-<body><p><a href="intro.html">crm-notebooks: start here</a></p></body>
-</html>
-"""
-
-
-class SiteBuildError(RuntimeError):
-    """The site could not be built (message says why and what to do)."""
-
-
-# --------------------------------------------------------------------------- assets
-
-
-def ensure_node_modules(root: Path = ROOT, *, quiet: bool = False) -> Path:
-    """Install the pinned npm assets with ``npm ci`` unless they are already present.
-
-    Returns the ``node_modules`` folder. ``npm ci`` is run only when a required file is
-    missing or ``package-lock.json`` is newer than the installed tree, so repeated builds
-    are offline.
-    """
-    node_modules = root / "node_modules"
-    lock = root / "package-lock.json"
-    installed_lock = node_modules / ".package-lock.json"
-    missing = [p for p in REQUIRED_ASSETS if not (node_modules / p).is_file()]
-    stale = (
-        lock.is_file()
-        and installed_lock.is_file()
-        and lock.stat().st_mtime > installed_lock.stat().st_mtime
-    )
-    if not missing and not stale:
-        return node_modules
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SiteBuildError(
-            "npm is needed once to install the offline assets (MathJax, reveal.js) into "
-            f"node_modules/ but was not found; missing: {', '.join(missing)}. Install Node.js "
-            "(e.g. `apt-get install nodejs npm`) and re-run."
-        )
-    if not quiet:
-        print("installing front-end assets: npm ci (package-lock.json) ...", flush=True)
-    cmd = [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--prefer-offline"]
-    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SiteBuildError(f"`{' '.join(cmd)}` failed:\n{result.stdout}\n{result.stderr}")
-    still_missing = [p for p in REQUIRED_ASSETS if not (node_modules / p).is_file()]
-    if still_missing:
-        raise SiteBuildError(f"npm ci finished but these files are missing: {still_missing}")
-    return node_modules
 
 
 # --------------------------------------------------------------------------- sources
@@ -180,7 +123,8 @@ def discover(root: Path = ROOT, *, solutions: bool = False) -> Sources:
         add("lessons/solutions/*.ipynb", "solution")
     reference = [
         p.relative_to(root)
-        for p in (root / "lessons" / "glossary.md", root / "datasets" / "README.md")
+        for p in (root / "lessons" / "glossary.md", root / "lessons" / "how_to_exercises.md",
+                  root / "datasets" / "README.md")
         if p.is_file()
     ]
     ordered = [chapters[k] for k in sorted(chapters)]
@@ -256,16 +200,74 @@ def make_toc(sources: Sources) -> str:
 # --------------------------------------------------------------------------- staging
 
 
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+ZH_IN_PARENS_RE = re.compile(r"[(（]([^()（）]*[\u3400-\u9fff][^()（）]*)[)）]\s*$")
+
+
+def _first_heading(text: str) -> str | None:
+    for line in text.splitlines():
+        m = re.match(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$", line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def chinese_title(lesson: Path) -> str | None:
+    """The Chinese chapter title in brackets at the end of a lesson's first heading."""
+    if not lesson.is_file():
+        return None
+    head = _first_heading(lesson.read_text(encoding="utf-8")) or ""
+    m = ZH_IN_PARENS_RE.search(head)
+    return m.group(1).strip() if m else None
+
+
 def notebook_title(path: Path) -> str:
-    """The first Markdown heading of a notebook (its file stem if it has none)."""
+    """The first Markdown heading of a notebook (its file stem if it has none).
+
+    A chapter title without Chinese gets the Chinese title of the chapter's lesson notes
+    (``lessons/NN_x.md``, "# Lecture notes — ... (中文)"), so every chapter is bilingual.
+    """
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
-            for line in "".join(cell.get("source", "")).splitlines():
-                m = re.match(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$", line)
-                if m:
-                    return m.group(1)
+            head = _first_heading("".join(cell.get("source", "")))
+            if head:
+                return _bilingual(head, path.parent.parent / "lessons" / f"{path.stem}.md")
     return path.stem
+
+
+def _bilingual(title: str, lesson: Path) -> str:
+    if CJK_RE.search(title):
+        return title
+    zh = chinese_title(lesson)
+    return f"{title} ({zh})" if zh else title
+
+
+def sources_section(lessons: list[Path]) -> str:
+    """Markdown for the home page: the lessons' "Sources" tables as one table."""
+    rows = []
+    for lesson in lessons:
+        inside, header_seen = False, False
+        for line in lesson.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                inside = line.lower().startswith("## sources")
+                header_seen = False
+                continue
+            if inside and line.startswith("|"):
+                if not header_seen:
+                    header_seen = True
+                elif not set(line) <= set("|-: "):
+                    rows.append(line)
+    if not rows:
+        return ""
+    return (
+        "\n\n## Where each chapter comes from\n\n"
+        "Each course chapter follows sections of the course documents (two textbook chapters, "
+        "a course chapter and articles, called seeds 000–004 in the notebooks) and the "
+        "literature; each chapter's lecture notes open with the same table.\n\n"
+        "| course chapter | textbook chapter / section | article / other sources |\n|---|---|---|\n"
+        + "\n".join(rows) + "\n"
+    )
 
 
 def slides_section(notebooks: list[Path]) -> str:
@@ -280,58 +282,6 @@ def slides_section(notebooks: list[Path]) -> str:
         "keys: arrows, `f` full screen, `s` speaker view, `o` overview):\n\n"
         f'<ul class="crmlab-slides">\n{items}\n</ul>\n'
     )
-
-
-def _rewrite_markdown(
-    text: str, src_rel: Path, root: Path, site_files: set[Path], extra: set[Path]
-) -> tuple[str, list[str]]:
-    """Rewrite relative links in Markdown *text* of the repository file *src_rel*.
-
-    Links to pages of the site stay. Links to repository files outside the site become
-    their plain text. Images that exist are kept and recorded in *extra* (to be copied).
-    Links to paths that do not exist stay, so Sphinx reports them. Fenced code is skipped.
-    Returns the new text and a list of notes of what was de-linked.
-    """
-    notes: list[str] = []
-    base = (root / src_rel).parent
-
-    def repl(m: re.Match[str]) -> str:
-        bang, label, target = m.group(1), m.group(2), m.group(3)
-        if target.startswith("#") or URL_SCHEME_RE.match(target) or target.startswith("/"):
-            return m.group(0)
-        path_part = target.split("#", 1)[0].split("?", 1)[0]
-        if not path_part:
-            return m.group(0)
-        resolved = (base / path_part).resolve()
-        try:
-            rel = resolved.relative_to(root)
-        except ValueError:
-            return m.group(0)  # outside the repository: let Sphinx complain
-        if rel in site_files:
-            return m.group(0)
-        if not resolved.exists():
-            return m.group(0)  # broken link: the -W build will fail on it
-        if bang:
-            if resolved.is_file():
-                extra.add(rel)
-            return m.group(0)
-        notes.append(f"{src_rel}: link to {target} (not part of the site) shown as text")
-        return label
-
-    out_lines = []
-    fence: str | None = None
-    for line in text.splitlines(keepends=True):
-        stripped = line.lstrip()
-        marker = stripped[:3]
-        if marker in ("```", "~~~"):
-            if fence is None:
-                fence = marker
-            elif marker == fence:
-                fence = None
-            out_lines.append(line)
-            continue
-        out_lines.append(line if fence else LINK_RE.sub(repl, line))
-    return "".join(out_lines), notes
 
 
 def stage(root: Path, sources: Sources, staging: Path, node_modules: Path) -> list[str]:
@@ -357,11 +307,17 @@ def stage(root: Path, sources: Sources, staging: Path, node_modules: Path) -> li
             meta.setdefault(
                 "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
             )
+            titled = rel.parts[0] != "notebooks"
             for cell in nb.get("cells", []):
                 if cell.get("cell_type") == "markdown":
                     src = "".join(cell.get("source", ""))
                     new, n = _rewrite_markdown(src, rel, root, site_files, extra)
                     notes += n
+                    head = _first_heading(new)
+                    if not titled and head:  # the chapter title, bilingual in the site nav
+                        titled = True
+                        full = _bilingual(head, root / "lessons" / f"{rel.stem}.md")
+                        new = new.replace(head, full, 1)
                     cell["source"] = new
             dest.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
         else:
@@ -383,70 +339,6 @@ def stage(root: Path, sources: Sources, staging: Path, node_modules: Path) -> li
         else:
             shutil.copy2(src, mathjax_dest / part)
     return notes
-
-
-# --------------------------------------------------------------------------- checks
-
-_NETWORK_RE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//", re.ASCII)
-_LOADED_LINK_RELS = {"stylesheet", "preload", "prefetch", "modulepreload", "icon",
-                     "shortcut", "apple-touch-icon", "manifest", "dns-prefetch", "preconnect"}
-
-
-class _AssetParser(HTMLParser):
-    """Collect the URLs an HTML page makes the browser fetch by itself."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.urls: list[tuple[str, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: (v or "") for k, v in attrs}
-        if tag == "link":
-            rels = set(a.get("rel", "").lower().split())
-            if rels & _LOADED_LINK_RELS:
-                self.urls.append((f"<link rel={a.get('rel')}>", a.get("href", "")))
-        elif tag in ("script", "img", "iframe", "source", "video", "audio", "embed", "track",
-                     "input"):
-            if "src" in a:
-                self.urls.append((f"<{tag} src>", a["src"]))
-            for item in a.get("srcset", "").split(","):
-                if item.strip():
-                    self.urls.append((f"<{tag} srcset>", item.split()[0]))
-        elif tag == "object" and "data" in a:
-            self.urls.append(("<object data>", a["data"]))
-        if "style" in a:
-            for u in _CSS_URL_RE.findall(a["style"]):
-                self.urls.append((f"<{tag} style>", u))
-
-
-_CSS_URL_RE = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
-_CSS_IMPORT_RE = re.compile(r"""@import\s+(?:url\()?\s*['"]?([^'")\s;]+)""")
-
-
-def network_urls_in_html(text: str) -> list[str]:
-    """URLs of resources an HTML page would fetch from the network by itself."""
-    parser = _AssetParser()
-    parser.feed(text)
-    return [f"{where} {url}" for where, url in parser.urls if _NETWORK_RE.match(url)]
-
-
-def network_urls_in_css(text: str) -> list[str]:
-    """``url()`` and ``@import`` targets of a stylesheet that are on the network."""
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # comments name authors' web sites
-    urls = dict.fromkeys(_CSS_IMPORT_RE.findall(text) + _CSS_URL_RE.findall(text))
-    return [f"css {url}" for url in urls if _NETWORK_RE.match(url)]
-
-
-def find_network_assets(site: Path) -> list[str]:
-    """Every place in the built *site* where a page would load something over the network."""
-    problems = []
-    for page in sorted(site.rglob("*.html")):
-        text = page.read_text(encoding="utf-8", errors="replace")
-        problems += [f"{page.relative_to(site)}: {u}" for u in network_urls_in_html(text)]
-    for css in sorted(site.rglob("*.css")):
-        text = css.read_text(encoding="utf-8", errors="replace")
-        problems += [f"{css.relative_to(site)}: {u}" for u in network_urls_in_css(text)]
-    return problems
 
 
 # --------------------------------------------------------------------------- build
@@ -474,8 +366,9 @@ def build(
     check_executed(root, sources, strict=strict)
     notes = stage(root, sources, staging, node_modules)
     slide_notebooks = [root / ch.notebook for ch in sources.chapters if ch.notebook]
-    if slides and slide_notebooks:
-        with (staging / "intro.md").open("a", encoding="utf-8") as f:
+    with (staging / "intro.md").open("a", encoding="utf-8") as f:
+        f.write(sources_section([root / ch.lesson for ch in sources.chapters if ch.lesson]))
+        if slides and slide_notebooks:
             f.write(slides_section(slide_notebooks))
     if not quiet:
         pages = len(sources.files()) + 1
@@ -510,15 +403,13 @@ def build(
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(html, out)
-    # sphinx-external-toc writes index.html as a bare one-line redirect; give it a head with
-    # the favicon (else the browser asks the server for /favicon.ico) and a fallback link.
-    (out / "index.html").write_text(REDIRECT_PAGE, encoding="utf-8")
+    # sphinx-external-toc writes index.html as a bare one-line redirect to intro.html; serve
+    # the home page itself there instead (same folder, so its relative links work): no
+    # redirect for a browser, a test or a file:// visitor to wait for.
+    shutil.copy2(out / "intro.html", out / "index.html")
 
     if slides and slide_notebooks:
-        tools_dir = str(Path(__file__).resolve().parent)
-        if tools_dir not in sys.path:  # imported from elsewhere (the browser test)
-            sys.path.insert(0, tools_dir)
-        from build_slides import build_slides  # imports this module in turn
+        from build_slides import build_slides  # tools/ is on sys.path (see the imports)
 
         t3 = time.perf_counter()
         build_slides(slide_notebooks, out / "slides", root=root, quiet=True)
@@ -566,7 +457,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # build_slides does `from build_site import ...`: let it get this very module, so that
-    # its SiteBuildError is the one main() catches
-    sys.modules.setdefault("build_site", sys.modules["__main__"])
     sys.exit(main())

@@ -2,31 +2,30 @@
 
 Usage (from the repository root)::
 
+    python tools/build_slides.py --all                 # lecture decks of every chapter
     python tools/build_slides.py notebooks/01_customer_lifecycle.ipynb
-    python tools/build_slides.py --all                 # every notebooks/NN_*.ipynb
-    python tools/build_slides.py --hide-code notebooks/05_rfm.ipynb   # outputs only
+    python tools/build_slides.py --all --full-code     # every cell's code shown too
+    python tools/build_slides.py --hide-code notebooks/05_segmentation.ipynb   # no code at all
 
-Writes ``build/slides/NN_x.slides.html`` next to ``build/slides/_assets/`` (reveal.js 4,
-RequireJS, jQuery 2 and MathJax 2 from ``node_modules/``, installed by ``npm ci`` on first
-use). The folder is self-contained: copy ``build/slides/`` to a USB stick and open the HTML
-file in a browser, no internet needed. Keys: arrows or space to move, ``s`` speaker notes,
-``f`` full screen, ``o`` overview, ``?`` help.
+Writes ``build/slides/NN_x.slides.html`` (``NN_x.full.slides.html`` with ``--full-code``) next
+to ``build/slides/_assets/`` (reveal.js 4, RequireJS, jQuery 2 and MathJax 2 from
+``node_modules/``, installed by ``npm ci`` on first use). The folder is self-contained: copy
+``build/slides/`` to a USB stick and open the HTML file in a browser, no internet needed.
+Keys: arrows or space to move, ``s`` speaker view (notes), ``f`` full screen, ``o`` overview.
 
-Slide breaks: if the notebook's cells carry slide types (JupyterLab: property inspector,
-"Slide Type"), they are used as they are. Otherwise they are chosen automatically: every
-``#``/``##`` heading starts a new slide, every ``###`` heading a sub-slide (down arrow), and a
-slide that grows past about ``--max-lines`` lines of text/code/plots continues on a new
-sub-slide. Cells tagged ``remove-cell`` are left out; ``remove-input`` shows only the output.
-
-The notebooks are rendered with their stored outputs; nothing is executed.
+The slide breaks are the notebook's own cell metadata, written by tools/slide_structure.py
+(the same structure RISE shows with Alt+R; a notebook not yet in that form gets it in memory).
+The lecture deck (default) hides plumbing code (cells tagged ``slides-hide-input``: imports,
+validation, asserts, plotting code) and shows its output; ``--full-code`` shows all code.
+The talking points of the chapter's lesson notes (``lessons/NN_x.md``, "Slide outline")
+become reveal.js speaker notes. The canvas is 1280x720; text, code and plots are sized
+for a projector (``DECK_CSS``). The notebooks are rendered with their stored outputs;
+nothing is executed.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import copy
-import math
 import re
 import shutil
 import sys
@@ -34,9 +33,11 @@ import time
 from pathlib import Path
 
 import nbformat
+import nbformat.v4
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_site import (  # noqa: E402 - tools/ is not a package
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is not a package
+import slide_structure  # noqa: E402
+from _common import (  # noqa: E402
     ROOT,
     SiteBuildError,
     _rewrite_markdown,
@@ -58,10 +59,36 @@ MATHJAX2_PARTS = (
     "jax/output/CommonHTML",
     "fonts/HTML-CSS/TeX/woff",
 )
-HEADING_RE = re.compile(r"^\s*(#{1,6})\s")
 REMOVE_CELL_TAGS = {"remove-cell", "remove_cell"}
 REMOVE_INPUT_TAGS = {"remove-input", "remove_input", "hide-input"}
 
+# The reveal template imports mermaid.js from a CDN on every page load; the collection has
+# no mermaid diagrams, so the offline template drops that block. Headings keep their case
+# (reveal's themes upper-case them, which mangles names such as "CLV" vs "clv").
+# Lecture sizes on the 1280x720 canvas (tools/slide_structure.py estimates heights with the
+# same numbers): 24 px prose, 18 px code, 15 px outputs; a plot at most 470 px high; an output
+# taller than 440 px, a wide table or a long formula scrolls inside its own box.
+DECK_CSS = """
+.reveal h1, .reveal h2, .reveal h3, .reveal h4, .reveal h5, .reveal h6 { text-transform: none !important; }
+.reveal .slides { text-align: left; }
+.reveal { --jp-cell-prompt-width: 0px; }
+.reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
+.reveal .slides section { padding: 8px 16px !important; box-sizing: border-box; }
+.reveal h1 { font-size: 44px; margin: 0 0 12px; }
+.reveal h2 { font-size: 38px; margin: 0 0 10px; }
+.reveal h3 { font-size: 32px; margin: 0 0 8px; }
+.reveal .jp-RenderedMarkdown, .reveal .jp-RenderedHTMLCommon { font-size: 24px; line-height: 1.5; }
+.reveal .jp-RenderedMarkdown p, .reveal .jp-RenderedMarkdown li { font-size: 24px; line-height: 1.5; }
+.reveal .jp-RenderedMarkdown table { font-size: 20px; }
+.reveal .jp-InputArea .CodeMirror, .reveal .jp-InputArea pre, .reveal .highlight pre { font-size: 18px !important; line-height: 1.35; }
+.reveal .jp-OutputArea-output { max-height: 440px !important; overflow: auto !important; }
+.reveal .jp-OutputArea-output pre { font-size: 15px !important; line-height: 1.45 !important; }
+.reveal .jp-OutputArea-output table { font-size: 15px; }
+.reveal .jp-OutputArea-output img { max-height: 470px; max-width: 100%; width: auto; height: auto; display: block; margin: 0 auto; }
+.reveal .jp-RenderedHTMLCommon table { display: block; max-width: 100%; overflow-x: auto; }
+.reveal .MathJax_Display, .reveal mjx-container[display="true"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
+.reveal .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"] { display: none; }
+"""
 # The reveal template imports mermaid.js from a CDN on every page load; the collection has
 # no mermaid diagrams, so the offline template drops that block. Headings keep their case
 # (reveal's themes upper-case them, which mangles names such as "CLV" vs "clv").
@@ -69,9 +96,7 @@ OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block notebook_css -%}
 {{ super() }}
-<style type="text/css">
-.reveal h1, .reveal h2, .reveal h3, .reveal h4, .reveal h5, .reveal h6 { text-transform: none !important; }
-</style>
+<style type="text/css">""" + DECK_CSS + """</style>
 {%- endblock notebook_css -%}
 """
 
@@ -125,80 +150,88 @@ def check_theme(assets: Path, theme: str) -> None:
             )
 
 
-def _png_height(b64: str | list[str]) -> int:
-    """Pixel height of a base64 PNG (from its IHDR header); 400 if unreadable."""
-    try:
-        head = base64.b64decode("".join(b64)[:44])
-        return int.from_bytes(head[20:24], "big") if head[:8] == b"\x89PNG\r\n\x1a\n" else 400
-    except (ValueError, TypeError):
-        return 400
+def speaker_notes(lesson: Path) -> dict[str, str]:
+    """Talking points of a lesson's "Slide outline": slide title -> Markdown notes.
+
+    The outline (kept in step with the deck by ``tools/slide_structure.py``) has one
+    numbered item per slide, ``N. **<slide title>** — <talking points>``, continued on
+    indented lines. Titles without talking points are left out.
+    """
+    if not lesson.is_file():
+        return {}
+    notes = slide_structure.parse_outline(lesson.read_text(encoding="utf-8"))
+    return {k: v for k, v in notes.items() if v}
 
 
-def _cell_lines(cell: nbformat.NotebookNode, show_input: bool) -> int:
-    """Rough height of a cell on a slide, in lines of text (a plot counts as 14)."""
-    def text_lines(text: str, width: int = 90) -> int:
-        return sum(max(1, math.ceil(len(line) / width)) for line in text.splitlines())
-
-    n = text_lines(cell.source) if (cell.cell_type == "markdown" or show_input) else 0
-    for out in cell.get("outputs", []):
-        data = out.get("data", {})
-        if out.get("output_type") == "stream":
-            n += min(text_lines(out.get("text", "")), 20)
-        elif "image/png" in data:
-            n += _png_height(data["image/png"]) // 24 + 1
-        elif any(k.startswith("image/") for k in data):
-            n += 16
-        elif "text/html" in data:
-            n += min("".join(data["text/html"]).count("<tr"), 20) + 1
-        elif "text/plain" in data:
-            n += min(text_lines("".join(data["text/plain"])), 20)
-        elif out.get("output_type") == "error":
-            n += 6
-    return n
+def slide_title(cell: nbformat.NotebookNode) -> str | None:
+    """Text of the ``#``/``##`` heading a Markdown cell starts with."""
+    if cell.cell_type != "markdown":
+        return None
+    m = re.match(r"^\s*#{1,2}\s+(.+?)\s*#*\s*$", cell.source.lstrip("\n").split("\n", 1)[0])
+    return m.group(1) if m else None
 
 
-def prepare(nb: nbformat.NotebookNode, *, max_lines: int, hide_code: bool,
-            src_rel: Path, root: Path) -> tuple[nbformat.NotebookNode, bool]:
-    """Copy of *nb* ready for the slides exporter; second value: slide types were automatic."""
-    nb = copy.deepcopy(nb)
+def _split_outputs(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """A code cell whose outputs do not fit one slide, as several (outputs on sub-slides)."""
+    if cell.cell_type != "code" or len(cell.get("outputs", [])) < 2:
+        return [cell]
+    shown = not cell.metadata.get("transient", {}).get("remove_source")
+    used = slide_structure.cell_height(cell, lecture=False) if shown else 0
+    used -= slide_structure.outputs_height(cell) if shown else 0
+    groups: list[list] = [[]]
+    for out in cell.outputs:
+        h = slide_structure.outputs_height({"outputs": [out]})
+        if groups[-1] and used + h > slide_structure.BUDGET:
+            groups.append([])
+            used = 0
+        groups[-1].append(out)
+        used += h
+    if len(groups) == 1:
+        return [cell]
+    cell.outputs = groups[0]
+    more = []
+    for group in groups[1:]:
+        extra = nbformat.v4.new_code_cell(cell.source, outputs=group,
+                                          execution_count=cell.execution_count)
+        extra.metadata = {"transient": {"remove_source": True},
+                          "slideshow": {"slide_type": "subslide"}}
+        more.append(extra)
+    return [cell, *more]
+
+
+def prepare(nb: nbformat.NotebookNode, *, full_code: bool = False, hide_code: bool = False,
+            src_rel: Path, root: Path, notes: dict[str, str] | None = None,
+            ) -> nbformat.NotebookNode:
+    """Copy of *nb* ready for the slides exporter.
+
+    The slide structure of tools/slide_structure.py is applied (a notebook already in
+    canonical form is unchanged). Lecture deck (default): code tagged ``slides-hide-input``
+    (plumbing) shows its output only. *full_code*: every cell's code is shown;
+    *hide_code*: none. Cells tagged ``remove-cell`` are left out, ``remove-input`` shows the
+    output only. *notes* (slide title -> Markdown) become reveal.js speaker notes.
+    """
+    nb = slide_structure.apply_in_memory(nb)
     cells = []
     for cell in nb.cells:
         tags = set(cell.metadata.get("tags", []))
         if tags & REMOVE_CELL_TAGS:
             continue
-        if cell.cell_type == "code" and (tags & REMOVE_INPUT_TAGS):
+        hide = (tags & REMOVE_INPUT_TAGS) or hide_code or (
+            not full_code and slide_structure.HIDE_TAG in tags)
+        if cell.cell_type == "code" and hide:
             cell.metadata["transient"] = {"remove_source": True}  # as TagRemovePreprocessor
+            if not cell.get("outputs"):
+                cell.metadata["slideshow"] = {"slide_type": "skip"}
         if cell.cell_type == "markdown":
             # links to repository files (../lessons/glossary.md) mean nothing on a slide
             cell.source, _ = _rewrite_markdown(cell.source, src_rel, root, set(), set())
-        cells.append(cell)
+        cells.extend(_split_outputs(cell))
+        title = slide_title(cell)
+        if notes and title and title in notes:
+            cells.append(nbformat.v4.new_markdown_cell(
+                notes[title], metadata={"slideshow": {"slide_type": "notes"}}))
     nb.cells = cells
-
-    explicit = any("slide_type" in c.metadata.get("slideshow", {}) for c in nb.cells)
-    if explicit:
-        return nb, False
-    lines = 0
-    for i, cell in enumerate(nb.cells):
-        level = None
-        if cell.cell_type == "markdown":
-            m = HEADING_RE.match(cell.source)
-            level = len(m.group(1)) if m else None
-        show_input = not hide_code and not cell.metadata.get("transient", {}).get("remove_source")
-        height = _cell_lines(cell, show_input)
-        if cell.cell_type == "code" and hide_code and not cell.get("outputs"):
-            slide_type = "skip"  # nothing to show
-        elif i == 0 or (level is not None and level <= 2):
-            slide_type = "slide"
-        elif level is not None or lines + height > max_lines:
-            slide_type = "subslide"
-        else:
-            slide_type = "-"
-        if slide_type in ("slide", "subslide"):
-            lines = 0
-        if slide_type != "skip":
-            lines += height
-        cell.metadata["slideshow"] = {"slide_type": slide_type}
-    return nb, True
+    return nb
 
 
 def build_slides(
@@ -206,7 +239,7 @@ def build_slides(
     out_dir: Path | None = None,
     *,
     root: Path = ROOT,
-    max_lines: int = 22,
+    full_code: bool = False,
     hide_code: bool = False,
     theme: str = "white",
     quiet: bool = False,
@@ -230,9 +263,8 @@ def build_slides(
     c.SlidesExporter.reveal_theme = theme
     c.SlidesExporter.reveal_scroll = True  # a long slide scrolls instead of being cut off
     c.SlidesExporter.reveal_width = "1280"
-    c.SlidesExporter.reveal_height = "800"
+    c.SlidesExporter.reveal_height = "720"
     c.SlidesExporter.reveal_number = "c/t"
-    c.SlidesExporter.exclude_input = hide_code
     c.SlidesExporter.exclude_input_prompt = True
     c.SlidesExporter.exclude_output_prompt = True
     c.SlidesExporter.template_file = "crmlab_offline.html.j2"
@@ -251,10 +283,12 @@ def build_slides(
         except ValueError:
             src_rel = Path(nb_path.name)
         nb = nbformat.read(nb_path, as_version=4)
-        nb, auto = prepare(nb, max_lines=max_lines, hide_code=hide_code, src_rel=src_rel,
-                           root=root if nb_path.is_relative_to(root) else nb_path.parent)
+        notes = speaker_notes(root / "lessons" / f"{nb_path.stem}.md")
+        nb = prepare(nb, full_code=full_code, hide_code=hide_code, src_rel=src_rel,
+                     root=root if nb_path.is_relative_to(root) else nb_path.parent, notes=notes)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
-        target = out_dir / f"{nb_path.stem}.slides.html"
+        suffix = ".full.slides.html" if full_code else ".slides.html"
+        target = out_dir / f"{nb_path.stem}{suffix}"
         target.write_text(body, encoding="utf-8")
         written.append(target)
         if not quiet:
@@ -262,8 +296,10 @@ def build_slides(
                 c.metadata.get("slideshow", {}).get("slide_type") in ("slide", "subslide")
                 for c in nb.cells
             )
-            how = "automatic breaks" if auto else "the notebook's slide types"
-            print(f"{target} ({n_slides} slides, {how}, {time.perf_counter() - t0:.1f} s)")
+            n_notes = sum(c.metadata.get("slideshow", {}).get("slide_type") == "notes"
+                          for c in nb.cells)
+            print(f"{target} ({n_slides} slides, {n_notes} with speaker notes, "
+                  f"{time.perf_counter() - t0:.1f} s)")
 
     problems = [
         f"{path.name}: {url}"
@@ -282,9 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("notebooks", nargs="*", type=Path, help="notebooks to convert")
     ap.add_argument("--all", action="store_true", help="every notebooks/NN_*.ipynb")
     ap.add_argument("--out", type=Path, default=None, help="output folder (default build/slides)")
-    ap.add_argument("--hide-code", action="store_true", help="show outputs and prose only")
-    ap.add_argument("--max-lines", type=int, default=22,
-                    help="automatic breaks: start a sub-slide after about this many lines")
+    code = ap.add_mutually_exclusive_group()
+    code.add_argument("--full-code", action="store_true",
+                      help="show the code of every cell (default: plumbing code hidden)")
+    code.add_argument("--hide-code", action="store_true", help="show outputs and prose only")
     ap.add_argument("--theme", default="white",
                     help="reveal.js theme that works offline: white (default), black, serif, "
                     "dracula, white-contrast, black-contrast")
@@ -296,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     if not notebooks:
         ap.error("name at least one notebook, or --all")
     try:
-        written = build_slides(notebooks, args.out, max_lines=args.max_lines,
+        written = build_slides(notebooks, args.out, full_code=args.full_code,
                                hide_code=args.hide_code, theme=args.theme, quiet=args.quiet)
     except SiteBuildError as err:
         print(f"build_slides: error: {err}", file=sys.stderr)

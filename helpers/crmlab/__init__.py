@@ -27,14 +27,17 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "ahp",
+    "bgbb",
     "btyd",
     "clv",
     "datasets",
     "engines",
     "exercises",
     "lifecycle",
+    "mle",
     "retention",
     "rfm",
+    "sbg",
     "segmentation",
     "simulate",
     "summary",

@@ -87,6 +87,10 @@ __all__ = [
     "clv",
     "potential_value",
     "dert",
+    "expected_transactions_interval",
+    "p_alive_interval",
+    "conditional_expected_interval",
+    "clv_interval",
     "tracking",
     "conditional_by_frequency",
     "holdout_errors",
@@ -413,6 +417,168 @@ def _pnbd_parts(theta, x, t_x, T):
         xb, tb, Tb = (np.broadcast_to(v, shape) for v in (x, t_x, T))
         l2[bad] = _pnbd_integral_gl(r, alpha, s, beta, xb[bad], tb[bad], Tb[bad])
     return c, l1, l2
+
+
+def _hyp2f1_1bc_grad(b: np.ndarray, c: np.ndarray, z: np.ndarray):
+    """log 2F1(1, b; c; z) and its derivatives in b, c and z, for 0 < b < c, 0 <= z < 1.
+
+    The all-positive power series of :func:`_log_hyp2f1_1bc`, summed without a
+    Python loop over terms: each row gets the number of terms its tail bound
+    needs (``z^J / (1 - z) < 1e-17``), rows are bucketed by that number, and
+    the terms are cumulative products of the ratios ``(b+j)/(c+j) z``. The
+    derivatives of a term are running sums: ``d log t_j/db = sum_{i<j} 1/(b+i)``,
+    ``d log t_j/dc = -sum_{i<j} 1/(c+i)``, ``d log t_j/dz = j/z``. Returns
+    ``(log H, dlogH/db, dlogH/dc, dlogH/dz)``.
+    """
+    b, c, z = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(b, c, z))
+    logH = np.zeros(b.shape)
+    gb, gc, gz = np.zeros(b.shape), np.zeros(b.shape), b / c
+    with np.errstate(divide="ignore"):
+        need = np.where(z > 0, np.ceil(np.log(1e-17 * (1 - z)) / np.log(np.where(z > 0, z, 0.5))), 0)
+    need = np.clip(need, 0, None)
+    edges = [0, 16, 48, 128, 256, 512, 1024, 1536, 2304, 3456, 5184, 7776]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        sel = np.flatnonzero((need > lo) & (need <= hi)) if lo else np.flatnonzero((need > 0) & (need <= hi))
+        step = max(1, (1 << 17) // hi)  # rows per chunk: keep the work arrays in cache
+        jj = np.arange(hi, dtype=float)
+        for start in range(0, len(sel), step):
+            _series_chunk(sel[start:start + step], jj, b, c, z, logH, gb, gc, gz)
+    return logH, gb, gc, gz
+
+
+def _series_chunk(idx, jj, b, c, z, logH, gb, gc, gz) -> None:
+    """One chunk of rows of :func:`_hyp2f1_1bc_grad` (terms j = 1..len(jj)), in place."""
+    bb, cc, zz = b[idx, None], c[idx, None], z[idx, None]
+    ratio = (bb + jj) / (cc + jj) * zz
+    tau = np.cumprod(ratio, axis=1)               # terms j = 1..hi
+    sb = np.cumsum(1.0 / (bb + jj), axis=1)
+    sc = np.cumsum(1.0 / (cc + jj), axis=1)
+    H = 1.0 + tau.sum(axis=1)
+    logH[idx] = np.log(H)
+    gb[idx] = (tau * sb).sum(axis=1) / H
+    gc[idx] = -(tau * sc).sum(axis=1) / H
+    gz[idx] = (tau * (jj + 1.0)).sum(axis=1) / (zz[:, 0] * H)
+
+
+def _pnbd_integral_gl_grad(r, alpha, s, beta, x, t_x, T):
+    """:func:`_pnbd_integral_gl` and its gradient in (r, alpha, s, beta).
+
+    The same substitution and 64 Gauss-Legendre nodes; the derivatives of
+    ``log(s I)`` are the node-weighted means of the integrand's log-derivatives
+    (``-log(alpha+u)``, ``-(r+x)/(alpha+u)``, ``1/s - log(beta+u)``,
+    ``-(s+1)/(beta+u)``): the quadrature of the derivative of the integrand.
+    """
+    m, e_m = (alpha, r + x) if alpha <= beta else (beta, np.full(x.shape, s + 1.0))
+    k = e_m - 1.0
+    g = (_GL_NODES + 1.0) / 2.0
+    lw = np.log(_GL_WEIGHTS / 2.0)
+    U = np.empty((len(x), len(g)))
+    logc = np.empty(U.shape)
+    big = k > 0.05
+    if big.any():
+        kb, tb, Tb = k[big], t_x[big], T[big]
+        log_rho = kb * (np.log(m + tb) - np.log(m + Tb))
+        rho = np.exp(log_rho)
+        nu = rho[:, None] + (1.0 - rho)[:, None] * g[None, :]
+        u = (m + tb)[:, None] * np.exp(-np.log(nu) / kb[:, None]) - m
+        U[big] = u
+        # dv = k (m+t_x)^k (m+u)^-(k+1) du: the integrand times (m+u)^(k+1) / (k (m+t_x)^k)
+        logc[big] = (lw[None, :] + (np.log(-np.expm1(log_rho)) - np.log(kb)
+                                    - kb * np.log(m + tb))[:, None]
+                     + e_m[big][:, None] * np.log(m + u))
+    small = ~big
+    if small.any():
+        tb, Tb = t_x[small], T[small]
+        y0, y1 = np.log(m + tb), np.log(m + Tb)
+        y = y0[:, None] + (y1 - y0)[:, None] * g[None, :]
+        u = np.exp(y) - m
+        U[small] = u
+        logc[small] = lw[None, :] + np.log(y1 - y0)[:, None] + y
+    la, lb = np.log(alpha + U), np.log(beta + U)
+    a1 = (r + x)[:, None]
+    logc += -a1 * la - (s + 1.0) * lb
+    peak = logc.max(axis=1)
+    cj = np.exp(logc - peak[:, None])
+    tot = cj.sum(axis=1)
+    q = cj / tot[:, None]
+    grad = np.array([-(q * la).sum(axis=1), -(r + x) * (q / (alpha + U)).sum(axis=1),
+                     1.0 / s - (q * lb).sum(axis=1), -(s + 1.0) * (q / (beta + U)).sum(axis=1)])
+    return np.log(s) + peak + np.log(tot), grad
+
+
+#: Largest 2F1 argument summed as a series on the fitting path (beyond: quadrature).
+_PNBD_ZMAX_FIT = 0.99
+
+
+def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
+    """Weighted Pareto/NBD log-likelihood and its analytic gradient in log-parameters.
+
+    The fitting path of :func:`fit_pareto_nbd`. The value is the closed form
+    of :func:`_pnbd_parts` (the same Fader-Hardie branch and Pfaff
+    transformation); its gradient comes from the derivatives of the
+    2F1(1, b; c; z) series (:func:`_hyp2f1_1bc_grad`) by the chain rule, so
+    one evaluation replaces the 9 of a numerical gradient. Rows whose 2F1
+    argument exceeds ``_PNBD_ZMAX_FIT`` (one of alpha, beta dwarfs the other)
+    use the Gauss-Legendre integral :func:`_pnbd_integral_gl` and a
+    central-difference gradient on those rows only. Checked against the
+    numerical gradient of :func:`_pnbd_loglik` in the tests.
+    """
+    r, alpha, s, beta = theta
+    A = r + s + x
+    lgA_T, lgB_T = np.log(alpha + T), np.log(beta + T)
+    c0 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    l1 = -(r + x) * lgA_T - s * lgB_T
+
+    def series(bb, t, z):
+        """The 2F1 series once per distinct (x, t): many rows share them (e.g. t_x = 0)."""
+        keys, inv = np.unique(np.c_[x, t], axis=0, return_inverse=True)
+        first = np.zeros(len(keys), dtype=int)
+        first[inv.ravel()] = np.arange(len(x))
+        out = _hyp2f1_1bc_grad(bb[first], (A + 1)[first], np.minimum(z[first], _PNBD_ZMAX_FIT))
+        return [o[inv.ravel()] for o in out]
+
+    def logF(t):
+        """log F(t) and its gradient (4, rows) for the closed-form branch."""
+        at, bt = alpha + t, beta + t
+        if alpha >= beta:
+            z = (alpha - beta) / at
+            lh, hb, hc, hz = series(r + x, t, z)
+            val = -s * np.log(bt) - (r + x) * np.log(at) + lh
+            g = np.array([-np.log(at) + hb + hc, -(r + x) / at + hz * bt / at**2,
+                          -np.log(bt) + hc, -s / bt - hz / at])
+        else:
+            z = (beta - alpha) / bt
+            lh, hb, hc, hz = series(np.full(x.shape, s + 1.0), t, z)
+            val = -(r + x - 1) * np.log(at) - (s + 1) * np.log(bt) + lh
+            g = np.array([-np.log(at) + hc, -(r + x - 1) / at - hz / bt,
+                          -np.log(bt) + hb + hc, -(s + 1) / bt + hz * at / bt**2])
+        return val, g, z
+
+    fx, gx, zx = logF(t_x)
+    fT, gT, zT = logF(T)
+    has = T > t_x
+    d = np.where(has, fT - fx, -1.0)
+    with np.errstate(all="ignore"):
+        l2 = np.where(has, np.log(s) - np.log(A) + fx + np.log(-np.expm1(d)), -np.inf)
+        q = 1.0 / np.expm1(-d)  # e^d / (1 - e^d)
+    g2 = (1.0 + q) * gx - q * gT
+    g2[0] -= 1.0 / A
+    g2[2] += 1.0 / s - 1.0 / A
+    far = has & ((zx > _PNBD_ZMAX_FIT) | (zT > _PNBD_ZMAX_FIT))
+    if far.any():
+        l2[far], g2[:, far] = _pnbd_integral_gl_grad(r, alpha, s, beta, x[far], t_x[far], T[far])
+    g2[:, ~has] = 0.0
+    lse = np.logaddexp(l1, l2)
+    w1 = np.exp(l1 - lse)
+    w2 = 1.0 - w1
+    psi = special.digamma
+    g = np.array([
+        psi(r + x) - psi(r) + np.log(alpha) - w1 * lgA_T + w2 * g2[0],
+        r / alpha - w1 * (r + x) / (alpha + T) + w2 * g2[1],
+        np.log(beta) - w1 * lgB_T + w2 * g2[2],
+        s / beta - w1 * s / (beta + T) + w2 * g2[3],
+    ])
+    return float(w @ (c0 + lse)), (g @ w) * theta
 
 
 def _pnbd_loglik(theta, x, t_x, T) -> np.ndarray:
@@ -874,7 +1040,7 @@ _EDGE_SIGNS = ("runs off to", "drifting to a boundary", "not positive definite")
 
 
 def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
-                   maxiter: int, gtol: float) -> BTYDFit:
+                   maxiter: int, gtol: float, at_boundary: str = "nbd") -> BTYDFit:
     """Fit ``model``; if its maximum lies at the no-dropout edge, return the NBD, flagged.
 
     The edge is declared when (a) the full fit fails because a parameter runs
@@ -882,7 +1048,11 @@ def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
     full fit converges but its dropout parameters are not identified (a 95 %
     interval spanning more than four orders of magnitude) and it is not
     significantly better than the NBD (likelihood-ratio statistic < 3.84).
+    ``at_boundary``: ``"nbd"`` returns the NBD fit flagged ``boundary=True``;
+    ``"keep"`` returns the converged full fit, flagged (its dropout intervals are
+    not meaningful); ``"raise"`` raises :class:`ConvergenceError` with the finding.
     """
+    check_choice(at_boundary, "at_boundary", ["nbd", "keep", "raise"])
     label = _MODEL_LABEL[model]
     try:
         full, err = fit_full(), None
@@ -900,8 +1070,23 @@ def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
         lr = 2.0 * (full.loglik - nbd.loglik)
         tab = full.table()
         spread = (tab["ci_high"] / tab["ci_low"]).iloc[2:]
-        if lr >= 3.84 or not (spread > 1e4).any() or not np.isfinite(lr):
+        if not (spread > 1e4).any() or not np.isfinite(lr):
             return full
+        if lr >= 3.84:  # dropout is there, but its heterogeneity is not identified: another edge
+            names = list(full.params.index[2:])
+            rate = full.params.iloc[2] / (full.params.iloc[2] + full.params.iloc[3]) if model != "pareto_nbd" \
+                else full.params.iloc[2] / full.params.iloc[3]
+            what = "p = a/(a+b)" if model != "pareto_nbd" else "mu = s/beta"
+            note = (f"{label}: {names[0]} and {names[1]} ({full.params.iloc[2]:.3g}, {full.params.iloc[3]:.3g}) "
+                    f"have 95% intervals spanning {spread.max():.1e}-fold: the likelihood is flat along "
+                    f"the edge where they grow together, i.e. every customer has the same dropout "
+                    f"{what} = {rate:.3g}. Dropout is real (likelihood-ratio statistic {lr:.2f} against "
+                    "the no-dropout NBD) but its spread across customers is not identified, so the "
+                    f"intervals of {names[0]} and {names[1]} are not meaningful; predictions are.")
+            if at_boundary == "raise":
+                raise ConvergenceError(note)
+            warnings.warn(note, CrmlabWarning, stacklevel=3)
+            return dataclasses.replace(full, boundary=True, note=note)
         why = (f"{label} converged to {', '.join(f'{k} = {v:.3g}' for k, v in full.params.iloc[2:].items())} "
                f"with 95% intervals spanning {spread.max():.1e}-fold, and is no better than the "
                f"no-dropout NBD (likelihood-ratio statistic {lr:.2f} < 3.84)")
@@ -913,7 +1098,11 @@ def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
             "every customer stays active (P(alive) = 1); its estimates and intervals are "
             "meaningful. A longer calibration period, or a cohort observed for longer, may "
             "identify dropout.")
+    if at_boundary == "raise":
+        raise ConvergenceError(note)
     warnings.warn(note, CrmlabWarning, stacklevel=3)
+    if at_boundary == "keep" and full is not None:
+        return dataclasses.replace(full, boundary=True, note=note)
     return dataclasses.replace(nbd, boundary=True, requested=model, note=note)
 
 
@@ -922,7 +1111,7 @@ def _start(x, t_x, T, w) -> float:
     return max(float(np.average(T, weights=w) / (np.average(x, weights=w) + 1.0)), 1e-3)
 
 
-def _fit_bg(summary, k: int, model: str, maxiter: int, gtol: float, init) -> BTYDFit:
+def _fit_bg(summary, k: int, model: str, maxiter: int, gtol: float, init, at_boundary: str = "nbd") -> BTYDFit:
     x, t_x, T = validate_summary(summary)
     (xu, tu, Tu), w = _compress(x, t_x, T)
     z0 = np.log(np.asarray(init, float)) if init is not None else np.log(
@@ -935,11 +1124,11 @@ def _fit_bg(summary, k: int, model: str, maxiter: int, gtol: float, init) -> BTY
     unit = summary.attrs.get("unit")
     return _with_boundary(
         model, lambda: _optimize(model, vg, z0, len(x), unit, maxiter=maxiter, gtol=gtol),
-        x, t_x, T, unit, maxiter, gtol)
+        x, t_x, T, unit, maxiter, gtol, at_boundary)
 
 
 def fit_bgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
-              init: Any = None) -> BTYDFit:
+              init: Any = None, at_boundary: str = "nbd") -> BTYDFit:
     """Fit the BG/NBD model (Fader, Hardie & Lee 2005a) by maximum likelihood.
 
     While active, a customer buys as a Poisson process with rate lambda ~
@@ -967,6 +1156,13 @@ def fit_bgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
         with respect to the log-parameters.
     init : sequence of 4 floats, optional
         Starting values (r, alpha, a, b).
+    at_boundary : {"nbd", "keep", "raise"}
+        When the likelihood is maximised at the no-dropout edge (a -> 0; the
+        data show no dropout): ``"nbd"`` (default) returns the nested NBD fit
+        flagged ``boundary=True`` with a :class:`~crmlab.errors.CrmlabWarning`
+        saying what was found; ``"keep"`` returns the full fit, flagged, whose
+        dropout intervals are not meaningful; ``"raise"`` raises
+        :class:`~crmlab.errors.ConvergenceError`. Never a silent fit.
 
     Raises
     ------
@@ -982,11 +1178,11 @@ def fit_bgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
     >>> fit_bgnbd(s).params.round(3).to_dict()
     {'r': 0.243, 'alpha': 4.414, 'a': 0.793, 'b': 2.426}
     """
-    return _fit_bg(summary, 0, "bgnbd", maxiter, gtol, init)
+    return _fit_bg(summary, 0, "bgnbd", maxiter, gtol, init, at_boundary)
 
 
 def fit_mbgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
-               init: Any = None) -> BTYDFit:
+               init: Any = None, at_boundary: str = "nbd") -> BTYDFit:
     """Fit the MBG/NBD model (Batislam, Denizel & Filiztekin 2007).
 
     As BG/NBD, but the customer may also drop out right after the *first*
@@ -1008,11 +1204,11 @@ def fit_mbgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
     >>> bool(fit.p_alive(s)[s["frequency"] == 0].max() < 1)
     True
     """
-    return _fit_bg(summary, 1, "mbgnbd", maxiter, gtol, init)
+    return _fit_bg(summary, 1, "mbgnbd", maxiter, gtol, init, at_boundary)
 
 
 def fit_pareto_nbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
-                   init: Any = None) -> BTYDFit:
+                   init: Any = None, at_boundary: str = "nbd") -> BTYDFit:
     """Fit the Pareto/NBD model (Schmittlein, Morrison & Colombo 1987).
 
     Purchases are Poisson(lambda) while alive, lambda ~ Gamma(r, alpha); the
@@ -1047,17 +1243,14 @@ def fit_pareto_nbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1
     sc = _start(xu, tu, Tu, w)
     z0 = np.log(np.asarray(init, float)) if init is not None else np.log([1.0, sc, 1.0, sc])
 
-    def f(z):
-        return float(w @ _pnbd_loglik(np.exp(z), xu, tu, Tu))
-
     def vg(z):
-        return f(z), _num_grad(f, z)
+        return _pnbd_value_grad(np.exp(z), xu, tu, Tu, w)
 
     unit = summary.attrs.get("unit")
     return _with_boundary(
         "pareto_nbd",
         lambda: _optimize("pareto_nbd", vg, z0, len(x), unit, maxiter=maxiter, gtol=gtol),
-        x, t_x, T, unit, maxiter, gtol)
+        x, t_x, T, unit, maxiter, gtol, at_boundary)
 
 
 def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
@@ -1308,6 +1501,135 @@ def dert(pareto_fit: BTYDFit, summary: pd.DataFrame, delta: float) -> pd.Series:
     return pd.Series(out, index=summary.index, name="dert")
 
 
+# =========================================================================== intervals
+def _log_params(fit: BTYDFit) -> tuple[np.ndarray, np.ndarray]:
+    cov_log = getattr(fit, "cov_log", None)
+    if cov_log is None:
+        raise ParameterError(f"this {fit.label} fit has no covariance (cov_log); intervals need "
+                             "a fit returned by the crmlab fit_* functions")
+    return np.log(fit._theta()), np.asarray(cov_log, dtype=float)
+
+
+def _at(fit: BTYDFit, z: np.ndarray) -> BTYDFit:
+    """The same fit with its parameters replaced by exp(z) (all other fields kept)."""
+    import dataclasses
+
+    return dataclasses.replace(fit, params=pd.Series(np.exp(z), index=fit.params.index,
+                                                     name=fit.params.name))
+
+
+def expected_transactions_interval(fit: BTYDFit, t: Any, *, level: float = 0.95) -> pd.DataFrame:
+    """E[X(t)] of a new customer with a delta-method interval (log scale), one row per ``t``.
+
+    All ``*_interval`` functions use :func:`crmlab.mle.delta_interval` on the
+    fit's covariance of the log-parameters: the interval reflects how precisely
+    the data pin down the parameters, not the randomness of one customer's
+    future purchases.
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
+    >>> iv = expected_transactions_interval(fit_bgnbd(s), [39.0, 78.0])
+    >>> bool((iv["ci_low"] < iv["estimate"]).all() and (iv["estimate"] < iv["ci_high"]).all())
+    True
+    """
+    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    tt = np.atleast_1d(np.asarray(t, dtype=float))
+    if np.any(tt < 0) or not np.all(np.isfinite(tt)):
+        raise ParameterError("t must be finite and >= 0")
+    z, C = _log_params(fit)
+    from crmlab.mle import delta_interval
+
+    return delta_interval(lambda zz: _expected(fit.model, np.exp(zz), tt), z, C, level=level,
+                          scale="log", index=pd.Index(tt, name="t"))
+
+
+def p_alive_interval(fit: BTYDFit, summary: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
+    """:meth:`BTYDFit.p_alive` with delta-method intervals built on the logit scale.
+
+    A P(alive) of exactly 1 (BG/NBD customers without repeat purchases) gets
+    the interval [1, 1].
+    """
+    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    x, t_x, T = validate_summary(summary)
+    z, C = _log_params(fit)
+    from crmlab.mle import delta_interval
+
+    return delta_interval(lambda zz: _p_alive(fit.model, np.exp(zz), x, t_x, T), z, C,
+                          level=level, scale="logit", index=summary.index)
+
+
+def conditional_expected_interval(fit: BTYDFit, summary: pd.DataFrame, t: Any, *,
+                                  level: float = 0.95) -> pd.DataFrame:
+    """:meth:`BTYDFit.conditional_expected_transactions` with delta-method intervals (log scale)."""
+    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    x, t_x, T = validate_summary(summary)
+    tt = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
+    if np.any(tt < 0) or not np.all(np.isfinite(tt)):
+        raise ParameterError("t must be finite and >= 0")
+    z, C = _log_params(fit)
+    from crmlab.mle import delta_interval
+
+    return delta_interval(lambda zz: _conditional(fit.model, np.exp(zz), x, t_x, T, tt), z, C,
+                          level=level, scale="log", index=summary.index)
+
+
+def clv_interval(
+    transaction_fit: BTYDFit,
+    spend_fit: BTYDFit | None,
+    summary: pd.DataFrame,
+    *,
+    horizon: float,
+    period: float,
+    discount_rate: float,
+    margin: float = 1.0,
+    total: bool = False,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """:func:`clv` per customer (or its ``total``) with delta-method intervals (log scale).
+
+    The transaction and spend models are fitted separately, so their
+    log-parameters are independent: the joint covariance is block-diagonal.
+    With ``total=True`` the result is one row, ``total``: the interval of the
+    sum comes from the gradient of the sum (the customers' values are
+    correlated through the shared parameters, so adding up their intervals
+    would be wrong).
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
+    >>> iv = clv_interval(fit_pareto_nbd(s), fit_gamma_gamma(s), s, horizon=52, period=52/12,
+    ...                   discount_rate=0.01, total=True)
+    >>> round(float(iv.loc["total", "estimate"]), -3), bool(iv.loc["total", "se"] > 0)
+    (72000.0, True)
+    """
+    transaction_fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    z1, C1 = _log_params(transaction_fit)
+    k = len(z1)
+    if spend_fit is not None:
+        spend_fit._require("gamma_gamma")
+        z2, C2 = _log_params(spend_fit)
+    else:
+        z2, C2 = np.zeros(0), np.zeros((0, 0))
+    z = np.r_[z1, z2]
+    C = np.zeros((len(z), len(z)))
+    C[:k, :k], C[k:, k:] = C1, C2
+    kw = dict(horizon=horizon, period=period, discount_rate=discount_rate, margin=margin)
+    clv(transaction_fit, spend_fit, summary, **kw)  # validate the arguments once
+
+    def fun(zz):
+        sf = None if spend_fit is None else _at(spend_fit, zz[k:])
+        v = clv(_at(transaction_fit, zz[:k]), sf, summary, **kw)["clv"].to_numpy()
+        return float(v.sum()) if total else v
+
+    from crmlab.mle import delta_interval
+
+    return delta_interval(fun, z, C, level=level, scale="log",
+                          index=pd.Index(["total"]) if total else summary.index)
+
+
 # =========================================================================== validation
 def tracking(
     transactions: pd.DataFrame,
@@ -1348,7 +1670,7 @@ def tracking(
         ``expected_cum``, ``calibration`` (bool: period ends on or before the
         calibration end).
     """
-    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    fit._require(*_TRANSACTION_MODELS)
     unit = summary.attrs.get("unit", fit.unit) or "W"
     days = UNITS[unit]
     occ = to_occasions(validate_transactions(transactions), purchases_only=True)
@@ -1403,7 +1725,7 @@ def conditional_by_frequency(fit: BTYDFit, summary: pd.DataFrame, *, max_frequen
         Index ``frequency`` (label, e.g. ``"7+"``): ``customers``, ``actual``,
         ``expected``.
     """
-    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    fit._require(*_TRANSACTION_MODELS)
     require_columns(summary, ["frequency_holdout", "duration_holdout"], what="summary")
     check_number(max_frequency, "max_frequency", low=1, integer=True)
     ce = fit.conditional_expected_transactions(summary, summary["duration_holdout"].to_numpy())

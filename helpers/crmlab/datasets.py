@@ -201,7 +201,7 @@ def _excerpt(value: Any, limit: int = 40) -> str:
 
 
 def _sniff_sep(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(text[:65536].splitlines()[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
@@ -230,8 +230,9 @@ def _normalise_dates(text: pd.Series) -> pd.Series:
     return text
 
 
-def _infer_date_format(dtext: pd.Series, dayfirst: bool | None, name: str, column: str, where) -> str:
-    """Infer one strftime format for the whole column (never a per-row guess)."""
+def _infer_date_format(dtext: pd.Series, dayfirst: bool | None, name: str, column: str,
+                       where) -> tuple[str, pd.Series]:
+    """Infer one strftime format for the whole column (never a per-row guess); also the parse."""
     from pandas.tseries.api import guess_datetime_format
 
     first = dtext.iloc[0]
@@ -262,7 +263,7 @@ def _infer_date_format(dtext: pd.Series, dayfirst: bool | None, name: str, colum
             f"({fits[1]!r}) or month first ({fits[0]!r}) and every row fits both; "
             "pass dayfirst=True or dayfirst=False (or date_format=)"
         )
-    return fits[0] if fits else candidates[0]
+    return fits[0] if fits else candidates[0], (parsed[fits[0]] if fits else parsed[candidates[0]])
 
 
 def _raise_ragged(text: str, sep: str, name: str) -> None:
@@ -395,10 +396,28 @@ def _check_columns(raw: pd.DataFrame, wanted: dict[str, str], name: str, sep: st
     raise DataError(msg)
 
 
+def _by_unique(col: pd.Series, where, parse) -> np.ndarray:
+    """Run a text parser once per distinct value and spread the result back to the rows.
+
+    Exports repeat the same dates, prices, quantities and ids thousands of times;
+    parsing the distinct values only is what makes half a million rows load in
+    seconds. ``parse(values, where, weights)`` sees the distinct values in order of
+    first appearance (so the first bad value is also the first bad row, which
+    ``where`` names) and their row counts (``weights``) for the report.
+    """
+    values = col.to_numpy(dtype=object)
+    codes, uniq = pd.factorize(values, use_na_sentinel=False)
+    first = np.empty(len(uniq), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    weights = np.bincount(codes, minlength=len(uniq))
+    out = np.asarray(parse(pd.Series(uniq, dtype=object), lambda j: where(int(first[j])), weights))
+    return out[codes]
+
+
 # ---- step 2: parse dates ----------------------------------------------------------
 def _parse_dates(
     col: pd.Series, *, is_text: bool, name: str, column: str, where, date_format: str | None,
-    dayfirst: bool | None, timezone: str | None, report: dict[str, Any],
+    dayfirst: bool | None, timezone: str | None, report: dict[str, Any], weights: np.ndarray | None = None,
 ) -> pd.Series:
     """Dates as datetime64[ns] (time of day kept), never shifted across a day silently."""
     if not is_text and pd.api.types.is_datetime64_any_dtype(col):
@@ -450,10 +469,11 @@ def _parse_dates(
                         f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(dtext.iloc[bad[0]])} "
                         "is not an ISO date-time with offset such as '2024-01-05T23:30:00+08:00'"
                     )
-                return _apply_timezone(parsed, written, timezone, report)
+                return _apply_timezone(parsed, written, timezone, report, weights)
             if fmt is None:
-                fmt = _infer_date_format(dtext, dayfirst, name, column, where)
-            parsed = pd.to_datetime(dtext, format=fmt, errors="coerce")
+                fmt, parsed = _infer_date_format(dtext, dayfirst, name, column, where)
+            else:
+                parsed = pd.to_datetime(dtext, format=fmt, errors="coerce")
             bad = np.flatnonzero(parsed.isna().to_numpy())
             if len(bad):
                 v = dtext.iloc[bad[0]]
@@ -477,14 +497,16 @@ def _parse_dates(
                 f"{name}: column {column!r} holds time-zone-aware timestamps ({tz}); pass "
                 "timezone='local' to keep the wall-clock time, or an IANA zone to convert to"
             )
-        return _apply_timezone(parsed.dt.tz_convert("UTC"), parsed.dt.tz_localize(None), timezone, report)
+        return _apply_timezone(parsed.dt.tz_convert("UTC"), parsed.dt.tz_localize(None), timezone, report,
+                               weights)
     bad = np.flatnonzero(parsed.isna().to_numpy())
     if len(bad):
         raise DataError(f"{name}: column {column!r}, {where(bad[0])}: date is missing")
     return parsed.astype("datetime64[ns]")
 
 
-def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: dict[str, Any]) -> pd.Series:
+def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: dict[str, Any],
+                    weights: np.ndarray | None = None) -> pd.Series:
     if not isinstance(timezone, str):
         raise ParameterError(f"timezone must be 'local' or an IANA zone name, got {timezone!r}")
     if timezone == "local":
@@ -496,7 +518,8 @@ def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: d
         raise ParameterError(
             f"timezone {timezone!r} is not a known IANA time zone such as 'Asia/Shanghai' or 'UTC'"
         ) from None
-    moved = int((local.dt.normalize() != written.dt.normalize()).sum())
+    changed = (local.dt.normalize() != written.dt.normalize()).to_numpy()
+    moved = int(changed.sum() if weights is None else weights[changed].sum())
     report["timezone"] = timezone
     report["dates_moved_to_another_day_by_timezone"] = moved
     return local.astype("datetime64[ns]")
@@ -506,8 +529,13 @@ def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: d
 def _parse_numbers(
     col: pd.Series, *, is_text: bool, name: str, column: str, where, decimal: str,
     thousands: str | None, currency_symbols: bool, report: dict[str, Any], what: str,
+    weights: np.ndarray | None = None,
 ) -> np.ndarray:
     """A numeric column as float64, or a DataError naming the first bad row."""
+    def count(mask: Any) -> int:
+        m = np.asarray(mask, dtype=bool)
+        return int(m.sum() if weights is None else weights[m].sum())
+
     if not is_text and (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
         values = col.astype("float64")
         original = col
@@ -518,7 +546,7 @@ def _parse_numbers(
         atext = _normalise_numbers(original.str.strip())
         if currency_symbols:
             stripped = atext.str.replace(_CURRENCY_RE, "", regex=True)
-            report[f"{what}_currency_stripped"] = int((stripped != atext).sum())
+            report[f"{what}_currency_stripped"] = count(stripped != atext)
             atext = stripped
         if thousands:
             has = atext.str.contains(thousands, regex=False)
@@ -533,11 +561,11 @@ def _parse_numbers(
                         f"{decimal!r}); is the thousands separator or the decimal mark wrong?"
                     )
                 atext = atext.str.replace(thousands, "", regex=False)
-            report[f"{what}_thousands_removed"] = int(has.sum())
+            report[f"{what}_thousands_removed"] = count(has)
         if decimal != ".":
             atext = atext.str.replace(decimal, ".", regex=False)
         paren = atext.str.fullmatch(r"\(\s*[-+]?[\d.]+\s*\)")
-        n_paren = int(paren.sum())
+        n_paren = count(paren)
         if n_paren:
             atext = atext.where(~paren, "-" + atext.str.strip("() "))
             report[f"{what}_parenthesised_negative"] = n_paren
@@ -739,7 +767,11 @@ def load_transactions(
             wanted[param] = col
     _check_columns(raw, wanted, name, used_sep)
     if is_text:
-        blank = (raw == "").all(axis=1).to_numpy() if len(raw.columns) else np.zeros(len(raw), bool)
+        blank = np.zeros(len(raw), dtype=bool)
+        if len(raw.columns):
+            maybe = np.flatnonzero((raw.iloc[:, 0] == "").to_numpy())   # only these can be blank lines
+            if len(maybe):
+                blank[maybe] = (raw.iloc[maybe] == "").all(axis=1).to_numpy()
     else:
         blank = np.zeros(len(raw), dtype=bool)
     n_blank = int(blank.sum())
@@ -763,14 +795,17 @@ def load_transactions(
     # ---- customer ids
     ids = rows[customer]
     if is_text or ids.dtype == object or pd.api.types.is_string_dtype(ids):
-        text_ids = ids.astype("string").fillna("").str.strip()
-        no_id = text_ids.str.lower().isin(_MISSING_TEXT).to_numpy()
-        whole = text_ids.str.fullmatch(r"-?\d+\.0+")
-        if whole[~no_id].all() and (~no_id).any():
+        # text work once per distinct id (an export repeats each id on every line)
+        codes, uniq = pd.factorize(ids.to_numpy(dtype=object), use_na_sentinel=False)
+        text_u = pd.Series(uniq, dtype=object).map(lambda v: "" if v is None or v != v else str(v).strip())
+        no_u = text_u.str.lower().isin(_MISSING_TEXT).to_numpy()
+        whole = text_u.str.fullmatch(r"-?\d+\.0+").to_numpy()
+        if whole[~no_u].all() and (~no_u).any():
             # a numeric id column exported by a spreadsheet as 17850.0: one customer, one id
-            text_ids = text_ids.str.replace(r"\.0+$", "", regex=True)
-            report["customer_ids_trailing_zero_removed"] = int((~no_id).sum())
-        cust = text_ids.astype(object).to_numpy()
+            text_u = text_u.str.replace(r"\.0+$", "", regex=True)
+            report["customer_ids_trailing_zero_removed"] = int((~no_u[codes]).sum())
+        no_id = no_u[codes]
+        cust = text_u.to_numpy(dtype=object)[codes]
     else:
         no_id = ids.isna().to_numpy()
         if pd.api.types.is_float_dtype(ids):
@@ -806,22 +841,34 @@ def load_transactions(
         return where(int(sub_pos[i]))
 
     # ---- step 2: dates
-    dates = _parse_dates(sub[date], is_text=is_text, name=name, column=date, where=where_sub,
-                         date_format=date_format, dayfirst=dayfirst, timezone=timezone, report=report)
+    dkw = {"is_text": is_text, "name": name, "column": date, "date_format": date_format,
+           "dayfirst": dayfirst, "timezone": timezone, "report": report}
+    if is_text or not pd.api.types.is_datetime64_any_dtype(sub[date]):
+        dates = pd.Series(_by_unique(sub[date], where_sub, lambda u, w, n: _parse_dates(
+            u, where=w, weights=n, **{**dkw, "is_text": True}).to_numpy(dtype="datetime64[ns]")))
+    else:
+        dates = _parse_dates(sub[date], where=where_sub, **dkw)
     # ---- step 3: numbers
     num = {"name": name, "where": where_sub, "decimal": decimal, "thousands": thousands,
            "currency_symbols": currency_symbols, "report": report, "is_text": is_text}
+    def numbers(column: str, what: str) -> np.ndarray:
+        col = sub[column]
+        if is_text or not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
+            return _by_unique(col, where_sub, lambda u, w, n: _parse_numbers(
+                u, column=column, what=what, weights=n, **{**num, "where": w, "is_text": True})).astype("float64")
+        return _parse_numbers(col, column=column, what=what, **num)
+
     qty = None
     if quantity is not None:
-        qty = _parse_numbers(sub[quantity], column=quantity, what="quantities", **num)
+        qty = numbers(quantity, "quantities")
     if price is not None:
-        unit = _parse_numbers(sub[price], column=price, what="prices", **num)
+        unit = numbers(price, "prices")
         values = qty * unit
         # quantity x price in binary floats (6 x 2.55 = 15.299999999999999): round to 1e-9
         values = np.round(values, 9)
         report["amount_from"] = f"{quantity} × {price}"
     else:
-        values = _parse_numbers(sub[amount], column=amount, what="amounts", **num)
+        values = numbers(amount, "amounts")
     out = pd.DataFrame(
         {
             "customer_id": cust[keep],

@@ -240,10 +240,10 @@ def check_number(
             f"{name} must be a {'whole ' if integer else ''}number, got {value!r} "
             f"({type(value).__name__})"
         )
-    if integer and float(value) != int(value):
-        raise ParameterError(f"{name} must be a whole number, got {value!r}")
     if not np.isfinite(value):
         raise ParameterError(f"{name} must be finite, got {value!r}")
+    if integer and float(value) != int(value):
+        raise ParameterError(f"{name} must be a whole number, got {value!r}")
     if low is not None and (value < low or (not low_inclusive and value == low)):
         raise ParameterError(
             f"{name} must be {'>=' if low_inclusive else '>'} {low}, got {value!r}"

@@ -10,6 +10,8 @@ Examples
 False
 >>> check_6("iii").correct
 True
+>>> check_6("exit pattern 3").message
+"'exit pattern 3' is not a valid choice; choose one of: I, II, III, IV."
 """
 
 from __future__ import annotations
@@ -19,10 +21,18 @@ from typing import Any
 
 import pandas as pd
 
-from crmlab.exercises import Feedback, check_choice_answer, check_number
+from crmlab.exercises import (
+    Feedback,
+    compare_label,
+    compare_number,
+    missing_answer,
+    normalize_label,
+)
 
 __all__ = [
     "TASK4_AS_OF",
+    "TASK5_COHORT",
+    "TASK5_AS_OF",
     "task4_log",
     "check_1a",
     "check_1b",
@@ -35,6 +45,9 @@ __all__ = [
 
 #: The date at which task 4 asks for each customer's stage.
 TASK4_AS_OF = "2024-06-01"
+#: Task 5: the CDNOW acquisition month (first purchase) and the date the ladder is read.
+TASK5_COHORT = "1997-01"
+TASK5_AS_OF = "1997-06-30"
 
 
 def task4_log() -> pd.DataFrame:
@@ -66,13 +79,23 @@ def _task4_expected() -> dict[str, str]:
     return assign_stages(task4_log(), TASK4_AS_OF).astype(str).to_dict()
 
 
-@lru_cache(maxsize=1)
-def _repeat_share() -> float:
-    from crmlab.datasets import load_cdnow
-    from crmlab.lifecycle import customer_ladder
+def _cohort_repeat_share(*, cut: bool = True, occasions: bool = True) -> float:
+    from crmlab.datasets import load_cdnow, to_occasions
 
-    lad = customer_ladder(load_cdnow("master"))
-    return float(lad["share_of_buyers"].iloc[1])
+    log = load_cdnow("master")
+    occ = to_occasions(log) if occasions else log
+    first = to_occasions(log).groupby("customer_id")["date"].min()
+    cohort = first.index[first.dt.to_period("M") == pd.Period(TASK5_COHORT, "M")]
+    o = occ[occ["customer_id"].isin(cohort)]
+    if cut:
+        o = o[o["date"] <= pd.Timestamp(TASK5_AS_OF)]
+    return float((o.groupby("customer_id").size() >= 2).mean())
+
+
+@lru_cache(maxsize=1)
+def _task5() -> dict[str, float]:
+    return {"right": _cohort_repeat_share(), "no_cut": _cohort_repeat_share(cut=False),
+            "rows": _cohort_repeat_share(occasions=False)}
 
 
 def check_1a(answer: Any) -> Feedback:
@@ -80,14 +103,14 @@ def check_1a(answer: Any) -> Feedback:
     from crmlab.lifecycle import accumulation_table
 
     expected = float(accumulation_table(lost=(20,))["ratio"].iloc[0])
-    return check_number(answer, expected, task="1a", rtol=5e-3,
+    return compare_number(answer, expected, task="1a", rtol=5e-3,
                         hint="Count A's and B's customers after the loss; each lost customer moves from A to B.")
 
 
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: customers A must lose for B to be exactly twice A's size."""
     expected = 100.0 / 3.0  # (100 + k) / (100 - k) = 2
-    return check_number(answer, expected, task="1b", rtol=5e-3,
+    return compare_number(answer, expected, task="1b", rtol=5e-3,
                         hint="Solve (100 + k) / (100 - k) = 2 for k (a fraction is fine).")
 
 
@@ -96,7 +119,7 @@ def check_2(answer: Any) -> Feedback:
     from crmlab.lifecycle import revenue_identity
 
     expected = float(revenue_identity(200, 1000, 0.85, 3, 20))
-    return check_number(answer, expected, task="2",
+    return compare_number(answer, expected, task="2",
                         hint="Only retained existing customers buy: (new + existing × retention) × usage × price.")
 
 
@@ -106,19 +129,25 @@ def check_3(answer: Any) -> Feedback:
 
     expected = float(project_revenue(10, initial_customers=1000, new_customers=150,
                                      retention=0.8)["active"].iloc[-1])
-    return check_number(answer, expected, task="3", rtol=1e-3,
+    return compare_number(answer, expected, task="3", rtol=1e-3,
                         hint="Each period's active customers are the next period's existing customers; "
                              "use crmlab.lifecycle.project_revenue and read period 10.")
 
 
 def check_4(answer: Any) -> Feedback:
     """Task 4: each customer's stage on TASK4_AS_OF (dict or Series customer -> stage)."""
-    if answer is None or answer is Ellipsis:
-        return Feedback("4", False, "No answer yet: replace `...` with your answer.")
+    from crmlab.datasets import STAGES
+
+    if (fb := missing_answer("4", answer)) is not None:
+        return fb
     try:
-        given = {str(k): str(v).strip().lower() for k, v in dict(answer).items()}
-    except (TypeError, ValueError):
+        given = {str(k).strip().lower(): normalize_label(v) for k, v in dict(answer).items()}
+    except (TypeError, ValueError, AttributeError):
         return Feedback("4", False, "Expected a dict or Series mapping customer id to stage name.")
+    invalid = sorted({str(v) for v in given.values() if v not in STAGES})
+    if invalid:
+        return Feedback("4", False, f"Not a valid stage: {', '.join(repr(v) for v in invalid)}; "
+                                    f"the stages are {', '.join(STAGES)}.")
     expected = _task4_expected()
     missing = [c for c in expected if c not in given]
     if missing:
@@ -134,15 +163,26 @@ def check_4(answer: Any) -> Feedback:
 
 
 def check_5(answer: Any) -> Feedback:
-    """Task 5: share of CDNOW master customers who bought on at least two different days."""
-    fb = check_number(answer, _repeat_share(), task="5", rtol=2e-3,
-                      hint="Count purchase occasions (same customer, same day = one), not rows; "
-                           "give a share between 0 and 1.")
-    return fb
+    """Task 5: share of the January-1997 CDNOW cohort that were repeat buyers by 1997-06-30."""
+    t = _task5()
+    value = compare_number(answer, t["right"], task="5", rtol=2e-3, share=True)
+    if value.correct or "No answer" in value.message or "percentage" in value.message:
+        return value
+    if compare_number(answer, t["no_cut"], task="5", rtol=2e-3).correct:
+        return Feedback("5", False, "Count only purchases up to 30 June 1997: the ladder is read "
+                                    "on that date.")
+    if compare_number(answer, t["rows"], task="5", rtol=2e-3).correct:
+        return Feedback("5", False, "Count purchase occasions (same customer, same day = one), "
+                                    "not rows.")
+    if value.message.startswith("Your answer is"):
+        return Feedback("5", False, value.message + " The cohort is the customers whose *first* "
+                        "purchase fell in January 1997; of them, the share with two or more "
+                        "purchase days by 30 June 1997.")
+    return value
 
 
 def check_6(answer: Any) -> Feedback:
     """Task 6: exit pattern of a relationship that reached stability and ended 3 months into it."""
-    return check_choice_answer(answer, "III", task="6",
-                               hint="Which stage did the relationship reach, and did it stay there long? "
-                                    "Answer with a Roman numeral I-IV.")
+    return compare_label(answer, "III", task="6", options=["I", "II", "III", "IV"],
+                         hint="Which stage did the relationship reach, and did it stay there long? "
+                              "Answer with a Roman numeral I-IV.")

@@ -25,7 +25,14 @@ import numpy as np
 import pandas as pd
 
 from crmlab import value
-from crmlab.exercises import Feedback, check_array, check_number, missing_answer
+from crmlab.exercises import (
+    Feedback,
+    as_number,
+    compare_array,
+    compare_label,
+    compare_number,
+    missing_answer,
+)
 
 __all__ = [
     "VALUE_OF_TIME",
@@ -101,16 +108,17 @@ def _close(answer: Any, target: Any) -> bool:
         return False
 
 
-def _label(answer: Any, expected: str, task: str, hint: str, aliases: tuple[str, ...] = ()) -> Feedback:
+def _label(answer: Any, expected: str, task: str, hint: str, aliases: tuple[str, ...] = (),
+           options: tuple[str, ...] | None = None) -> Feedback:
     if (fb := missing_answer(task, answer)) is not None:
         return fb
     if not isinstance(answer, str):
         return Feedback(task, False, f"Expected a label (text), got {type(answer).__name__}.")
-    norm = answer.strip().lower()
-    ok = {expected.lower(), expected.split()[0].lower(), *(a.lower() for a in aliases)}
-    if norm in ok:
-        return Feedback(task, True, "Well done.")
-    return Feedback(task, False, hint)
+    if isinstance(answer, str) and options is None:
+        # a plan may be named by its full label or its first word ("Y basic" or "Y")
+        options = tuple(plans().index) + tuple(x.split()[0] for x in plans().index)
+    return compare_label(answer, expected, task=task, hint=hint, options=options,
+                         aliases=(expected.split()[0], *aliases))
 
 
 # --------------------------------------------------------------------------- task 1
@@ -122,7 +130,7 @@ def check_1a(answer: Any) -> Feedback:
     """Absolute delivered value TCV − TCC of each plan, value of time 30 CNY/h."""
     expected = _abs()
     answer = _as_series(answer, expected)
-    fb = check_array(answer, expected, task="1a")
+    fb = compare_array(answer, expected, task="1a")
     if not fb.correct and fb.message.endswith("off."):
         if _close(answer, value.delivered_value(plans())):
             return Feedback("1a", False, "Time is in hours: weight it by the value of time "
@@ -138,7 +146,7 @@ def check_1b(answer: Any) -> Feedback:
     """Relative delivered value TCV / TCC of each plan, value of time 30 CNY/h."""
     expected = value.delivered_value(plans(), form="relative", weights=_w())
     answer = _as_series(answer, expected)
-    fb = check_array(answer, expected, task="1b")
+    fb = compare_array(answer, expected, task="1b")
     if not fb.correct and fb.message.endswith("off."):
         if _close(answer, value.delivered_value(plans(), form="relative")):
             return Feedback("1b", False, "Weight the hours of time by the value of time.")
@@ -165,7 +173,7 @@ def check_3(answer: Any) -> Feedback:
     """Absolute delivered value of each plan for a student valuing time at 5 CNY/h."""
     expected = _abs(STUDENT_VALUE_OF_TIME)
     answer = _as_series(answer, expected)
-    fb = check_array(answer, expected, task="3")
+    fb = compare_array(answer, expected, task="3")
     if not fb.correct and _close(answer, _abs()):
         return Feedback("3", False, "These are the values for the 30 CNY/h customer; change "
                                     "the weight on time to the student's value of time.")
@@ -180,9 +188,11 @@ def check_4(answer: Any) -> Feedback:
     if isinstance(answer, str) and answer.strip().lower() in {"monetary", "monetary cost"} and best != "monetary":
         return Feedback("4", False, "Compare the costs in CNY, not in their own units: the "
                                     "weight on time matters.")
+    costs = tuple(value.COST_COMPONENTS)
     return _label(answer, best, "4", "Not this one: run crmlab.value.sensitivity for plan Y and "
                                      "compare the swings of the cost components.",
-                  aliases=(f"{best} cost",))
+                  aliases=(f"{best} cost",),
+                  options=costs + tuple(f"{c} cost" for c in costs) + tuple(value.VALUE_COMPONENTS))
 
 
 # --------------------------------------------------------------------------- task 5
@@ -197,17 +207,16 @@ def check_5(answer: Any) -> Feedback:
     expected = _price_cut()
     if (fb := missing_answer("5", answer)) is not None:
         return fb
-    try:
-        a = float(answer)
-    except (TypeError, ValueError):
-        return Feedback("5", False, f"Expected a number, got {type(answer).__name__}.")
+    a = as_number(answer)
+    if isinstance(a, str):
+        return Feedback("5", False, a)
     if np.isclose(a, -expected, rtol=1e-3):
         return Feedback("5", False, "Right size, wrong sign: give the cut as a positive amount.")
     gap_abs = float(_abs()["X premium"] - _abs()["Z online"])
     if np.isclose(abs(a), gap_abs, rtol=1e-3):
         return Feedback("5", False, "That closes the gap in the absolute form; the task asks "
                                     "for the relative form TCV / TCC.")
-    return check_number(a, expected, task="5",
+    return compare_number(a, expected, task="5",
                         hint="Plan X's TCV stays; find the TCC at which TCV / TCC equals plan "
                              "Z's ratio.")
 
@@ -226,15 +235,14 @@ def check_6a(answer: Any) -> Feedback:
     if (fb := missing_answer("6a", answer)) is not None:
         return fb
     wrong_rival = value.retention_from_value(ab["X premium"], ab["Y basic"], scale=CHOICE_SCALE)
-    try:
-        a = float(answer)
-    except (TypeError, ValueError):
-        return Feedback("6a", False, f"Expected a number, got {type(answer).__name__}.")
+    a = as_number(answer)
+    if isinstance(a, str):
+        return Feedback("6a", False, a)
     if not 0 <= a <= 1:
         return Feedback("6a", False, "A retention rate is a probability between 0 and 1.")
     if np.isclose(a, wrong_rival, rtol=1e-3) and not np.isclose(a, expected, rtol=1e-3):
         return Feedback("6a", False, "Compare with the *best* rival plan by the absolute form.")
-    return check_number(a, expected, task="6a",
+    return compare_number(a, expected, task="6a",
                         hint="r = 1 / (1 + exp(-scale × (TCDV_X − TCDV_rival))).")
 
 
@@ -246,14 +254,13 @@ def check_6b(answer: Any) -> Feedback:
     expected = float(value.bridge_clv(ab["X premium"], rival, horizon=HORIZON, **args)["clv"][0])
     if (fb := missing_answer("6b", answer)) is not None:
         return fb
-    try:
-        a = float(answer)
-    except (TypeError, ValueError):
-        return Feedback("6b", False, f"Expected a number, got {type(answer).__name__}.")
+    a = as_number(answer)
+    if isinstance(a, str):
+        return Feedback("6b", False, a)
     prospect = float(value.bridge_clv(ab["X premium"], rival, horizon=HORIZON, acquired=False,
                                       **args)["clv"][0])
     if np.isclose(a, prospect, rtol=1e-3):
         return Feedback("6b", False, "The customer is already acquired: the first month is "
                                      "certain (acquired=True).")
-    return check_number(a, expected, task="6b",
+    return compare_number(a, expected, task="6b",
                         hint="CLV = margin × Σ_{t=0}^{23} (r / (1 + d))^t.")

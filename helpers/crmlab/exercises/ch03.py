@@ -14,18 +14,20 @@ True
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from crmlab import clv
-from crmlab.exercises import Feedback, check_array, check_number, check_set
+from crmlab.exercises import Feedback, as_number, compare_array, compare_number, compare_set
 
 __all__ = [
     "NPV_RATE",
     "TWO_BUYER_INTERVAL",
     "TASK3",
+    "TASK4_STATES",
     "TASK4_P",
     "TASK4_R",
     "TASK4_DISCOUNT",
@@ -45,29 +47,39 @@ NPV_RATE = 0.08
 TWO_BUYER_INTERVAL = 4.0
 #: Task 3: margin, retention, discount, horizon.
 TASK3 = {"margin": 200.0, "retention": 0.75, "discount": 0.10, "horizon": 5}
-#: Task 4: a three-state recency chain (state 1 = bought this quarter).
-TASK4_P = np.array([[0.40, 0.60, 0.00], [0.20, 0.00, 0.80], [0.05, 0.00, 0.95]])
-TASK4_R = np.array([50.0, -2.0, -2.0])
+#: Task 4: a three-state recency chain (state 1 = bought this quarter), labelled by state.
+TASK4_STATES = ("1 bought this quarter", "2 last bought a quarter ago", "3 two or more quarters ago")
+TASK4_P = pd.DataFrame([[0.40, 0.60, 0.00], [0.20, 0.00, 0.80], [0.05, 0.00, 0.95]],
+                       index=pd.Index(TASK4_STATES, name="from"),
+                       columns=pd.Index(TASK4_STATES, name="to"))
+TASK4_R = pd.Series([50.0, -2.0, -2.0], index=pd.Index(TASK4_STATES, name="state"), name="reward")
 TASK4_DISCOUNT = 0.03
 
 
 def _close(answer: Any, value: float, rtol: float = 1e-3) -> bool:
-    try:
-        return bool(np.isclose(float(answer), value, rtol=rtol))
-    except (TypeError, ValueError):
-        return False
+    a = as_number(answer)
+    return not isinstance(a, str) and bool(np.isclose(a, value, rtol=rtol))
 
 
 def check_1a(answer: Any) -> Feedback:
-    """Task 1a: total direct + referral sales of years 2-5 (software case)."""
-    t = clv.case_by_year()
-    expected = float(t.loc[2:5, "total_sales"].sum())
-    if _close(answer, 13200.0, rtol=1e-9):
-        return Feedback("1a", False, "That is the article's figure. Add the two sums again yourself.")
-    if _close(answer, float(t["total_sales"].sum()), rtol=1e-9):
+    """Task 1a: share of A's years 2-5 value (direct + referral sales) that came from referrals."""
+    t = clv.case_by_year().loc[2:5]
+    referral, total = float(t["referral_sales"].sum()), float(t["total_sales"].sum())
+    expected = referral / total
+    fb = compare_number(answer, expected, task="1a", rtol=1e-3, share=True)
+    if fb.correct or not fb.message.startswith("Your answer is"):
+        return fb
+    if _close(answer, referral / 13200.0, rtol=1e-4):
+        return Feedback("1a", False, "You divided by the article's total. Add the direct and the "
+                                     "referral sales of years 2-5 yourself first.")
+    full = clv.case_by_year()
+    if _close(answer, float(full["referral_sales"].sum() / full["total_sales"].sum()), rtol=1e-4):
         return Feedback("1a", False, "Years 2-5 only: leave out the first purchase of year 1.")
-    return check_number(answer, expected, task="1a", rtol=1e-9,
-                        hint="Sum `direct_sales` and `referral_sales` of clv.case_by_year() over years 2-5.")
+    if _close(answer, 1 - expected, rtol=1e-4):
+        return Feedback("1a", False, "That is the share of A's own (direct) purchases; the task "
+                                     "asks for the referred customers' share.")
+    return Feedback("1a", False, fb.message + " Sum `referral_sales` and `total_sales` of "
+                                              "clv.case_by_year() over years 2-5 and divide.")
 
 
 def check_1b(answer: Any) -> Feedback:
@@ -77,7 +89,7 @@ def check_1b(answer: Any) -> Feedback:
         return Feedback("1b", False, "Year 1's flow arrives at the end of year 1: discount it once.")
     if _close(answer, float(net.sum()), rtol=1e-6):
         return Feedback("1b", False, "That is the undiscounted total; discount each year's net flow.")
-    return check_number(answer, clv.npv(net, NPV_RATE), task="1b", rtol=1e-4,
+    return compare_number(answer, clv.npv(net, NPV_RATE), task="1b", rtol=1e-4,
                         hint="Discount year t's net flow (sales - development cost) by (1 + d)^t.")
 
 
@@ -89,12 +101,7 @@ def check_2a(answer: Any) -> Feedback:
     expected = clv.break_even_discount(
         b.query("buyer == 'A'")["amount"], b.query("buyer == 'B'")["amount"],
         interval_a=TWO_BUYER_INTERVAL, interval_b=TWO_BUYER_INTERVAL)
-    try:
-        if float(answer) > 1.5:
-            return Feedback("2a", False, "Give the rate as a fraction (0.10 for 10 %), not a percentage.")
-    except (TypeError, ValueError):
-        pass
-    return check_number(answer, expected, task="2a", rtol=1e-3,
+    return compare_number(answer, expected, task="2a", rtol=1e-3, share=True,
                         hint="Find d where both present values are equal (the first purchase is undiscounted).")
 
 
@@ -105,7 +112,7 @@ def check_3a(answer: Any) -> Feedback:
         return Feedback("3a", False, "You counted the current period's margin; this task starts at t = 1.")
     if _close(answer, m / (1 + d - r)):
         return Feedback("3a", False, "The margin at t = 1 is earned only if the customer is retained once.")
-    return check_number(answer, clv.retention_clv(m, r, d), task="3a",
+    return compare_number(answer, clv.retention_clv(m, r, d), task="3a",
                         hint="Sum m r^t / (1+d)^t for t = 1, 2, ... (a geometric series).")
 
 
@@ -116,7 +123,7 @@ def check_3b(answer: Any) -> Feedback:
         return Feedback("3b", False, "Start at t = 0: the first margin is certain and undiscounted.")
     if _close(answer, clv.retention_clv(m, r, d, horizon=h + 1, first_margin_at=0)):
         return Feedback("3b", False, "Five margins in all: t = 0, 1, 2, 3, 4.")
-    return check_number(answer, clv.retention_clv(m, r, d, horizon=h, first_margin_at=0), task="3b",
+    return compare_number(answer, clv.retention_clv(m, r, d, horizon=h, first_margin_at=0), task="3b",
                         hint="Five terms m r^t / (1+d)^t, t = 0..4.")
 
 
@@ -130,7 +137,7 @@ def check_4a(answer: Any) -> Feedback:
             return Feedback("4a", False, "Include the current period's reward R (t = 0).")
     except (TypeError, ValueError, AttributeError):
         pass
-    return check_array(answer, expected, task="4a",
+    return compare_array(answer, expected, task="4a",
                        hint="V = (I - P/(1+d))^-1 R: solve the linear system (np.linalg.solve).")
 
 
@@ -149,8 +156,8 @@ def check_5a(answer: Any) -> Feedback:
     c = clv.classify_clv(v["current"], v["potential"], current_threshold="mean",
                          potential_threshold="mean")
     expected = c.index[c["clv_class"] == "MGC"].tolist()
-    if isinstance(answer, str):
-        answer = list(answer)
-    return check_set(answer, expected, task="5a",
+    if isinstance(answer, str) and re.fullmatch(r"[A-Ha-h]+", answer.strip()):
+        answer = list(answer.strip())  # "BE" is ["B", "E"]
+    return compare_set(answer, expected, task="5a", options=list(v.index),
                      hint="MGC: current value below its mean, potential value at or above its mean, "
                           "and current + potential not negative.")

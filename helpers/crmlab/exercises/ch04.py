@@ -8,7 +8,7 @@ Examples
 --------
 >>> check_1a(...).correct
 False
->>> check_6("b").correct
+>>> check_2(0.8333 / 0.1667).correct  # 4.9988: the published weights are rounded
 True
 """
 
@@ -20,11 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.exercises import Feedback, check_choice_answer, check_number, check_set
+from crmlab.exercises import Feedback, compare_number, compare_set, normalize_label
 
 __all__ = [
     "TASK1_STATEMENTS",
     "TASK3_MATRIX",
+    "TASK5_DROP",
+    "TASK6_SIZE",
+    "TASK6_SEED",
     "task4_tree",
     "check_1a",
     "check_1b",
@@ -42,13 +45,20 @@ TASK1_STATEMENTS: tuple[str, ...] = (
     "complaint rate is 2x as important as price sensitivity",
 )
 
-#: Task 3: an inconsistent 4x4 judgment matrix (criteria a, b, c, d).
-TASK3_MATRIX: tuple[tuple[float, ...], ...] = (
-    (1.0, 2.0, 4.0, 1 / 3),
-    (1 / 2, 1.0, 2.0, 4.0),
-    (1 / 4, 1 / 2, 1.0, 2.0),
-    (3.0, 1 / 4, 1 / 2, 1.0),
+#: Task 3: an inconsistent 4x4 judgment matrix of criteria a, b, c, d (labelled, so every
+#: crmlab.ahp function answers with criterion names).
+TASK3_MATRIX = pd.DataFrame(
+    [[1.0, 2.0, 4.0, 1 / 3],
+     [1 / 2, 1.0, 2.0, 4.0],
+     [1 / 4, 1 / 2, 1.0, 2.0],
+     [3.0, 1 / 4, 1 / 2, 1.0]],
+    index=list("abcd"), columns=list("abcd"),
 )
+#: Task 5: the indicator dropped from the lubricant segmentation.
+TASK5_DROP = "X8"
+#: Task 6: how many random 4x4 matrices, and their seed.
+TASK6_SIZE = 1000
+TASK6_SEED = 0
 
 
 def task4_tree() -> dict[str, Any]:
@@ -76,7 +86,7 @@ def _task1() -> tuple[float, float]:
 
 def check_1a(answer: Any) -> Feedback:
     """Task 1a: eigenvector weight of the repeat purchase rate."""
-    return check_number(
+    return compare_number(
         answer, _task1()[0], task="1a", rtol=2e-3,
         hint="Build the matrix with ahp.from_statements, then ahp.analyze(...).weights; "
              "weights sum to 1.",
@@ -85,19 +95,23 @@ def check_1a(answer: Any) -> Feedback:
 
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: consistency ratio CR of the task-1 matrix (Saaty 1980 RI)."""
-    return check_number(
+    return compare_number(
         answer, _task1()[1], task="1b", rtol=1e-2, atol=1e-4,
         hint="CR = CI/RI with CI = (λmax − n)/(n − 1) and RI(3) = 0.58; it is a small number.",
     )
 
 
 def check_2(answer: Any) -> Feedback:
-    """Task 2: the 1–9 judgment a12 that gives weights 0.8333 / 0.1667."""
+    """Task 2: the 1–9 judgment a12 that gives weights 0.8333 / 0.1667.
+
+    The weights are published to 4 decimals, so w1 / w2 = 4.9988 is as right as 5: the
+    tolerance (0.1 %) covers that rounding and nothing else.
+    """
     from crmlab.ahp import recover_judgments
 
     (m,) = recover_judgments([0.8333, 0.1667])
-    return check_number(
-        answer, float(m.iloc[0, 1]), task="2", rtol=1e-6,
+    return compare_number(
+        answer, float(m.iloc[0, 1]), task="2", rtol=1e-3,
         hint="For a 2×2 matrix w1 = a/(1 + a); solve for a.",
     )
 
@@ -106,12 +120,15 @@ def check_3(answer: Any) -> Feedback:
     """Task 3: the pair of criteria whose judgment should be revised first."""
     from crmlab.ahp import most_inconsistent_judgment
 
-    m = pd.DataFrame(np.array(TASK3_MATRIX), index=list("abcd"), columns=list("abcd"))
-    best = most_inconsistent_judgment(m).iloc[0]
-    if isinstance(answer, str):
-        answer = [x for x in answer.replace(",", " ").split() if x]
-    return check_set(
-        answer, {best["row"], best["col"]}, task="3",
+    best = most_inconsistent_judgment(TASK3_MATRIX).iloc[0]
+    names = list(TASK3_MATRIX.index)
+    if (isinstance(answer, (list, tuple, np.ndarray, pd.Series)) and len(answer) == 2
+            and all(isinstance(normalize_label(x), int) for x in answer)):
+        return Feedback("3", False, "Those look like positions; give the two criterion names "
+                                    "(ch04.TASK3_MATRIX is labelled a-d, so crmlab.ahp answers "
+                                    "with names).")
+    return compare_set(
+        answer, {best["row"], best["col"]}, task="3", options=names,
         hint="Give the two criterion names, e.g. ['a', 'b']. Use ahp.most_inconsistent_judgment, "
              "or look for the judgment that contradicts the chain a > b > c.",
     )
@@ -122,14 +139,13 @@ def check_4(answer: Any) -> Feedback:
     from crmlab.ahp import global_weights
 
     g = global_weights(task4_tree()).set_index("node")["global_weight"]
-    return check_number(
+    return compare_number(
         answer, float(g["trust"]), task="4", rtol=2e-3,
         hint="Multiply down the tree: weight of potential value × local weight of trust.",
     )
 
 
-@lru_cache(maxsize=1)
-def _task5() -> set[int]:
+def _task5_segments(drop: str | None) -> pd.Series:
     from crmlab.ahp import load_reconstructed_customers, value_segments
     from crmlab.datasets import load_seed_table
 
@@ -138,28 +154,58 @@ def _task5() -> set[int]:
     w = tab.dropna(subset=["global_weight"]).set_index("node")["global_weight"]
     groups = {"current": [f"X{k}" for k in range(1, 8)],
               "potential": [f"X{k}" for k in range(8, 13)]}
-    seg = value_segments(x, w, groups, standardize="minmax")
-    return set(seg.index[(seg.current_level == "low") & (seg.potential_level == "high")])
+    if drop is not None:
+        x, w = x.drop(columns=drop), w.drop(drop)
+        groups = {g: [c for c in cols if c != drop] for g, cols in groups.items()}
+    return value_segments(x, w, groups, standardize="zscore")["segment"]
+
+
+@lru_cache(maxsize=1)
+def _task5() -> set[int]:
+    before, after = _task5_segments(None), _task5_segments(TASK5_DROP)
+    return set(before.index[before != after])
 
 
 def check_5(answer: Any) -> Feedback:
-    """Task 5: customers with low current but high potential value under min–max scaling."""
-    if answer is not None and answer is not Ellipsis:
-        try:
-            answer = {int(a) for a in answer}
-        except (TypeError, ValueError):
-            return Feedback("5", False, "Expected a list of customer numbers, e.g. [1, 2].")
-    return check_set(
-        answer, _task5(), task="5",
-        hint="Use ahp.value_segments(..., standardize='minmax') and read current_level and "
-             "potential_level.",
+    """Task 5: customers whose segment changes when indicator TASK5_DROP is left out."""
+    from crmlab.ahp import load_reconstructed_customers
+
+    if isinstance(answer, (list, tuple, set, np.ndarray, pd.Index)) and len(answer) == 0:
+        return Feedback("5", False, "At least one customer changes segment. Leave out the "
+                                    "indicator's column *and* its weight, then compare the "
+                                    "segment column with the paper's.")
+    return compare_set(
+        answer, _task5(), task="5", options=list(load_reconstructed_customers().index),
+        hint="Run ahp.value_segments twice (z-scores, published weights): once with all 12 "
+             "indicators, once without the dropped one (its column, its weight and its place in "
+             "the potential group), and compare the two segment columns.",
     )
+
+
+@lru_cache(maxsize=1)
+def _task6() -> dict[str, float]:
+    from crmlab.ahp import batch_analyze, random_reciprocal_matrices
+
+    stack = random_reciprocal_matrices(TASK6_SIZE, 4, seed=TASK6_SEED)
+    top = {m: batch_analyze(stack, m).weights.argmax(axis=1)
+           for m in ("eigenvector", "geometric_mean", "column_average")}
+    return {"right": float((top["eigenvector"] != top["geometric_mean"]).mean()),
+            "column": float((top["eigenvector"] != top["column_average"]).mean())}
 
 
 def check_6(answer: Any) -> Feedback:
-    """Task 6: which two weighting methods always agree for 3×3 matrices."""
-    return check_choice_answer(
-        answer, "b", task="6",
-        hint="Try a few random 3×3 matrices with ahp.random_reciprocal_matrices and compare "
-             "ahp.priority_vector under each method.",
-    )
+    """Task 6: share of random 4×4 matrices where eigenvector and geometric mean pick a
+    different most important criterion."""
+    t = _task6()
+    fb = compare_number(answer, t["right"], task="6", rtol=0, atol=0.5 / TASK6_SIZE, share=True)
+    if not fb.correct and fb.message.startswith("Your answer is"):
+        if compare_number(answer, t["column"], task="6", rtol=0, atol=0.5 / TASK6_SIZE).correct:
+            return Feedback("6", False, "That compares the eigenvector with the column average; "
+                                        "the task asks for the geometric mean.")
+        if compare_number(answer, 1 - t["right"], task="6", rtol=0,
+                          atol=0.5 / TASK6_SIZE).correct:
+            return Feedback("6", False, "That is the share where the two methods *agree*.")
+        return Feedback("6", False, fb.message + " Use ahp.batch_analyze(stack, method).weights "
+                                                 "for both methods and compare the position of "
+                                                 "the largest weight in each row.")
+    return fb

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.exercises import Feedback, check_array, check_choice_answer, check_number, check_set
+from crmlab.exercises import Feedback, compare_array, compare_label, compare_number, compare_set
 
 __all__ = [
     "TASK1_AS_OF",
@@ -88,7 +88,7 @@ def _cdnow_value() -> np.ndarray:
 
 def check_1a(answer: Any) -> Feedback:
     """Task 1a: kim's frequency (purchase occasions up to the analysis date)."""
-    fb = check_number(answer, _task1()["f"], task="1a", rtol=0, atol=1e-9,
+    fb = compare_number(answer, _task1()["f"], task="1a", rtol=0, atol=1e-9,
                       hint="Count purchase occasions: rows of the same day are one purchase, "
                            "and purchases after the analysis date do not count.")
     return fb
@@ -96,16 +96,14 @@ def check_1a(answer: Any) -> Feedback:
 
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: kim's recency in days on the analysis date."""
-    return check_number(answer, _task1()["r"], task="1b", rtol=0, atol=1e-9,
+    return compare_number(answer, _task1()["r"], task="1b", rtol=0, atol=1e-9,
                         hint="Days from kim's last purchase on or before 30 June 2024 to 30 June "
                              "2024 (times of day do not matter).")
 
 
 def check_1c(answer: Any) -> Feedback:
     """Task 1c: kim's monetary total, exact to the cent."""
-    if isinstance(answer, str):
-        return Feedback("1c", False, "Give a number, not a formatted string.")
-    return check_number(answer, _task1()["m"], task="1c", rtol=0, atol=0.005,
+    return compare_number(answer, _task1()["m"], task="1c", rtol=0, atol=0.005,
                         hint="Add every amount up to and including the analysis date; keep the cents.")
 
 
@@ -114,13 +112,7 @@ def check_2a(answer: Any) -> Feedback:
     from crmlab.segmentation import top_share
 
     expected = top_share(_cdnow_value(), 0.2)
-    if answer is not None and answer is not Ellipsis:
-        try:
-            if 1 < float(answer) <= 100:
-                return Feedback("2a", False, "Give a fraction between 0 and 1, not a percentage.")
-        except (TypeError, ValueError):
-            pass
-    return check_number(answer, expected, task="2a", rtol=0.005,
+    return compare_number(answer, expected, task="2a", rtol=0.005, share=True,
                         hint="Sum spend per customer first, sort customers by it, and take the "
                              "largest 20% of customers.")
 
@@ -129,14 +121,14 @@ def check_2b(answer: Any) -> Feedback:
     """Task 2b: Gini coefficient of CDNOW revenue per customer."""
     from crmlab.segmentation import gini
 
-    return check_number(answer, gini(_cdnow_value()), task="2b", rtol=0.005,
+    return compare_number(answer, gini(_cdnow_value()), task="2b", rtol=0.005,
                         hint="One value per customer; G = sum (2i - n - 1) x_(i) / (n sum x) "
                              "with values sorted ascending.")
 
 
 def check_3a(answer: Any) -> Feedback:
     """Task 3a: airline M score of an average spend of exactly 5000 CNY."""
-    return check_number(answer, 4, task="3a", rtol=0, atol=1e-9,
+    return compare_number(answer, 4, task="3a", rtol=0, atol=1e-9,
                         hint="5000 is printed in two bands; crmlab puts a value in the band whose "
                              "printed upper bound it is.")
 
@@ -153,9 +145,7 @@ def check_3b(answer: Any) -> Feedback:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected = airline_scores(log, as_of="2024-06-30").loc["x", "cell"]
-    if isinstance(answer, (int, np.integer)):
-        answer = str(answer)
-    return check_choice_answer(answer, expected, task="3b",
+    return compare_label(answer, expected, task="3b",
                                hint="Work through the edges one by one: exactly one month ago, "
                                     "exactly 24 flights, an average of 500.50 CNY. "
                                     "Write the cell as a string like '321'.")
@@ -166,7 +156,7 @@ def check_4a(answer: Any) -> Feedback:
     from crmlab.rfm import quantile_scores
 
     expected = quantile_scores(list(TASK4_VALUES), warn=False).to_numpy()
-    fb = check_array(answer, expected, task="4a",
+    fb = compare_array(answer, expected, task="4a",
                      hint="Equal values must get equal scores: a block of ties takes the score of "
                           "its first rank, 1 + floor(5 (r_min - 1) / n).")
     if fb.correct or answer is None or answer is Ellipsis:
@@ -186,7 +176,7 @@ def check_4b(answer: Any) -> Feedback:
     from crmlab.rfm import quantile_scores
 
     expected = quantile_scores(list(TASK4_VALUES), warn=False).attrs["scores"]["empty"]
-    return check_set(answer, expected, task="4b",
+    return compare_set(answer, expected, task="4b",
                      hint="List the scores 1..5 that do not appear in your answer to 4a.")
 
 
@@ -195,13 +185,13 @@ def check_5(answer: Any) -> Feedback:
     from crmlab.segmentation import deposit_tiers
 
     expected = str(deposit_tiers([200_000])[0])
-    return check_choice_answer(answer, expected, task="5",
+    return compare_label(answer, expected, task="5",
                                hint="The bands are left-closed: a balance on a boundary belongs to "
                                     "the band that starts there.")
 
 
 def check_6(answer: Any) -> Feedback:
     """Task 6: which class does ABC analysis overlook (a MVC, b MGC, c below-zero)?"""
-    return check_choice_answer(answer, "b", task="6",
+    return compare_label(answer, "b", task="6",
                                hint="ABC looks only at current contribution. Which class has low "
                                     "value today but high potential?")

@@ -1,0 +1,56 @@
+"""crmlab.mle: the shared MLE and the delta-method intervals (checked against a bootstrap)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import special
+
+from crmlab import mle, sbg
+from crmlab.errors import ConvergenceError, ParameterError
+
+
+def test_delta_method_by_hand():
+    # g = a * b with log-params; Var(log g) = Var(z1) + Var(z2) + 2 Cov
+    C = np.array([[0.01, 0.002], [0.002, 0.04]])
+    z = np.log([2.0, 3.0])
+    t = mle.delta_interval(lambda zz: np.exp(zz[0] + zz[1]), z, C, scale="log")
+    se_log = np.sqrt(0.01 + 0.04 + 2 * 0.002)
+    assert t.loc[0, "estimate"] == pytest.approx(6.0)
+    assert t.loc[0, "se"] == pytest.approx(6.0 * se_log, rel=1e-6)
+    assert t.loc[0, "ci_low"] == pytest.approx(6.0 * np.exp(-1.959964 * se_log), rel=1e-5)
+
+
+def test_boundary_values_get_degenerate_intervals():
+    t = mle.delta_interval(lambda z: np.array([1.0, 0.0, np.exp(z[0]) / 2]), np.zeros(1),
+                           np.array([[0.1]]), scale="logit")
+    assert t["ci_low"].tolist()[:2] == [1.0, 0.0] and t["ci_high"].tolist()[:2] == [1.0, 0.0]
+    assert 0 < t.loc[2, "ci_low"] < 0.5 < t.loc[2, "ci_high"] < 1
+
+
+def test_bad_arguments():
+    with pytest.raises(ParameterError, match="scale"):
+        mle.delta_interval(lambda z: z, np.zeros(1), np.eye(1), scale="sqrt")
+    with pytest.raises(ParameterError, match="cov_log must be 2 x 2"):
+        mle.delta_interval(lambda z: z, np.zeros(2), np.eye(3))
+
+
+def test_maximize_raises_when_a_parameter_runs_off():
+    with pytest.raises(ConvergenceError, match="toy fit did not converge: parameter a runs off"):
+        mle.maximize(lambda z: float(z[0]), [0.0], ["a"], label="toy")
+
+
+def test_delta_method_agrees_with_parametric_bootstrap():
+    """The documented choice: delta method; a bootstrap from the same covariance agrees."""
+    fit = sbg.fit_sbg(sbg.load_cohorts()["regular"].loc[0:7])
+    z = np.log(fit.params.to_numpy())
+    rng = np.random.default_rng(17)
+    draws = rng.multivariate_normal(z, fit.cov_log, size=4000)
+    a, b = np.exp(draws[:, :1]), np.exp(draws[:, 1:])
+    k = np.arange(1, 500)[None, :]  # DERL as the discounted sum of S(7+k)/S(7), vectorised
+    val = (np.exp(special.betaln(a, b + 7 + k) - special.betaln(a, b + 7)) / 1.1**k).sum(axis=1)
+    lo, hi = np.quantile(val, [0.025, 0.975])
+    dm = fit.derl_interval(0.10).iloc[0]
+    assert dm["ci_low"] == pytest.approx(lo, rel=0.03)
+    assert dm["ci_high"] == pytest.approx(hi, rel=0.03)
+    assert dm["se"] == pytest.approx(val.std(), rel=0.08)
