@@ -280,7 +280,8 @@ def customer_summary(
                                       cohort_start=cohort_start, engine=engine)
         full.attrs["summary"] = dict(report)
     else:
-        full = _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, purchase_rule)
+        full = _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, purchase_rule,
+                             need_first_amount=view != "rfm")
     if view == "full":
         return full
     if view == "rfm":
@@ -288,7 +289,8 @@ def customer_summary(
     return _btyd_view(full, unit)
 
 
-def _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, purchase_rule) -> pd.DataFrame:
+def _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, purchase_rule,
+                  need_first_amount: bool = True) -> pd.DataFrame:
     tx = validate_transactions(transactions)
     day = tx["date"].to_numpy(dtype="datetime64[ns]").view("int64") // _NS_PER_DAY
     amount = tx["amount"].to_numpy(dtype="float64")
@@ -321,46 +323,62 @@ def _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, p
         codes, day, amount = codes[inside], day[inside], amount[inside]
     money, scale = _money_units(amount)
     key = codes * span + (day - first_day)
-    order = np.argsort(key, kind="stable")
-    ks = key[order]
-    ms = money[order]
-    del key, order
+    # occasions = distinct (customer, day) keys: one in-place sort, no argsort (5-10x faster)
+    ks = np.sort(key)
     new = np.empty(len(ks), dtype=bool)
     if len(ks):
         new[0] = True
         np.not_equal(ks[1:], ks[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    occ_key = ks[starts]
-    occ_amt = np.add.reduceat(ms, starts) if len(starts) else np.zeros(0)
-    occ_rows = np.diff(np.r_[starts, len(ks)])
-    del ks, ms, new
+    occ_key = ks[new]
+    del ks, new
     occ_cust = occ_key // span
     occ_day = occ_key - occ_cust * span + first_day
-    occ_amt = np.round(occ_amt) if scale == 100.0 else occ_amt  # exact integer cents
     in_cal = occ_day <= as_of_day
-    buy = occ_amt > 0 if purchase_rule == "net_positive" else np.ones(len(occ_amt), bool)
+    # An occasion's net amount matters only if it has a row <= 0 (a return, a free item): only
+    # those few occasions are summed; every other occasion is a purchase for sure.
+    nb_net = np.zeros(len(occ_key))  # net amount of the occasions that are not purchases
+    buy = np.ones(len(occ_key), dtype=bool)
+    if purchase_rule == "net_positive":
+        low = money <= 0
+        if low.any():
+            cand = np.unique(key[low])
+            pos = np.minimum(np.searchsorted(cand, key), len(cand) - 1)
+            hit = cand[pos] == key
+            cand_net = np.bincount(pos[hit], weights=money[hit], minlength=len(cand))
+            if scale == 100.0:
+                cand_net = np.round(cand_net)  # exact integer cents
+            not_buy = cand_net <= 0
+            j = np.searchsorted(occ_key, cand[not_buy])
+            buy[j] = False
+            nb_net[j] = cand_net[not_buy]
 
     def per(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(occ_cust[mask], weights=None if weights is None else weights[mask],
                            minlength=n_range)
 
-    total = per(in_cal, occ_amt)
-    rows = per(in_cal, occ_rows.astype("float64"))
-    has_rows = per(in_cal) > 0
+    def per_row(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], weights=money[mask], minlength=n_range)
+
+    row_cal = day <= as_of_day
+    total = per_row(row_cal)
+    rows = np.bincount(codes[row_cal], minlength=n_range)
+    has_rows = rows > 0
     p_idx = np.flatnonzero(in_cal & buy)
     pc = occ_cust[p_idx]
     n_p = np.bincount(pc, minlength=n_range)
-    p_spend = np.bincount(pc, weights=occ_amt[p_idx], minlength=n_range)
+    p_spend = total - per(in_cal & ~buy, nb_net)
     p_start = np.flatnonzero(np.r_[True, pc[1:] != pc[:-1]]) if len(pc) else np.zeros(0, int)
     p_end = np.r_[p_start[1:], len(pc)] if len(pc) else np.zeros(0, int)
     first_p = np.full(n_range, -1, dtype=np.int64)
     last_p = np.full(n_range, -1, dtype=np.int64)
-    first_amt = np.zeros(n_range)
     if len(pc):
         cust_p = pc[p_start]
         first_p[cust_p] = occ_day[p_idx[p_start]]
         last_p[cust_p] = occ_day[p_idx[p_end - 1]]
-        first_amt[cust_p] = occ_amt[p_idx[p_start]]
+    # the first purchase's net amount: the rows whose key is their customer's first purchase key
+    first_key = np.where(first_p >= 0, np.arange(n_range) * span + (first_p - first_day), -1)
+    # (the rfm view does not show it: skipped there, its column is then NaN in attrs-free use)
+    first_amt = per_row(key == first_key[codes]) if need_first_amount else np.full(n_range, np.nan)
     nonbuy = per(in_cal & ~buy)
     member = n_p > 0
     no_purchase = has_rows & ~member
@@ -415,13 +433,14 @@ def _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, p
     )
     if holdout_end is not None:
         hold = ~in_cal
+        hold_spend = per_row(~row_cal)
         out["holdout_purchases"] = per(hold & buy)[cust].astype("int64")
-        out["holdout_purchase_spend"] = per(hold & buy, occ_amt)[cust] / scale
-        out["holdout_spend"] = per(hold, occ_amt)[cust] / scale
+        out["holdout_purchase_spend"] = (hold_spend - per(hold & ~buy, nb_net))[cust] / scale
+        out["holdout_spend"] = hold_spend[cust] / scale
     if window_days is not None:
         win = in_cal & (occ_day > as_of_day - window_days)
         out["purchases_window"] = per(win & buy)[cust].astype("int64")
-        out["spend_window"] = per(win, occ_amt)[cust] / scale
+        out["spend_window"] = per_row(row_cal & (day > as_of_day - window_days))[cust] / scale
     report["customers"] = int(len(out))
     report["window_days"] = window_days
     out.attrs["summary"] = report
