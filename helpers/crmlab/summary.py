@@ -165,8 +165,10 @@ def _money_units(amount: np.ndarray) -> tuple[np.ndarray, float]:
     """Amounts as exact integer cents (in float64) when they are whole cents, else as is."""
     if len(amount) == 0:
         return amount, 1.0
-    cents = np.rint(amount * 100.0)
-    if np.abs(cents).max() < 2**52 / max(len(amount), 1) and np.allclose(cents, amount * 100.0, rtol=0, atol=1e-6):
+    x = amount * 100.0
+    cents = np.rint(x)
+    np.subtract(x, cents, out=x)
+    if np.abs(x).max() < 1e-6 and np.abs(cents).max() < 2**52 / max(len(amount), 1):
         return cents, 100.0
     return amount, 1.0
 
@@ -342,9 +344,14 @@ def _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, p
         low = money <= 0
         if low.any():
             cand = np.unique(key[low])
-            pos = np.minimum(np.searchsorted(cand, key), len(cand) - 1)
-            hit = cand[pos] == key
-            cand_net = np.bincount(pos[hit], weights=money[hit], minlength=len(cand))
+            # only the rows of customers with such a row can belong to those occasions
+            flag = np.zeros(n_range, dtype=bool)
+            flag[codes[low]] = True
+            rows_c = np.flatnonzero(flag[codes])
+            kc = key[rows_c]
+            pos = np.minimum(np.searchsorted(cand, kc), len(cand) - 1)
+            hit = cand[pos] == kc
+            cand_net = np.bincount(pos[hit], weights=money[rows_c][hit], minlength=len(cand))
             if scale == 100.0:
                 cand_net = np.round(cand_net)  # exact integer cents
             not_buy = cand_net <= 0
@@ -356,12 +363,16 @@ def _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, p
         return np.bincount(occ_cust[mask], weights=None if weights is None else weights[mask],
                            minlength=n_range)
 
-    def per_row(mask: np.ndarray) -> np.ndarray:
+    row_cal = day <= as_of_day
+    all_cal = bool(row_cal.all())
+
+    def per_row(mask: np.ndarray | None) -> np.ndarray:
+        if mask is None:  # every row
+            return np.bincount(codes, weights=money, minlength=n_range)
         return np.bincount(codes[mask], weights=money[mask], minlength=n_range)
 
-    row_cal = day <= as_of_day
-    total = per_row(row_cal)
-    rows = np.bincount(codes[row_cal], minlength=n_range)
+    total = per_row(None if all_cal else row_cal)
+    rows = np.bincount(codes if all_cal else codes[row_cal], minlength=n_range)
     has_rows = rows > 0
     p_idx = np.flatnonzero(in_cal & buy)
     pc = occ_cust[p_idx]
