@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from crmlab.exercises import Feedback, check_array, check_choice_answer, check_number
+from crmlab.exercises import Feedback, compare_array, compare_label, compare_number
 
 __all__ = ["TASK1_AS_OF", "CALIBRATION_END", "task1_log", "check_1", "check_2", "check_3"]
 
@@ -57,7 +57,7 @@ def _task1_expected() -> list[float]:
 
 def check_1(answer: Any) -> Feedback:
     """Task 1: [purchases, total_spend] of customer "mei" up to TASK1_AS_OF."""
-    return check_array(answer, _task1_expected(), task="1", rtol=1e-9,
+    return compare_array(answer, _task1_expected(), task="1", rtol=1e-9,
                        hint="Merge each day's rows into one net amount first; a purchase is a day "
                             "with net amount > 0; total spend counts every row up to the end of "
                             "as_of, returns included; 2 April is after as_of.")
@@ -74,7 +74,7 @@ def _repeat_buyers() -> int:
 
 def check_2(answer: Any) -> Feedback:
     """Task 2: CDNOW master customers with two or more purchase days up to CALIBRATION_END."""
-    return check_number(answer, float(_repeat_buyers()), task="2", rtol=0, atol=0.5,
+    return compare_number(answer, float(_repeat_buyers()), task="2", rtol=0, atol=0.5,
                         hint="Run engines.engine_summary on the Parquet copy with "
                              "as_of=CALIBRATION_END and count customers with purchases >= 2 "
                              "(purchase days, not rows).")
@@ -84,6 +84,6 @@ def check_3(answer: Any) -> Feedback:
     """Task 3: the column to bucket a cluster's log by so the summary needs no shuffle."""
     if isinstance(answer, str):
         answer = answer.strip().strip("`'\"")
-    return check_choice_answer(answer, "customer_id", task="3",
-                               hint="Which key do the summary's GROUP BYs have in common? Answer "
-                                    "'date', 'customer_id' or 'amount'.")
+    return compare_label(answer, "customer_id", task="3",
+                         options=["date", "customer_id", "amount"],
+                         hint="Which key do the summary's GROUP BYs have in common?")
