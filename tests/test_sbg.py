@@ -57,8 +57,8 @@ def test_survival_recursion_and_retention():
     S = sbg.survival(a, b, t)
     P = sbg.churn_probability(a, b, t[1:])
     np.testing.assert_allclose(S[:-1] - S[1:], P, rtol=1e-12)
-    np.testing.assert_allclose(S[1:] / S[:-1], sbg.retention_rate(a, b, t[1:]), rtol=1e-12)
-    assert np.all(np.diff(sbg.retention_rate(a, b, t[1:])) > 0)  # the "paradox": rises
+    np.testing.assert_allclose(S[1:] / S[:-1], sbg.retention_curve(a, b, t[1:]), rtol=1e-12)
+    assert np.all(np.diff(sbg.retention_curve(a, b, t[1:])) > 0)  # the "paradox": rises
 
 
 def test_projection_tracks_holdout_years(regular, high_end, cohorts):

@@ -86,7 +86,7 @@ __all__ = [
     "fit_sbg",
     "SBGFit",
     "survival",
-    "retention_rate",
+    "retention_curve",
     "churn_probability",
     "derl",
     "constant_retention_comparison",
@@ -205,10 +205,10 @@ def survival(alpha: Any, beta: Any, t: Any) -> Any:
     return _out(np.exp(_log_survival(a, b, _t_array(t))))
 
 
-def retention_rate(alpha: Any, beta: Any, t: Any) -> Any:
+def retention_curve(alpha: Any, beta: Any, t: Any) -> Any:
     """r_t = S(t)/S(t-1) = (beta+t-1)/(alpha+beta+t-1), t >= 1: it rises with t.
 
-    >>> retention_rate(1.0, 1.0, [1, 2, 9]).round(3).tolist()
+    >>> retention_curve(1.0, 1.0, [1, 2, 9]).round(3).tolist()
     [0.5, 0.667, 0.9]
     """
     a, b = _check_ab(alpha, beta)
@@ -347,7 +347,7 @@ class SBGFit:
 
     def retention(self, t: Any) -> Any:
         """Projected retention rate from period ``t-1`` to ``t`` (t >= 1)."""
-        return retention_rate(*self._ab(), t)
+        return retention_curve(*self._ab(), t)
 
     def derl(self, discount: float, *, tenure: Any = None, first_margin_at: int = 1) -> Any:
         """:func:`derl` at the fitted parameters; ``tenure`` defaults to the last period fitted."""
