@@ -62,6 +62,9 @@ SWEEP: dict[str, list[dict]] = {
         {"MONTHLY_DISCOUNT": 0.0, "HORIZON_WEEKS": 1, "MARGIN": 1.0, "TOP_SHARE": 0.5, "UNIT": "D",
          "MAX_FREQUENCY": 1, "N_SIM": 200, "SEED": 0, "CALIBRATION_END": "1997-06-30"},
     ],
+    "08_at_scale.ipynb": [
+        {"N_PARTS": 1, "COHORT_PERIOD": "Y", "RUN_SPARK": False, "CALIBRATION_END": "1997-06-30"},
+    ],
 }
 
 #: Notebooks whose sets are skipped (none: the own-data rewrite has landed).
