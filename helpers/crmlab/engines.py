@@ -50,7 +50,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab.datasets import _excerpt
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.errors import DataError, ParameterError
+from crmlab.summary import _summary_warnings  # one home for the left-out notes
 from crmlab.validation import check_choice, check_date, check_number, validate_transactions
 
 __all__ = [
@@ -833,26 +834,6 @@ def _resolve_dates(as_of: Any, holdout_end: Any, cohort_start: Any) -> tuple[pd.
         raise ParameterError(f"holdout_end ({hold.date()}) must be after as_of ({ref.date()})")
     start = None if cohort_start is None else check_date(cohort_start, "cohort_start")
     return ref, hold, start
-
-
-def _summary_warnings(rep: dict[str, Any], holdout: bool) -> None:
-    """The notes crmlab.summary announces: nothing is left out silently."""
-    notes = []
-    if rep["customers_without_purchase"]:
-        notes.append(f"{rep['customers_without_purchase']} customer(s) with no purchase day up to "
-                     f"as_of (only returns or zero amounts; net {rep['spend_without_purchase']:,.2f}) "
-                     "are not in the summary")
-    if rep["customers_before_cohort_start"]:
-        notes.append(f"{rep['customers_before_cohort_start']} customer(s) whose first purchase is "
-                     f"before {rep['cohort_start'].date()} (cohort_start) are left out")
-    if rep["customers_after_as_of"]:
-        notes.append(f"{rep['customers_after_as_of']} customers whose first purchase is after "
-                     f"{rep['as_of'].date()} are not in the summary")
-    if rep["rows_after_as_of"] and not holdout:
-        notes.append(f"{rep['rows_after_as_of']} row(s) dated after as_of {rep['as_of'].date()} "
-                     "are not summarised")
-    if notes:
-        warnings.warn("customer_summary: " + "; ".join(notes), CrmlabWarning, stacklevel=3)
 
 
 def engine_summary(

@@ -455,22 +455,28 @@ def _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, p
     report["customers"] = int(len(out))
     report["window_days"] = window_days
     out.attrs["summary"] = report
-    notes = []
-    if report["customers_without_purchase"]:
-        notes.append(f"{report['customers_without_purchase']} customer(s) with no purchase day up to "
-                     f"as_of (only returns or zero amounts; net {report['spend_without_purchase']:,.2f}) "
-                     "are not in the summary")
-    if report["customers_before_cohort_start"]:
-        notes.append(f"{report['customers_before_cohort_start']} customer(s) whose first purchase is "
-                     f"before {_stamp(cohort_day).date()} (cohort_start) are left out")
-    if report["customers_after_as_of"]:
-        notes.append(f"{report['customers_after_as_of']} customers whose first purchase is after "
-                     f"{_stamp(as_of_day).date()} are not in the summary")
-    if n_after_as_of and holdout_end is None:
-        notes.append(f"{n_after_as_of} row(s) dated after as_of {_stamp(as_of_day).date()} are not summarised")
-    if notes:
-        warnings.warn("customer_summary: " + "; ".join(notes), CrmlabWarning, stacklevel=3)
+    _summary_warnings(report, holdout_end is not None)
     return out
+
+
+def _summary_warnings(rep: dict[str, Any], holdout: bool) -> None:
+    """Announce what the summary left out (every engine calls this): nothing is left out silently."""
+    notes = []
+    if rep["customers_without_purchase"]:
+        notes.append(f"{rep['customers_without_purchase']} customer(s) with no purchase day up to "
+                     f"as_of (only returns or zero amounts; net {rep['spend_without_purchase']:,.2f}) "
+                     "are not in the summary")
+    if rep["customers_before_cohort_start"]:
+        notes.append(f"{rep['customers_before_cohort_start']} customer(s) whose first purchase is "
+                     f"before {rep['cohort_start'].date()} (cohort_start) are left out")
+    if rep["customers_after_as_of"]:
+        notes.append(f"{rep['customers_after_as_of']} customers whose first purchase is after "
+                     f"{rep['as_of'].date()} are not in the summary")
+    if rep["rows_after_as_of"] and not holdout:
+        notes.append(f"{rep['rows_after_as_of']} row(s) dated after as_of {rep['as_of'].date()} "
+                     "are not summarised")
+    if notes:
+        warnings.warn("customer_summary: " + "; ".join(notes), CrmlabWarning, stacklevel=4)
 
 
 def _stamp(day: int) -> pd.Timestamp:
