@@ -1,4 +1,4 @@
-"""Loaders, seed tables, the synthetic generator and pseudonymisation."""
+"""Loaders, seed tables and the synthetic generator (pseudonymisation: tests/test_privacy.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from crmlab.datasets import (
     load_report,
     load_seed_table,
     load_transactions,
-    pseudonymize,
     simulate_transactions,
     stage_at,
     to_occasions,
@@ -291,28 +290,7 @@ def test_simulation_rejects_bad_parameters():
         simulate_transactions(10, config=SimulationConfig(pattern_probs=(0.5, 0.5, 0.5, 0.5)))
 
 
-# ----------------------------------------------------------------- privacy
-def test_pseudonymize_is_keyed_stable_and_drops_identifiers():
-    df = pd.DataFrame({"customer_id": [1, 2, 1], "name": ["A", "B", "A"], "amount": [1.0, 2.0, 3.0]})
-    a = pseudonymize(df, "key-of-sixteen-chars", drop=["name"])
-    b = pseudonymize(df, "key-of-sixteen-chars", drop=["name"])
-    c = pseudonymize(df, "another-key-sixteen+", drop=["name"])
-    assert "name" not in a.columns
-    assert a["customer_id"].tolist() == b["customer_id"].tolist()
-    assert a["customer_id"].iloc[0] == a["customer_id"].iloc[2] != a["customer_id"].iloc[1]
-    assert set(a["customer_id"]).isdisjoint(c["customer_id"])
-    assert "key-of-sixteen-chars" not in a.to_csv()
-    assert df["customer_id"].tolist() == [1, 2, 1], "input not modified"
-
-
-def test_pseudonymize_errors():
-    df = pd.DataFrame({"customer_id": [1]})
-    with pytest.raises(ParameterError, match="at least 16"):
-        pseudonymize(df, "short")
-    with pytest.raises(DataError, match="not found"):
-        pseudonymize(df, "key-of-sixteen-chars", drop=["email"])
-
-
+# ----------------------------------------------------------------- package
 def test_lazy_submodules_and_error_hierarchy():
     assert crmlab.datasets is not None
     assert issubclass(crmlab.DataError, ValueError)
@@ -327,19 +305,6 @@ def test_timezone_aware_dates_keep_the_local_purchase_day():
     log = pd.DataFrame({"customer_id": [1], "amount": [1.0],
                         "date": pd.to_datetime(["2024-03-01 00:30"]).tz_localize("Asia/Shanghai")})
     assert validate_transactions(log)["date"].iloc[0] == pd.Timestamp("2024-03-01 00:30")
-
-
-def test_pseudonymize_gives_one_pseudonym_per_customer_whatever_the_id_type():
-    key = "key-of-sixteen-chars"
-    a = pseudonymize(pd.DataFrame({"customer_id": [1, 2]}), key)["customer_id"]
-    b = pseudonymize(pd.DataFrame({"customer_id": [1.0, 2.0]}), key)["customer_id"]
-    c = pseudonymize(pd.DataFrame({"customer_id": ["1", " 2"]}), key)["customer_id"]
-    assert a.tolist() == b.tolist() == c.tolist()
-
-
-def test_pseudonymize_refuses_to_drop_the_id_column():
-    with pytest.raises(ParameterError, match="id column"):
-        pseudonymize(pd.DataFrame({"customer_id": [1]}), "key-of-sixteen-chars", drop=["customer_id"])
 
 
 # ----------------------------------------------------------------- messy real-world exports

@@ -35,6 +35,7 @@ _SUBMODULES = {
     "exercises",
     "lifecycle",
     "mle",
+    "privacy",
     "retention",
     "rfm",
     "sbg",

@@ -26,13 +26,10 @@ Examples
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import os
 import re
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -58,7 +55,6 @@ __all__ = [
     "STAGES",
     "PATTERNS",
     "SimulationConfig",
-    "pseudonymize",
     "to_occasions",
     "validate_transactions",
 ]
@@ -1282,72 +1278,3 @@ def stage_at(truth: pd.DataFrame, as_of: str | pd.Timestamp) -> pd.Series:
     ]:
         stage[acquired & (t[col] <= ref).fillna(False)] = name
     return stage
-
-
-# --------------------------------------------------------------------------- privacy
-def pseudonymize(
-    df: pd.DataFrame,
-    key: str | bytes,
-    *,
-    column: str = "customer_id",
-    drop: Sequence[str] = (),
-    length: int = 16,
-) -> pd.DataFrame:
-    """Replace customer ids with a keyed hash (HMAC-SHA256) and drop identifiers.
-
-    The same key maps the same id to the same pseudonym, so tables made from
-    one log still join (ids are compared as text, so ``2``, ``2.0`` and ``"2"``
-    are one customer); without the key the mapping cannot be recomputed. The
-    key is not stored in the result: keep it out of notebooks you share
-    (read it from an environment variable or a file outside the repository).
-
-    Parameters
-    ----------
-    df : DataFrame
-        Data holding ``column``.
-    key : str or bytes
-        Secret key, at least 16 characters.
-    column : str
-        The identifier column to pseudonymise.
-    drop : sequence of str
-        Direct identifiers to remove (name, phone, e-mail, address …).
-    length : int
-        Hex characters kept of the digest (8-64).
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"customer_id": [1, 2, 1], "email": ["a@x", "b@x", "a@x"]})
-    >>> out = pseudonymize(df, "a-long-secret-key!", drop=["email"])
-    >>> list(out.columns), out["customer_id"].nunique()
-    (['customer_id'], 2)
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise DataError(f"pseudonymize needs a DataFrame, got {type(df).__name__}")
-    if isinstance(key, str):
-        key = key.encode("utf-8")
-    if not isinstance(key, bytes) or len(key) < 16:
-        raise ParameterError("key must be a secret string of at least 16 characters")
-    check_number(length, "length", low=8, high=64, integer=True)
-    if column in drop:
-        raise ParameterError(
-            f"pseudonymize: {column!r} is the id column being pseudonymised; do not list it in drop="
-        )
-    missing = [c for c in [column, *drop] if c not in df.columns]
-    if missing:
-        raise DataError(f"pseudonymize: column(s) {missing} not found; the data has {list(df.columns)}")
-    out = df.drop(columns=list(drop)).copy()
-    ids = out[column]
-    if ids.isna().any():
-        pos = int(np.argmax(ids.isna().to_numpy()))
-        raise DataError(f"pseudonymize: column {column!r}, row {pos}: id is missing")
-    # the same customer must get the same pseudonym whether stored as 2, 2.0 or "2"
-    if pd.api.types.is_float_dtype(ids) and np.all(np.mod(ids.to_numpy(), 1) == 0):
-        ids = ids.astype("int64")
-    text = ids.astype(str).str.strip()
-    uniq, inv = np.unique(text.to_numpy(), return_inverse=True)
-    hashed = np.array(
-        [hmac.new(key, u.encode("utf-8"), hashlib.sha256).hexdigest()[:length] for u in uniq],
-        dtype=object,
-    )
-    out[column] = hashed[inv]
-    return out

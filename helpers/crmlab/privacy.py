@@ -1,0 +1,728 @@
+"""Pseudonymisation (假名化): share customer data without revealing who the customers are.
+
+:func:`pseudonymize` replaces the customer id by a keyed hash (HMAC-SHA256) and
+drops likely direct identifiers. It is safe by default and never changes an
+identity silently:
+
+* **Canonical ids.** Each id is turned into text by a rule applied to that value
+  alone (never depending on the other ids in the column), then hashed:
+
+  - whole numbers are written without a decimal part, so ``2``, ``2.0``,
+    ``numpy.int64(2)``, ``Decimal("2.00")`` and the text ``"2"`` are one customer;
+    other numbers are written in their shortest exact form (``2.5``);
+  - text is kept as written apart from Unicode NFC normalisation and stripping
+    surrounding whitespace, so ``" 2 "`` is ``"2"``, while ``"02"`` and ``"2"``,
+    or ``"2.0"`` and ``"2"``, stay distinct customers;
+  - refused (:class:`~crmlab.errors.DataError` naming column, row and value):
+    missing or empty ids, booleans, non-finite numbers, floats of magnitude
+    above 2**53 (beyond it a float no longer holds every integer, so distinct
+    ids may already have been merged when the file was read: read the column
+    as text), and values that are neither text nor numbers.
+
+  How many distinct ids each part of the rule changed, and how many distinct
+  raw ids it merged into one, is counted in ``out.attrs["pseudonymize"]``; a
+  :class:`~crmlab.errors.CrmlabWarning` is issued when any were merged.
+* **Length.** The pseudonym is the first ``length`` hex characters of the
+  digest. The default, 32 (128 bits), is the same for every table so
+  pseudonymised tables still join. The minimum for ``n`` distinct ids is the
+  smallest ``L >= 8`` whose birthday bound ``n(n-1)/2 * 16**-L`` is below
+  ``1e-9`` (17 for 300,000 ids); a shorter ``length`` is refused. After hashing,
+  two distinct ids sharing a pseudonym raise :class:`~crmlab.errors.DataError`.
+* **Keys.** At least 16 bytes (UTF-8) with at least 8 distinct characters, not
+  one block repeated and not a run of consecutive characters such as
+  ``"abcdefghijklmnop"``. The key is never stored in the result.
+* **No raw ids in the output.** The index is replaced by ``0..n-1`` (make an
+  index that matters a column first), ``attrs`` of the input are not carried
+  over, columns named by a customer id or holding a copy of the id column are
+  dropped.
+* **Direct identifiers dropped unless kept.** Columns whose name suggests a
+  name, phone, e-mail, address, postcode, IP address, birth date or an
+  identity-document number (English or Chinese names, case-insensitive) and
+  text columns holding e-mail addresses, phone numbers or IPv4 addresses are
+  dropped, listed in ``attrs`` and named in a warning; ``keep=[...]`` keeps them.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"customer_id": [1, 2, 1], "amount": [5.0, 7.5, 2.0]})
+>>> out = pseudonymize(df, "a-long-secret-key!")
+>>> out["customer_id"].nunique(), len(out["customer_id"].iloc[0])
+(2, 32)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import math
+import re
+import unicodedata
+import warnings
+from collections.abc import Sequence
+from decimal import Decimal
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmlab.datasets import _excerpt
+from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.validation import check_number
+
+__all__ = [
+    "pseudonymize",
+    "min_pseudonym_length",
+    "check_key",
+    "canonical_id",
+    "identifier_columns",
+    "DEFAULT_LENGTH",
+    "COLLISION_BOUND",
+]
+
+#: Hex characters kept by default (128 bits): one length for every table, so tables join.
+DEFAULT_LENGTH: int = 32
+#: Largest accepted birthday-bound probability that two distinct ids share a pseudonym.
+COLLISION_BOUND: float = 1e-9
+_MIN_LENGTH = 8
+_MAX_LENGTH = 64  # hex characters in a SHA-256 digest
+_MIN_KEY_BYTES = 16
+_MIN_KEY_DISTINCT = 8
+_EXACT_FLOAT = 2**53  # every integer up to this magnitude is exactly a float
+
+
+# --------------------------------------------------------------------------- length
+def min_pseudonym_length(n_ids: int) -> int:
+    """Shortest pseudonym (hex characters) for ``n_ids`` distinct ids.
+
+    The smallest ``L >= 8`` with ``n(n-1)/2 * 16**-L < 1e-9`` (the birthday
+    bound on the chance that any two of ``n`` ids share a pseudonym).
+
+    Examples
+    --------
+    >>> min_pseudonym_length(100), min_pseudonym_length(300_000), min_pseudonym_length(10**9)
+    (11, 17, 23)
+    """
+    n = check_number(n_ids, "n_ids", low=0, integer=True)
+    pairs = n * (n - 1) // 2
+    # exact integer arithmetic: pairs / 16**L < 1e-9  <=>  pairs * 10**9 < 16**L
+    for length in range(_MIN_LENGTH, _MAX_LENGTH + 1):
+        if pairs * 10**9 < 16**length:
+            return length
+    raise ParameterError(f"n_ids={n} is too many ids for a 64-character pseudonym")
+
+
+# --------------------------------------------------------------------------- keys
+def check_key(key: Any) -> bytes:
+    """Validate a pseudonymisation key and return it as bytes.
+
+    A key is refused (:class:`~crmlab.errors.ParameterError`, which never
+    quotes the key) when it is shorter than 16 bytes in UTF-8, has fewer than 8
+    distinct characters, is one block repeated (``"abcdefghabcdefgh"``) or is a
+    run of consecutive characters (``"abcdefghijklmnop"``, ``"ponmlkjihgfedcba"``).
+
+    Examples
+    --------
+    >>> check_key("a-long-secret-key!")
+    b'a-long-secret-key!'
+    >>> check_key("x" * 16)
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: key has 1 distinct character(s); a key needs at least 8 distinct characters (use e.g. secrets.token_hex(16))
+    """
+    hint = "(use e.g. secrets.token_hex(16))"
+    if isinstance(key, str):
+        units: Sequence[Any] = key
+        raw = key.encode("utf-8")
+    elif isinstance(key, (bytes, bytearray)):
+        raw = bytes(key)
+        units = raw
+    else:
+        raise ParameterError(f"key must be text or bytes, got {type(key).__name__} {hint}")
+    if len(raw) < _MIN_KEY_BYTES:
+        raise ParameterError(
+            f"key has {len(raw)} byte(s); a key needs at least {_MIN_KEY_BYTES} bytes {hint}"
+        )
+    distinct = len(set(units))
+    if distinct < _MIN_KEY_DISTINCT:
+        raise ParameterError(
+            f"key has {distinct} distinct character(s); a key needs at least "
+            f"{_MIN_KEY_DISTINCT} distinct characters {hint}"
+        )
+    n = len(units)
+    for period in range(1, n // 2 + 1):
+        if n % period == 0 and units[:period] * (n // period) == units:
+            raise ParameterError(f"key is one block of {period} character(s) repeated; {hint}")
+    codes = [ord(u) if isinstance(u, str) else int(u) for u in units]
+    steps = {b - a for a, b in zip(codes, codes[1:])}
+    if steps in ({1}, {-1}):
+        raise ParameterError(f"key is a run of consecutive characters; {hint}")
+    return raw
+
+
+# --------------------------------------------------------------------------- ids
+_EXACT_KINDS = {str: "text", int: "int", float: "float", np.int64: "int", np.float64: "float"}
+
+
+def _kind(value: Any) -> str | None:
+    """Type family of an id (so that numpy and Python scalars of one family agree)."""
+    exact = _EXACT_KINDS.get(type(value))
+    if exact is not None:
+        return exact
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Integral):
+        return "int"
+    if isinstance(value, Decimal):
+        return "decimal"
+    if isinstance(value, Real):  # float, numpy floats
+        return "float"
+    return None
+
+
+def canonical_id(value: Any) -> str:
+    """The text an id is hashed as (the canonicalisation rule of :mod:`crmlab.privacy`).
+
+    Raises :class:`~crmlab.errors.DataError` for ids the rule refuses.
+
+    Examples
+    --------
+    >>> canonical_id(2), canonical_id(2.0), canonical_id(" 2 "), canonical_id("02"), canonical_id(2.5)
+    ('2', '2', '2', '02', '2.5')
+    """
+    kind = _kind(value)
+    if kind == "text":
+        text = unicodedata.normalize("NFC", value).strip()
+        if not text:
+            raise DataError(f"id {_excerpt(value)} is empty text; every row needs a customer id")
+        return text
+    if kind == "int":
+        return str(int(value))
+    if kind == "decimal":
+        if not value.is_finite():
+            raise DataError(f"id {_excerpt(value)} is not a finite number")
+        if value == value.to_integral_value():
+            return str(int(value))
+        return format(value.normalize(), "f")
+    if kind == "float":
+        x = float(value)
+        if not math.isfinite(x):
+            raise DataError(f"id {_excerpt(value)} is not a finite number")
+        if abs(x) > _EXACT_FLOAT:
+            raise DataError(
+                f"id {_excerpt(value)} is a float above 2**53, where a float no longer holds every "
+                "whole number: distinct ids may already have been merged when the data was read; "
+                "read the id column as text (e.g. dtype=str)"
+            )
+        return str(int(x)) if x.is_integer() else repr(x)
+    raise DataError(
+        f"id {_excerpt(value)} ({type(value).__name__}) is neither text nor a number"
+    )
+
+
+# --------------------------------------------------------------------------- identifiers
+_NAME_TOKENS = (
+    # (pattern over "_"-joined lower-case tokens, what it is)
+    (r"(first|last|given|family|full|middle|nick|sur|user|customer|client|contact|person|member|"
+     r"account|maiden)_?name|^name", "a person's name"),
+    (r"(tele)?phone(_?(no|number|num|nr))?|tel|mobile|cell(_?phone)?|fax|msisdn|wechat|weixin|"
+     r"whatsapp|qq", "a phone number or messenger handle"),
+    (r"e_?mail(_?address)?|mail(_?address)?", "an e-mail address"),
+    (r"(street_?|postal_?|mailing_?|home_?|billing_?|shipping_?)?address(_?line_?\d*)?|addr|"
+     r"street|zip(_?code)?|post(al)?_?code|postcode", "an address or postcode"),
+    (r"ip(_?addr(ess)?)?|ipv4|ipv6", "an IP address"),
+    (r"birth(_?date|_?day)?|birthday|birthdate|dob|date_of_birth|born", "a birth date"),
+    (r"ssn|social_security(_?number|_?no)?|passport(_?(no|number))?|national_?id|id_?card|"
+     r"id_?(no|number)|tax_?id|tin|driver'?s?_?licen[cs]e|licen[cs]e_?(no|number)|iban",
+     "an identity-document or account number"),
+)
+_NAME_RES = [(re.compile(rf"(?:^|_)(?:{p})(?:_|$)"), what) for p, what in _NAME_TOKENS]
+_CN_NAMES = (
+    (("姓名", "名字", "姓氏", "联系人"), "a person's name"),
+    (("电话", "手机", "微信", "传真", "联系方式"), "a phone number or messenger handle"),
+    (("邮箱", "邮件", "电邮"), "an e-mail address"),
+    (("地址", "住址", "邮编", "邮政编码"), "an address or postcode"),
+    (("生日", "出生"), "a birth date"),
+    (("身份证", "护照", "证件"), "an identity-document or account number"),
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d.])")
+_PHONE = re.compile(r"\+?\(?\d[\d\s().-]{5,20}\d")
+_DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}.*|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}.*")
+_GROUPED_NUMBER = re.compile(r"-?\d{1,3}([.,\s]\d{3})+([.,]\d+)?|-?\d+[.,]\d+")
+_CN_MOBILE = re.compile(r"(\+?86[\s-]?)?1[3-9]\d{9}")
+
+
+def _tokens(label: Any) -> str:
+    text = unicodedata.normalize("NFKC", str(label))
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)  # camelCase -> camel_Case
+    return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
+
+
+def _name_reason(label: Any) -> str | None:
+    text = unicodedata.normalize("NFKC", str(label))
+    for words, what in _CN_NAMES:
+        if any(w in text for w in words):
+            return what
+    tokens = _tokens(label)
+    for pattern, what in _NAME_RES:
+        if pattern.search(tokens):
+            return what
+    return None
+
+
+def _is_phone(text: str) -> bool:
+    text = text.strip()
+    if _CN_MOBILE.fullmatch(text):
+        return True
+    if not _PHONE.fullmatch(text) or _DATE_LIKE.fullmatch(text) or _GROUPED_NUMBER.fullmatch(text):
+        return False
+    digits = sum(c.isdigit() for c in text)
+    separated = text.startswith("+") or bool(re.search(r"[\s()-]", text))
+    return separated and 7 <= digits <= 15
+
+
+def _is_ipv4(text: str) -> bool:
+    for m in _IPV4.finditer(text):
+        try:
+            ipaddress.IPv4Address(".".join(str(int(g)) for g in m.groups()))
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def _content_reason(series: pd.Series) -> tuple[str, int] | None:
+    """What a text column holds (e-mail, phone, IPv4) and the first row holding it."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        values = series.astype(object)
+    elif pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+        values = series
+    else:
+        return None
+    uniq = pd.unique(values.dropna().to_numpy(dtype=object))
+    texts = [u for u in uniq if isinstance(u, str)]
+    for what, test in (
+        ("e-mail addresses", lambda t: _EMAIL.search(t) is not None),
+        ("IPv4 addresses", _is_ipv4),
+        ("phone numbers", _is_phone),
+    ):
+        hits = {t for t in texts if test(t)}
+        if hits:
+            mask = values.isin(hits).to_numpy()
+            return what, int(np.argmax(mask))
+    return None
+
+
+def identifier_columns(df: pd.DataFrame, *, exclude: Sequence[Any] = ()) -> dict[Any, str]:
+    """Columns that look like direct identifiers, with the reason.
+
+    By name (English or Chinese, case-insensitive, ``camelCase`` and
+    ``snake_case`` alike) and, for text columns, by content: any value holding
+    an e-mail address or an IPv4 address, or written as a phone number.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"customer_id": [1], "Email": ["a@b.cn"], "note": ["call +1 555-0100-22"],
+    ...                    "手机": ["13812345678"], "amount": [1.0]})
+    >>> sorted(identifier_columns(df, exclude=["customer_id"]))
+    ['Email', '手机']
+    """
+    found: dict[Any, str] = {}
+    for col in df.columns:
+        if col in exclude:
+            continue
+        reason = _name_reason(col)
+        if reason is not None:
+            found[col] = f"name suggests {reason}"
+            continue
+        content = _content_reason(df[col])
+        if content is not None:
+            found[col] = f"holds {content[0]} (first at row {content[1]})"
+    return found
+
+
+# --------------------------------------------------------------------------- hashing
+def _digest(key: bytes, texts: Sequence[str], length: int) -> list[str]:
+    """HMAC-SHA256 (RFC 2104) of each text, first ``length`` hex characters.
+
+    The keyed inner and outer states are computed once and copied per id, which
+    is several times faster than ``hmac.digest`` per id; a test checks equality
+    with :func:`hmac.new`.
+    """
+    block = 64  # SHA-256 block size in bytes
+    k = hashlib.sha256(key).digest() if len(key) > block else key
+    k = k.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
+    out = []
+    for t in texts:
+        h = inner.copy()
+        h.update(t.encode("utf-8"))
+        o = outer.copy()
+        o.update(h.digest())
+        out.append(o.hexdigest()[:length])
+    return out
+
+
+def _as_names(value: Any, name: str) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple, set, frozenset, pd.Index, np.ndarray)):
+        return list(value)
+    raise ParameterError(f"{name}= must be a list of column names, got {type(value).__name__}")
+
+
+def _canonicalise(ids: pd.Series, column: Any) -> tuple[np.ndarray, dict[str, int]]:
+    """Canonical text per row, with counts of what the rule changed and merged."""
+    missing = pd.isna(ids).to_numpy()
+    if missing.any():
+        pos = int(np.argmax(missing))
+        raise DataError(f"pseudonymize: column {column!r}, row {pos}: id is missing")
+    if pd.api.types.is_integer_dtype(ids.dtype) and not pd.api.types.is_bool_dtype(ids.dtype):
+        # integers are written as they are (exact for int64 and uint64): nothing changes
+        canon = ids.astype(str).to_numpy(dtype=object)
+        n = len(pd.unique(canon))
+        return canon, {
+            "distinct_raw_ids": n, "distinct_ids": n, "merged_by_canonicalisation": 0,
+            "whitespace_stripped": 0, "nfc_normalised": 0, "numbers_written_as_integers": 0,
+        }
+    values = ids.to_numpy(dtype=object)
+    if pd.api.types.is_float_dtype(ids.dtype):
+        return _canonicalise_floats(ids.to_numpy(dtype="float64"), column)
+    if pd.api.types.infer_dtype(values) == "string":
+        # one type family, so equal values are one raw id: canonicalise each distinct value once
+        codes, uniques = pd.factorize(values)
+        first_row = np.full(len(uniques), len(values))
+        np.minimum.at(first_row, codes, np.arange(len(values)))
+        canon_u, counts = _canonicalise_texts(list(uniques), first_row, column)
+        return canon_u[codes], counts
+    return _canonicalise_values(values, np.arange(len(values)), column)
+
+
+def _canonicalise_floats(x: np.ndarray, column: Any) -> tuple[np.ndarray, dict[str, int]]:
+    """The rule of :func:`canonical_id` for a float column, vectorised."""
+    bad = ~np.isfinite(x) | (np.abs(x) > _EXACT_FLOAT)
+    if bad.any():
+        pos = int(np.argmax(bad))
+        try:
+            canonical_id(float(x[pos]))
+        except DataError as err:
+            raise DataError(f"pseudonymize: column {column!r}, row {pos}: {err}") from None
+    codes, uniques = pd.factorize(x)
+    whole = uniques == np.floor(uniques)
+    canon_u = np.empty(len(uniques), dtype=object)
+    canon_u[whole] = uniques[whole].astype(np.int64).astype(str)
+    canon_u[~whole] = [repr(float(v)) for v in uniques[~whole]]
+    n = len(uniques)
+    return canon_u[codes], {
+        "distinct_raw_ids": n, "distinct_ids": n, "merged_by_canonicalisation": 0,
+        "whitespace_stripped": 0, "nfc_normalised": 0, "numbers_written_as_integers": int(whole.sum()),
+    }
+
+
+def _canonicalise_texts(
+    values: list[str], rows: np.ndarray, column: Any
+) -> tuple[np.ndarray, dict[str, int]]:
+    """The rule of :func:`canonical_id` for distinct text ids, in bulk."""
+    normal = [v if unicodedata.is_normalized("NFC", v) else unicodedata.normalize("NFC", v)
+              for v in values]
+    canon = [t.strip() for t in normal]
+    empty = [i for i, t in enumerate(canon) if not t]
+    if empty:
+        i = empty[0]
+        raise DataError(
+            f"pseudonymize: column {column!r}, row {rows[i]}: id {_excerpt(values[i])} is empty "
+            "text; every row needs a customer id"
+        )
+    distinct = len(set(canon))
+    return np.asarray(canon, dtype=object), {
+        "distinct_raw_ids": len(values),
+        "distinct_ids": distinct,
+        "merged_by_canonicalisation": len(values) - distinct,
+        "whitespace_stripped": sum(c != t for c, t in zip(canon, normal)),
+        "nfc_normalised": sum(t != v for t, v in zip(normal, values)),
+        "numbers_written_as_integers": 0,
+    }
+
+
+def _canonicalise_values(
+    values: np.ndarray, rows: np.ndarray, column: Any
+) -> tuple[np.ndarray, dict[str, int]]:
+    cache: dict[tuple[type, Any], str] = {}
+    raw_ids: set[tuple[str | None, Any]] = set()
+    canon = np.empty(len(values), dtype=object)
+    stripped = nfc = numbers = 0
+    for pos, v in enumerate(values):
+        try:
+            text = cache.get((type(v), v))
+        except TypeError:  # unhashable: canonical_id refuses it below
+            text = None
+        if text is not None:
+            canon[pos] = text
+            continue
+        try:
+            text = canonical_id(v)
+        except DataError as err:
+            raise DataError(f"pseudonymize: column {column!r}, row {rows[pos]}: {err}") from None
+        kind = _kind(v)
+        if (kind, v) not in raw_ids:
+            raw_ids.add((kind, v))
+            if kind == "text":
+                normal = unicodedata.normalize("NFC", v)
+                nfc += normal != v
+                stripped += normal.strip() != normal
+            elif kind in ("float", "decimal") and text != str(v):
+                numbers += 1
+        cache[(type(v), v)] = text
+        canon[pos] = text
+    distinct = len(set(cache.values()))
+    return canon, {
+        "distinct_raw_ids": len(raw_ids),
+        "distinct_ids": distinct,
+        "merged_by_canonicalisation": len(raw_ids) - distinct,
+        "whitespace_stripped": stripped,
+        "nfc_normalised": nfc,
+        "numbers_written_as_integers": numbers,
+    }
+
+
+_PERSON_TOKENS = re.compile(r"(?:^|_)(?:customer|cust|client|user|member|buyer|referrer|referral|account)(?:_|$)")
+_CN_PERSON = ("客户", "会员", "用户", "顾客")
+
+
+def _id_leaks(df: pd.DataFrame, column: Any, canon: np.ndarray, id_set: set[str],
+              skip: set[Any]) -> tuple[dict[Any, str], int]:
+    """Other columns that would carry raw ids: copies of the id column, person-id columns
+    holding customer ids, and columns named by a customer id (only counted, never named)."""
+    found: dict[Any, str] = {}
+    named_by_id = 0
+    for col in df.columns:
+        if col == column or col in skip:
+            continue
+        if _label_is_id(col, id_set):
+            named_by_id += 1
+            found[col] = "named by a customer id"
+            continue
+        series = df[col]
+        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
+                or pd.api.types.is_integer_dtype(series) or pd.api.types.is_float_dtype(series)
+                or isinstance(series.dtype, pd.CategoricalDtype)):
+            continue
+        personal = bool(_PERSON_TOKENS.search(_tokens(col))) or any(w in str(col) for w in _CN_PERSON)
+        if len(series) and _safe_canonical(series.iloc[:1])[0] == canon[0]:
+            if np.array_equal(_safe_canonical(series), canon):
+                found[col] = f"a copy of the id column {column!r}"
+                continue
+        if personal:
+            uniq = pd.Series(pd.unique(series.dropna().to_numpy(dtype=object)), dtype=object)
+            if any(t in id_set for t in _safe_canonical(uniq) if t is not None):
+                found[col] = "holds customer ids"
+    return found, named_by_id
+
+
+def _safe_canonical(series: pd.Series) -> np.ndarray:
+    out = np.empty(len(series), dtype=object)
+    cache: dict[tuple[type, Any], str | None] = {}
+    for pos, v in enumerate(series.to_numpy(dtype=object)):
+        try:
+            key = (type(v), v)
+            if key not in cache:
+                cache[key] = None if pd.isna(v) else canonical_id(v)
+        except (TypeError, ValueError):  # DataError is a ValueError; unhashable or array-like
+            out[pos] = None
+            continue
+        out[pos] = cache[key]
+    return out
+
+
+def _label_is_id(label: Any, id_set: set[str]) -> bool:
+    try:
+        return canonical_id(label) in id_set
+    except DataError:
+        return False
+
+
+# --------------------------------------------------------------------------- main
+def pseudonymize(
+    df: pd.DataFrame,
+    key: str | bytes,
+    *,
+    column: str = "customer_id",
+    drop: Sequence[str] = (),
+    keep: Sequence[str] = (),
+    length: int | None = None,
+) -> pd.DataFrame:
+    """Replace customer ids with a keyed hash (HMAC-SHA256) and drop direct identifiers.
+
+    The same key maps the same id to the same pseudonym, so tables pseudonymised
+    with one key (and one ``length``) still join; without the key the mapping
+    cannot be recomputed. Keep the key out of notebooks you share (read it from
+    an environment variable or a file outside the repository). The rules
+    (canonical ids, minimum length, keys, dropped columns) are in the module
+    docstring of :mod:`crmlab.privacy`.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Data holding ``column``; not modified.
+    key : str or bytes
+        Secret key: at least 16 bytes and 8 distinct characters, not a repeated
+        block or a run of consecutive characters (see :func:`check_key`).
+    column : str
+        The identifier column to pseudonymise.
+    drop : sequence of str
+        Further columns to remove.
+    keep : sequence of str
+        Columns that look like direct identifiers but are kept on purpose.
+    length : int, optional
+        Hex characters of the digest kept, at most 64. Default 32; a length below
+        :func:`min_pseudonym_length` of the data's distinct ids is refused.
+
+    Returns
+    -------
+    DataFrame
+        The data with pseudonyms in ``column``, a fresh ``0..n-1`` index, the
+        dropped columns removed, and ``attrs["pseudonymize"]`` reporting the
+        length, id counts, what canonicalisation changed and merged, and each
+        dropped column with its reason (the input's other ``attrs`` are not
+        carried over: they may hold raw ids).
+
+    Raises
+    ------
+    ParameterError
+        Weak key, too short ``length``, the id column in ``drop``/``keep``, a
+        column in both ``drop`` and ``keep``, a kept column named by an id.
+    DataError
+        Missing columns, duplicate column labels, refused ids (named by row),
+        two distinct ids with one pseudonym.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"customer_id": [1, 2.0, " 1"], "email": ["a@x.cn", "b@x.cn", "a@x.cn"]})
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     out = pseudonymize(df, "a-long-secret-key!")
+    >>> list(out.columns), out["customer_id"].nunique()
+    (['customer_id'], 2)
+    >>> out.attrs["pseudonymize"]["merged_by_canonicalisation"], out.attrs["pseudonymize"]["dropped"]
+    (1, {'email': 'name suggests an e-mail address'})
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"pseudonymize needs a DataFrame, got {type(df).__name__}")
+    raw_key = check_key(key)
+    drop_list = _as_names(drop, "drop")
+    keep_list = _as_names(keep, "keep")
+    dup = df.columns[df.columns.duplicated()].unique().tolist()
+    if dup:
+        raise DataError(
+            f"pseudonymize: column label(s) {[_excerpt(d, 30) for d in dup]} occur more than "
+            "once; rename them so each column has one name"
+        )
+    for name, names in (("drop", drop_list), ("keep", keep_list)):
+        if column in names:
+            raise ParameterError(
+                f"pseudonymize: {column!r} is the id column being pseudonymised; do not list it "
+                f"in {name}="
+            )
+    both = [c for c in drop_list if c in keep_list]
+    if both:
+        raise ParameterError(f"pseudonymize: column(s) {both} are in both drop= and keep=; choose one")
+    missing = [c for c in [column, *drop_list, *keep_list] if c not in df.columns]
+    if missing:
+        shown = [_excerpt(c, 30) for c in list(df.columns)[:20]]
+        raise DataError(
+            f"pseudonymize: column(s) {[_excerpt(c, 30) for c in missing]} not found; "
+            f"the data has {shown}{' …' if len(df.columns) > 20 else ''}"
+        )
+
+    canon, counts = _canonicalise(df[column], column)
+    n_ids = counts["distinct_ids"]
+    min_len = min_pseudonym_length(n_ids)
+    if length is None:
+        length = max(DEFAULT_LENGTH, min_len)
+    length = check_number(length, "length", low=1, high=_MAX_LENGTH, integer=True)
+    if length < min_len:
+        raise ParameterError(
+            f"length={length} is too short for {n_ids:,} distinct ids: at least {min_len} hex "
+            f"characters keep the chance that two ids share a pseudonym below {COLLISION_BOUND:g} "
+            f"(birthday bound n(n-1)/2 * 16**-length); the default is {DEFAULT_LENGTH}"
+        )
+
+    uniq, first_row, inverse = np.unique(canon.astype(str), return_index=True, return_inverse=True)
+    hashed = np.asarray(_digest(raw_key, uniq.tolist(), length), dtype=object)
+    seen: dict[str, int] = {}
+    for i, h in enumerate(hashed if len(set(hashed)) < len(hashed) else ()):
+        if h in seen:
+            rows = sorted((int(first_row[seen[h]]), int(first_row[i])))
+            raise DataError(
+                f"pseudonymize: column {column!r}, rows {rows[0]} and {rows[1]}: two distinct ids "
+                f"share one pseudonym at length={length}; use a longer length"
+            )
+        seen[h] = i
+
+    dropped: dict[Any, str] = {c: "listed in drop=" for c in drop_list}
+    leaks, named_by_id = _id_leaks(df, column, canon, set(uniq.tolist()), set(drop_list))
+    for col, reason in leaks.items():
+        if col in keep_list:
+            raise ParameterError(
+                f"pseudonymize: a column in keep= is {reason} and would carry raw ids; "
+                "rename or remove it first"
+            )
+        dropped[col] = reason
+    for col, reason in identifier_columns(df, exclude=[column, *dropped, *keep_list]).items():
+        dropped[col] = reason
+    out = df.loc[:, [c for c in df.columns if c not in dropped]].copy(deep=True)
+    out.attrs = {}
+    out.index = pd.RangeIndex(len(out))
+    out.columns.name = None
+    out[column] = hashed[inverse.reshape(-1)]
+
+    default_index = isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1
+    auto = {c: r for c, r in dropped.items() if r not in ("listed in drop=", "named by a customer id")}
+    report = {
+        "column": column,
+        "length": int(length),
+        "min_length": min_len,
+        "rows": len(df),
+        **counts,
+        "dropped": {str(c): r for c, r in dropped.items() if r != "named by a customer id"},
+        "dropped_named_by_id": named_by_id,
+        "kept": [str(c) for c in keep_list],
+        "index": "default 0..n-1" if default_index else "replaced by 0..n-1",
+        "input_attrs_not_carried": sorted(str(k) for k in df.attrs),
+    }
+    out.attrs["pseudonymize"] = report
+    if counts["merged_by_canonicalisation"]:
+        warnings.warn(
+            f"pseudonymize: {counts['distinct_raw_ids']:,} distinct raw ids became {n_ids:,} ids: "
+            f"{counts['merged_by_canonicalisation']:,} merged by canonicalisation (whitespace "
+            f"stripped from {counts['whitespace_stripped']:,}, {counts['nfc_normalised']:,} "
+            f"NFC-normalised, {counts['numbers_written_as_integers']:,} numbers written as "
+            "integers); see attrs['pseudonymize']",
+            CrmlabWarning,
+            stacklevel=2,
+        )
+    if auto or named_by_id:
+        parts = [f"{_excerpt(c, 30)} ({r})" for c, r in auto.items()]
+        if named_by_id:
+            parts.append(f"{named_by_id} column(s) named by a customer id")
+        warnings.warn(
+            f"pseudonymize: dropped likely identifier column(s) {', '.join(parts)}; "
+            "pass keep=[...] to keep a column on purpose",
+            CrmlabWarning,
+            stacklevel=2,
+        )
+    if not default_index:
+        warnings.warn(
+            "pseudonymize: the index was replaced by 0..n-1 (it may hold raw ids); "
+            "make it a column first (df.reset_index()) if you need it",
+            CrmlabWarning,
+            stacklevel=2,
+        )
+    return out
