@@ -251,6 +251,10 @@ def test_error_quotes_a_short_escaped_excerpt():
         ("ponmlkjihgfedcba", "consecutive"),
         ("0123456789:;<=>?", "consecutive"),
         (bytes(range(16)), "consecutive"),
+        ("1234567890123456", "consecutive"),
+        ("7890123456789012", "consecutive"),
+        ("zyxwvutsrqponmlkjihgfedcbazyx", "consecutive"),
+        ("abcdefghijabcdefghijab", "repeated"),
         (12345678901234567890, "text or bytes"),
         (None, "text or bytes"),
     ],
@@ -386,6 +390,13 @@ def test_ordinary_text_content_kept(values):
         warnings.simplefilter("error")
         out = pseudonymize(df, KEY)
     assert out["note"].tolist() == values
+
+
+def test_yes_no_columns_are_not_identifiers_and_odd_cells_do_not_crash():
+    df = pd.DataFrame({"customer_id": [1, 2], "email_opt_in": [True, False],
+                       "tags": [["a@b.cn"], ["x"]], "note": ["x", None]})
+    out = _quiet(df)
+    assert list(out.columns) == ["customer_id", "email_opt_in", "tags", "note"]
 
 
 def test_identifier_columns_reports_reasons():

@@ -118,8 +118,9 @@ def check_key(key: Any) -> bytes:
 
     A key is refused (:class:`~crmlab.errors.ParameterError`, which never
     quotes the key) when it is shorter than 16 bytes in UTF-8, has fewer than 8
-    distinct characters, is one block repeated (``"abcdefghabcdefgh"``) or is a
-    run of consecutive characters (``"abcdefghijklmnop"``, ``"ponmlkjihgfedcba"``).
+    distinct characters, is one block repeated (``"abcdefghabcdefgh"``, also when
+    the last block is cut short) or is a run of consecutive characters
+    (``"abcdefghijklmnop"``, ``"ponmlkjihgfedcba"``, ``"7890123456789012"``).
 
     Examples
     --------
@@ -151,13 +152,22 @@ def check_key(key: Any) -> bytes:
         )
     n = len(units)
     for period in range(1, n // 2 + 1):
-        if n % period == 0 and units[:period] * (n // period) == units:
+        if all(units[i] == units[i - period] for i in range(period, n)):
             raise ParameterError(f"key is one block of {period} character(s) repeated; {hint}")
     codes = [ord(u) if isinstance(u, str) else int(u) for u in units]
     steps = {b - a for a, b in zip(codes, codes[1:])}
-    if steps in ({1}, {-1}):
+    if steps in ({1}, {-1}) or _cyclic_run(codes):
         raise ParameterError(f"key is a run of consecutive characters; {hint}")
     return raw
+
+
+def _cyclic_run(codes: list[int]) -> bool:
+    """Digits or letters counting up or down with wrap-around ("7890123456...")."""
+    for first, size in ((ord("0"), 10), (ord("a"), 26), (ord("A"), 26)):
+        if all(first <= c < first + size for c in codes):
+            steps = {(b - a) % size for a, b in zip(codes, codes[1:])}
+            return steps in ({1}, {size - 1})
+    return False
 
 
 # --------------------------------------------------------------------------- ids
@@ -302,7 +312,10 @@ def _content_reason(series: pd.Series) -> tuple[str, int] | None:
         values = series
     else:
         return None
-    uniq = pd.unique(values.dropna().to_numpy(dtype=object))
+    try:
+        uniq = pd.unique(values.dropna().to_numpy(dtype=object))
+    except TypeError:  # unhashable cells (lists, dicts): look at the text cells one by one
+        uniq = values.dropna().to_numpy(dtype=object)
     texts = [u for u in uniq if isinstance(u, str)]
     for what, test in (
         ("e-mail addresses", lambda t: _EMAIL.search(t) is not None),
@@ -332,8 +345,8 @@ def identifier_columns(df: pd.DataFrame, *, exclude: Sequence[Any] = ()) -> dict
     """
     found: dict[Any, str] = {}
     for col in df.columns:
-        if col in exclude:
-            continue
+        if col in exclude or pd.api.types.is_bool_dtype(df[col]):
+            continue  # a yes/no column (email_opt_in) identifies nobody
         reason = _name_reason(col)
         if reason is not None:
             found[col] = f"name suggests {reason}"
