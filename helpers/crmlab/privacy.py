@@ -9,7 +9,7 @@ identity silently:
 
   - whole numbers are written without a decimal part, so ``2``, ``2.0``,
     ``numpy.int64(2)``, ``Decimal("2.00")`` and the text ``"2"`` are one customer;
-    other numbers are written in their shortest exact form (``2.5``);
+    other numbers in the shortest form that reads back as the same float (``2.5``);
   - text is kept as written apart from Unicode NFC normalisation and stripping
     surrounding whitespace, so ``" 2 "`` is ``"2"``, while ``"02"`` and ``"2"``,
     or ``"2.0"`` and ``"2"``, stay distinct customers;
@@ -33,8 +33,9 @@ identity silently:
   ``"abcdefghijklmnop"``. The key is never stored in the result.
 * **No raw ids in the output.** The index is replaced by ``0..n-1`` (make an
   index that matters a column first), ``attrs`` of the input are not carried
-  over, columns named by a customer id or holding a copy of the id column are
-  dropped.
+  over; columns named by a customer id, copies of the id column and person-id
+  columns (``referrer_customer``, ``会员编号``) holding customer ids are dropped
+  (columns named by an id are counted, never named).
 * **Direct identifiers dropped unless kept.** Columns whose name suggests a
   name, phone, e-mail, address, postcode, IP address, birth date or an
   identity-document number (English or Chinese names, case-insensitive) and
