@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from crmlab import lifecycle as lc
-from crmlab.datasets import STAGES, load_seed_table, simulate_transactions, stage_at
+from crmlab.datasets import STAGES, load_seed_table
 from crmlab.errors import DataError, ParameterError
+from crmlab.simulate import simulate_transactions, stage_at
 
 
 def _log(rows):

@@ -29,6 +29,7 @@ _SUBMODULES = {
     "ahp",
     "bgbb",
     "btyd",
+    "churn",
     "clv",
     "datasets",
     "engines",
@@ -41,6 +42,7 @@ _SUBMODULES = {
     "segmentation",
     "simulate",
     "summary",
+    "survival",
     "validation",
     "value",
 }
