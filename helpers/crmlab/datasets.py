@@ -71,6 +71,15 @@ SEED_TABLES: dict[str, str] = {
     "software_case": "seed_software_case.csv",
     "airline_rfm": "seed_airline_rfm.csv",
     "ahp_weights": "seed_ahp_weights.csv",
+    # lecture tables (where lecturers edit them, not Python)
+    "stage_models": "seed_stage_models.csv",
+    "strategy_by_stage": "seed_strategy_by_stage.csv",
+    "value_components": "seed_value_components.csv",
+    "value_properties": "seed_value_properties.csv",
+    "value_drivers": "seed_value_drivers.csv",
+    "value_directions": "seed_value_directions.csv",
+    "retention_levels": "seed_retention_levels.csv",
+    "privacy_laws": "seed_privacy_laws.csv",
 }
 
 
@@ -1041,10 +1050,13 @@ def is_cdnow(log: pd.DataFrame) -> bool:
 
 # --------------------------------------------------------------------------- seeds
 def load_seed_table(name: str, *, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """A worked-example table transcribed from the seed documents.
+    """A table transcribed from the seed documents: a worked example or a lecture table.
 
-    Names: ``accumulation``, ``two_buyers``, ``software_case``, ``airline_rfm``,
-    ``ahp_weights`` (see ``datasets/README.md`` for sources and schemas).
+    Worked examples: ``accumulation``, ``two_buyers``, ``software_case``,
+    ``airline_rfm``, ``ahp_weights``. Lecture tables: ``stage_models``,
+    ``strategy_by_stage``, ``value_components``, ``value_properties``,
+    ``value_drivers``, ``value_directions``, ``retention_levels``,
+    ``privacy_laws`` (see ``datasets/README.md`` for sources and columns).
 
     >>> load_seed_table("accumulation")["a_customers"].tolist()
     [100, 99, 98, 90, 75, 50]
