@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import crmlab
-from crmlab import ahp, btyd, clv, lifecycle, retention, rfm, segmentation, value
+from crmlab import ahp, btyd, clv, lifecycle, retention, rfm, segmentation, survival, value
 from crmlab.datasets import load_report, load_transactions, to_occasions
 from crmlab.errors import CrmlabError, CrmlabWarning, DataError, ParameterError
 
@@ -109,9 +109,9 @@ CASES = [
     ("mismatched arrays", lambda: clv.retention_clv([100, 200], [0.8, 0.7, 0.6], 0.1), ParameterError, ""),
     ("non-positive churn threshold", lambda: retention.churn_status(log(), 0), ParameterError, "threshold"),
     ("text churn threshold", lambda: retention.churn_status(log(), "90"), ParameterError, "threshold"),
-    ("censoring flags as text", lambda: retention.kaplan_meier([1, 2, 3], ["yes", "no", "yes"]), DataError, "yes"),
-    ("censoring flags of 2", lambda: retention.kaplan_meier([1, 2, 3], [1, 2, 0]), DataError, "2"),
-    ("negative durations", lambda: retention.kaplan_meier([1, -2, 3], [1, 0, 1]), DataError, "-2"),
+    ("censoring flags as text", lambda: survival.kaplan_meier([1, 2, 3], ["yes", "no", "yes"]), DataError, "yes"),
+    ("censoring flags of 2", lambda: survival.kaplan_meier([1, 2, 3], [1, 2, 0]), DataError, "2"),
+    ("negative durations", lambda: survival.kaplan_meier([1, -2, 3], [1, 0, 1]), DataError, "-2"),
     # ---- BTYD summaries
     ("BTYD negative frequency", lambda: btyd.validate_summary(summary(frequency=[0, -1, 1])), DataError, "row 1"),
     ("BTYD frequency>0 with recency 0", lambda: btyd.validate_summary(summary(recency=[0.0, 0.0, 3.0])),
@@ -125,7 +125,7 @@ CASES = [
     ("unparseable as_of (RFM)", lambda: rfm.rfm_table(log(), as_of="31/02/2024"), ParameterError, "as_of"),
     ("unparseable calibration end (BTYD)", lambda: btyd.summarize(log(), "next year"), ParameterError,
      "calibration_end"),
-    ("unparseable simulation start", lambda: crmlab.datasets.simulate_transactions(5, start="bad"),
+    ("unparseable simulation start", lambda: crmlab.simulate.simulate_transactions(5, start="bad"),
      ParameterError, "start"),
     # ---- lifecycle / value
     ("stages of a log without dates", lambda: lifecycle.assign_stages(log().drop(columns="date"), "2024-06-01"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from crmlab import churn as C
 from crmlab import retention as R
+from crmlab import survival as S
 from crmlab.datasets import load_cdnow
 from crmlab.exercises import ch06
 
@@ -15,9 +17,9 @@ def sample():
 
 
 def _answers(sample):
-    surv = R.survival_table(sample, ch06.TASK4_THRESHOLD, ch06.TASK4_AS_OF, unit="M", cohort_period="M")
-    km = R.kaplan_meier(surv["duration"], surv["event"])
-    feat = R.churn_features(sample, ch06.TASK5_CALIBRATION_END, ch06.TASK5_HOLDOUT_END)
+    surv = S.survival_table(sample, ch06.TASK4_THRESHOLD, ch06.TASK4_AS_OF, unit="M", cohort_period="M")
+    km = S.kaplan_meier(surv["duration"], surv["event"])
+    feat = C.churn_features(sample, ch06.TASK5_CALIBRATION_END, ch06.TASK5_HOLDOUT_END)
     return {
         # hand count: February buyers ana, chen, dai; ana and dai buy again in March
         ch06.check_1a: 2 / 3,
@@ -27,7 +29,7 @@ def _answers(sample):
         ch06.check_3: R.cohort_matrix(sample).iloc[0, 3],
         ch06.check_4a: km.table["survival"].iloc[0],
         ch06.check_4b: "no",
-        ch06.check_5: R.auc(feat["churn"], feat["recency_days"]),
+        ch06.check_5: C.auc(feat["churn"], feat["recency_days"]),
         # 100 * 1.1 / (1.1 - 0.85)
         ch06.check_6a: 440.0,
         # 1.1/0.2 over 1.1/0.25 - 1
@@ -59,8 +61,8 @@ def test_wrong_types_do_not_crash(sample):
 
 
 def test_specific_hints(sample):
-    feat = R.churn_features(sample, ch06.TASK5_CALIBRATION_END, ch06.TASK5_HOLDOUT_END)
-    flipped = R.auc(feat["churn"], -feat["recency_days"])
+    feat = C.churn_features(sample, ch06.TASK5_CALIBRATION_END, ch06.TASK5_HOLDOUT_END)
+    flipped = C.auc(feat["churn"], -feat["recency_days"])
     assert "wrong way round" in ch06.check_5(flipped).message
     assert "percentage" in ch06.check_6b(25.0).message
     assert ch06.check_4b(False).correct  # a boolean "no" is accepted

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from crmlab import lifecycle as lc
-from crmlab.datasets import STAGES, load_seed_table, simulate_transactions, stage_at
+from crmlab.datasets import STAGES, load_seed_table
 from crmlab.errors import DataError, ParameterError
+from crmlab.simulate import simulate_transactions, stage_at
 
 
 def _log(rows):
@@ -44,16 +45,19 @@ def test_accumulation_rejects_bad_losses(lost):
 
 
 # --------------------------------------------------------------------------- stage models, curves
-def test_stage_models_table_has_all_five_models():
-    t = lc.stage_models()
-    assert t["model"].nunique() == 5
+def test_stage_models_table_matches_the_working_model_and_plots():
+    t = load_seed_table("stage_models")
     chen = t[t["model"].str.startswith("Chen")]
     assert chen["stage"].tolist() == list(lc.LIVE_STAGES)
-    assert (t["end"] > t["start"]).all()
+    ax = lc.plot_stage_models(t, chinese=False)
+    assert len(ax.get_yticklabels()) == t["model"].nunique() == 5
+    assert len(ax.patches) == len(t)  # one bar per stage
+    with pytest.raises(DataError, match="models is missing column"):
+        lc.plot_stage_models(t.drop(columns="stage_zh"))
 
 
 def test_strategy_table_covers_live_stages():
-    s = lc.strategy_table()
+    s = load_seed_table("strategy_by_stage").set_index("stage")
     assert s.index.tolist() == list(lc.LIVE_STAGES)
     assert {"objective", "firm_action", "risk"} <= set(s.columns)
 

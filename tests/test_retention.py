@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmlab import retention as R
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab import survival as S
+from crmlab.errors import DataError, ParameterError
 
 
 def make_log(rows):
@@ -99,7 +98,7 @@ def test_nonpositive_or_bad_threshold(log4, bad):
     with pytest.raises(ParameterError, match="threshold_days must be a positive number"):
         R.churn_status(log4, bad, "2024-03-31")
     with pytest.raises(ParameterError, match="threshold_days"):
-        R.survival_table(log4, bad, "2024-03-31")
+        S.survival_table(log4, bad, "2024-03-31")  # the same validator guards both
 
 
 def test_win_back_rate(log4):
@@ -141,7 +140,8 @@ def test_cohort_matrix_hand_computed(log4):
 
 
 def test_cohort_matrix_first_column_is_one_on_real_and_synthetic_data():
-    from crmlab.datasets import load_cdnow, simulate_transactions
+    from crmlab.datasets import load_cdnow
+    from crmlab.simulate import simulate_transactions
 
     for log in (load_cdnow("sample"), simulate_transactions(300, seed=4)[0]):
         for period in ("W", "M", "Q"):
@@ -193,177 +193,6 @@ def test_cohort_rates_in_unit_interval(rows, period):
     assert (m[0] == 1.0).all()
     counts = R.cohort_matrix(log, period=period, value="count")
     assert counts[0].sum() == log["customer_id"].nunique()
-
-
-# --------------------------------------------------------------------------- survival
-def test_survival_table_hand_computed():
-    log = make_log(
-        [
-            (1, "2024-01-01", 1.0),  # gaps 10, then 142 > 30 -> churn at day 10
-            (1, "2024-01-11", 1.0),
-            (1, "2024-06-01", 1.0),
-            (2, "2024-02-20", 1.0),  # gaps 19, open 21 -> censored at 40 - 30 = 10
-            (2, "2024-03-10", 1.0),
-            (3, "2024-03-01", 1.0),  # one-time buyer, open gap 30: not > 30 -> censored at 0
-        ]
-    )
-    t = R.survival_table(log, 30, "2024-03-31", cohort_period="M")
-    assert t["duration"].tolist() == [10.0, 10.0, 0.0]
-    assert t["event"].tolist() == [1, 0, 0]
-    assert t["n_purchases"].tolist() == [2, 2, 1]  # purchases up to as_of only
-    assert t["cohort"].astype(str).tolist() == ["2024-01", "2024-02", "2024-03"]
-    w = R.survival_table(log, 30, "2024-03-31", unit="W", cohort_period=None)
-    assert w["duration"].iloc[0] == pytest.approx(10 / 7)
-
-
-def test_survival_table_drops_unassessable_with_warning():
-    log = make_log([(1, "2024-01-01", 1.0), (2, "2024-03-20", 1.0)])
-    with pytest.warns(CrmlabWarning, match="1 of 2 customers"):
-        t = R.survival_table(log, 30, "2024-03-31")
-    assert t.index.tolist() == [1]
-    with pytest.raises(DataError, match="no customer was acquired"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CrmlabWarning)
-            R.survival_table(log, 300, "2024-03-31")
-
-
-def test_kaplan_meier_hand_computed():
-    km = R.kaplan_meier([1, 2, 2, 3, 4], [1, 1, 0, 1, 0])
-    assert km.table["time"].tolist() == [1.0, 2.0, 3.0]
-    assert km.table["at_risk"].tolist() == [5, 4, 2]
-    np.testing.assert_allclose(km.table["survival"], [0.8, 0.6, 0.3])
-    # Greenwood: var S(1) = 0.8^2 * 1/(5*4)
-    assert km.table["se"].iloc[0] == pytest.approx(0.8 * np.sqrt(1 / 20))
-    assert (km.table["lower"] <= km.table["survival"]).all()
-    assert (km.table["upper"] >= km.table["survival"]).all()
-    assert km.median == 3.0
-    assert km.n == 5 and km.n_events == 3
-    assert km.survival_at(0.5) == 1.0 and km.survival_at(2.5) == pytest.approx(0.6)
-    assert R.restricted_mean_lifetime(km, 4) == pytest.approx(1 + 0.8 + 0.6 + 0.3)
-
-
-def test_kaplan_meier_and_logrank_match_published_freireich_results():
-    # Freireich et al. (1963) leukaemia remission data (Gehan 1965); R survival's
-    # survfit(conf.type = "log-log") gives S(6) = 0.857 [0.620, 0.952], median 23 [13, NA];
-    # survdiff gives chi-square 16.8 on 1 df.
-    t = [6, 6, 6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 32, 34, 35]
-    e = [1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]
-    km = R.kaplan_meier(t, e)
-    first = km.table.iloc[0]
-    assert (first["survival"], first["se"]) == pytest.approx((0.8571, 0.0764), abs=1e-4)
-    assert (first["lower"], first["upper"]) == pytest.approx((0.6197, 0.9516), abs=1e-4)
-    assert km.table["survival"].iloc[-1] == pytest.approx(0.4482, abs=1e-4)
-    assert km.median == 23 and km.median_lower == 13 and np.isinf(km.median_upper)
-    placebo = [1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23]
-    lr = R.logrank_test(t + placebo, e + [1] * 21, ["6-MP"] * 21 + ["placebo"] * 21)
-    assert lr.statistic == pytest.approx(16.79, abs=0.01)
-    assert lr.p_value == pytest.approx(4.17e-5, rel=0.01)
-
-
-def test_kaplan_meier_accepts_bool_flags_and_unreached_median():
-    km = R.kaplan_meier(np.array([1.0, 2.0, 3.0]), pd.Series([True, False, False]))
-    assert np.isnan(km.median)
-    assert km.table["survival"].tolist() == pytest.approx([2 / 3])
-
-
-@pytest.mark.parametrize(
-    "events, match",
-    [
-        (["yes", "no", "yes"], r"events\[0\] = 'yes'"),
-        ([1, 2, 0], r"events\[1\] = 2"),
-        ([1.0, np.nan, 0.0], r"events\[1\] = nan"),
-        ([1, None, 0], r"events\[1\] = None"),
-        ("101", "1-D sequence"),
-        ([1, 0], "events has 2 entries but durations has 3"),
-    ],
-)
-def test_wrongly_typed_censoring_flags(events, match):
-    with pytest.raises(DataError, match=match):
-        R.kaplan_meier([1, 2, 3], events)
-    with pytest.raises(DataError):
-        R.logrank_test([1, 2, 3], events, ["a", "b", "b"])
-
-
-def test_bad_durations():
-    with pytest.raises(DataError, match="negative"):
-        R.kaplan_meier([1, -2], [1, 1])
-    with pytest.raises(DataError, match="durations"):
-        R.kaplan_meier(["a", 1], [1, 1])
-    with pytest.raises(DataError, match="empty"):
-        R.kaplan_meier([], [])
-
-
-def test_logrank_hand_computed():
-    # O_a = 3, E_a = 0.5 + 0.4 + 0.25 = 1.15, V = 0.25 + 0.24 + 0.1875 = 0.6775
-    r = R.logrank_test([1, 2, 3, 4, 5, 6], [1, 1, 1, 0, 1, 1], ["a"] * 3 + ["b"] * 3)
-    assert r.statistic == pytest.approx(1.85**2 / 0.6775)
-    assert r.df == 1 and r.groups == ("a", "b")
-    from scipy.stats import chi2
-
-    assert r.p_value == pytest.approx(chi2.sf(r.statistic, 1))
-    with pytest.raises(DataError, match="at least two groups"):
-        R.logrank_test([1, 2], [1, 1], ["a", "a"])
-
-
-def test_survival_on_synthetic_truth_is_sensible():
-    from crmlab.datasets import simulate_transactions
-
-    tx, truth = simulate_transactions(800, seed=11)
-    t = R.survival_table(tx, 120, "2023-12-31")
-    km = R.kaplan_meier(t["duration"], t["event"])
-    pat = truth.set_index("customer_id").loc[t.index, "pattern"]
-    # long-lasting customers (IV) survive longer than early aborts (I)
-    iv = R.kaplan_meier(t["duration"][pat == "IV"], t["event"][pat == "IV"])
-    one = R.kaplan_meier(t["duration"][pat == "I"], t["event"][pat == "I"])
-    assert iv.survival_at(365) > one.survival_at(365) + 0.3
-    assert R.logrank_test(t["duration"], t["event"], pat).p_value < 1e-6
-    assert 0 < km.n_events < km.n
-
-
-# --------------------------------------------------------------------------- churn model
-def test_auc_rank_formula_and_roc():
-    assert R.auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == 0.75
-    assert R.auc([0, 1], [0.5, 0.5]) == 0.5
-    assert R.auc([1, 1, 0], [3, 2, 1]) == 1.0
-    roc = R.roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-    assert roc["fpr"].tolist() == [0, 0, 0.5, 0.5, 1]
-    assert roc["tpr"].tolist() == [0, 0.5, 0.5, 1, 1]
-    # trapezoid area of the ROC equals the rank AUC
-    assert np.trapezoid(roc["tpr"], roc["fpr"]) == pytest.approx(0.75)
-    with pytest.raises(DataError, match="only one class"):
-        R.auc([1, 1], [0.2, 0.3])
-
-
-def test_auc_matches_trapezoid_with_ties():
-    rng = np.random.default_rng(0)
-    y = rng.integers(0, 2, 300)
-    s = np.round(rng.normal(y, 1.0), 1)  # many ties
-    roc = R.roc_curve(y, s)
-    assert R.auc(y, s) == pytest.approx(np.trapezoid(roc["tpr"], roc["fpr"]))
-
-
-def test_churn_features_and_logit():
-    from crmlab.datasets import simulate_transactions
-
-    tx, _ = simulate_transactions(600, seed=2)
-    f = R.churn_features(tx, "2022-06-30", "2023-06-30")
-    assert set(f["churn"].unique()) <= {0.0, 1.0}
-    assert (f["recency_days"] >= 0).all() and (f["frequency"] >= 0).all()
-    assert (f["recency_days"] <= f["tenure_days"]).all()
-    res = R.fit_churn_logit(f, ["recency_days", "frequency"])
-    ort = R.odds_ratio_table(res)
-    assert ort.loc["recency_days", "odds_ratio"] > 1  # longer silence, more churn
-    assert (ort["or_lower_95"] <= ort["odds_ratio"]).all()
-    p = res.predict()
-    assert 0.6 < R.auc(f["churn"], p) <= 1
-    cal = R.calibration_table(f["churn"], p, bins=5)
-    assert cal["n"].sum() == len(f)
-    # logit is calibrated in the large: mean prediction = churn rate
-    assert (cal["n"] * cal["predicted"]).sum() / len(f) == pytest.approx(f["churn"].mean(), abs=1e-6)
-    with pytest.raises(DataError, match="missing column"):
-        R.fit_churn_logit(f, ["recency"])
-    with pytest.raises(ParameterError, match="holdout_end"):
-        R.churn_features(tx, "2022-06-30", "2022-01-01")
 
 
 # --------------------------------------------------------------------------- seed claims
@@ -430,10 +259,7 @@ def test_breakeven_and_funnel():
         R.funnel_economics(1000, 1.4, share_three_plus=0.5)
 
 
-def test_retention_levels_and_indicators(log4):
-    t = R.retention_levels()
-    assert t["level"].tolist() == [1, 2, 3]
-    assert t["bond"].tolist() == ["financial", "social", "structural"]
+def test_retention_indicators(log4):
     ind = R.retention_indicators(log4, "M")
     assert ind.index.astype(str).tolist() == ["2024-02", "2024-03"]
     assert ind["retention_rate"].tolist() == pytest.approx([1 / 3, 1 / 2])

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmlab import rfm
-from crmlab.datasets import load_cdnow, simulate_transactions, to_occasions
+from crmlab.datasets import load_cdnow, to_occasions
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.simulate import simulate_transactions
 
 
 def _log(rows):

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from crmlab import segmentation as seg
-from crmlab.datasets import load_cdnow
+from crmlab.datasets import load_cdnow, load_seed_table
 from crmlab.errors import DataError, ParameterError
 
 
@@ -169,9 +169,11 @@ def test_customer_360_tags_and_joins():
 
 
 def test_privacy_laws_table_and_plot():
-    laws = seg.PRIVACY_LAWS
+    laws = load_seed_table("privacy_laws")
     assert laws["year"].tolist() == [1980, 1988, 2004, 2012, 2017, 2017, 2018, 2019, 2020, 2021]
     assert laws["year"].is_monotonic_increasing
-    ax = seg.plot_privacy_timeline()
+    ax = seg.plot_privacy_timeline(laws)
     assert "year" in ax.get_xlabel()
     assert len(ax.texts) == len(laws)
+    with pytest.raises(DataError, match="laws is missing column"):
+        seg.plot_privacy_timeline(laws.drop(columns="month"))

@@ -29,6 +29,7 @@ _SUBMODULES = {
     "ahp",
     "bgbb",
     "btyd",
+    "churn",
     "clv",
     "datasets",
     "engines",
@@ -42,6 +43,7 @@ _SUBMODULES = {
     "segmentation",
     "simulate",
     "summary",
+    "survival",
     "validation",
     "value",
 }

@@ -1,4 +1,4 @@
-"""Bundled data, loaders for your own data, and a synthetic lifecycle generator.
+"""Bundled data and loaders for your own data (the synthetic generators are in :mod:`crmlab.simulate`).
 
 Every loader returns one schema, a transaction log with one row per purchase:
 
@@ -30,7 +30,6 @@ import io
 import os
 import re
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,11 +49,8 @@ __all__ = [
     "load_report",
     "load_seed_table",
     "SEED_TABLES",
-    "simulate_transactions",
-    "stage_at",
     "STAGES",
     "PATTERNS",
-    "SimulationConfig",
     "to_occasions",
     "validate_transactions",
 ]
@@ -71,6 +67,15 @@ SEED_TABLES: dict[str, str] = {
     "software_case": "seed_software_case.csv",
     "airline_rfm": "seed_airline_rfm.csv",
     "ahp_weights": "seed_ahp_weights.csv",
+    # lecture tables (where lecturers edit them, not Python)
+    "stage_models": "seed_stage_models.csv",
+    "strategy_by_stage": "seed_strategy_by_stage.csv",
+    "value_components": "seed_value_components.csv",
+    "value_properties": "seed_value_properties.csv",
+    "value_drivers": "seed_value_drivers.csv",
+    "value_directions": "seed_value_directions.csv",
+    "retention_levels": "seed_retention_levels.csv",
+    "privacy_laws": "seed_privacy_laws.csv",
 }
 
 
@@ -1041,10 +1046,13 @@ def is_cdnow(log: pd.DataFrame) -> bool:
 
 # --------------------------------------------------------------------------- seeds
 def load_seed_table(name: str, *, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """A worked-example table transcribed from the seed documents.
+    """A table transcribed from the seed documents: a worked example or a lecture table.
 
-    Names: ``accumulation``, ``two_buyers``, ``software_case``, ``airline_rfm``,
-    ``ahp_weights`` (see ``datasets/README.md`` for sources and schemas).
+    Worked examples: ``accumulation``, ``two_buyers``, ``software_case``,
+    ``airline_rfm``, ``ahp_weights``. Lecture tables: ``stage_models``,
+    ``strategy_by_stage``, ``value_components``, ``value_properties``,
+    ``value_drivers``, ``value_directions``, ``retention_levels``,
+    ``privacy_laws`` (see ``datasets/README.md`` for sources and columns).
 
     >>> load_seed_table("accumulation")["a_customers"].tolist()
     [100, 99, 98, 90, 75, 50]
@@ -1053,228 +1061,3 @@ def load_seed_table(name: str, *, path: str | os.PathLike[str] | None = None) ->
     return pd.read_csv(data_dir(path) / SEED_TABLES[name], comment="#")
 
 
-# --------------------------------------------------------------------------- synthetic
-@dataclass(frozen=True)
-class SimulationConfig:
-    """Parameters of :func:`simulate_transactions` (durations in days).
-
-    Stage durations are Gamma distributed with the given means and shape
-    ``duration_shape`` (coefficient of variation ``1/sqrt(shape)``).
-    """
-
-    pattern_probs: tuple[float, float, float, float] = (0.30, 0.25, 0.20, 0.25)
-    exploration_days: float = 90.0
-    formation_days: float = 150.0
-    stability_days_III: float = 180.0
-    stability_days_IV: float = 900.0
-    decline_days: float = 120.0
-    duration_shape: float = 6.0
-    rate_per_year_mean: float = 12.0
-    rate_per_year_shape: float = 3.0
-    amount_mean: float = 50.0
-    amount_sigma_between: float = 0.5
-    amount_sigma_within: float = 0.35
-    rate_multiplier: tuple[float, float, float, float] = (0.35, 1.0, 1.0, 0.15)
-    amount_multiplier: tuple[float, float, float, float] = (0.75, 1.0, 1.1, 0.85)
-    acquisition_share: float = 0.6
-
-
-def _gamma(rng: np.random.Generator, mean: float, shape: float, size: int) -> np.ndarray:
-    return rng.gamma(shape, mean / shape, size)
-
-
-def simulate_transactions(
-    n_customers: int = 1000,
-    *,
-    seed: int = 0,
-    start: str | pd.Timestamp = "2020-01-01",
-    end: str | pd.Timestamp = "2023-12-31",
-    config: SimulationConfig | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A transaction log whose customers move through the lifecycle, with the truth.
-
-    Generative model (Chen's four stages, exit patterns I-IV of seed 000):
-
-    1. Each customer is acquired on a day uniform in the first
-       ``acquisition_share`` of ``[start, end]`` and buys on that day.
-    2. An exit pattern is drawn with ``pattern_probs``; it fixes the stage path:
-       I early abort = exploration -> terminated; II midway abort =
-       exploration -> formation -> decline -> terminated; III early exit = ...
-       -> stability (short, mean ``stability_days_III``) -> decline ->
-       terminated; IV long-lasting = the same with a long stability (mean
-       ``stability_days_IV``). Stage lengths are Gamma distributed.
-    3. Purchases after the first follow a Poisson process whose rate is the
-       customer's own base rate ``lambda`` (Gamma across customers, mean
-       ``rate_per_year_mean`` a year) times a stage profile: ``0.35`` in
-       exploration, rising linearly to ``1`` through formation, ``1`` in
-       stability, falling linearly from ``1`` to ``0.15`` through decline, and
-       0 once terminated (drawn by thinning, so exact).
-    4. Each purchase amount is log-normal around the customer's mean spend
-       (log-normal across customers, mean about ``amount_mean``) times a stage
-       multiplier (exploration 0.75, formation rising to 1, stability 1.1,
-       decline 0.85): stable customers accept higher prices (seed 000).
-       Amounts are rounded to cents.
-
-    Parameters
-    ----------
-    n_customers : int
-        Number of customers (>= 1).
-    seed : int
-        Seed of the NumPy random generator; the same seed gives the same data.
-    start, end : date-like
-        Observation window; purchases after ``end`` are not generated (the
-        truth still holds stage dates beyond ``end``, i.e. right-censored).
-    config : SimulationConfig, optional
-        Every other knob of the model.
-
-    Returns
-    -------
-    transactions : DataFrame
-        crmlab schema (``customer_id`` int, ``date``, ``amount``), sorted by
-        customer and date.
-    truth : DataFrame
-        One row per customer: ``customer_id``, ``pattern`` (I-IV),
-        ``acquired``, ``formation_start``, ``stability_start``,
-        ``decline_start``, ``terminated`` (NaT where the path skips a stage),
-        ``purchase_rate`` (base purchases per year), ``mean_amount`` (base
-        spend per purchase) and ``spend_rate`` (their product: spend per year
-        at stability level).
-
-    Examples
-    --------
-    >>> tx, truth = simulate_transactions(50, seed=1)
-    >>> sorted(truth["pattern"].unique())
-    ['I', 'II', 'III', 'IV']
-    >>> bool((tx.groupby("customer_id")["date"].min() == truth.set_index("customer_id")["acquired"]).all())
-    True
-    """
-    n = check_number(n_customers, "n_customers", low=1, integer=True)
-    check_number(seed, "seed", low=0, integer=True)
-    cfg = config or SimulationConfig()
-    probs = np.asarray(cfg.pattern_probs, dtype=float)
-    if probs.shape != (4,) or (probs < 0).any() or not np.isclose(probs.sum(), 1.0):
-        raise ParameterError(f"pattern_probs must be 4 non-negative numbers summing to 1, got {cfg.pattern_probs}")
-    t0 = check_date(start, "start")
-    t1 = check_date(end, "end")
-    if t1 <= t0:
-        raise ParameterError(f"end ({t1.date()}) must be after start ({t0.date()})")
-    horizon = float((t1 - t0).days)
-    rng = np.random.default_rng(seed)
-
-    acq = np.floor(rng.uniform(0, cfg.acquisition_share * horizon, n))
-    pattern = rng.choice(4, size=n, p=probs)  # 0..3 = I..IV
-    d_exp = np.maximum(_gamma(rng, cfg.exploration_days, cfg.duration_shape, n), 14.0)
-    d_form = np.maximum(_gamma(rng, cfg.formation_days, cfg.duration_shape, n), 14.0)
-    stab_mean = np.where(pattern == 3, cfg.stability_days_IV, cfg.stability_days_III)
-    d_stab = np.maximum(rng.gamma(cfg.duration_shape, stab_mean / cfg.duration_shape), 14.0)
-    d_dec = np.maximum(_gamma(rng, cfg.decline_days, cfg.duration_shape, n), 14.0)
-    d_form = np.where(pattern >= 1, d_form, 0.0)
-    d_stab = np.where(pattern >= 2, d_stab, 0.0)
-    d_dec = np.where(pattern >= 1, d_dec, 0.0)
-    # boundaries in days since start
-    b_form = acq + d_exp
-    b_stab = b_form + d_form
-    b_dec = b_stab + d_stab
-    b_end = b_dec + d_dec
-    lam = _gamma(rng, cfg.rate_per_year_mean, cfg.rate_per_year_shape, n) / 365.25
-    s = cfg.amount_sigma_between
-    mean_amt = cfg.amount_mean * np.exp(rng.normal(-0.5 * s * s, s, n))
-
-    # candidate events at the maximal rate lam (profile <= 1), then thinning
-    live_end = np.minimum(b_end, horizon + 1)
-    span = np.maximum(live_end - acq, 0.0)
-    k = rng.poisson(lam * span)
-    cust = np.repeat(np.arange(n), k)
-    t = acq[cust] + rng.uniform(0, 1, k.sum()) * span[cust]
-    rm = cfg.rate_multiplier
-    am = cfg.amount_multiplier
-    in_exp = t < b_form[cust]
-    in_form = (~in_exp) & (t < b_stab[cust])
-    in_stab = (~in_exp) & (~in_form) & (t < b_dec[cust])
-    in_dec = (~in_exp) & (~in_form) & (~in_stab)
-    frac_form = np.clip((t - b_form[cust]) / np.maximum(d_form[cust], 1e-9), 0, 1)
-    frac_dec = np.clip((t - b_dec[cust]) / np.maximum(d_dec[cust], 1e-9), 0, 1)
-    prof = np.select(
-        [in_exp, in_form, in_stab, in_dec],
-        [
-            np.full_like(t, rm[0]),
-            rm[0] + (rm[1] - rm[0]) * frac_form,
-            np.full_like(t, rm[2]),
-            rm[2] + (rm[3] - rm[2]) * frac_dec,
-        ],
-    )
-    amult = np.select(
-        [in_exp, in_form, in_stab, in_dec],
-        [
-            np.full_like(t, am[0]),
-            am[0] + (am[1] - am[0]) * frac_form,
-            np.full_like(t, am[2]),
-            np.full_like(t, am[3]),
-        ],
-    )
-    accept = rng.uniform(0, 1, len(t)) < prof
-    cust, t, amult = cust[accept], np.floor(t[accept]), amult[accept]
-    # first purchase on the acquisition day
-    cust = np.concatenate([np.arange(n), cust])
-    t = np.concatenate([acq, t])
-    amult = np.concatenate([np.full(n, am[0]), amult])
-    inside = t <= horizon
-    cust, t, amult = cust[inside], t[inside], amult[inside]
-    w = cfg.amount_sigma_within
-    amount = mean_amt[cust] * amult * np.exp(rng.normal(-0.5 * w * w, w, len(t)))
-    amount = np.round(np.maximum(amount, 0.01), 2)
-    order = np.lexsort((t, cust))
-    transactions = pd.DataFrame(
-        {
-            "customer_id": (cust[order] + 1).astype("int64"),
-            "date": (t0 + pd.to_timedelta(t[order], unit="D")).astype("datetime64[ns]"),
-            "amount": amount[order],
-        }
-    )
-
-    def to_date(days: np.ndarray, mask: np.ndarray) -> pd.Series:
-        d = pd.Series(t0 + pd.to_timedelta(np.floor(days), unit="D"))
-        return d.where(mask).astype("datetime64[ns]")
-
-    names = np.array(PATTERNS)
-    truth = pd.DataFrame(
-        {
-            "customer_id": np.arange(1, n + 1, dtype="int64"),
-            "pattern": names[pattern],
-            "acquired": to_date(acq, np.ones(n, bool)),
-            "formation_start": to_date(b_form, pattern >= 1),
-            "stability_start": to_date(b_stab, pattern >= 2),
-            "decline_start": to_date(b_dec, pattern >= 1),
-            "terminated": to_date(b_end, np.ones(n, bool)),
-            "purchase_rate": lam * 365.25,
-            "mean_amount": mean_amt,
-        }
-    )
-    # pattern I ends straight from exploration
-    truth.loc[pattern == 0, "terminated"] = to_date(b_form, np.ones(n, bool))[pattern == 0]
-    truth["spend_rate"] = truth["purchase_rate"] * truth["mean_amount"] * am[2]
-    return transactions, truth
-
-
-def stage_at(truth: pd.DataFrame, as_of: str | pd.Timestamp) -> pd.Series:
-    """True lifecycle stage of each simulated customer on ``as_of``.
-
-    Customers acquired after ``as_of`` get ``<NA>`` (not yet customers).
-
-    >>> tx, truth = simulate_transactions(20, seed=3)
-    >>> set(stage_at(truth, "2021-06-30").dropna()) <= set(STAGES)
-    True
-    """
-    ref = check_date(as_of, "as_of", normalize=False)
-    t = truth.set_index("customer_id")
-    stage = pd.Series(pd.NA, index=t.index, dtype="object", name="stage")
-    acquired = t["acquired"] <= ref
-    stage[acquired] = "exploration"
-    for col, name in [
-        ("formation_start", "formation"),
-        ("stability_start", "stability"),
-        ("decline_start", "decline"),
-        ("terminated", "terminated"),
-    ]:
-        stage[acquired & (t[col] <= ref).fillna(False)] = name
-    return stage

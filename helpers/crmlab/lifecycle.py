@@ -1,6 +1,10 @@
-"""Customer lifecycle theory, computed: stage models, stylised curves, stage
+"""Customer lifecycle theory, computed: the stage-model figure, stylised curves, stage
 assignment from purchase data, exit patterns, the accumulation effect, the
 customer ladder and the revenue identity (chapter 1).
+
+The lecture tables (the stage models of the literature, strategy by stage)
+are data, not code: ``crmlab.datasets.load_seed_table("stage_models")`` and
+``load_seed_table("strategy_by_stage")``.
 
 The working model is Chen Mingliang's four stages (exploration 考察期,
 formation 形成期, stability 稳定期, decline 退化期) plus the end state
@@ -25,16 +29,16 @@ import pandas as pd
 
 from crmlab.datasets import PATTERNS, STAGES, to_occasions
 from crmlab.errors import DataError, ParameterError
-from crmlab.validation import as_float_array, check_date, check_number, validate_transactions
+from crmlab.validation import (
+    as_float_array,
+    check_date,
+    check_number,
+    require_columns,
+    validate_transactions,
+)
 
 __all__ = [
-    "STAGE_MODELS",
-    "stage_models",
     "LIVE_STAGES",
-    "STRATEGY_BY_STAGE",
-    "strategy_table",
-    "LADDER",
-    "RELATIONSHIP_CLASSES",
     "stylised_curves",
     "pattern_curves",
     "StageRules",
@@ -55,92 +59,6 @@ __all__ = [
 LIVE_STAGES: tuple[str, ...] = tuple(s for s in STAGES if s != "terminated")
 
 # --------------------------------------------------------------------------- stage models
-#: Stage models of the literature as cited in seed 000 §9.1 and seed 004.
-#: Each stage carries ``start``/``end`` on a common relationship timeline
-#: (0 = first contact, 4 = end), aligned with Chen's four stages
-#: (exploration 0-1, formation 1-2, stability 2-3, decline 3-4); stages before
-#: the first purchase (awareness, potential) sit at negative times.
-STAGE_MODELS: dict[str, dict[str, Any]] = {
-    "Dwyer, Schurr & Oh (1987)": {
-        "source": "seed 000 §9.1; Dwyer, Schurr & Oh (1987), J. Marketing 51(2)",
-        "stages": [
-            ("awareness", "认知", -1.0, 0.0),
-            ("exploration", "考察", 0.0, 1.0),
-            ("expansion", "扩展", 1.0, 2.0),
-            ("commitment", "承诺", 2.0, 3.0),
-            ("dissolution", "解体", 3.0, 4.0),
-        ],
-    },
-    "Jap & Ganesan (2000)": {
-        "source": "seed 000 §9.1; Jap & Ganesan (2000), J. Marketing Research 37(2)",
-        "stages": [
-            ("exploration", "考察", 0.0, 1.0),
-            ("build-up", "形成", 1.0, 2.0),
-            ("maturity", "成熟", 2.0, 3.0),
-            ("decline", "退化", 3.0, 3.5),
-            ("deterioration", "恶化", 3.5, 4.0),
-        ],
-    },
-    "Dong Jinxiang (董金祥)": {
-        "source": "seed 000 §9.1",
-        "stages": [
-            ("potential", "潜在客户期", -1.0, 0.0),
-            ("development", "开发期", 0.0, 1.0),
-            ("growth", "成长期", 1.0, 2.0),
-            ("maturity", "成熟期", 2.0, 2.6),
-            ("decline", "衰退期", 2.6, 3.0),
-            ("re-maturity", "重新进入成熟期", 3.0, 3.6),
-            ("termination", "终止期", 3.6, 4.0),
-        ],
-    },
-    "Chen Mingliang (陈明亮)": {
-        "source": "seed 000 §9.1 (the chapter's working model)",
-        "stages": [
-            ("exploration", "考察期", 0.0, 1.0),
-            ("formation", "形成期", 1.0, 2.0),
-            ("stability", "稳定期", 2.0, 3.0),
-            ("decline", "退化期", 3.0, 4.0),
-        ],
-    },
-    "Seed 004 (five stages)": {
-        "source": "seed 004 ch. 3 §2",
-        "stages": [
-            ("potential acquisition", "潜在获取期", -1.0, 1.0),
-            ("growth", "成长期", 1.0, 2.0),
-            ("maturity", "成熟期", 2.0, 3.0),
-            ("decline", "衰退期", 3.0, 4.0),
-            ("termination", "终止期", 4.0, 4.5),
-        ],
-    },
-}
-
-
-def stage_models() -> pd.DataFrame:
-    """The stage models side by side, one row per stage.
-
-    Returns
-    -------
-    DataFrame
-        ``model``, ``order`` (1-based within the model), ``stage``,
-        ``stage_zh``, ``start``, ``end`` (common timeline, Chen's stages at
-        0-1-2-3-4) and ``source``.
-
-    Examples
-    --------
-    >>> t = stage_models()
-    >>> t.groupby("model", sort=False).size().tolist()
-    [5, 5, 7, 4, 5]
-    """
-    rows = []
-    for model, spec in STAGE_MODELS.items():
-        for i, (stage, zh, start, end) in enumerate(spec["stages"], start=1):
-            rows.append(
-                {"model": model, "order": i, "stage": stage, "stage_zh": zh,
-                 "start": start, "end": end, "source": spec["source"]}
-            )
-    return pd.DataFrame(rows)
-
-
 _CJK_FONTS = ("WenQuanYi", "Noto Sans CJK", "Noto Serif CJK", "Source Han", "SimHei",
               "Microsoft YaHei", "PingFang", "Heiti", "Hiragino Sans GB", "Arial Unicode")
 
@@ -161,20 +79,25 @@ def cjk_font() -> str | None:
     return None
 
 
-def plot_stage_models(ax: Any = None, *, chinese: bool | None = None) -> Any:
-    """Timeline figure of :func:`stage_models`: one row of bars per model.
+def plot_stage_models(models: pd.DataFrame, ax: Any = None, *, chinese: bool | None = None) -> Any:
+    """Timeline figure of the stage models side by side: one row of bars per model.
 
-    ``chinese=None`` adds the Chinese stage names when a CJK font is
-    installed (see :func:`cjk_font`); without one they are left out rather
-    than drawn as empty boxes. Returns the matplotlib ``Axes``.
+    ``models`` is the lecture table ``load_seed_table("stage_models")`` (one
+    row per stage: ``model``, ``order``, ``stage``, ``stage_zh``, ``start``,
+    ``end`` on a common timeline with Chen's stages at 0-1-2-3-4), or your
+    own table with those columns. ``chinese=None`` adds the Chinese stage
+    names when a CJK font is installed (see :func:`cjk_font`); without one
+    they are left out rather than drawn as empty boxes. Returns the
+    matplotlib ``Axes``.
 
-    >>> ax = plot_stage_models()
+    >>> from crmlab.datasets import load_seed_table
+    >>> ax = plot_stage_models(load_seed_table("stage_models"))
     >>> len(ax.get_yticklabels())
     5
     """
     import matplotlib.pyplot as plt
 
-    t = stage_models()
+    t = require_columns(models, ["model", "order", "stage", "stage_zh", "start", "end"], what="models")
     font = cjk_font()
     if chinese is None:
         chinese = font is not None
@@ -201,75 +124,6 @@ def plot_stage_models(ax: Any = None, *, chinese: bool | None = None) -> Any:
     ax.set_xlabel("relationship time, aligned to Chen's four stages (no units: stylised)")
     ax.set_title("Customer lifecycle stage models side by side")
     return ax
-
-
-# --------------------------------------------------------------------------- strategy
-#: Strategy by stage (seed 000 §9.3), for lecturers.
-STRATEGY_BY_STAGE: dict[str, dict[str, str]] = {
-    "exploration": {
-        "stage_zh": "考察期",
-        "strategy": "new-customer development (新客户发展策略)",
-        "objective": "find prospects worth a relationship; win the first and repeat purchase",
-        "firm_action": "persuade and stimulate purchase; free services beyond the product; "
-                       "learn the customer's needs and value",
-        "risk": "value below expectation -> pattern I early abort; acquisition cost not recovered",
-    },
-    "formation": {
-        "stage_zh": "形成期",
-        "strategy": "relationship lift (客户关系提升策略)",
-        "objective": "turn 'trial' customers into stable, loyal ones; screen long- vs short-term",
-        "firm_action": "raise delivered value, cross-sell, strengthen bonds; test new customers' "
-                       "value and buying pattern",
-        "risk": "rising expectations not met -> pattern II midway abort",
-    },
-    "stability": {
-        "stage_zh": "稳定期",
-        "strategy": "retention (客户关系保持策略)",
-        "objective": "keep satisfaction and loyalty high; lengthen the stable stage",
-        "firm_action": "loyalty rewards and switching costs, social and structural bonds, "
-                       "continuous value innovation",
-        "risk": "too little value innovation or unequal gains -> pattern III early exit",
-    },
-    "decline": {
-        "stage_zh": "退化期",
-        "strategy": "recovery or termination (关系恢复策略)",
-        "objective": "spot decline early (churn early warning) and decide: win back or let go",
-        "firm_action": "churn early-warning model; analyse complaints and churn reasons; "
-                       "second development for customers worth keeping",
-        "risk": "acting too late (customer already switched); spending on customers not worth keeping",
-    },
-}
-
-
-def strategy_table() -> pd.DataFrame:
-    """Strategy-by-stage table (objective, firm action, risk), indexed by stage.
-
-    >>> strategy_table().index.tolist()
-    ['exploration', 'formation', 'stability', 'decline']
-    """
-    return pd.DataFrame.from_dict(STRATEGY_BY_STAGE, orient="index").rename_axis("stage")
-
-
-#: Customer ladder of seed 002 (公司顾客的发展过程), lowest rung first.
-LADDER: tuple[tuple[str, str], ...] = (
-    ("suspect", "猜想顾客"),
-    ("prospect", "预期顾客"),
-    ("first-time buyer", "首次购买顾客"),
-    ("repeat buyer", "重复购买顾客"),
-    ("client", "客户"),
-    ("member", "成员"),
-    ("advocate", "拥护者"),
-    ("partner", "合伙人"),
-)
-
-#: Relationship classes of seed 004 (根据企业与客户关系进行客户区分).
-RELATIONSHIP_CLASSES: tuple[tuple[str, str], ...] = (
-    ("non-customer", "非客户"),
-    ("potential customer", "潜在客户"),
-    ("target customer", "目标客户"),
-    ("actual customer: first-time / repeat / loyal", "现实客户：初次购买者/重复购买者/忠实客户"),
-    ("lost customer", "流失客户"),
-)
 
 
 # --------------------------------------------------------------------------- curves

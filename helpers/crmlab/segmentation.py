@@ -7,7 +7,8 @@
 * :func:`value_activity_segments` — the HSBC-style grid (seed 004 case):
   actual customers split into inactive and active, active ones by value x activity.
 * :func:`customer_360` — one behavioural profile row per customer with tags.
-* :data:`PRIVACY_LAWS`, :func:`plot_privacy_timeline` — the seed's privacy-law table.
+* :func:`plot_privacy_timeline` — the seed's privacy-law table as a timeline
+  (the table is data: ``crmlab.datasets.load_seed_table("privacy_laws")``).
 
 Examples
 --------
@@ -38,7 +39,6 @@ __all__ = [
     "value_activity_segments",
     "HSBC_SEGMENTS",
     "customer_360",
-    "PRIVACY_LAWS",
     "plot_privacy_timeline",
 ]
 
@@ -424,38 +424,20 @@ def customer_360(
 
 
 # --------------------------------------------------------------------------- privacy law
-#: The privacy-law table of seed 004 §1 (year, month as printed; month 0 = not given).
-PRIVACY_LAWS = pd.DataFrame(
-    [
-        (1980, 0, "OECD", "Guidelines on the Protection of Privacy and Transborder Flows of Personal Data",
-         "隐私保护和个人数据跨境流动指南", "8 principles (collection limitation ... accountability)"),
-        (1988, 0, "Australia", "Privacy Act 1988", "隐私权法", "general privacy principles"),
-        (2004, 0, "APEC", "APEC Privacy Framework", "亚太经合组织隐私保护框架",
-         "9 principles; balance protection and free flow"),
-        (2012, 12, "Singapore", "Personal Data Protection Act 2012 (PDPA)", "个人数据保护法",
-         "a code of conduct for personal data"),
-        (2017, 5, "Japan", "Act on the Protection of Personal Information (amended)", "个人信息保护法",
-         "traceability; one central regulator"),
-        (2017, 6, "China", "Cybersecurity Law", "网络安全法",
-         "first legal definition of personal information; rights to delete and correct"),
-        (2018, 5, "EU", "General Data Protection Regulation (GDPR)", "通用数据保护条例",
-         "the strictest data-protection law so far"),
-        (2019, 4, "China", "Guideline for Internet Personal Information Security Protection",
-         "互联网个人信息安全保护指南", "implements the Cybersecurity Law"),
-        (2020, 1, "USA (California)", "California Consumer Privacy Act (CCPA)", "加利福尼亚州消费者隐私法",
-         "consumers control their data; rules for business"),
-        (2021, 8, "China", "Personal Information Protection Law (PIPL)", "个人信息保护法",
-         "comprehensive protection of personal information"),
-    ],
-    columns=["year", "month", "jurisdiction", "law", "law_zh", "note"],
-)
+def plot_privacy_timeline(laws: pd.DataFrame, *, ax: Any = None) -> Any:
+    """Timeline figure of privacy laws; returns the Axes.
 
+    ``laws`` has ``year``, ``month`` (0 = not given) and ``jurisdiction``,
+    ``law``: the seed's table is ``crmlab.datasets.load_seed_table("privacy_laws")``.
 
-def plot_privacy_timeline(laws: pd.DataFrame | None = None, *, ax: Any = None) -> Any:
-    """Timeline figure of the privacy laws (default :data:`PRIVACY_LAWS`); returns the Axes."""
+    >>> from crmlab.datasets import load_seed_table
+    >>> ax = plot_privacy_timeline(load_seed_table("privacy_laws"))
+    >>> len(ax.texts)
+    10
+    """
     import matplotlib.pyplot as plt
 
-    df = PRIVACY_LAWS if laws is None else require_columns(laws, ["year", "month", "jurisdiction", "law"])
+    df = require_columns(laws, ["year", "month", "jurisdiction", "law"], what="laws")
     df = df.reset_index(drop=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 0.45 * len(df) + 1.2))

@@ -23,12 +23,14 @@ above with every weight 1 unless you pass ``weights``. All eight components must
 be in one common unit (money-equivalent, or scores on one scale) and be >= 0 — a
 disbenefit belongs in a cost, not in a negative value.
 
-The module also carries the chapter's tables (components, properties, drivers,
-delivered value versus lifetime value), sensitivity tools (tornado data, marginal
-effects, the change in one component needed to reach a target) and a deliberately
-small *model* of the bridge to chapter 3: delivered value drives the probability
+The module also carries sensitivity tools (tornado data, marginal effects, the
+change in one component needed to reach a target) and a deliberately small
+*model* of the bridge to chapter 3: delivered value drives the probability
 that a customer chooses the firm again (binary logit), that retention drives
 lifetime value.
+The chapter's lecture tables (components, properties, drivers, delivered value
+versus lifetime value) are data: ``crmlab.datasets.load_seed_table(name)`` with
+``value_components``, ``value_properties``, ``value_drivers``, ``value_directions``.
 
 Examples
 --------
@@ -71,10 +73,6 @@ __all__ = [
     "retention_from_value",
     "bridge_clv",
     "simulate_bridge",
-    "components_table",
-    "properties_table",
-    "drivers_table",
-    "directions_table",
 ]
 
 #: The four value components of total customer value (TCV).
@@ -828,98 +826,3 @@ def simulate_bridge(
         "clv": m * (alive * disc).sum(axis=1),
     })
 
-
-# --------------------------------------------------------------------------- tables
-def components_table() -> pd.DataFrame:
-    """The eight components of the delivered-value model (seed 000 fig. 9-2, seed 002).
-
-    >>> components_table().shape
-    (8, 5)
-    """
-    rows = [
-        ("product", "value", "product value", "产品价值",
-         "quality, features, reliability of the core product; the 'first element' (seed 002)"),
-        ("service", "value", "service value", "服务价值",
-         "delivery, installation, training, repair, guarantees that come with the product"),
-        ("personnel", "value", "personnel value", "人员价值",
-         "staff attitude, expertise and skill at every contact point"),
-        ("image", "value", "image value", "形象价值",
-         "brand and corporate image the customer gains by buying (status, trust)"),
-        ("monetary", "cost", "monetary cost", "货币成本",
-         "price paid plus other money outlays (delivery fees, running costs)"),
-        ("time", "cost", "time cost", "时间成本",
-         "time spent searching, waiting, travelling, being delayed"),
-        ("energy", "cost", "energy (mental) cost", "精力成本",
-         "mental effort and worry: information search, comparing, risk (seed 002: 精神成本)"),
-        ("physical", "cost", "physical cost", "体力成本",
-         "bodily effort: going to the store, carrying, queueing, discomfort"),
-    ]
-    return pd.DataFrame(rows, columns=["component", "side", "english", "chinese", "meaning"])
-
-
-def properties_table() -> pd.DataFrame:
-    """Properties of customer delivered value (seed 000, slide 45).
-
-    >>> properties_table()["chinese"].tolist()[0]
-    '潜在性'
-    """
-    rows = [
-        ("latent", "潜在性",
-         "exists as the customer's expectation before any purchase; the firm must discover it"),
-        ("independent of the firm", "独立于企业",
-         "judged by the customer against their needs, not decided by the firm's claims"),
-        ("shaped by many factors", "受多种因素影响",
-         "environment, the customer, the firm and their interaction all move it"),
-        ("decides purchase behaviour", "决定客户的购买行为",
-         "customers choose the offer with the highest delivered value they perceive"),
-        ("co-created", "需要企业与客户共同创造",
-         "the firm supplies value, the customer's own effort and use realise it"),
-    ]
-    return pd.DataFrame(rows, columns=["property", "chinese", "meaning"])
-
-
-def drivers_table() -> pd.DataFrame:
-    """Factors that influence delivered value (seed 000, slide 48), with examples.
-
-    The examples column is this collection's illustration, not seed text.
-
-    >>> len(drivers_table())
-    4
-    """
-    rows = [
-        ("external environment", "外部环境因素",
-         "competitors' offers, economy, technology, regulation, culture",
-         "a rival airline launches a punctuality guarantee"),
-        ("customer", "客户因素",
-         "needs, income, time value, knowledge, past experience",
-         "a business traveller's hour is worth more than a student's"),
-        ("firm", "企业因素",
-         "product quality, service system, staff, brand, price and cost structure",
-         "better scheduling cuts delays (time cost)"),
-        ("firm-customer interaction", "企业与客户的互动",
-         "communication, participation, complaints handling, relationship quality",
-         "proactive delay notices lower worry (energy cost)"),
-    ]
-    return pd.DataFrame(rows, columns=["driver", "chinese", "what it covers", "example"])
-
-
-def directions_table() -> pd.DataFrame:
-    """Delivered value versus lifetime value: the two directions of 'customer value'.
-
-    Rows follow seed 000 slides 41-43 (direction, provider, beneficiary, link).
-
-    >>> directions_table().columns.tolist()
-    ['aspect', 'delivered value (客户让渡价值)', 'lifetime value (客户终身价值)']
-    """
-    rows = [
-        ("direction", "firm → customer", "customer → firm"),
-        ("provider", "the firm (its offer)", "the customer (purchases, referrals, information)"),
-        ("beneficiary / owner", "the customer", "the firm"),
-        ("measured as", "TCV − TCC or TCV / TCC, per purchase",
-         "present value of profit over the relationship"),
-        ("chapter", "2", "3"),
-        ("link (seed 000)", "its provision is the precondition of CLV",
-         "its realisation is the result of delivered value"),
-    ]
-    return pd.DataFrame(rows, columns=["aspect", "delivered value (客户让渡价值)",
-                                       "lifetime value (客户终身价值)"])

@@ -1,8 +1,8 @@
 """Answer checkers for ``lessons/exercises/06_retention_metrics.ipynb``.
 
 Each ``check_*`` compares a student's answer with the value computed by
-:mod:`crmlab.retention` and returns a :class:`~crmlab.exercises.Feedback`
-with a hint, never the answer.
+:mod:`crmlab.retention`, :mod:`crmlab.survival` or :mod:`crmlab.churn` and
+returns a :class:`~crmlab.exercises.Feedback` with a hint, never the answer.
 
 Examples
 --------
@@ -88,7 +88,7 @@ def _sample() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _survival() -> pd.DataFrame:
-    from crmlab.retention import survival_table
+    from crmlab.survival import survival_table
 
     return survival_table(_sample(), TASK4_THRESHOLD, TASK4_AS_OF, unit="M", cohort_period="M")
 
@@ -144,7 +144,7 @@ def check_3(answer: Any) -> Feedback:
 
 def check_4a(answer: Any) -> Feedback:
     """Task 4a: Kaplan-Meier S(0) for the CDNOW sample (tau = 180 days, as of 1998-06-30)."""
-    from crmlab.retention import kaplan_meier
+    from crmlab.survival import kaplan_meier
 
     t = _survival()
     km = kaplan_meier(t["duration"], t["event"])
@@ -158,7 +158,7 @@ def check_4a(answer: Any) -> Feedback:
 
 def check_4b(answer: Any) -> Feedback:
     """Task 4b: do the three monthly cohorts differ significantly at the 5% level? ("yes"/"no")."""
-    from crmlab.retention import logrank_test
+    from crmlab.survival import logrank_test
 
     t = _survival()
     p = logrank_test(t["duration"], t["event"], t["cohort"].astype(str)).p_value
@@ -174,7 +174,7 @@ def check_4b(answer: Any) -> Feedback:
 
 def check_5(answer: Any) -> Feedback:
     """Task 5: holdout AUC of recency_days alone as a churn score (CDNOW sample)."""
-    from crmlab.retention import auc, churn_features
+    from crmlab.churn import auc, churn_features
 
     f = churn_features(_sample(), TASK5_CALIBRATION_END, TASK5_HOLDOUT_END)
     expected = auc(f["churn"], f["recency_days"])
