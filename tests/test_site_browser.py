@@ -25,6 +25,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -414,11 +415,35 @@ def test_every_page_from_file_urls(browser, site_dir):
     _check_crawl(result, base, site_dir)
 
 
+def _display_formulas(notebook: Path) -> int:
+    """``$$ … $$`` blocks in a notebook's Markdown cells: each becomes at least one formula."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return len(re.findall(r"\$\$.+?\$\$", text, flags=re.S))
+
+
+def test_display_formula_count_on_a_known_page():
+    assert _display_formulas(ROOT / "notebooks" / "01_customer_lifecycle.ipynb") >= 3
+
+
 def test_math_is_rendered_somewhere(http_crawl):
-    """The chapters are full of formulas: a site where MathJax typeset none is broken."""
+    """The chapters are full of formulas: every chapter page must show MathJax output for at
+    least as many formulas as its notebook has display blocks (``$$ … $$``), so a site where
+    formulas stay raw TeX, lose their ``.math`` wrapper or are not typeset fails here."""
     typeset = {u: p["mathTypeset"] for u, p in http_crawl["pages"].items() if p["mathTypeset"]}
     assert sum(typeset.values()) >= 50, f"only {sum(typeset.values())} formulas typeset: {typeset}"
-    assert sum("/notebooks/" in u for u in typeset) >= 4, "formulas typeset on too few chapters"
+    short = []
+    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        expected = _display_formulas(nb)
+        if expected == 0:
+            continue
+        pages = [p for u, p in http_crawl["pages"].items()
+                 if "/notebooks/" in u and urllib.parse.urlparse(u).path.endswith(f"/{nb.stem}.html")]
+        assert pages, f"no page for {nb.name} in the crawl"
+        got = max(p["mathTypeset"] for p in pages)
+        if got < expected:
+            short.append(f"{nb.stem}: {got} formulas typeset, the notebook has {expected} display blocks")
+    assert not short, "formulas not rendered:\n" + "\n".join(short)
 
 
 def test_navigation_next_link_goes_to_next_page(browser, server):
