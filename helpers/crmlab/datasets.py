@@ -38,7 +38,7 @@ import pandas as pd
 
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
 from crmlab.summary import to_occasions  # re-exported: the one definition lives in crmlab.summary
-from crmlab.validation import check_choice, check_date, check_number, validate_transactions
+from crmlab.validation import check_choice, check_date, validate_transactions
 
 __all__ = [
     "data_dir",
