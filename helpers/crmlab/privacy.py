@@ -54,6 +54,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import math
 import re
@@ -360,24 +361,17 @@ def identifier_columns(df: pd.DataFrame, *, exclude: Sequence[Any] = ()) -> dict
 
 # --------------------------------------------------------------------------- hashing
 def _digest(key: bytes, texts: Sequence[str], length: int) -> list[str]:
-    """HMAC-SHA256 (RFC 2104) of each text, first ``length`` hex characters.
+    """HMAC-SHA256 (RFC 2104, :mod:`hmac`) of each text, first ``length`` hex characters.
 
-    The keyed inner and outer states are computed once and copied per id, which
-    is several times faster than ``hmac.digest`` per id; a test checks equality
-    with :func:`hmac.new`.
+    The keyed HMAC state is built once and copied per id (``hmac.HMAC.copy``),
+    which is several times faster than a fresh ``hmac.new`` per id.
     """
-    block = 64  # SHA-256 block size in bytes
-    k = hashlib.sha256(key).digest() if len(key) > block else key
-    k = k.ljust(block, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
+    base = hmac.new(key, digestmod=hashlib.sha256)
     out = []
     for t in texts:
-        h = inner.copy()
+        h = base.copy()
         h.update(t.encode("utf-8"))
-        o = outer.copy()
-        o.update(h.digest())
-        out.append(o.hexdigest()[:length])
+        out.append(h.hexdigest()[:length])
     return out
 
 
