@@ -1,4 +1,7 @@
-"""Customer lifetime value (客户终身价值): the seeds' cases and the standard models.
+"""Customer lifetime value (客户终身价值): the standard models.
+
+The seeds' worked cases (the software vendor, the two buyers) are computed in
+notebook 03 itself, in a few visible lines of pandas.
 
 Conventions used throughout (state them when you quote a number):
 
@@ -57,14 +60,10 @@ from crmlab.validation import (
 )
 
 __all__ = [
-    "CASE_CATEGORIES",
-    "case_by_year",
-    "software_case_claims",
     "npv",
     "present_value",
     "continuous_value",
     "stream_pv",
-    "two_buyers_pv",
     "break_even_discount",
     "customer_purchase_value",
     "word_of_mouth_value",
@@ -90,7 +89,6 @@ __all__ = [
     "CLV_CLASSES",
     "classify_clv",
     "clv_class_table",
-    "plot_software_case",
     "plot_clv_classes",
 ]
 
@@ -118,127 +116,6 @@ def _broadcast(names: Sequence[str], *arrays: np.ndarray) -> tuple[np.ndarray, .
         raise ParameterError(
             f"array arguments have mismatched lengths/shapes that cannot be broadcast: {shapes}"
         ) from None
-
-
-# --------------------------------------------------------------------------- software case
-#: Categories of the tidy software-case table (seed 001).
-CASE_CATEGORIES: tuple[str, ...] = (
-    "first_purchase",
-    "up_sell",
-    "cross_sell",
-    "referral",
-    "development_cost",
-)
-_DIRECT = ("first_purchase", "up_sell", "cross_sell")
-
-
-def case_by_year(case: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Year-by-year table of a referral case such as seed 001's software vendor.
-
-    Parameters
-    ----------
-    case : DataFrame, optional
-        Tidy rows ``year, party, category, amount`` with ``category`` in
-        :data:`CASE_CATEGORIES` (default: ``load_seed_table("software_case")``).
-        Direct purchases are the focal customer's first purchase, up-sell and
-        cross-sell; referral rows are kept per referred ``party``.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by ``year`` (every year from first to last), columns
-        ``first_purchase, up_sell, cross_sell, direct_sales``, one column per
-        referred party, ``referral_sales, total_sales, development_cost, net``
-        and the running totals ``cum_sales, cum_cost, cum_net``.
-
-    Examples
-    --------
-    >>> t = case_by_year()
-    >>> int(t.loc[2:5, "direct_sales"].sum()), int(t.loc[2:5, "referral_sales"].sum())
-    (5150, 8100)
-    """
-    if case is None:
-        from crmlab.datasets import load_seed_table
-
-        case = load_seed_table("software_case")
-    require_columns(case, ["year", "party", "category", "amount"], what="case")
-    amount = check_numeric_column(case, "amount", what="case")
-    year = check_numeric_column(case, "year", what="case")
-    if (year != np.round(year)).any():
-        raise DataError("case: column 'year' must hold whole numbers")
-    bad = ~case["category"].isin(CASE_CATEGORIES)
-    if bad.any():
-        pos = int(np.argmax(bad.to_numpy()))
-        raise DataError(
-            f"case: column 'category', row {pos}: {case['category'].iloc[pos]!r} is not one of "
-            f"{list(CASE_CATEGORIES)}"
-        )
-    df = pd.DataFrame(
-        {"year": year.astype(int), "party": case["party"].astype(str),
-         "category": case["category"], "amount": amount}
-    )
-    years = pd.RangeIndex(df["year"].min(), df["year"].max() + 1, name="year")
-    by_cat = df.pivot_table(index="year", columns="category", values="amount", aggfunc="sum")
-    by_cat = by_cat.reindex(index=years, columns=list(CASE_CATEGORIES)).fillna(0.0)
-    out = by_cat[list(_DIRECT)].copy()
-    out["direct_sales"] = out.sum(axis=1)
-    ref = df[df["category"] == "referral"]
-    if len(ref):
-        per = ref.pivot_table(index="year", columns="party", values="amount", aggfunc="sum")
-        per = per.reindex(index=years).fillna(0.0)
-        for p in per.columns:
-            out[p] = per[p]
-    out["referral_sales"] = by_cat["referral"]
-    out["total_sales"] = out["direct_sales"] + out["referral_sales"]
-    out["development_cost"] = by_cat["development_cost"]
-    out["net"] = out["total_sales"] - out["development_cost"]
-    out["cum_sales"] = out["total_sales"].cumsum()
-    out["cum_cost"] = out["development_cost"].cumsum()
-    out["cum_net"] = out["net"].cumsum()
-    out.columns.name = None
-    return out
-
-
-def software_case_claims(table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every number claimed in seed 001's text, next to the figure the data give.
-
-    Returns a DataFrame with ``claim``, ``seed`` (the text's figure),
-    ``computed``, ``holds`` (bool) and ``how`` (the arithmetic).
-
-    Examples
-    --------
-    >>> c = software_case_claims().set_index("claim")
-    >>> c.loc["direct + referral sales, years 2-5", ["seed", "computed"]].tolist()
-    [13200.0, 13250.0]
-    """
-    t = case_by_year() if table is None else table
-    y1 = t.index.min()
-    later = t.index > y1
-    direct = float(t.loc[later, "direct_sales"].sum())
-    referral = float(t.loc[later, "referral_sales"].sum())
-    first = float(t.loc[y1, "total_sales"])
-    cost1 = float(t.loc[y1, "development_cost"])
-    cost_later = float(t.loc[later, "development_cost"].sum())
-    rows = [
-        ("year-1 result (first sale - acquisition cost)", -50.0, first - cost1,
-         f"{first:.0f} - {cost1:.0f}"),
-        ("A's direct purchases, years 2-5", 5150.0, direct, "sum of up-sell and cross-sell"),
-        ("referred customers' purchases, years 2-5", 8100.0, referral, "sum of referral rows"),
-        ("direct + referral sales, years 2-5", 13200.0, direct + referral,
-         f"{direct:.0f} + {referral:.0f}"),
-        ("sales increase in years 2-5 caused by the first sale", 12800.0, direct + referral,
-         "the text calls 12,800 a sales increase; the sales are the line above"),
-        ("profit created over five years", 12800.0,
-         first + direct + referral - cost1 - cost_later,
-         f"{first:.0f} + {direct + referral:.0f} - ({cost1:.0f} + {cost_later:.0f}): "
-         "all sales counted as profit, referred customers' costs ignored"),
-        ("the author's likely route to 12,800", 12800.0, 13200.0 - cost_later,
-         f"13,200 (the slipped sum) - {cost_later:.0f}; with the right sum it is "
-         f"{direct + referral - cost_later:.0f}"),
-    ]
-    out = pd.DataFrame(rows, columns=["claim", "seed", "computed", "how"])
-    out["holds"] = np.isclose(out["seed"], out["computed"])
-    return out[["claim", "seed", "computed", "holds", "how"]]
 
 
 # --------------------------------------------------------------------------- discounting
@@ -324,36 +201,6 @@ def stream_pv(amounts: Any, discount: Any, *, interval: float = 1.0, first_at: f
     check_number(first_at, "first_at", low=0)
     a = as_float_array(amounts, "amounts").ravel()
     return present_value(a, first_at + interval * np.arange(a.size), discount)
-
-
-def two_buyers_pv(
-    table: pd.DataFrame | None = None,
-    discount: float = 0.0,
-    *,
-    interval: float | Mapping[str, float] = 1.0,
-) -> pd.Series:
-    """Present value of each buyer's purchase stream (seed 002's two buyers).
-
-    ``interval`` is the years between purchases, one number for everybody or
-    a mapping buyer -> interval. The first purchase is now (undiscounted).
-
-    Examples
-    --------
-    >>> two_buyers_pv().tolist()
-    [185000.0, 45000.0]
-    """
-    if table is None:
-        from crmlab.datasets import load_seed_table
-
-        table = load_seed_table("two_buyers")
-    require_columns(table, ["buyer", "purchase_no", "amount"], what="table")
-    amount = check_numeric_column(table, "amount", what="table")
-    df = table.assign(amount=amount).sort_values(["buyer", "purchase_no"])
-    out = {}
-    for buyer, g in df.groupby("buyer", sort=True):
-        step = interval[buyer] if isinstance(interval, Mapping) else interval
-        out[buyer] = stream_pv(g["amount"].to_numpy(), discount, interval=step)
-    return pd.Series(out, name="present_value").rename_axis("buyer")
 
 
 def break_even_discount(
@@ -1416,28 +1263,6 @@ def clv_class_table(classified: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- plots
-def plot_software_case(table: pd.DataFrame | None = None, ax: Any = None, *, currency: str = "CNY") -> Any:
-    """Cumulative sales versus cumulative development cost, per year (seed 001's chart).
-
-    Returns the matplotlib Axes.
-    """
-    import matplotlib.pyplot as plt
-
-    t = case_by_year() if table is None else table
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(t.index, t["cum_sales"], marker="o", label="cumulative sales")
-    ax.plot(t.index, t["cum_cost"], marker="s", label="cumulative development cost")
-    ax.bar(t.index, t["total_sales"], alpha=0.25, label="sales in the year")
-    ax.plot(t.index, t["development_cost"], ls="--", marker=".", label="development cost in the year")
-    ax.set_xlabel("year of the relationship")
-    ax.set_ylabel(f"amount ({currency})")
-    ax.set_xticks(list(t.index))
-    ax.set_title("Software case (seed 001): sales versus development cost")
-    ax.legend()
-    return ax
-
-
 def plot_clv_classes(
     classified: pd.DataFrame,
     ax: Any = None,

@@ -175,7 +175,7 @@ def quantile_scores(
       percentile ``p = (r_min - 1 + t / 2) / n`` (Parzen), ``max(1, ceil(q p))``.
 
     Without ties both give equal-sized bins (``n`` a multiple of ``q``). With
-    heavy ties (60% of CDNOW customers buy once) some scores stay empty: that is
+    heavy ties (51% of CDNOW customers buy on one occasion only) some scores stay empty: that is
     reported in ``attrs["scores"]`` (count per score, ``empty`` list,
     ``effective`` number of scores) and by a :class:`CrmlabWarning` rather than
     hidden by splitting equal customers at random (``rank(method="first")``)

@@ -56,6 +56,19 @@ TASK4_R = pd.Series([50.0, -2.0, -2.0], index=pd.Index(TASK4_STATES, name="state
 TASK4_DISCOUNT = 0.03
 
 
+def _case_by_year() -> pd.DataFrame:
+    """Seed 001's software case by year: direct, referral and total sales, development cost, net."""
+    from crmlab.datasets import load_seed_table
+
+    case = load_seed_table("software_case")
+    by = case.pivot_table(index="year", columns="category", values="amount", aggfunc="sum", fill_value=0)
+    out = pd.DataFrame({"direct_sales": by[["first_purchase", "up_sell", "cross_sell"]].sum(axis=1),
+                        "referral_sales": by["referral"], "development_cost": by["development_cost"]})
+    out["total_sales"] = out["direct_sales"] + out["referral_sales"]
+    out["net"] = out["total_sales"] - out["development_cost"]
+    return out
+
+
 def _close(answer: Any, value: float, rtol: float = 1e-3) -> bool:
     a = as_number(answer)
     return not isinstance(a, str) and bool(np.isclose(a, value, rtol=rtol))
@@ -63,7 +76,7 @@ def _close(answer: Any, value: float, rtol: float = 1e-3) -> bool:
 
 def check_1a(answer: Any) -> Feedback:
     """Task 1a: share of A's years 2-5 value (direct + referral sales) that came from referrals."""
-    t = clv.case_by_year().loc[2:5]
+    t = _case_by_year().loc[2:5]
     referral, total = float(t["referral_sales"].sum()), float(t["total_sales"].sum())
     expected = referral / total
     fb = compare_number(answer, expected, task="1a", rtol=1e-3, share=True)
@@ -72,19 +85,19 @@ def check_1a(answer: Any) -> Feedback:
     if _close(answer, referral / 13200.0, rtol=1e-4):
         return Feedback("1a", False, "You divided by the article's total. Add the direct and the "
                                      "referral sales of years 2-5 yourself first.")
-    full = clv.case_by_year()
+    full = _case_by_year()
     if _close(answer, float(full["referral_sales"].sum() / full["total_sales"].sum()), rtol=1e-4):
         return Feedback("1a", False, "Years 2-5 only: leave out the first purchase of year 1.")
     if _close(answer, 1 - expected, rtol=1e-4):
         return Feedback("1a", False, "That is the share of A's own (direct) purchases; the task "
                                      "asks for the referred customers' share.")
-    return Feedback("1a", False, fb.message + " Sum `referral_sales` and `total_sales` of "
-                                              "clv.case_by_year() over years 2-5 and divide.")
+    return Feedback("1a", False, fb.message + " Sum the referral sales and the total sales "
+                                              "of years 2-5 and divide.")
 
 
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: NPV of the yearly net flow at ``NPV_RATE``, first year discounted once."""
-    net = clv.case_by_year()["net"]
+    net = _case_by_year()["net"]
     if _close(answer, clv.npv(net, NPV_RATE, first_period_at=0), rtol=1e-6):
         return Feedback("1b", False, "Year 1's flow arrives at the end of year 1: discount it once.")
     if _close(answer, float(net.sum()), rtol=1e-6):
