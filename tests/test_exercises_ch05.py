@@ -42,8 +42,8 @@ def test_task2_values():
 
 
 def test_task3_values():
-    assert ch05.check_3a(4).correct
-    assert not ch05.check_3a(5).correct
+    assert ch05.check_3a(5).correct          # 以上 includes 5000
+    assert not ch05.check_3a(4).correct
     assert ch05.check_3b("552").correct
     assert ch05.check_3b(552).correct
     fb = ch05.check_3b("451")

@@ -534,10 +534,11 @@ _AIRLINE = [
     ("monetary", 1, "少于500元", "under 500", "[0, 500]"),
     ("monetary", 2, "501~1000元", "501-1000", "(500, 1000]"),
     ("monetary", 3, "1001~3000元", "1001-3000", "(1000, 3000]"),
-    ("monetary", 4, "3001~5000元", "3001-5000", "(3000, 5000]"),
-    ("monetary", 5, "5000元以上", "5000 and over", "above 5000"),
+    ("monetary", 4, "3001~5000元", "3001-5000", "(3000, 5000)"),
+    ("monetary", 5, "5000元以上", "5000 and over", "5000 and over"),
 ]
-#: Cut points (right-closed) of the airline table; recency in calendar months.
+#: Cut points of the airline table (right-closed, except that band 5 of money starts at 5000
+#: itself: 以上 includes the number); recency in calendar months.
 AIRLINE_RECENCY_MONTHS = (1, 3, 6, 12)
 AIRLINE_FREQUENCY_BOUNDS = (1, 5, 10, 23)
 AIRLINE_MONETARY_BOUNDS = (500, 1000, 3000, 5000)
@@ -548,7 +549,9 @@ def airline_rule_table() -> pd.DataFrame:
 
     The printed bands have gaps and an overlap; crmlab closes them with one
     convention, **every band is right-closed at its printed upper bound and
-    starts just above the band below**:
+    starts just above the band below**, except where the table says 以上
+    ("and over"), which includes the number itself (the same reading as the
+    bank tiers of :func:`crmlab.segmentation.deposit_tiers`):
 
     * Recency: the printed points (12, 6, 3, 1 months ago) become intervals of
       calendar months before ``as_of``: 5 = within 1 month (last purchase on or
@@ -560,7 +563,7 @@ def airline_rule_table() -> pd.DataFrame:
     * Monetary (average spend per occasion, CNY): 500 < m <= 1000 is band 2,
       so 500 itself is band 1 and 500.5 band 2 (the printed "501" assumes
       whole yuan); the overlap at 5000 (in "3001~5000" and "5000以上") goes
-      to band 4, the band whose printed upper bound it is.
+      to band 5, because 以上 includes 5000.
 
     >>> airline_rule_table().query("dimension == 'monetary'")["interval"].tolist()[:2]
     ['[0, 500]', '(500, 1000]']
@@ -594,7 +597,7 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
     >>> log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [400.0, 600.0, 5000.0],
     ...     "date": pd.to_datetime(["2023-03-31", "2024-02-29", "2023-01-15"])})
     >>> airline_scores(log, as_of="2024-03-31")[["R", "F", "M"]].values.tolist()
-    [[5, 2, 1], [1, 1, 4]]
+    [[5, 2, 1], [1, 1, 5]]
     """
     window_months = check_number(window_months, "window_months", low=1, integer=True)
     rfm = rfm_table(transactions, as_of)
@@ -614,7 +617,9 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
     # number of cut dates strictly after the last purchase = months bands passed
     r = 5 - (lastv[:, None] < cut[None, :]).sum(axis=1)
     f = score_by_bounds(fw.to_numpy(), AIRLINE_FREQUENCY_BOUNDS, name="frequency_window")
-    m = score_by_bounds(rfm["monetary_mean"].to_numpy(), AIRLINE_MONETARY_BOUNDS, name="monetary_mean")
+    mean = rfm["monetary_mean"].to_numpy()
+    m = score_by_bounds(mean, AIRLINE_MONETARY_BOUNDS, name="monetary_mean")
+    m = np.where(mean >= AIRLINE_MONETARY_BOUNDS[-1], 5, m)  # "5000元以上" includes 5000
     out = pd.DataFrame(
         {
             "last_purchase": last,

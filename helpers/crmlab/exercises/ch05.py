@@ -128,9 +128,9 @@ def check_2b(answer: Any) -> Feedback:
 
 def check_3a(answer: Any) -> Feedback:
     """Task 3a: airline M score of an average spend of exactly 5000 CNY."""
-    return compare_number(answer, 4, task="3a", rtol=0, atol=1e-9,
-                        hint="5000 is printed in two bands; crmlab puts a value in the band whose "
-                             "printed upper bound it is.")
+    return compare_number(answer, 5, task="3a", rtol=0, atol=1e-9,
+                        hint="5000 is printed in two bands; read 以上 the way the chapter does "
+                             "(rfm.airline_rule_table() shows the intervals crmlab uses).")
 
 
 def check_3b(answer: Any) -> Feedback:
