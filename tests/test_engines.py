@@ -284,46 +284,25 @@ def test_renamed_columns_are_read(tmp_path):
     assert full.loc["A1", "total_spend"] == 10.0 and attrs["as_of"] == pd.Timestamp("2024-01-09")
 
 
-def test_non_numeric_amount_names_column_and_value(tmp_path):
-    path = _write(tmp_path, "customer_id,date,amount\na,2024-01-02,10\nb,2024-01-03,abc\n")
-    with pytest.raises(DataError, match=r"column 'amount': 'abc' is not a number \(1 such rows\)"):
-        engines.engine_summary(path)
-
-
-def test_amount_with_currency_sign_gets_a_hint(tmp_path):
-    path = _write(tmp_path, "customer_id,date,amount\na,2024-01-02,$10.00\n")
-    with pytest.raises(DataError, match=r"'\$10.00' is not a number.*currency_symbols=True"):
-        engines.engine_summary(path)
-
-
-def test_missing_amount_is_named(tmp_path):
-    path = _write(tmp_path, "customer_id,date,amount\na,2024-01-02,\n")
-    with pytest.raises(DataError, match=r"column 'amount': '' is not a number.*value is missing"):
-        engines.engine_summary(path)
-
-
-def test_unparseable_date_names_column_and_value(tmp_path):
-    path = _write(tmp_path, "customer_id,date,amount\na,2024-01-02,10\nb,2024-13-45,5\n")
-    with pytest.raises(DataError, match=r"column 'date': '2024-13-45' is not"):
-        engines.engine_summary(path)
-
-
-def test_mixed_date_formats_are_reported(tmp_path):
-    path = _write(tmp_path, "customer_id,date,amount\na,20240102,10\nb,2024-01-03,5\n")
-    with pytest.raises(DataError, match=r"'2024-01-03' is not in the date format '20240131'"):
-        engines.engine_summary(path)
-
-
-def test_unknown_date_format_says_what_is_read(tmp_path):
-    path = _write(tmp_path, "customer_id,date,amount\na,2024年1月2日,10\n")
-    with pytest.raises(DataError, match=r"'2024年1月2日' is not a date format .*load_transactions"):
-        engines.engine_summary(path)
-
-
-def test_missing_customer_id_is_named(tmp_path):
-    path = _write(tmp_path, "customer_id,date,amount\n ,2024-01-02,10\n")
-    with pytest.raises(DataError, match=r"column 'customer_id': customer id is missing"):
-        engines.engine_summary(path)
+@pytest.mark.parametrize(("text", "says"), [
+    pytest.param("customer_id,date,amount\na,2024-01-02,10\nb,2024-01-03,abc\n",
+                 r"column 'amount': 'abc' is not a number \(1 such rows\)", id="non_numeric_amount_names_column_and_value"),
+    pytest.param("customer_id,date,amount\na,2024-01-02,$10.00\n",
+                 r"'\$10.00' is not a number.*currency_symbols=True", id="amount_with_currency_sign_gets_a_hint"),
+    pytest.param("customer_id,date,amount\na,2024-01-02,\n",
+                 r"column 'amount': '' is not a number.*value is missing", id="missing_amount_is_named"),
+    pytest.param("customer_id,date,amount\na,2024-01-02,10\nb,2024-13-45,5\n",
+                 r"column 'date': '2024-13-45' is not", id="unparseable_date_names_column_and_value"),
+    pytest.param("customer_id,date,amount\na,20240102,10\nb,2024-01-03,5\n",
+                 r"'2024-01-03' is not in the date format '20240131'", id="mixed_date_formats_are_reported"),
+    pytest.param("customer_id,date,amount\na,2024年1月2日,10\n",
+                 r"'2024年1月2日' is not a date format .*load_transactions", id="unknown_date_format_says_what_is_read"),
+    pytest.param("customer_id,date,amount\n ,2024-01-02,10\n",
+                 r"column 'customer_id': customer id is missing", id="missing_customer_id_is_named"),
+])
+def test_bad_values_name_the_column_and_the_value(tmp_path, text, says):
+    with pytest.raises(DataError, match=says):
+        engines.engine_summary(_write(tmp_path, text))
 
 
 def test_bad_source_and_parameters():
