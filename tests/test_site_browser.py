@@ -128,6 +128,15 @@ class CDP:
         self.ws.close()
 
 
+
+def _stop(proc: subprocess.Popen, timeout: float) -> None:
+    """Terminate a helper process; kill it if it does not exit within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory) -> Path:
     given = os.environ.get("CRMLAB_SITE_DIR")
@@ -197,11 +206,7 @@ def browser(tmp_path_factory):
         yield cdp
         cdp.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc, 10)
 
 
 # --------------------------------------------------------------------------- crawling
@@ -650,8 +655,4 @@ def test_rise_shows_the_same_deck(screenshot_dir, browser, tmp_path):
         browser.send("Page.navigate", url="about:blank")
         browser.wait_event("Page.loadEventFired")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _stop(server, 20)
