@@ -47,6 +47,7 @@ import pandas as pd
 
 __all__ = [
     "Feedback",
+    "task_log",
     "missing_answer",
     "as_number",
     "normalize_label",
@@ -79,6 +80,17 @@ class Feedback:
 
 _NO_ANSWER = "No answer yet: replace `...` with your answer."
 _WELL_DONE = "Well done."
+
+
+def task_log(rows: Iterable[tuple[Any, str, float]]) -> pd.DataFrame:
+    """A small transaction log for a task, from ``(customer_id, date, amount)`` rows.
+
+    >>> task_log([("ana", "2024-01-02", 10.0)]).dtypes["date"]
+    dtype('<M8[ns]')
+    """
+    df = pd.DataFrame(list(rows), columns=["customer_id", "date", "amount"])
+    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
+    return df
 
 
 def missing_answer(task: str, answer: Any) -> Feedback | None:

@@ -27,6 +27,7 @@ from crmlab.exercises import (
     compare_number,
     missing_answer,
     normalize_label,
+    task_log,
 )
 
 __all__ = [
@@ -67,9 +68,7 @@ def task4_log() -> pd.DataFrame:
         ("eve", "2023-04-10", 45.0), ("eve", "2023-05-11", 44.0), ("eve", "2023-06-10", 40.0),
         ("eve", "2023-12-15", 20.0),
     ]
-    df = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
-    df["date"] = pd.to_datetime(df["date"])
-    return df
+    return task_log(rows)
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.exercises import Feedback, compare_array, compare_label, compare_number, compare_set
+from crmlab.exercises import (
+    Feedback,
+    compare_array,
+    compare_label,
+    compare_number,
+    compare_set,
+    task_log,
+)
 
 __all__ = [
     "TASK1_AS_OF",
@@ -59,9 +66,7 @@ def task1_log() -> pd.DataFrame:
         ("kim", "2024-07-04 11:00", 99.00),
         ("lee", "2024-02-01 08:00", 42.00),
     ]
-    df = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
-    df["date"] = pd.to_datetime(df["date"])
-    return df
+    return task_log(rows)
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ from crmlab.exercises import (
     compare_label,
     compare_number,
     missing_answer,
+    task_log,
 )
 
 __all__ = [
@@ -74,9 +75,7 @@ def task1_log() -> pd.DataFrame:
         ("eve", "2024-03-08", 7.0),
         ("fei", "2024-01-09", 25.0), ("fei", "2024-04-30", 27.0),
     ]
-    df = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
-    df["date"] = pd.to_datetime(df["date"])
-    return df
+    return task_log(rows)
 
 
 @lru_cache(maxsize=1)

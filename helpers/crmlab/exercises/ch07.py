@@ -21,7 +21,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.exercises import Feedback, as_number, compare_array, compare_label, compare_number
+from crmlab.exercises import (
+    Feedback,
+    as_number,
+    compare_array,
+    compare_label,
+    compare_number,
+    task_log,
+)
 
 __all__ = [
     "CALIBRATION_END",
@@ -59,9 +66,7 @@ def task1_log() -> pd.DataFrame:
         ("lin", "2024-02-21", 9.5),
         ("lin", "2024-02-21", 4.5),
     ]
-    df = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
-    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
-    return df
+    return task_log(rows)
 
 
 #: End of the calibration period of task 1a.

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from crmlab.errors import CrmlabWarning
-from crmlab.exercises import Feedback, compare_array, compare_label, compare_number
+from crmlab.exercises import Feedback, compare_array, compare_label, compare_number, task_log
 
 __all__ = ["TASK1_AS_OF", "CALIBRATION_END", "task1_log", "check_1", "check_2", "check_3"]
 
@@ -45,9 +45,7 @@ def task1_log() -> pd.DataFrame:
         ("mei", "2024-03-20 11:00", -7.50),
         ("mei", "2024-04-02 14:00", 30.00),
     ]
-    df = pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
-    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
-    return df
+    return task_log(rows)
 
 
 def _task1_expected() -> list[float]:
