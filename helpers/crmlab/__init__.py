@@ -33,6 +33,7 @@ _SUBMODULES = {
     "datasets",
     "engines",
     "exercises",
+    "finance",
     "lifecycle",
     "mle",
     "retention",
