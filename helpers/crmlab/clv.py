@@ -45,6 +45,7 @@ from crmlab.validation import (
     check_discount,
     check_number,
     check_numeric_column,
+    check_rate,
     require_columns,
     validate_transactions,
 )
@@ -322,11 +323,10 @@ def break_even_discount(
     check_number(interval_b, "interval_b", low=0, low_inclusive=False)
     a = as_float_array(stream_a, "stream_a").ravel()
     b = as_float_array(stream_b, "stream_b").ravel()
-    flows = np.concatenate([a, -b])  # PV(a) - PV(b) is the PV of a minus b
-    times = np.concatenate([interval_a * np.arange(a.size), interval_b * np.arange(b.size)])
+    ta, tb = interval_a * np.arange(a.size), interval_b * np.arange(b.size)
 
-    def gap(d: float) -> float:
-        return present_value(flows, times, d, max_rate=np.inf)  # a break-even rate may exceed 100%
+    def gap(d: float) -> float:  # a break-even rate may exceed 100%: no percent check here
+        return present_value(a, ta, d, max_rate=np.inf) - present_value(b, tb, d, max_rate=np.inf)
 
     grid = np.concatenate([[0.0], np.geomspace(1e-3, high, 200)])
     vals = np.array([gap(d) for d in grid])
@@ -459,7 +459,7 @@ def lost_for_good(
     m = as_float_array(margins, "margins").ravel()
     if m.size == 0:
         raise ParameterError("margins must hold at least one period")
-    r = as_float_array(retention, "retention")
+    r = np.asarray(check_rate(retention, "retention", allow_one=True))
     scalar_rate = r.ndim == 0
     r = r.ravel()
     if scalar_rate:
@@ -468,8 +468,6 @@ def lost_for_good(
         raise ParameterError(
             f"retention needs one rate per transition: {m.size - 1} for {m.size} margins, got {r.size}"
         )
-    if ((r < 0) | (r > 1)).any():
-        raise ParameterError("retention rates must be in [0, 1]")
     d = check_discount(discount)
     n = check_number(customers, "customers", low=0, low_inclusive=False)
     c = check_number(acquisition_cost, "acquisition_cost")
