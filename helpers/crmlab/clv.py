@@ -40,6 +40,7 @@ from crmlab.errors import ConvergenceError, DataError, ParameterError
 from crmlab.finance import present_value, retention_clv
 from crmlab.validation import (
     as_float_array,
+    check_broadcast,
     check_choice,
     check_date,
     check_discount,
@@ -90,16 +91,6 @@ DAYS_PER_YEAR = 365.25
 # --------------------------------------------------------------------------- helpers
 def _out(arr: np.ndarray, scalar: bool) -> Any:
     return float(arr) if scalar else arr
-
-
-def _broadcast(names: Sequence[str], *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    try:
-        return tuple(np.broadcast_arrays(*arrays))
-    except ValueError:
-        shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(names, arrays))
-        raise ParameterError(
-            f"array arguments have mismatched lengths/shapes that cannot be broadcast: {shapes}"
-        ) from None
 
 
 # --------------------------------------------------------------------------- software case
@@ -247,7 +238,7 @@ def continuous_value(
         [expected_transactions, average_purchase, acquisition_cost, referral_net_revenue], names)]
     if (arrs[0] < 0).any():
         raise ParameterError("expected_transactions must be >= 0")
-    n, a, c, r = _broadcast(names, *arrs)
+    n, a, c, r = check_broadcast(names, *arrs)
     res = n * a - c + r
     return _out(np.round(res, 9), res.ndim == 0)
 
@@ -354,7 +345,7 @@ def customer_purchase_value(capacity: Any, share_of_wallet: Any, unit_margin: An
     1500.0
     """
     names = ["capacity", "share_of_wallet", "unit_margin"]
-    c, s, m = _broadcast(names, *(as_float_array(v, n) for v, n in zip(
+    c, s, m = check_broadcast(names, *(as_float_array(v, n) for v, n in zip(
         [capacity, share_of_wallet, unit_margin], names)))
     if (c < 0).any():
         raise ParameterError("capacity must be >= 0")
@@ -377,7 +368,7 @@ def word_of_mouth_value(influence: Any, reach: Any, average_purchase_value: Any)
     2000.0
     """
     names = ["influence", "reach", "average_purchase_value"]
-    i, r, v = _broadcast(names, *(as_float_array(x, n) for x, n in zip(
+    i, r, v = check_broadcast(names, *(as_float_array(x, n) for x, n in zip(
         [influence, reach, average_purchase_value], names)))
     if ((i < 0) | (i > 1)).any():
         raise ParameterError("influence must be a probability in [0, 1]")

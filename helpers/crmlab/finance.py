@@ -46,6 +46,7 @@ import pandas as pd
 from crmlab.errors import ParameterError
 from crmlab.validation import (
     as_float_array,
+    check_broadcast,
     check_choice,
     check_discount,
     check_number,
@@ -65,16 +66,6 @@ __all__ = [
 
 def _out(arr: np.ndarray) -> Any:
     return float(arr) if np.ndim(arr) == 0 else arr
-
-
-def _broadcast(names: Sequence[str], *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    try:
-        return tuple(np.broadcast_arrays(*arrays))
-    except ValueError:
-        shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(names, arrays))
-        raise ParameterError(
-            f"array arguments have mismatched lengths/shapes that cannot be broadcast: {shapes}"
-        ) from None
 
 
 def _as_series(result: Any, args: Sequence[Any], name: str) -> Any:
@@ -105,7 +96,7 @@ def discount_factor(times: Any, discount: Any, *, max_rate: float = 1.0) -> Any:
     """
     t = as_float_array(times, "times")
     d = check_discount(discount, high=max_rate)
-    t, d = _broadcast(["times", "discount"], t, np.asarray(d))
+    t, d = check_broadcast(["times", "discount"], t, np.asarray(d))
     return _out((1.0 + d) ** (-t))
 
 
@@ -223,7 +214,7 @@ def retention_clv(
             raise ParameterError(f"horizon must be a whole number of periods, got {float(bad)!r}")
         arrays.append(h)
         names.append("horizon")
-    b = _broadcast(names, *arrays)
+    b = check_broadcast(names, *arrays)
     m, r, d = b[0], b[1], b[2]
     q = r * (1.0 + g) / (1.0 + d)
     lead = q if first_margin_at == 1 else np.ones_like(q)
@@ -303,7 +294,7 @@ def revenue_identity(
         if (a < 0).any():
             raise ParameterError(f"{name} must be >= 0, got {a[a < 0].ravel()[0]:g}")
         arrays.append(a)
-    new, existing, r, use, price_ = _broadcast(names, *arrays)
+    new, existing, r, use, price_ = check_broadcast(names, *arrays)
     return _as_series((new + existing * r) * use * price_, args, "revenue")
 
 

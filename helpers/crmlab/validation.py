@@ -38,6 +38,7 @@ __all__ = [
     "check_discount",
     "check_choice",
     "as_float_array",
+    "check_broadcast",
     "as_finite_vector",
     "check_date",
     "check_optional_date",
@@ -369,6 +370,21 @@ def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.nda
         i = int(np.flatnonzero(np.isinf(arr.ravel()))[0])
         raise ParameterError(f"{name}[{i}] is infinite; expected a finite number")
     return arr
+
+
+def check_broadcast(names: Sequence[str], *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Broadcast arrays that go together (one per name), or raise naming their shapes.
+
+    >>> [a.tolist() for a in check_broadcast(["m", "r"], np.array([1.0, 2.0]), np.array(0.5))]
+    [[1.0, 2.0], [0.5, 0.5]]
+    """
+    try:
+        return tuple(np.broadcast_arrays(*arrays))
+    except ValueError:
+        shapes = ", ".join(f"{n} {np.shape(a)}" for n, a in zip(names, arrays))
+        raise ParameterError(
+            f"array arguments have mismatched lengths/shapes that cannot be broadcast: {shapes}"
+        ) from None
 
 
 def check_date(value: Any, name: str, *, normalize: bool = True) -> pd.Timestamp:
