@@ -255,6 +255,8 @@ def test_discount_events_hand():
     pv = clv.discount_events(ev, "2024-01-01", 0.1)
     yrs = np.array([731, 366]) / 365.25
     assert pv["a"] == pytest.approx(121 / 1.1 ** yrs[0] - 5.5 / 1.1 ** yrs[1])
+    # as_of is a day (validation.check_date), as in rfm, retention, btyd and lifecycle
+    assert clv.discount_events(ev, "2024-01-01 18:00", 0.1)["a"] == pv["a"]
 
 
 def test_fit_profit_curve_recovers_and_extrapolates():

@@ -200,3 +200,12 @@ def test_rules_must_be_stage_rules():
         lc.assign_stages(log, "2024-02-01", rules={"exploration_days": 30})
     with pytest.raises(ParameterError, match="dates is empty"):
         lc.stage_mix(log, [])
+
+
+def test_as_of_is_a_day_like_rfm_and_retention():
+    # the project's convention (validation.check_date): as_of is a day; a time of day is dropped
+    log = _log([(1, "2024-01-01", 5), (1, "2024-02-01", 5), (2, "2024-03-30", 5)])
+    day = lc.stage_features(log, "2024-04-01")
+    assert lc.stage_features(log, "2024-04-01 23:59").equals(day)
+    mix = lc.stage_mix(log, ["2024-04-01 12:00"])
+    assert mix.index.tolist() == [pd.Timestamp("2024-04-01")]

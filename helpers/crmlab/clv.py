@@ -747,7 +747,7 @@ def forecast_events(
     """
     from crmlab.datasets import to_occasions
 
-    ref = check_date(as_of, "as_of", normalize=False)
+    ref = check_date(as_of, "as_of")
     hz = check_number(horizon_years, "horizon_years", low=0, low_inclusive=False)
     mg = check_number(margin, "margin", low=0)
     ret = check_number(annual_retention, "annual_retention", low=0, high=1)
@@ -813,7 +813,7 @@ def discount_events(events: pd.DataFrame, as_of: Any, discount: float, *, custom
     """
     require_columns(events, ["customer_id", "date", "value"], what="events")
     d = check_discount(discount)
-    ref = check_date(as_of, "as_of", normalize=False)
+    ref = check_date(as_of, "as_of")
     val = check_numeric_column(events, "value", what="events")
     prob = events["probability"] if "probability" in events else 1.0
     yrs = (pd.to_datetime(events["date"]) - ref).dt.days / DAYS_PER_YEAR
@@ -1070,7 +1070,7 @@ def historical_value(
     d = check_discount(discount)
     c = check_number(cost_per_order, "cost_per_order")
     a = check_number(acquisition_cost, "acquisition_cost")
-    ref = tx["date"].max() if as_of is None else check_date(as_of, "as_of", normalize=False)
+    ref = tx["date"].max() if as_of is None else check_date(as_of, "as_of")
     occ = to_occasions(tx[["customer_id", "date", "amount"]])
     occ = occ[occ["date"] <= ref]
     if occ.empty:
@@ -1119,7 +1119,7 @@ def migration_potential_value(
     >>> len(pv), bool((pv >= 0).all())
     (2357, True)
     """
-    ref = check_date(as_of, "as_of", normalize=False)
+    ref = check_date(as_of, "as_of")
     d = check_discount(discount)
     per_year = {"M": 12, "Q": 4, "Y": 1}[check_choice(freq, "freq", ["M", "Q", "Y"])]
     dp = (1 + d) ** (1 / per_year) - 1
