@@ -265,7 +265,7 @@ def check_probability(value: Any, name: str, *, allow_one: bool = True) -> float
     0.8
     """
     check_number(value, name)
-    return float(check_rate(value, name, allow_one=allow_one))
+    return float(_fraction(value, name, allow_one, "probability"))
 
 
 def _as_numbers(value: Any, name: str) -> np.ndarray:
@@ -295,13 +295,17 @@ def check_rate(value: Any, name: str = "retention", *, allow_one: bool = False) 
     ...
     crmlab.errors.ParameterError: retention must be a share in [0, 1), got 80: did you type a percentage? 80 means 8000%; write 0.8
     """
+    return _fraction(value, name, allow_one, "share")
+
+
+def _fraction(value: Any, name: str, allow_one: bool, noun: str) -> Any:
     arr = _as_numbers(value, name)
     bad = (arr < 0) | (arr > 1) | ((arr == 1) & (not allow_one))
     if bad.any():
         v = float(arr[bad].ravel()[0])
         interval = "[0, 1]" if allow_one else "[0, 1)"
         raise ParameterError(
-            f"{name} must be a share in {interval}, got {v:g}" + (f": {_percent_hint(v)}" if v > 1 else "")
+            f"{name} must be a {noun} in {interval}, got {v:g}" + (f": {_percent_hint(v)}" if v > 1 else "")
         )
     return float(arr) if arr.ndim == 0 else arr
 
