@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import optimize
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError
-from crmlab.finance import present_value, retention_clv
+from crmlab.finance import discount_factor, present_value, retention_clv
 from crmlab.validation import (
     as_float_array,
     check_broadcast,
@@ -470,7 +470,7 @@ def lost_for_good(
         "active": active,
         "margin": m,
         "profit": active * m,
-        "discount_factor": (1 + d) ** (-t.astype(float)),
+        "discount_factor": discount_factor(t, d),
     })
     out["pv"] = out["profit"] * out["discount_factor"]
     out["cum_pv"] = out["pv"].cumsum()
@@ -817,7 +817,7 @@ def discount_events(events: pd.DataFrame, as_of: Any, discount: float, *, custom
     val = check_numeric_column(events, "value", what="events")
     prob = events["probability"] if "probability" in events else 1.0
     yrs = (pd.to_datetime(events["date"]) - ref).dt.days / DAYS_PER_YEAR
-    pv = (val * prob * (1 + d) ** (-yrs)).groupby(events["customer_id"]).sum()
+    pv = (val * prob * discount_factor(yrs.to_numpy(), d)).groupby(events["customer_id"]).sum()
     if customers is not None:
         pv = pv.reindex(pd.Index(customers), fill_value=0.0)
     return pv.rename("event_value").rename_axis("customer_id")

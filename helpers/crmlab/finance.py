@@ -1,31 +1,17 @@
 """Finance core (财务基础): discounting, present value, retention CLV, expected lifetime and the
-revenue identity. Every chapter module that discounts or values a retained customer calls this
+revenue identity. Every crmlab module that discounts or values a retained customer calls this
 module; nothing here is written twice.
 
-Conventions (state them when you quote a number):
-
-* **Periods.** Time is counted in whole periods (years unless said otherwise). "Now" is
-  ``t = 0``; a cash flow at period ``t`` is discounted by ``(1 + d)**t``. A discount rate
-  is a rate per period in [0, 1) (:func:`crmlab.validation.check_discount`): write 0.10
-  for 10%.
-* **Retention CLV** (:func:`retention_clv`). The customer is active now. Each period
-  they stay with probability ``r``, so they are still active at ``t`` with probability
-  ``r**t``; a margin ``m`` is earned at every period ``t`` at which they are active.
-  ``first_margin_at`` is the timing convention:
-
-  - ``first_margin_at=1`` (the default; Gupta & Lehmann's margin multiple): the first
-    margin counted is next period's, ``CLV = sum_{t=1}^{T} m r^t / (1+d)^t``, infinite
-    horizon ``m r / (1 + d - r)``. ``retention_clv(100, 0.8, 0.1)`` = 266.67.
-  - ``first_margin_at=0``: this period's margin (certain, undiscounted) is counted too,
-    ``CLV = sum_{t=0}^{T-1} m r^t / (1+d)^t``, infinite horizon ``m (1+d) / (1+d-r)``.
-    ``retention_clv(100, 0.8, 0.1, first_margin_at=0)`` = 366.67.
-
-  ``horizon = T`` is the number of margins counted. The two are linked by
-  ``CLV_0(T) = m + CLV_1(T - 1)``. A third convention in the literature, ``m / (1 + d - r)``
-  (margin at the end of a period, paid by everyone alive at its start), equals
-  ``retention_clv(..., first_margin_at=0) / (1 + d)``.
-* **Revenue identity** (seed 000 §9.4): sales = (new + existing × retention) × usage ×
-  price; :func:`project_revenue` rolls it forward period by period.
+Conventions (state them when you quote a number): time is counted in whole periods, "now" is
+``t = 0`` and a cash flow at period ``t`` is discounted by ``(1 + d)**t``; a discount rate is a
+rate per period in [0, 1) (:func:`crmlab.validation.check_discount`: write 0.10 for 10%). The
+constant-retention CLV has two timing conventions, chosen with ``first_margin_at``
+(:func:`retention_clv`): 1, the default (Gupta & Lehmann's margin multiple ``r / (1 + d - r)``),
+counts margins from next period on; 0 counts this period's certain, undiscounted margin too,
+``(1 + d) / (1 + d - r)`` per unit of margin. A third convention in the literature,
+``m / (1 + d - r)`` (margin at the end of a period, paid by everyone alive at its start), is
+``retention_clv(..., first_margin_at=0) / (1 + d)``. The revenue identity is seed 000 §9.4's
+sales = (new + existing × retention) × usage × price.
 
 Examples
 --------

@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.finance import discount_factor, retention_clv
 from crmlab.validation import check_choice, check_discount, check_number, check_numeric_column
 
 __all__ = [
@@ -768,7 +769,6 @@ def bridge_clv(
        retention  expected_purchases     clv
     0        0.5                 2.0  183.33
     """
-    from crmlab.finance import retention_clv
     from crmlab.validation import as_float_array
 
     r = np.atleast_1d(retention_from_value(tcdv_firm, tcdv_rival, scale=scale))
@@ -823,7 +823,7 @@ def simulate_bridge(
     if acquired:
         stay[:, 0] = True
     alive = np.cumprod(stay, axis=1).astype(bool)
-    disc = (1.0 + d) ** -np.arange(horizon)
+    disc = discount_factor(np.arange(horizon), d)
     return pd.DataFrame({
         "purchases": alive.sum(axis=1),
         "clv": m * (alive * disc).sum(axis=1),
