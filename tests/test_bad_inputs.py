@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import crmlab
-from crmlab import ahp, btyd, clv, lifecycle, retention, rfm, segmentation, survival, value
+from crmlab import ahp, btyd, clv, finance, lifecycle, retention, rfm, segmentation, survival, value
 from crmlab.datasets import load_report, load_transactions, to_occasions
 from crmlab.errors import CrmlabError, CrmlabWarning, DataError, ParameterError
 
@@ -101,12 +101,16 @@ CASES = [
     ("AHP diagonal not 1", lambda: ahp.analyze([[2, 2], [0.5, 1]]), DataError, "diagonal"),
     ("AHP unknown method", lambda: ahp.analyze(CONSISTENT, method="magic"), ParameterError, "method"),
     # ---- CLV / retention
-    ("retention of 1", lambda: clv.retention_clv(100, 1.0, 0.1), ParameterError, "retention"),
-    ("retention above 1", lambda: clv.retention_clv(100, 1.2, 0.1), ParameterError, "retention"),
-    ("negative retention", lambda: clv.retention_clv(100, -0.1, 0.1), ParameterError, "retention"),
-    ("discount of -100%", lambda: clv.retention_clv(100, 0.8, -1.0), ParameterError, "discount"),
-    ("negative horizon", lambda: clv.retention_clv(100, 0.8, 0.1, horizon=-3), ParameterError, "horizon"),
-    ("mismatched arrays", lambda: clv.retention_clv([100, 200], [0.8, 0.7, 0.6], 0.1), ParameterError, ""),
+    ("retention of 1, no discounting", lambda: finance.retention_clv(100, 1.0, 0.0), ParameterError, "diverges"),
+    ("retention above 1", lambda: finance.retention_clv(100, 1.2, 0.1), ParameterError, "retention"),
+    ("retention typed in percent", lambda: finance.retention_clv(100, 80, 0.1), ParameterError, "percentage"),
+    ("negative retention", lambda: finance.retention_clv(100, -0.1, 0.1), ParameterError, "retention"),
+    ("discount of -100%", lambda: finance.retention_clv(100, 0.8, -1.0), ParameterError, "discount"),
+    ("discount typed in percent", lambda: finance.retention_clv(100, 0.8, 10), ParameterError,
+     "10 means 1000%; write 0.1"),
+    ("discount of 100%", lambda: finance.npv([1, 2], 1.0), ParameterError, "percentage"),
+    ("negative horizon", lambda: finance.retention_clv(100, 0.8, 0.1, horizon=-3), ParameterError, "horizon"),
+    ("mismatched arrays", lambda: finance.retention_clv([100, 200], [0.8, 0.7, 0.6], 0.1), ParameterError, ""),
     ("non-positive churn threshold", lambda: retention.churn_status(log(), 0), ParameterError, "threshold"),
     ("text churn threshold", lambda: retention.churn_status(log(), "90"), ParameterError, "threshold"),
     ("censoring flags as text", lambda: survival.kaplan_meier([1, 2, 3], ["yes", "no", "yes"]), DataError, "yes"),

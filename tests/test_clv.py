@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from crmlab import clv
+from crmlab import clv, finance
 from crmlab.datasets import load_seed_table
 from crmlab.errors import DataError, ParameterError
 
@@ -24,29 +22,6 @@ def test_software_case_data_hold_the_seed_sums():
     assert by["development_cost"].tolist() == [850, 100, 100, 100, 100]
     assert direct.loc[2:5].sum() + by["referral"].loc[2:5].sum() == 13250  # the seed prints 13,200
     assert (direct + by["referral"] - by["development_cost"]).sum() == 12800
-
-
-# --------------------------------------------------------------------------- discounting
-def test_npv_hand_computed():
-    net = [-50, 1450, 2150, 3450, 5800]
-    expected = -50 / 1.1 + 1450 / 1.1**2 + 2150 / 1.1**3 + 3450 / 1.1**4 + 5800 / 1.1**5
-    assert clv.npv(net, 0.1) == pytest.approx(expected, rel=1e-12)
-    assert clv.npv(net, 0.1, first_period_at=0) == pytest.approx(expected * 1.1, rel=1e-12)
-    assert clv.npv(net, 0.0) == 12800
-    curve = clv.npv(net, np.array([0.0, 0.1]))
-    assert curve.shape == (2,)
-    assert curve[1] == pytest.approx(expected)
-
-
-def test_present_value_errors():
-    with pytest.raises(ParameterError, match="discount must be > -1"):
-        clv.present_value([1], [1], -1)
-    with pytest.raises(ParameterError, match="same length"):
-        clv.present_value([1, 2], [1], 0.1)
-    with pytest.raises(ParameterError, match="empty"):
-        clv.npv([], 0.1)
-    with pytest.raises(ParameterError, match="amounts\\[1\\]"):
-        clv.present_value([1, "x"], [0, 1], 0.1)
 
 
 def test_continuous_value():
@@ -97,109 +72,6 @@ def test_cpv_ppv():
 
 
 # --------------------------------------------------------------------------- retention CLV
-def direct_sum(m, r, d, T, first):
-    t = np.arange(first, first + T, dtype=float)
-    with np.errstate(over="ignore"):  # (1+d)^t overflows to inf for huge t: the term is then 0
-        return float(np.sum(m * r**t / (1 + d) ** t))
-
-
-def test_retention_clv_closed_forms_hand_computed():
-    assert clv.retention_clv(100, 0.8, 0.12) == pytest.approx(250.0, rel=1e-12)
-    assert clv.retention_clv(100, 0.8, 0.12, first_margin_at=0) == pytest.approx(350.0, rel=1e-12)
-    assert clv.retention_clv(100, 0.9, 0.1, horizon=2) == pytest.approx(
-        100 * (0.9 / 1.1 + 0.81 / 1.21), rel=1e-12)
-    assert clv.retention_clv(100, 0.9, 0.1, horizon=2, first_margin_at=0) == pytest.approx(
-        100 * (1 + 0.9 / 1.1), rel=1e-12)
-    # r = 0: only the current margin, if counted
-    assert clv.retention_clv(50, 0.0, 0.1, first_margin_at=0) == 50
-    assert clv.retention_clv(50, 0.0, 0.1) == 0
-    assert clv.retention_clv(50, 0.0, 0.1, horizon=3, first_margin_at=0) == 50
-    assert clv.retention_clv(50, 0.5, 0.1, horizon=0) == 0
-    # r/(1+d) = 1 exactly (negative discount, finite horizon): T margins of m
-    assert clv.retention_clv(10, 0.5, -0.5, horizon=3, first_margin_at=0) == pytest.approx(30)
-
-
-@pytest.mark.parametrize("first", [0, 1])
-@pytest.mark.parametrize("T", [1, 7, 100, 500, 2000])
-def test_retention_clv_matches_direct_sum(first, T):
-    for m, r, d in [(100, 0.8, 0.12), (1, 0.99, 0.01), (-3.5, 0.5, 0.0), (7, 0.95, -0.02)]:
-        got = clv.retention_clv(m, r, d, horizon=T, first_margin_at=first)
-        assert got == pytest.approx(direct_sum(m, r, d, T, first), rel=1e-9, abs=1e-12)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    m=st.floats(-1e4, 1e4),
-    r=st.floats(0, 0.999),
-    d=st.floats(0, 1),
-    T=st.integers(0, 3000),
-    first=st.sampled_from([0, 1]),
-)
-def test_retention_clv_property_direct_sum(m, r, d, T, first):
-    got = clv.retention_clv(m, r, d, horizon=T, first_margin_at=first)
-    assert got == pytest.approx(direct_sum(m, r, d, T, first), rel=1e-9, abs=1e-9)
-    assert abs(got) <= abs(clv.retention_clv(m, r, d, first_margin_at=first)) * (1 + 1e-12) + 1e-12
-
-
-def test_retention_clv_long_horizon_tends_to_infinite():
-    for first in (0, 1):
-        inf = clv.retention_clv(100, 0.9, 0.1, first_margin_at=first)
-        assert clv.retention_clv(100, 0.9, 0.1, horizon=5000, first_margin_at=first) == pytest.approx(
-            inf, rel=1e-9)
-        assert direct_sum(100, 0.9, 0.1, 5000, first) == pytest.approx(inf, rel=1e-9)
-
-
-def test_retention_clv_conventions_agree():
-    m, r, d = 120.0, np.array([0.3, 0.7, 0.9]), np.array([[0.05], [0.15]])
-    for T in (None, 1, 10, 300):
-        c0 = clv.retention_clv(m, r, d, horizon=T, first_margin_at=0)
-        c1 = clv.retention_clv(m, r, d, horizon=T, first_margin_at=1)
-        np.testing.assert_allclose(c1, c0 * r / (1 + d), rtol=1e-12)
-        if T is not None:
-            np.testing.assert_allclose(
-                c0, m + clv.retention_clv(m, r, d, horizon=T - 1, first_margin_at=1), rtol=1e-12)
-    # the third convention sum_{t>=1} m r^{t-1}/(1+d)^t = m/(1+d-r)
-    assert clv.retention_clv(100, 0.8, 0.12, first_margin_at=0) / 1.12 == pytest.approx(100 / 0.32)
-
-
-def test_retention_clv_broadcasts():
-    out = clv.retention_clv([100, 200, 300], np.array([[0.5], [0.8]]), 0.1)
-    assert out.shape == (2, 3)
-    assert out[1, 2] == pytest.approx(300 * 0.8 / 0.3)
-    h = clv.retention_clv(100, 0.8, 0.1, horizon=[1, 2, 3])
-    assert h.shape == (3,)
-    assert h[2] == pytest.approx(direct_sum(100, 0.8, 0.1, 3, 1))
-    assert isinstance(clv.retention_clv(1, 0.5, 0.1), float)
-    per_customer = pd.Series([10.0, 20.0], index=["a", "b"])
-    s = clv.retention_clv(per_customer, 0.5, 0.0)
-    assert isinstance(s, pd.Series) and s.index.tolist() == ["a", "b"] and s.tolist() == [10, 20]
-
-
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        (dict(retention=1.0), r"retention must be in \[0, 1\)"),
-        (dict(retention=-0.1), r"retention must be in \[0, 1\)"),
-        (dict(retention=[0.5, 1.2]), r"got 1.2"),
-        (dict(discount=-1.0), "discount must be > -1"),
-        (dict(discount=-3), "discount must be > -1"),
-        (dict(horizon=-1), "horizon must be >= 0"),
-        (dict(horizon=2.5), "whole number"),
-        (dict(margin=[1, 2, 3], retention=[0.5, 0.6]), "mismatched"),
-        (dict(discount=-0.2, retention=0.9), "diverges"),
-        (dict(first_margin_at=2), "first_margin_at"),
-        (dict(margin="ten"), "margin"),
-        (dict(retention=np.nan), "NaN"),
-        (dict(horizon=np.inf), "horizon=None"),
-    ],
-)
-def test_retention_clv_errors(kwargs, match):
-    args = dict(margin=100, retention=0.8, discount=0.1)
-    args.update(kwargs)
-    with pytest.raises(ParameterError, match=match):
-        clv.retention_clv(**args)
-
-
 def test_margin_multiplier_table_matches_gupta_lehmann():
     # Gupta & Lehmann (2003, 2005): margin multiple r/(1+i-r)
     published = {
@@ -216,14 +88,6 @@ def test_margin_multiplier_table_matches_gupta_lehmann():
     np.testing.assert_allclose(t0.to_numpy(), tab.to_numpy() * (1 + tab.columns.to_numpy()) / tab.index.to_numpy()[:, None])
 
 
-def test_expected_lifetime():
-    assert clv.expected_lifetime(0.8) == 5
-    assert clv.expected_lifetime(0.0) == 1
-    assert clv.expected_lifetime([0.5, 0.75]).tolist() == [2, 4]
-    with pytest.raises(ParameterError, match="retention"):
-        clv.expected_lifetime(1.0)
-
-
 # --------------------------------------------------------------------------- Dwyer
 def test_lost_for_good_hand_table():
     t = clv.lost_for_good([100, 120, 150], [0.5, 0.8], 0.1, customers=1000, acquisition_cost=30)
@@ -237,7 +101,7 @@ def test_lost_for_good_hand_table():
 def test_lost_for_good_equals_retention_clv_with_constant_rate():
     t = clv.lost_for_good([100] * 40, 0.8, 0.12)
     assert t["clv_per_customer"].iloc[-1] == pytest.approx(
-        clv.retention_clv(100, 0.8, 0.12, horizon=40, first_margin_at=0), rel=1e-12)
+        finance.retention_clv(100, 0.8, 0.12, horizon=40, first_margin_at=0), rel=1e-12)
 
 
 def test_lost_for_good_errors():
@@ -250,11 +114,11 @@ def test_lost_for_good_errors():
 def test_migration_clv_two_state_equals_retention_model():
     P = [[0.8, 0.2], [0.0, 1.0]]
     v = clv.migration_clv(P, [100, 0], 0.12)
-    assert v[0] == pytest.approx(clv.retention_clv(100, 0.8, 0.12, first_margin_at=0), rel=1e-12)
+    assert v[0] == pytest.approx(finance.retention_clv(100, 0.8, 0.12, first_margin_at=0), rel=1e-12)
     v5 = clv.migration_clv(P, [100, 0], 0.12, horizon=5)
-    assert v5[0] == pytest.approx(clv.retention_clv(100, 0.8, 0.12, horizon=5, first_margin_at=0))
+    assert v5[0] == pytest.approx(finance.retention_clv(100, 0.8, 0.12, horizon=5, first_margin_at=0))
     fut = clv.migration_clv(P, [100, 0], 0.12, include_current=False)
-    assert fut[0] == pytest.approx(clv.retention_clv(100, 0.8, 0.12), rel=1e-12)
+    assert fut[0] == pytest.approx(finance.retention_clv(100, 0.8, 0.12), rel=1e-12)
 
 
 def test_migration_clv_three_state_hand_computed():
@@ -356,6 +220,8 @@ def test_discount_events_hand():
     pv = clv.discount_events(ev, "2024-01-01", 0.1)
     yrs = np.array([731, 366]) / 365.25
     assert pv["a"] == pytest.approx(121 / 1.1 ** yrs[0] - 5.5 / 1.1 ** yrs[1])
+    # as_of is a day (validation.check_date), as in rfm, retention, btyd and lifecycle
+    assert clv.discount_events(ev, "2024-01-01 18:00", 0.1)["a"] == pv["a"]
 
 
 def test_fit_profit_curve_recovers_and_extrapolates():

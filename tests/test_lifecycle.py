@@ -198,39 +198,18 @@ def test_customer_ladder_counts():
         lc.customer_ladder(log, loyal_min=1)
 
 
-# --------------------------------------------------------------------------- revenue identity
-def test_revenue_identity_hand_and_broadcast():
-    assert lc.revenue_identity(20, 100, 0.8, 3, 10) == pytest.approx(3000.0)
-    grid = lc.revenue_identity(np.array([[0], [10]]), 100, np.array([0.5, 1.0]), 2, 1)
-    np.testing.assert_allclose(grid, [[100, 200], [120, 220]])
-    s = lc.revenue_identity(pd.Series([1, 2], index=["a", "b"]), 0, 0, 1, 5)
-    assert s.index.tolist() == ["a", "b"] and s.tolist() == [5.0, 10.0]
-    with pytest.raises(ParameterError, match="retention"):
-        lc.revenue_identity(1, 1, 1.2, 1, 1)
-    with pytest.raises(ParameterError, match="price"):
-        lc.revenue_identity(1, 1, 0.5, 1, -2)
-
-
-def test_project_revenue_recursion():
-    p = lc.project_revenue(4, initial_customers=1000, new_customers=[100, 100, 200, 0],
-                           retention=0.9, usage=2, price=[5, 5, 5, 6])
-    exp_active = [1000 * 0.9 + 100]
-    for n in [100, 200, 0]:
-        exp_active.append(exp_active[-1] * 0.9 + n)
-    np.testing.assert_allclose(p["active"], exp_active)
-    np.testing.assert_allclose(p["revenue"], np.array(exp_active) * 2 * np.array([5, 5, 5, 6]))
-    assert p["cumulative_revenue"].iloc[-1] == pytest.approx(p["revenue"].sum())
-    with pytest.raises(ParameterError, match="one per period"):
-        lc.project_revenue(3, initial_customers=10, new_customers=[1, 2], retention=0.5)
-    # higher retention never lowers revenue
-    lo = lc.project_revenue(5, initial_customers=100, new_customers=10, retention=0.6)
-    hi = lc.project_revenue(5, initial_customers=100, new_customers=10, retention=0.8)
-    assert (hi["revenue"] > lo["revenue"]).all()
-
-
 def test_rules_must_be_stage_rules():
     log = _log([(1, "2024-01-01", 5)])
     with pytest.raises(ParameterError, match="StageRules"):
         lc.assign_stages(log, "2024-02-01", rules={"exploration_days": 30})
     with pytest.raises(ParameterError, match="dates is empty"):
         lc.stage_mix(log, [])
+
+
+def test_as_of_is_a_day_like_rfm_and_retention():
+    # the project's convention (validation.check_date): as_of is a day; a time of day is dropped
+    log = _log([(1, "2024-01-01", 5), (1, "2024-02-01", 5), (2, "2024-03-30", 5)])
+    day = lc.stage_features(log, "2024-04-01")
+    assert lc.stage_features(log, "2024-04-01 23:59").equals(day)
+    mix = lc.stage_mix(log, ["2024-04-01 12:00"])
+    assert mix.index.tolist() == [pd.Timestamp("2024-04-01")]

@@ -27,9 +27,9 @@ SWEEP: dict[str, list[dict]] = {
          "UNIT_COST": 0.0, "DISCOUNT": 0.0, "HORIZON": 2, "N_SIM": 100, "SEED": 0,
          "CHANGE": 0.01},
         # upper boundaries: a unit cost just under the top of the fare grid (every trip at the
-        # 900 fare loses money), discount 100 %, sharp choices, ±99 % tornado
+        # 900 fare loses money), discount 99 % (a rate of 1 or more is refused as a likely percentage), sharp choices, ±99 % tornado
         {"VALUE_OF_TIME_BUSINESS": 1000.0, "VALUE_OF_TIME_LEISURE": 1000.0, "CHOICE_SCALE": 0.05,
-         "UNIT_COST": 1399.0, "DISCOUNT": 1.0, "HORIZON": 200, "N_SIM": 100, "SEED": 7,
+         "UNIT_COST": 1399.0, "DISCOUNT": 0.99, "HORIZON": 200, "N_SIM": 100, "SEED": 7,
          "CHANGE": 0.99},
     ],
     "04_ahp_customer_value.ipynb": [
@@ -55,7 +55,7 @@ SWEEP: dict[str, list[dict]] = {
          "AS_OF": "1997-12-31", "ABC_THRESHOLDS": [0.5, 0.99]},
     ],
     "06_retention_metrics.ipynb": [
-        {"PERIOD": "W", "THRESHOLD_DAYS": 300, "TEST_SHARE": 0.9, "DISCOUNT": 1.0, "N_SYNTH": 200,
+        {"PERIOD": "W", "THRESHOLD_DAYS": 300, "TEST_SHARE": 0.9, "DISCOUNT": 0.99, "N_SYNTH": 200,
          "ALPHA": 0.01, "SEED": 0, "CALIBRATION_END": "1997-06-30"},
     ],
     "07_probabilistic_clv.ipynb": [

@@ -52,7 +52,7 @@ margins = st.floats(1.0, 1000.0)
 @SETTINGS
 @given(margins, rates, rates, discounts, st.sampled_from([0, 1]), st.one_of(st.none(), st.integers(1, 50)))
 def test_retention_clv_increases_with_retention(m, r1, r2, d, first, horizon):
-    from crmlab.clv import retention_clv
+    from crmlab.finance import retention_clv
 
     assume(abs(r1 - r2) > 1e-6)
     lo, hi = sorted([r1, r2])
@@ -63,7 +63,7 @@ def test_retention_clv_increases_with_retention(m, r1, r2, d, first, horizon):
 @SETTINGS
 @given(margins, margins, rates, discounts, st.sampled_from([0, 1]))
 def test_retention_clv_increases_with_margin(m1, m2, r, d, first):
-    from crmlab.clv import retention_clv
+    from crmlab.finance import retention_clv
 
     lo, hi = sorted([m1, m2])
     assert retention_clv(hi, r, d, first_margin_at=first) >= retention_clv(lo, r, d, first_margin_at=first)
@@ -72,7 +72,7 @@ def test_retention_clv_increases_with_margin(m1, m2, r, d, first):
 @SETTINGS
 @given(margins, rates, discounts, discounts, st.sampled_from([0, 1]))
 def test_retention_clv_decreases_with_discount(m, r, d1, d2, first):
-    from crmlab.clv import retention_clv
+    from crmlab.finance import retention_clv
 
     lo, hi = sorted([d1, d2])
     assert retention_clv(m, r, hi, first_margin_at=first) <= retention_clv(m, r, lo, first_margin_at=first) + 1e-9
@@ -81,7 +81,7 @@ def test_retention_clv_decreases_with_discount(m, r, d1, d2, first):
 @SETTINGS
 @given(margins, rates, discounts, st.integers(1, 400))
 def test_finite_horizon_clv_approaches_the_infinite_one_from_below(m, r, d, horizon):
-    from crmlab.clv import retention_clv
+    from crmlab.finance import retention_clv
 
     finite = retention_clv(m, r, d, horizon=horizon)
     infinite = retention_clv(m, r, d)

@@ -117,14 +117,6 @@ def test_threshold_effect(log4):
     assert t["missed_churn"].tolist() == [0.5, 0.5]
 
 
-def test_expected_lifetime():
-    assert R.expected_lifetime(0.8) == pytest.approx(5.0)
-    assert R.expected_lifetime(0.0) == 1.0
-    assert R.expected_lifetime(0.5, count_first=False) == pytest.approx(1.0)
-    with pytest.raises(ParameterError, match="retention"):
-        R.expected_lifetime(1.0)
-
-
 # --------------------------------------------------------------------------- cohorts
 def test_cohort_matrix_hand_computed(log4):
     counts = R.cohort_matrix(log4, value="count")
@@ -196,28 +188,6 @@ def test_cohort_rates_in_unit_interval(rows, period):
 
 
 # --------------------------------------------------------------------------- seed claims
-def test_revenue_identity_and_projection():
-    assert R.revenue_identity(100, 1000, 0.8, 2, 10) == 18000.0
-    p = R.project_revenue_identity(1000, 100, 0.8, 2, 10.0, 50, margin=0.3, discount=0.1)
-    assert p["customers"].iloc[0] == pytest.approx(900)
-    assert p["revenue"].iloc[0] == pytest.approx(R.revenue_identity(100, 1000, 0.8, 2, 10))
-    assert p["customers"].iloc[-1] == pytest.approx(100 / 0.2, rel=1e-3)  # steady state new/(1-r)
-    assert p["discounted_profit"].iloc[0] == pytest.approx(18000 * 0.3 / 1.1)
-    with pytest.raises(ParameterError, match="one per period"):
-        R.project_revenue_identity(0, [1, 2], 0.8, 1, 1, 3)
-
-
-def test_retention_clv_closed_form_and_sum():
-    assert R.retention_clv(100, 0.8, 0.1) == pytest.approx(100 * 1.1 / 0.3)
-    finite = R.retention_clv(100, 0.8, 0.1, horizon=3)
-    assert finite == pytest.approx(100 * (1 + 0.8 / 1.1 + 0.64 / 1.21))
-    assert R.retention_clv(100, 1.0, 0.0, horizon=4) == pytest.approx(400)
-    grid = R.retention_clv(1.0, np.array([0.5, 0.9]), 0.0)
-    np.testing.assert_allclose(grid, [2.0, 10.0])
-    with pytest.raises(ParameterError, match="diverges"):
-        R.retention_clv(1, 1.0, 0.0)
-
-
 def test_churn_cut_uplift():
     # Reichheld-style: 5 points more retention, r=0.9, d=0.1: CLV 1.1/0.2 -> 1.1/0.15
     assert R.churn_cut_profit_uplift(1, 0.9, 0.1) == pytest.approx(0.2 / 0.15 - 1)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlab import clv, sbg
+from crmlab import finance, sbg
 from crmlab.errors import DataError, ParameterError
 
 
@@ -95,7 +95,7 @@ def test_derl_no_heterogeneity_is_the_constant_retention_closed_form():
     for r, d, fm in [(0.8, 0.1, 1), (0.6, 0.12, 0), (0.9, 0.05, 1)]:
         big = 1e8
         got = sbg.derl(big * (1 - r), big * r, d, first_margin_at=fm)
-        assert got == pytest.approx(clv.retention_clv(1.0, r, d, first_margin_at=fm), rel=1e-6)
+        assert got == pytest.approx(finance.retention_clv(1.0, r, d, first_margin_at=fm), rel=1e-6)
 
 
 def test_derl_undiscounted_closed_form():
@@ -114,7 +114,7 @@ def test_constant_retention_under_values_the_cohort(regular):
     rate = t.loc["constant: latest retention", "retention"]
     assert rate == pytest.approx(241 / 262)
     assert t.loc["constant: latest retention", "value"] == pytest.approx(
-        clv.retention_clv(100.0, rate, 0.10))
+        finance.retention_clv(100.0, rate, 0.10))
     finite = sbg.constant_retention_comparison(regular, 100.0, 0.10, horizon=5)
     assert finite.loc["sBG", "value"] < sbg_val
 

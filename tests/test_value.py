@@ -367,9 +367,12 @@ def test_bridge_clv_prospect_and_edge_cases():
     assert pro.loc[0, "expected_purchases"] == pytest.approx(0.75)
     sure = value.bridge_clv(1e6, 0.0, margin=10.0, discount=0.0, horizon=4)
     assert sure.loc[0, "clv"] == pytest.approx(40.0)
-    assert np.isinf(value.bridge_clv(1e6, 0.0, margin=10.0, discount=0.0).loc[0, "clv"])
-    with pytest.raises(ParameterError, match="discount must be >= 0"):
+    with pytest.raises(ParameterError, match="diverges"):  # never leaves, infinite horizon: refused
+        value.bridge_clv(1e6, 0.0, margin=10.0, discount=0.0)
+    with pytest.raises(ParameterError, match="discount must be a rate per period >= 0"):
         value.bridge_clv(1.0, 0.0, margin=1.0, discount=-0.1)
+    with pytest.raises(ParameterError, match="did you type a percentage"):
+        value.bridge_clv(1.0, 0.0, margin=1.0, discount=10)
     with pytest.raises(ParameterError, match=r"margin\[1\] is NaN"):
         value.bridge_clv([1.0, 2.0], 0.0, margin=[1.0, np.nan])
 

@@ -34,6 +34,7 @@ _SUBMODULES = {
     "datasets",
     "engines",
     "exercises",
+    "finance",
     "lifecycle",
     "mle",
     "privacy",

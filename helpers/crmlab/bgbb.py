@@ -49,7 +49,7 @@ from scipy import special
 
 from crmlab.errors import DataError, ParameterError
 from crmlab.mle import MLE, delta_interval, maximize
-from crmlab.validation import check_number, check_numeric_column, require_columns
+from crmlab.validation import check_discount, check_number, check_numeric_column, require_columns
 
 __all__ = [
     "PARAM_NAMES",
@@ -316,7 +316,7 @@ class BGBBFit:
     def dert(self, summary: pd.DataFrame, discount: float) -> pd.Series:
         """Discounted expected residual transactions (FHS 2010 eq. 14): transactions at
         opportunity n+k discounted by (1+d)^k, k >= 1, over an infinite horizon."""
-        dd = check_number(discount, "discount", low=MIN_DISCOUNT)
+        dd, _ = self._clv_args(discount, None)
         x, tx, n = self._data(summary)
         return pd.Series(self._clv(self._theta(), x, tx, n, dd, None), index=summary.index,
                          name="dert")
@@ -333,10 +333,13 @@ class BGBBFit:
 
     @staticmethod
     def _clv_args(discount, horizon):
+        d = check_discount(discount)
         if horizon is None:
-            return check_number(discount, "discount", low=MIN_DISCOUNT), None
-        return (check_number(discount, "discount", low=0),
-                int(check_number(horizon, "horizon", low=1, integer=True)))
+            if d < MIN_DISCOUNT:
+                raise ParameterError(f"discount must be >= {MIN_DISCOUNT} per period for an infinite "
+                                     f"horizon (the series needs d > 0), got {d!r}")
+            return d, None
+        return d, int(check_number(horizon, "horizon", low=1, integer=True))
 
     # ------------------------------------------------------------ intervals
     def _iv(self, fun, scale, level, index) -> pd.DataFrame:

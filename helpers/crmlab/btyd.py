@@ -65,12 +65,12 @@ from crmlab.datasets import to_occasions
 from crmlab.errors import ConvergenceError, CrmlabWarning, DataError, ParameterError
 from crmlab.validation import (
     check_choice,
+    check_date,
     check_number,
     check_numeric_column,
     require_columns,
     validate_transactions,
 )
-from crmlab.validation import check_date as _as_day
 
 __all__ = [
     "UNITS",
@@ -194,9 +194,9 @@ def summarize(
 
     if calibration_end is None:
         raise ParameterError("calibration_end is needed: the last day of the calibration period")
-    cal = _as_day(calibration_end, "calibration_end")
+    cal = check_date(calibration_end, "calibration_end")
     if observation_end is not None:
-        obs = _as_day(observation_end, "observation_end")
+        obs = check_date(observation_end, "observation_end")
         if obs <= cal:
             raise ParameterError(
                 f"observation_end ({obs.date()}) must be after calibration_end ({cal.date()})"
@@ -1676,10 +1676,10 @@ def tracking(
     occ = to_occasions(validate_transactions(transactions), purchases_only=True)
     occ = occ[occ["customer_id"].isin(summary.index)]
     first = summary["first_purchase"]
-    t0 = first.min() if start is None else _as_day(start, "start")
+    t0 = first.min() if start is None else check_date(start, "start")
     if end is None:
         end = summary.attrs.get("observation_end") or occ["date"].max()
-    t_end = _as_day(end, "end")
+    t_end = check_date(end, "end")
     n_per = int(math.ceil(((t_end - t0).days + 1) / days))
     edges = np.arange(1, n_per + 1) * days  # in days since t0, exclusive
     rep = occ[occ["date"] > occ["customer_id"].map(first)]

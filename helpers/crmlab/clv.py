@@ -3,27 +3,18 @@
 The seeds' worked cases (the software vendor, the two buyers) are computed in
 notebook 03 itself, in a few visible lines of pandas.
 
+The finance core (discounting, present value, the constant-retention CLV and
+its two timing conventions, expected lifetime) lives in :mod:`crmlab.finance`;
+this module builds the chapter's models on it.
+
 Conventions used throughout (state them when you quote a number):
 
 * **Periods.** Time is counted in whole periods (years unless said otherwise).
   "Now" is ``t = 0``; a cash flow at period ``t`` is discounted by ``(1 + d)**t``.
-* **Retention model** (:func:`retention_clv`). The customer is active now. Each
-  period they stay with probability ``r`` (independently), so they are still
-  active at ``t`` with probability ``r**t``. A margin ``m`` is earned at every
-  period ``t`` at which the customer is active; ``first_margin_at`` says whether
-  the current period's margin (``t = 0``, certain, undiscounted) is counted:
-
-  - ``first_margin_at=1``: ``CLV = sum_{t=1}^{T} m r^t / (1+d)^t``
-    (infinite horizon ``m r / (1 + d - r)``; Gupta & Lehmann's margin multiple
-    ``r / (1 + d - r)``).
-  - ``first_margin_at=0``: ``CLV = sum_{t=0}^{T-1} m r^t / (1+d)^t``
-    (infinite horizon ``m (1 + d) / (1 + d - r)``).
-
-  ``horizon = T`` is the number of margins counted. The two conventions are
-  linked by ``CLV_1(T) = CLV_0(T) * r / (1 + d)`` and ``CLV_0(T) = m + CLV_1(T - 1)``.
-  The third convention in the literature, ``sum_{t>=1} m r^{t-1} / (1+d)^t =
-  m / (1 + d - r)`` (margin at the end of a period, paid by everyone alive at
-  its start), equals ``retention_clv(..., first_margin_at=0) / (1 + d)``.
+* **Retention model**: :func:`crmlab.finance.retention_clv`; ``first_margin_at``
+  (1: from next period, Gupta & Lehmann's margin multiple ``r / (1 + d - r)``;
+  0: this period's margin counted too) is used with the same meaning here
+  (:func:`margin_multiplier`, :func:`lost_for_good` counts period 0).
 * **Migration model** (:func:`migration_clv`, Pfeifer & Carraway 2000):
   ``V = sum_{t=0}^{T-1} (P / (1+d))^t R``, infinite horizon
   ``V = (I - P / (1+d))^{-1} R``; the current period's reward ``R`` is counted
@@ -31,10 +22,10 @@ Conventions used throughout (state them when you quote a number):
 
 Examples
 --------
->>> round(retention_clv(100, 0.8, 0.12), 6)          # 100 * 0.8 / 0.32
-250.0
->>> round(retention_clv(100, 0.8, 0.12, first_margin_at=0), 6)
-350.0
+>>> round(margin_multiplier(0.8, 0.12), 6)          # 0.8 / 0.32
+2.5
+>>> round(margin_multiplier(0.8, 0.12, first_margin_at=0), 6)
+3.5
 """
 
 from __future__ import annotations
@@ -49,28 +40,28 @@ import pandas as pd
 from scipy import optimize
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError
+from crmlab.finance import discount_factor, present_value, retention_clv
 from crmlab.validation import (
     as_float_array,
+    check_broadcast,
     check_choice,
     check_date,
+    check_discount,
     check_number,
     check_numeric_column,
+    check_rate,
     require_columns,
     validate_transactions,
 )
 
 __all__ = [
-    "npv",
-    "present_value",
     "continuous_value",
     "stream_pv",
     "break_even_discount",
     "customer_purchase_value",
     "word_of_mouth_value",
-    "retention_clv",
     "margin_multiplier",
     "margin_multiplier_table",
-    "expected_lifetime",
     "lost_for_good",
     "migration_clv",
     "recency_transition_matrix",
@@ -96,68 +87,11 @@ DAYS_PER_YEAR = 365.25
 
 
 # --------------------------------------------------------------------------- helpers
-def _discount(value: Any, name: str = "discount") -> np.ndarray:
-    d = as_float_array(value, name)
-    if (d <= -1).any():
-        bad = d[d <= -1].ravel()[0]
-        raise ParameterError(f"{name} must be > -1 (a rate such as 0.1 for 10%), got {float(bad)!r}")
-    return d
-
-
 def _out(arr: np.ndarray, scalar: bool) -> Any:
     return float(arr) if scalar else arr
 
 
-def _broadcast(names: Sequence[str], *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    try:
-        return tuple(np.broadcast_arrays(*arrays))
-    except ValueError:
-        shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(names, arrays))
-        raise ParameterError(
-            f"array arguments have mismatched lengths/shapes that cannot be broadcast: {shapes}"
-        ) from None
-
-
 # --------------------------------------------------------------------------- discounting
-def present_value(amounts: Any, times: Any, discount: Any) -> Any:
-    """Present value ``sum_j amounts_j / (1 + d)**times_j`` (times in periods).
-
-    ``discount`` may be an array: the result then has its shape (one PV per rate).
-
-    Examples
-    --------
-    >>> round(present_value([110, 121], [1, 2], 0.1), 9)
-    200.0
-    """
-    a = as_float_array(amounts, "amounts").ravel()
-    t = as_float_array(times, "times").ravel()
-    if a.size == 0:
-        raise ParameterError("amounts is empty: at least one cash flow is needed")
-    if a.shape != t.shape:
-        raise ParameterError(f"amounts ({a.size}) and times ({t.size}) must have the same length")
-    d = _discount(discount)
-    scalar = d.ndim == 0
-    factors = (1.0 + d[..., None]) ** (-t)
-    return _out((factors * a).sum(axis=-1), scalar)
-
-
-def npv(cash_flows: Any, discount: Any, *, first_period_at: int = 1) -> Any:
-    """Net present value of one cash flow per period.
-
-    The ``k``-th flow (0-based) is at period ``first_period_at + k``: with the
-    default 1 the first flow is discounted once (end-of-year convention, as
-    Excel's ``NPV``); with 0 it is taken at face value.
-
-    Examples
-    --------
-    >>> round(npv([-100, 60, 60], 0.1, first_period_at=0), 4)
-    4.1322
-    """
-    cf = as_float_array(cash_flows, "cash_flows").ravel()
-    check_number(first_period_at, "first_period_at", low=0, integer=True)
-    return present_value(cf, first_period_at + np.arange(cf.size), discount)
-
-
 def continuous_value(
     expected_transactions: Any,
     average_purchase: Any,
@@ -181,7 +115,7 @@ def continuous_value(
         [expected_transactions, average_purchase, acquisition_cost, referral_net_revenue], names)]
     if (arrs[0] < 0).any():
         raise ParameterError("expected_transactions must be >= 0")
-    n, a, c, r = _broadcast(names, *arrs)
+    n, a, c, r = check_broadcast(names, *arrs)
     res = n * a - c + r
     return _out(np.round(res, 9), res.ndim == 0)
 
@@ -223,9 +157,14 @@ def break_even_discount(
     0.2268
     """
     check_number(high, "high", low=0, low_inclusive=False)
+    check_number(interval_a, "interval_a", low=0, low_inclusive=False)
+    check_number(interval_b, "interval_b", low=0, low_inclusive=False)
+    a = as_float_array(stream_a, "stream_a").ravel()
+    b = as_float_array(stream_b, "stream_b").ravel()
+    ta, tb = interval_a * np.arange(a.size), interval_b * np.arange(b.size)
 
-    def gap(d: float) -> float:
-        return stream_pv(stream_a, d, interval=interval_a) - stream_pv(stream_b, d, interval=interval_b)
+    def gap(d: float) -> float:  # a break-even rate may exceed 100%: no percent check here
+        return present_value(a, ta, d, max_rate=np.inf) - present_value(b, tb, d, max_rate=np.inf)
 
     grid = np.concatenate([[0.0], np.geomspace(1e-3, high, 200)])
     vals = np.array([gap(d) for d in grid])
@@ -253,7 +192,7 @@ def customer_purchase_value(capacity: Any, share_of_wallet: Any, unit_margin: An
     1500.0
     """
     names = ["capacity", "share_of_wallet", "unit_margin"]
-    c, s, m = _broadcast(names, *(as_float_array(v, n) for v, n in zip(
+    c, s, m = check_broadcast(names, *(as_float_array(v, n) for v, n in zip(
         [capacity, share_of_wallet, unit_margin], names)))
     if (c < 0).any():
         raise ParameterError("capacity must be >= 0")
@@ -276,7 +215,7 @@ def word_of_mouth_value(influence: Any, reach: Any, average_purchase_value: Any)
     2000.0
     """
     names = ["influence", "reach", "average_purchase_value"]
-    i, r, v = _broadcast(names, *(as_float_array(x, n) for x, n in zip(
+    i, r, v = check_broadcast(names, *(as_float_array(x, n) for x, n in zip(
         [influence, reach, average_purchase_value], names)))
     if ((i < 0) | (i > 1)).any():
         raise ParameterError("influence must be a probability in [0, 1]")
@@ -287,98 +226,6 @@ def word_of_mouth_value(influence: Any, reach: Any, average_purchase_value: Any)
 
 
 # --------------------------------------------------------------------------- retention CLV
-def retention_clv(
-    margin: Any,
-    retention: Any,
-    discount: Any,
-    horizon: Any = None,
-    first_margin_at: int = 1,
-) -> Any:
-    """CLV of a customer with constant margin and retention (closed forms).
-
-    Parameters
-    ----------
-    margin : float or array
-        Margin per period ``m`` (may be negative).
-    retention : float or array
-        Probability ``r`` in [0, 1) that an active customer is still active next period.
-    discount : float or array
-        Discount rate per period ``d`` > -1.
-    horizon : int, array of int or None
-        Number of margins ``T`` counted (None: infinite horizon).
-    first_margin_at : {0, 1}
-        0 counts the current period's margin (certain, undiscounted):
-        ``sum_{t=0}^{T-1} m r^t/(1+d)^t``; 1 starts at the next period:
-        ``sum_{t=1}^{T} m r^t/(1+d)^t``. Infinite horizon: ``m(1+d)/(1+d-r)``
-        and ``m r/(1+d-r)``. See the module docstring for the third convention.
-
-    Returns
-    -------
-    float, ndarray or Series
-        Broadcast over all array arguments; a Series (named ``clv``) when an
-        argument is a Series of the result's length, e.g. one margin per customer.
-
-    Raises
-    ------
-    ParameterError
-        Retention outside [0, 1), discount <= -1, a negative or fractional
-        horizon, arrays that cannot be broadcast, or an infinite horizon with
-        ``r >= 1 + d`` (the sum diverges).
-
-    Examples
-    --------
-    >>> round(retention_clv(100, 0.8, 0.12), 9)
-    250.0
-    >>> retention_clv([100, 200], 0.9, 0.1, horizon=2).round(4).tolist()
-    [148.7603, 297.5207]
-    """
-    check_choice(first_margin_at, "first_margin_at", [0, 1])
-    m = as_float_array(margin, "margin")
-    r = as_float_array(retention, "retention")
-    if ((r < 0) | (r >= 1)).any():
-        bad = r[(r < 0) | (r >= 1)].ravel()[0]
-        raise ParameterError(f"retention must be in [0, 1) (e.g. 0.8 for 80%), got {float(bad)!r}")
-    d = _discount(discount)
-    arrays = [m, r, d]
-    names = ["margin", "retention", "discount"]
-    if horizon is not None:
-        if any(isinstance(v, (float, np.floating)) and np.isinf(v)
-               for v in np.ravel(np.asarray(horizon, dtype=object))):
-            raise ParameterError("horizon must be a whole number of periods; "
-                                 "use horizon=None for an infinite horizon")
-        h = as_float_array(horizon, "horizon")
-        if (h < 0).any():
-            raise ParameterError(f"horizon must be >= 0 periods, got {float(h[h < 0].ravel()[0])!r}")
-        if (h != np.round(h)).any():
-            bad = h[h != np.round(h)].ravel()[0]
-            raise ParameterError(f"horizon must be a whole number of periods, got {float(bad)!r}")
-        arrays.append(h)
-        names.append("horizon")
-    b = _broadcast(names, *arrays)
-    m, r, d = b[0], b[1], b[2]
-    scalar = m.ndim == 0
-    q = r / (1.0 + d)
-    lead = q if first_margin_at == 1 else np.ones_like(q)
-    if horizon is None:
-        if (q >= 1).any():
-            raise ParameterError(
-                "infinite-horizon CLV diverges when retention >= 1 + discount; "
-                "give a finite horizon or a larger discount rate"
-            )
-        res = m * lead / (1.0 - q)
-    else:
-        h = b[3]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # (1 - q^T)/(1 - q), computed stably; q = 0 gives 1 for T >= 1
-            qt = np.where(q > 0, -np.expm1(h * np.log(np.where(q > 0, q, 1.0))), np.where(h > 0, 1.0, 0.0))
-            geo = np.where(np.isclose(q, 1.0, rtol=0, atol=1e-15), h, qt / (1.0 - q))
-        res = m * lead * geo
-    for arg in (margin, retention, discount, horizon):  # keep a customer index if one was given
-        if isinstance(arg, pd.Series) and res.shape == (len(arg),):
-            return pd.Series(res, index=arg.index, name="clv")
-    return _out(res, scalar)
-
-
 def margin_multiplier(retention: Any, discount: Any, horizon: Any = None, first_margin_at: int = 1) -> Any:
     """CLV per unit of margin: ``retention_clv(1, r, d, horizon, first_margin_at)``.
 
@@ -417,24 +264,6 @@ def margin_multiplier_table(
     )
 
 
-def expected_lifetime(retention: Any) -> Any:
-    """Expected number of periods a customer active now stays active: ``1 / (1 - r)``.
-
-    The current period is counted (geometric distribution on 1, 2, ...); the
-    expected number of *future* periods is ``r / (1 - r)``.
-
-    Examples
-    --------
-    >>> expected_lifetime(0.8)
-    5.0
-    """
-    r = as_float_array(retention, "retention")
-    if ((r < 0) | (r >= 1)).any():
-        raise ParameterError("retention must be in [0, 1)")
-    res = 1.0 / (1.0 - r)
-    return _out(np.round(res, 12), res.ndim == 0)
-
-
 # --------------------------------------------------------------------------- Dwyer
 def lost_for_good(
     margins: Any,
@@ -468,7 +297,7 @@ def lost_for_good(
     m = as_float_array(margins, "margins").ravel()
     if m.size == 0:
         raise ParameterError("margins must hold at least one period")
-    r = as_float_array(retention, "retention")
+    r = np.asarray(check_rate(retention, "retention", allow_one=True))
     scalar_rate = r.ndim == 0
     r = r.ravel()
     if scalar_rate:
@@ -477,9 +306,7 @@ def lost_for_good(
         raise ParameterError(
             f"retention needs one rate per transition: {m.size - 1} for {m.size} margins, got {r.size}"
         )
-    if ((r < 0) | (r > 1)).any():
-        raise ParameterError("retention rates must be in [0, 1]")
-    d = float(_discount(discount))
+    d = check_discount(discount)
     n = check_number(customers, "customers", low=0, low_inclusive=False)
     c = check_number(acquisition_cost, "acquisition_cost")
     active = n * np.concatenate([[1.0], np.cumprod(r)])
@@ -490,7 +317,7 @@ def lost_for_good(
         "active": active,
         "margin": m,
         "profit": active * m,
-        "discount_factor": (1 + d) ** (-t.astype(float)),
+        "discount_factor": discount_factor(t, d),
     })
     out["pv"] = out["profit"] * out["discount_factor"]
     out["cum_pv"] = out["pv"].cumsum()
@@ -549,7 +376,7 @@ def migration_clv(
     r = as_float_array(R.to_numpy() if isinstance(R, pd.Series) else R, "R").ravel()
     if r.size != p.shape[0]:
         raise ParameterError(f"R has {r.size} rewards but P has {p.shape[0]} states (mismatched lengths)")
-    d = float(_discount(discount))
+    d = check_discount(discount)
     k = p.shape[0]
     a = p / (1.0 + d)
     if horizon is None:
@@ -767,7 +594,7 @@ def forecast_events(
     """
     from crmlab.datasets import to_occasions
 
-    ref = check_date(as_of, "as_of", normalize=False)
+    ref = check_date(as_of, "as_of")
     hz = check_number(horizon_years, "horizon_years", low=0, low_inclusive=False)
     mg = check_number(margin, "margin", low=0)
     ret = check_number(annual_retention, "annual_retention", low=0, high=1)
@@ -832,12 +659,12 @@ def discount_events(events: pd.DataFrame, as_of: Any, discount: float, *, custom
     [100.0]
     """
     require_columns(events, ["customer_id", "date", "value"], what="events")
-    d = float(_discount(discount))
-    ref = check_date(as_of, "as_of", normalize=False)
+    d = check_discount(discount)
+    ref = check_date(as_of, "as_of")
     val = check_numeric_column(events, "value", what="events")
     prob = events["probability"] if "probability" in events else 1.0
     yrs = (pd.to_datetime(events["date"]) - ref).dt.days / DAYS_PER_YEAR
-    pv = (val * prob * (1 + d) ** (-yrs)).groupby(events["customer_id"]).sum()
+    pv = (val * prob * discount_factor(yrs.to_numpy(), d)).groupby(events["customer_id"]).sum()
     if customers is not None:
         pv = pv.reindex(pd.Index(customers), fill_value=0.0)
     return pv.rename("event_value").rename_axis("customer_id")
@@ -863,7 +690,7 @@ class CurveFit:
         """``sum_{k=0}^{n-1} f(start + k) / (1+d)^(k+1)``: the extrapolated
         future value at the start of period ``start`` (end-of-period flows)."""
         check_number(n_periods, "n_periods", low=0, integer=True)
-        d = float(_discount(discount))
+        d = check_discount(discount)
         k = np.arange(n_periods)
         return float(np.sum(self.predict(start + k) / (1 + d) ** (k + 1)))
 
@@ -1087,10 +914,10 @@ def historical_value(
         rate = 1.0
     else:
         rate = check_number(margin, "margin", low=0, high=1)
-    d = float(_discount(discount))
+    d = check_discount(discount)
     c = check_number(cost_per_order, "cost_per_order")
     a = check_number(acquisition_cost, "acquisition_cost")
-    ref = tx["date"].max() if as_of is None else check_date(as_of, "as_of", normalize=False)
+    ref = tx["date"].max() if as_of is None else check_date(as_of, "as_of")
     occ = to_occasions(tx[["customer_id", "date", "amount"]])
     occ = occ[occ["date"] <= ref]
     if occ.empty:
@@ -1139,8 +966,8 @@ def migration_potential_value(
     >>> len(pv), bool((pv >= 0).all())
     (2357, True)
     """
-    ref = check_date(as_of, "as_of", normalize=False)
-    d = check_number(discount, "discount", low=0)
+    ref = check_date(as_of, "as_of")
+    d = check_discount(discount)
     per_year = {"M": 12, "Q": 4, "Y": 1}[check_choice(freq, "freq", ["M", "Q", "Y"])]
     dp = (1 + d) ** (1 / per_year) - 1
     tx = validate_transactions(transactions)
@@ -1262,7 +1089,6 @@ def clv_class_table(classified: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# --------------------------------------------------------------------------- plots
 def plot_clv_classes(
     classified: pd.DataFrame,
     ax: Any = None,

@@ -1,6 +1,6 @@
 """Customer lifecycle theory, computed: the stage-model figure, stylised curves, stage
 assignment from purchase data, exit patterns, the accumulation effect, the
-customer ladder and the revenue identity (chapter 1).
+customer ladder (chapter 1; the revenue identity is in :mod:`crmlab.finance`).
 
 The lecture tables (the stage models of the literature, strategy by stage)
 are data, not code: ``crmlab.datasets.load_seed_table("stage_models")`` and
@@ -49,8 +49,6 @@ __all__ = [
     "score_stages",
     "accumulation_table",
     "customer_ladder",
-    "revenue_identity",
-    "project_revenue",
     "plot_stage_models",
     "cjk_font",
 ]
@@ -330,10 +328,6 @@ def _rules(rules: Any, thresholds: dict[str, Any]) -> StageRules:
     return rules.validate()
 
 
-def _as_of(as_of: Any) -> pd.Timestamp:
-    return check_date(as_of, "as_of", normalize=False)
-
-
 def _occasions(transactions: Any) -> pd.DataFrame:
     if isinstance(transactions, pd.DataFrame) and "date" not in transactions.columns:
         raise DataError(
@@ -406,7 +400,7 @@ def stage_features(transactions: Any, as_of: Any, *, rules: StageRules | None = 
     [3.0, 91.0, 30.0, 30.5]
     """
     rules = _rules(rules, {})
-    return _features(_occasions(transactions), _as_of(as_of), rules)
+    return _features(_occasions(transactions), check_date(as_of, "as_of"), rules)
 
 
 def _classify(f: pd.DataFrame, rules: StageRules) -> pd.Series:
@@ -485,7 +479,7 @@ def assign_stages(
     ['exploration', 'stability', 'terminated']
     """
     base = _rules(rules, thresholds)
-    f = _features(_occasions(transactions), _as_of(as_of), base)
+    f = _features(_occasions(transactions), check_date(as_of, "as_of"), base)
     stage = _classify(f, base)
     if return_features:
         return f.assign(stage=stage)
@@ -512,7 +506,7 @@ def stage_mix(
     """
     base = _rules(rules, thresholds)
     occ = _occasions(transactions)
-    refs = [_as_of(d) for d in np.atleast_1d(np.asarray(dates, dtype=object))]
+    refs = [check_date(d, "as_of") for d in np.atleast_1d(np.asarray(dates, dtype=object))]
     if not refs:
         raise ParameterError("dates is empty: give at least one date")
     rows = {}
@@ -715,7 +709,7 @@ def customer_ladder(
     check_number(loyal_span_days, "loyal_span_days", low=0.0)
     check_number(lost_days, "lost_days", low=0.0, low_inclusive=False)
     occ = _occasions(transactions)
-    ref = occ["date"].max() if as_of is None else _as_of(as_of)
+    ref = occ["date"].max() if as_of is None else check_date(as_of, "as_of")
     o = occ[occ["date"] <= ref]
     if o.empty:
         raise DataError(f"no purchase on or before as_of={ref.date()}")
@@ -736,129 +730,4 @@ def customer_ladder(
     conv.iloc[0] = 1.0
     conv.iloc[3] = out["customers"].iloc[3] / len(n)
     out["conversion"] = conv
-    return out
-
-
-# --------------------------------------------------------------------------- revenue
-def revenue_identity(new: Any, existing: Any, retention: Any, usage: Any, price: Any) -> Any:
-    """Sales = (new + existing × retention) × usage × price (seed 000 §9.4).
-
-    销售收入 = 使用人数量 × 每人的使用量 × 单价
-             = (新客户 + 既有客户 × 客户维系率) × 每人的使用量 × 单价.
-    Every argument broadcasts (scalars, arrays, Series), so one call evaluates
-    a grid of scenarios.
-
-    Parameters
-    ----------
-    new, existing : array-like
-        Customers won this period and customers at the start of it (>= 0).
-    retention : array-like
-        Share of existing customers kept, in [0, 1].
-    usage, price : array-like
-        Units per customer per period and price per unit (>= 0).
-
-    Returns
-    -------
-    float or ndarray (a Series when any input is a Series)
-
-    Examples
-    --------
-    >>> revenue_identity(new=20, existing=100, retention=0.8, usage=3, price=10)
-    3000.0
-    >>> revenue_identity(20, 100, [0.7, 0.8, 0.9], 3, 10).tolist()
-    [2700.0, 3000.0, 3300.0]
-    """
-    arrays = {}
-    for name, v in (("new", new), ("existing", existing), ("retention", retention),
-                    ("usage", usage), ("price", price)):
-        a = as_float_array(v, name)
-        if (a < 0).any():
-            raise ParameterError(f"{name} must be >= 0, got {a[a < 0].ravel()[0]:g}")
-        arrays[name] = a
-    if (arrays["retention"] > 1).any():
-        raise ParameterError(
-            f"retention must be a share in [0, 1], got {arrays['retention'][arrays['retention'] > 1].ravel()[0]:g}"
-        )
-    try:
-        out = (arrays["new"] + arrays["existing"] * arrays["retention"]) * arrays["usage"] * arrays["price"]
-    except ValueError as exc:
-        raise ParameterError(f"inputs do not broadcast to one shape: {exc}") from None
-    series = next((v for v in (new, existing, retention, usage, price) if isinstance(v, pd.Series)), None)
-    if series is not None and out.shape == series.shape:
-        return pd.Series(out, index=series.index, name="revenue")
-    return float(out) if out.ndim == 0 else out
-
-
-def project_revenue(
-    periods: int,
-    *,
-    initial_customers: float,
-    new_customers: Any,
-    retention: Any,
-    usage: Any = 1.0,
-    price: Any = 1.0,
-) -> pd.DataFrame:
-    """Multi-period projection of the revenue identity.
-
-    Period ``t`` (1..``periods``) starts with ``existing_t`` customers (the
-    active customers of period ``t-1``; ``initial_customers`` for t = 1),
-    keeps ``existing_t × retention_t`` of them, wins ``new_t`` and earns
-    ``(new_t + existing_t × retention_t) × usage_t × price_t``. Each of
-    ``new_customers``, ``retention``, ``usage`` and ``price`` is a scalar or
-    one value per period, so growth paths and retention programmes can be
-    compared.
-
-    Returns
-    -------
-    DataFrame indexed by ``period``
-        ``existing``, ``retained``, ``new``, ``active``, ``retention``,
-        ``usage``, ``price``, ``revenue``, ``cumulative_revenue``.
-
-    Examples
-    --------
-    >>> p = project_revenue(3, initial_customers=100, new_customers=10, retention=0.5)
-    >>> p["active"].tolist()
-    [60.0, 40.0, 30.0]
-    """
-    T = check_number(periods, "periods", low=1, integer=True)
-    check_number(initial_customers, "initial_customers", low=0.0)
-
-    def per_period(v: Any, name: str) -> np.ndarray:
-        a = as_float_array(v, name).ravel()
-        if a.size == 1:
-            a = np.full(T, a[0])
-        if a.size != T:
-            raise ParameterError(f"{name} must be a scalar or {T} values (one per period), got {a.size}")
-        if (a < 0).any():
-            raise ParameterError(f"{name} must be >= 0, got {a[a < 0][0]:g}")
-        return a
-
-    new = per_period(new_customers, "new_customers")
-    ret = per_period(retention, "retention")
-    if (ret > 1).any():
-        raise ParameterError(f"retention must be a share in [0, 1], got {ret[ret > 1][0]:g}")
-    use = per_period(usage, "usage")
-    pr = per_period(price, "price")
-    existing = np.empty(T)
-    active = np.empty(T)
-    prev = float(initial_customers)
-    for i in range(T):
-        existing[i] = prev
-        active[i] = new[i] + prev * ret[i]
-        prev = active[i]
-    revenue = revenue_identity(new, existing, ret, use, pr)
-    out = pd.DataFrame(
-        {
-            "existing": existing,
-            "retained": existing * ret,
-            "new": new,
-            "active": active,
-            "retention": ret,
-            "usage": use,
-            "price": pr,
-            "revenue": revenue,
-        },
-        index=pd.RangeIndex(1, T + 1, name="period"),
-    )
-    out["cumulative_revenue"] = out["revenue"].cumsum()
     return out

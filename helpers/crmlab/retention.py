@@ -17,10 +17,10 @@ Definitions used throughout (stated once, used by every function):
 * **Non-contractual churn** (CDNOW): nobody cancels, so a customer counts as
   churned at ``as_of`` when their last purchase is more than
   ``threshold_days`` before it (``as_of - last > threshold_days``).
-* **Retention CLV** of one customer with constant margin m, retention r and
-  discount rate d: ``m * sum_{t=0}^{T-1} r**t / (1+d)**t`` — the margin of
-  period 0 is certain and undiscounted (margin at the start of each period);
-  with T infinite it is ``m (1+d) / (1+d-r)``.
+* **Retention CLV**, expected lifetime and the revenue identity live in
+  :mod:`crmlab.finance`; :func:`churn_cut_profit_uplift` values a customer with
+  :func:`crmlab.finance.retention_clv` and, by default, counts the margin of
+  period 0 (``first_margin_at=0``: ``m (1+d) / (1+d-r)``).
 
 Examples
 --------
@@ -44,16 +44,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.datasets import to_occasions
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.finance import retention_clv
+from crmlab.summary import to_occasions
 from crmlab.validation import (
     as_float_array,
     check_choice,
+    check_date,
     check_number,
     check_probability,
+    check_rate,
     validate_transactions,
 )
-from crmlab.validation import check_date as _timestamp
 
 __all__ = [
     "PERIODS",
@@ -65,15 +67,11 @@ __all__ = [
     "threshold_effect",
     "repeat_purchase_rate",
     "win_back_rate",
-    "expected_lifetime",
     "purchases_in_first",
     "cohort_matrix",
     "plot_cohort_heatmap",
     "repeat_revenue_share",
     "revenue_concentration",
-    "revenue_identity",
-    "project_revenue_identity",
-    "retention_clv",
     "churn_cut_profit_uplift",
     "uplift_grid",
     "retention_spend_breakeven",
@@ -92,7 +90,7 @@ def _occasions(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.T
     if as_of is None:
         ref = occ["date"].max()
     else:
-        ref = _timestamp(as_of, "as_of")
+        ref = check_date(as_of, "as_of")
         occ = occ[occ["date"] <= ref]
         if occ.empty:
             raise DataError(
@@ -100,8 +98,6 @@ def _occasions(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.T
                 f"{to_occasions(transactions, purchases_only=True)['date'].min().date()}"
             )
     return occ.reset_index(drop=True), ref
-
-
 
 
 def _threshold(value: Any) -> float:
@@ -237,7 +233,7 @@ def retention_rate(transactions: Any, at: Any, *, period: str = "M") -> float:
     0.5
     """
     check_choice(period, "period", PERIODS)
-    ts = _timestamp(at, "at")
+    ts = check_date(at, "at")
     occ = to_occasions(transactions, purchases_only=True)
     p = ts.to_period(period)
     ordv = _period_ordinal(occ["date"], period)
@@ -315,7 +311,7 @@ def threshold_effect(
     [0.5]
     """
     tx = validate_transactions(transactions)
-    ref = _timestamp(as_of, "as_of")
+    ref = check_date(as_of, "as_of")
     occ = to_occasions(tx, purchases_only=True)
     end = occ["date"].max()
     if horizon_days is not None:
@@ -354,9 +350,9 @@ def repeat_purchase_rate(transactions: Any, start: Any = None, end: Any = None) 
     """
     occ = to_occasions(transactions, purchases_only=True)
     if start is not None:
-        occ = occ[occ["date"] >= _timestamp(start, "start")]
+        occ = occ[occ["date"] >= check_date(start, "start")]
     if end is not None:
-        occ = occ[occ["date"] <= _timestamp(end, "end")]
+        occ = occ[occ["date"] <= check_date(end, "end")]
     if occ.empty:
         raise DataError(f"no purchases between start={start} and end={end}")
     n = occ.groupby("customer_id").size()
@@ -386,7 +382,7 @@ def win_back_rate(
     """
     check_number(window_days, "window_days", low=0, low_inclusive=False)
     st = churn_status(transactions, threshold_days, as_of)
-    ref = _timestamp(as_of, "as_of")
+    ref = check_date(as_of, "as_of")
     lapsed = st.index[st["churned"]]
     if len(lapsed) == 0:
         raise DataError(
@@ -397,22 +393,6 @@ def win_back_rate(
     end = ref + pd.Timedelta(days=float(window_days))
     back = set(occ.loc[(occ["date"] > ref) & (occ["date"] <= end), "customer_id"])
     return float(np.mean([c in back for c in lapsed]))
-
-
-def expected_lifetime(retention: float, *, count_first: bool = True) -> float:
-    """Expected lifetime in periods with a constant period retention rate r.
-
-    With the first period counted (``count_first=True``) the number of
-    periods a customer stays is geometric with mean ``1 / (1 - r)``;
-    otherwise the expected number of *further* periods is ``r / (1 - r)``.
-
-    >>> expected_lifetime(0.8)
-    5.0
-    >>> round(expected_lifetime(0.8, count_first=False), 6)
-    4.0
-    """
-    r = check_probability(retention, "retention", allow_one=False)
-    return 1.0 / (1.0 - r) if count_first else r / (1.0 - r)
 
 
 def purchases_in_first(transactions: Any, days: float) -> pd.Series:
@@ -623,113 +603,6 @@ def revenue_concentration(
     return pd.DataFrame(rows)
 
 
-def revenue_identity(
-    new_customers: float, existing_customers: float, retention: float, usage: float, price: float
-) -> float:
-    """Sales = (new + existing × retention) × usage per customer × unit price (seed 000 §9.4).
-
-    >>> revenue_identity(100, 1000, 0.8, 2, 10.0)
-    18000.0
-    """
-    for v, name in [(new_customers, "new_customers"), (existing_customers, "existing_customers"),
-                    (usage, "usage"), (price, "price")]:
-        check_number(v, name, low=0)
-    r = check_probability(retention, "retention")
-    return float((new_customers + existing_customers * r) * usage * price)
-
-
-def project_revenue_identity(
-    initial_customers: float,
-    new_per_period: float | Sequence[float],
-    retention: float,
-    usage: float,
-    price: float,
-    periods: int,
-    *,
-    margin: float | None = None,
-    discount: float = 0.0,
-) -> pd.DataFrame:
-    """Roll the revenue identity forward: customers_t = new_t + customers_{t-1} × r.
-
-    Returns one row per period 1..periods with ``customers``, ``revenue``
-    (customers × usage × price) and, if ``margin`` (share of revenue kept as
-    profit) is given, ``profit`` and ``discounted_profit`` (period t divided
-    by (1+discount)**t). The customer base tends to ``new / (1 - r)``.
-
-    >>> p = project_revenue_identity(1000, 100, 0.8, 2, 10.0, 3)
-    >>> p["customers"].round(1).tolist()
-    [900.0, 820.0, 756.0]
-    """
-    check_number(initial_customers, "initial_customers", low=0)
-    n = check_number(periods, "periods", low=1, integer=True)
-    r = check_probability(retention, "retention")
-    check_number(usage, "usage", low=0)
-    check_number(price, "price", low=0)
-    d = check_number(discount, "discount", low=0)
-    new = np.atleast_1d(as_float_array(new_per_period, "new_per_period"))
-    if new.size == 1:
-        new = np.full(n, float(new[0]))
-    if len(new) != n:
-        raise ParameterError(f"new_per_period has {len(new)} values; expected one per period ({n})")
-    if (new < 0).any():
-        raise ParameterError("new_per_period must be >= 0")
-    cust = np.empty(n)
-    prev = float(initial_customers)
-    for t in range(n):
-        prev = new[t] + prev * r
-        cust[t] = prev
-    out = pd.DataFrame({"customers": cust, "revenue": cust * usage * price},
-                       index=pd.RangeIndex(1, n + 1, name="period"))
-    if margin is not None:
-        m = check_probability(margin, "margin")
-        out["profit"] = out["revenue"] * m
-        out["discounted_profit"] = out["profit"] / (1 + d) ** out.index.to_numpy()
-    return out
-
-
-def retention_clv(
-    margin: float | np.ndarray,
-    retention: float | np.ndarray,
-    discount: float | np.ndarray,
-    *,
-    horizon: int | None = None,
-    margin_growth: float = 0.0,
-) -> Any:
-    """Retention CLV ``m * sum_{t=0}^{T-1} g_t r**t / (1+d)**t`` with ``g_t = (1+margin_growth)**t``.
-
-    Convention: the margin of period 0 is received now (certain, undiscounted),
-    period t's margin is received with probability r**t and discounted t
-    periods. ``horizon=None`` sums to infinity: ``m (1+d) / (1+d - r (1+g))``
-    (requires r (1+g) < 1+d). Broadcasts over arrays.
-
-    >>> round(retention_clv(100, 0.8, 0.1), 4)
-    366.6667
-    >>> round(retention_clv(100, 0.8, 0.1, horizon=1), 4)
-    100.0
-    """
-    m = np.asarray(margin, dtype=float)
-    r = np.asarray(retention, dtype=float)
-    d = np.asarray(discount, dtype=float)
-    if ((r < 0) | (r > 1)).any():
-        raise ParameterError("retention must be in [0, 1]")
-    if (d <= -1).any():
-        raise ParameterError("discount must be > -1")
-    check_number(margin_growth, "margin_growth", low=-1, low_inclusive=False)
-    q = r * (1 + margin_growth) / (1 + d)
-    if horizon is None:
-        if (q >= 1).any():
-            raise ParameterError(
-                "infinite-horizon CLV diverges when retention × (1 + margin_growth) >= 1 + discount; "
-                "give a finite horizon"
-            )
-        out = m / (1 - q)
-    else:
-        h = check_number(horizon, "horizon", low=1, integer=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.where(np.isclose(q, 1.0), m * h, m * (1 - q**h) / np.where(np.isclose(q, 1.0), 1.0, 1 - q))
-    return float(out) if np.ndim(out) == 0 else out
-
-
 def churn_cut_profit_uplift(
     margin: float | np.ndarray,
     retention: float | np.ndarray,
@@ -740,24 +613,29 @@ def churn_cut_profit_uplift(
     acquisition_cost: float | np.ndarray = 0.0,
     horizon: int | None = None,
     margin_growth: float = 0.0,
+    first_margin_at: int = 0,
 ) -> Any:
     """Relative profit gain per customer from cutting churn, (π' - π) / π.
 
-    π = retention CLV - acquisition cost. ``mode="points"`` raises retention
-    by ``cut`` (Reichheld & Sasser's "5 percentage points"); ``"relative"``
-    multiplies churn by ``1 - cut`` ("5% less churn" read literally). With no
-    acquisition cost and constant margins the margin cancels out; it matters
-    through ``acquisition_cost`` and ``margin_growth``. NaN where π <= 0.
+    π = retention CLV (:func:`crmlab.finance.retention_clv`, by default with this
+    period's margin counted, ``first_margin_at=0``) - acquisition cost.
+    ``mode="points"`` raises retention by ``cut`` (Reichheld & Sasser's "5
+    percentage points"); ``"relative"`` multiplies churn by ``1 - cut`` ("5% less
+    churn" read literally). With no acquisition cost and constant margins the
+    margin cancels out; it matters through ``acquisition_cost`` and
+    ``margin_growth``. NaN where π <= 0.
 
     >>> round(churn_cut_profit_uplift(100, 0.8, 0.1), 4)   # CLV 366.67 -> 440
     0.2
     """
     check_choice(mode, "mode", ["points", "relative"])
     c = check_number(cut, "cut", low=0, high=1)
-    r = np.asarray(retention, dtype=float)
+    r = np.asarray(check_rate(retention, "retention", allow_one=True))
     r_new = np.minimum(r + c, 1.0) if mode == "points" else 1 - (1 - r) * (1 - c)
-    base = retention_clv(margin, r, discount, horizon=horizon, margin_growth=margin_growth) - np.asarray(acquisition_cost, float)
-    new = retention_clv(margin, r_new, discount, horizon=horizon, margin_growth=margin_growth) - np.asarray(acquisition_cost, float)
+    kw = dict(horizon=horizon, first_margin_at=first_margin_at, margin_growth=margin_growth)
+    cost = as_float_array(acquisition_cost, "acquisition_cost")
+    base = retention_clv(margin, r, discount, **kw) - cost
+    new = retention_clv(margin, r_new, discount, **kw) - cost
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(base > 0, (new - base) / np.where(base > 0, base, 1.0), np.nan)
     return float(out) if np.ndim(out) == 0 else out
@@ -773,6 +651,7 @@ def uplift_grid(
     mode: str = "points",
     horizon: int | None = None,
     margin_growth: float = 0.0,
+    first_margin_at: int = 0,
 ) -> pd.DataFrame:
     """:func:`churn_cut_profit_uplift` on a discount × retention grid (rows × columns)."""
     r = as_float_array(retentions, "retentions")
@@ -780,7 +659,7 @@ def uplift_grid(
     R, D = np.meshgrid(r, d)
     vals = churn_cut_profit_uplift(
         margin, R, D, cut=cut, mode=mode, acquisition_cost=acquisition_cost,
-        horizon=horizon, margin_growth=margin_growth,
+        horizon=horizon, margin_growth=margin_growth, first_margin_at=first_margin_at,
     )
     return pd.DataFrame(vals, index=pd.Index(d, name="discount"), columns=pd.Index(r, name="retention"))
 

@@ -58,11 +58,11 @@ from crmlab.errors import CrmlabWarning, DataError, ParameterError
 from crmlab.validation import (
     as_finite_vector,
     check_choice,
+    check_date,
     check_number,
     require_columns,
     validate_transactions,
 )
-from crmlab.validation import check_date as _to_day
 
 __all__ = [
     "rfm_table",
@@ -685,7 +685,7 @@ def rfm_table_sql(transactions: pd.DataFrame, as_of: Any = None) -> pd.DataFrame
     if as_of is None:
         as_of_ts = last_day
     else:
-        as_of_ts = _to_day(as_of, "as_of")
+        as_of_ts = check_date(as_of, "as_of")
         if as_of_ts < tx["date"].min().normalize():
             raise DataError(f"as_of {as_of_ts.date()} is before every purchase")
     id_is_int = pd.api.types.is_integer_dtype(tx["customer_id"])

@@ -34,7 +34,7 @@ setting"): a customer active at tenure ``n`` (she has survived ``n`` renewal
 decisions) is still active ``k`` periods later with probability
 ``S(n+k)/S(n) = (\\beta+n)_k/(\\alpha+\\beta+n)_k``; her discounted expected
 residual lifetime, in the timing conventions of
-:func:`crmlab.clv.retention_clv`, is
+:func:`crmlab.finance.retention_clv`, is
 
 .. math::
     \\mathrm{DERL}_0 = \\sum_{k\\ge 0}\\frac{S(n+k)}{S(n)(1+d)^k}
@@ -76,8 +76,9 @@ import pandas as pd
 from scipy import special
 
 from crmlab.errors import DataError, ParameterError
+from crmlab.finance import present_value, retention_clv
 from crmlab.mle import delta_interval, maximize
-from crmlab.validation import as_float_array, check_choice, check_number
+from crmlab.validation import as_float_array, check_choice, check_discount, check_number
 
 __all__ = [
     "PARAM_NAMES",
@@ -253,12 +254,12 @@ def derl(alpha: Any, beta: Any, discount: Any, *, tenure: Any = 0, first_margin_
     --------
     >>> round(derl(0.704, 1.182, 0.10, tenure=7), 3)
     6.221
-    >>> from crmlab.clv import retention_clv       # no heterogeneity: the chapter 3 closed form
+    >>> from crmlab.finance import retention_clv   # no heterogeneity: the chapter 3 closed form
     >>> round(derl(1e7 * 0.2, 1e7 * 0.8, 0.1), 4), round(retention_clv(1, 0.8, 0.1), 4)
     (2.6667, 2.6667)
     """
     a, b = _check_ab(alpha, beta)
-    d = check_number(discount, "discount", low=0)
+    d = check_discount(discount)
     check_choice(first_margin_at, "first_margin_at", [0, 1])
     n = _t_array(tenure, "tenure")
     if d == 0:
@@ -506,7 +507,7 @@ def constant_retention_comparison(fit: SBGFit, margin: float, discount: float, *
                                   first_margin_at: int = 1) -> pd.DataFrame:
     """Value per active customer: sBG against the constant-retention closed form.
 
-    The constant-retention CLV (:func:`crmlab.clv.retention_clv`) is the sBG
+    The constant-retention CLV (:func:`crmlab.finance.retention_clv`) is the sBG
     value when every customer has the same churn probability. A manager who
     plugs in an *observed* rate treats the cohort as homogeneous. Rows:
 
@@ -527,8 +528,6 @@ def constant_retention_comparison(fit: SBGFit, margin: float, discount: float, *
     >>> bool((t["vs_sbg_pct"].iloc[1:] < 0).all())      # every constant rate under-values
     True
     """
-    from crmlab.clv import retention_clv
-
     m = float(check_number(margin, "margin"))
     n = fit.periods if tenure is None else int(check_number(tenure, "tenure", low=0, integer=True))
     obs = fit.survivors
@@ -540,8 +539,6 @@ def constant_retention_comparison(fit: SBGFit, margin: float, discount: float, *
         k = np.arange(first_margin_at, H + first_margin_at)
         a, b = fit._ab()
         surv = np.exp(_log_survival(a, b, n + k) - _log_survival(a, b, np.array(float(n))))
-        from crmlab.clv import present_value
-
         sbg_val = m * present_value(surv, k, discount)
     rows = {
         "sBG": (np.nan, sbg_val),

@@ -34,8 +34,11 @@ __all__ = [
     "validate_transactions",
     "check_number",
     "check_probability",
+    "check_rate",
+    "check_discount",
     "check_choice",
     "as_float_array",
+    "check_broadcast",
     "as_finite_vector",
     "check_date",
     "check_optional_date",
@@ -256,12 +259,83 @@ def check_number(
 
 
 def check_probability(value: Any, name: str, *, allow_one: bool = True) -> float:
-    """A number in [0, 1] (or [0, 1) when ``allow_one`` is False).
+    """One number in [0, 1] (or [0, 1) when ``allow_one`` is False): :func:`check_rate` for a scalar.
 
     >>> check_probability(0.8, "retention")
     0.8
     """
-    return check_number(value, name, low=0.0, high=1.0, high_inclusive=allow_one)
+    check_number(value, name)
+    return float(_fraction(value, name, allow_one, "probability"))
+
+
+def _as_numbers(value: Any, name: str) -> np.ndarray:
+    """Scalar or array of real numbers as float64; text and booleans are refused, not converted."""
+    kind = np.asarray(value).dtype.kind if not isinstance(value, pd.Series) else value.dtype.kind
+    if kind in "bSU":
+        raise ParameterError(f"{name} must be a number or numbers, got {value!r} ({type(value).__name__})")
+    return as_float_array(value, name)
+
+
+def _percent_hint(value: float) -> str:
+    return f"did you type a percentage? {value:g} means {100 * value:g}%; write {value / 100:g}"
+
+
+def check_rate(value: Any, name: str = "retention", *, allow_one: bool = False) -> Any:
+    """A share per period (retention, churn, a profit share) in [0, 1), or [0, 1] with ``allow_one``.
+
+    Scalars and arrays are accepted; the result is a float or a float64 array.
+    A value above 1 is refused with a hint that it may be a percentage.
+
+    >>> check_rate(0.8)
+    0.8
+    >>> check_rate([0.5, 1.0], allow_one=True).tolist()
+    [0.5, 1.0]
+    >>> check_rate(80, "retention")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: retention must be a share in [0, 1), got 80: did you type a percentage? 80 means 8000%; write 0.8
+    """
+    return _fraction(value, name, allow_one, "share")
+
+
+def _fraction(value: Any, name: str, allow_one: bool, noun: str) -> Any:
+    arr = _as_numbers(value, name)
+    bad = (arr < 0) | (arr > 1) | ((arr == 1) & (not allow_one))
+    if bad.any():
+        v = float(arr[bad].ravel()[0])
+        interval = "[0, 1]" if allow_one else "[0, 1)"
+        raise ParameterError(
+            f"{name} must be a {noun} in {interval}, got {v:g}" + (f": {_percent_hint(v)}" if v > 1 else "")
+        )
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def check_discount(value: Any, name: str = "discount", *, high: float = 1.0) -> Any:
+    """A discount rate per period in [0, ``high``) (default [0, 1): 0.10 is 10% per period).
+
+    Scalars and arrays are accepted; the result is a float or a float64 array.
+    A rate of 1 or more is refused with a hint that it may be a percentage;
+    pass a larger ``high`` (e.g. ``np.inf``) where rates above 100% are
+    meant, such as a search for a break-even rate.
+
+    >>> check_discount(0.1)
+    0.1
+    >>> check_discount(10)
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: discount must be a rate per period in [0, 1), got 10: did you type a percentage? 10 means 1000%; write 0.1
+    """
+    arr = _as_numbers(value, name)
+    if (arr < 0).any():
+        v = float(arr[arr < 0].ravel()[0])
+        raise ParameterError(f"{name} must be a rate per period >= 0 (0.10 for 10%), got {v:g}")
+    if (arr >= high).any():
+        v = float(arr[arr >= high].ravel()[0])
+        raise ParameterError(
+            f"{name} must be a rate per period in [0, {high:g}), got {v:g}"
+            + (f": {_percent_hint(v)}" if high == 1 else "")
+        )
+    return float(arr) if arr.ndim == 0 else arr
 
 
 def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
@@ -300,6 +374,21 @@ def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.nda
         i = int(np.flatnonzero(np.isinf(arr.ravel()))[0])
         raise ParameterError(f"{name}[{i}] is infinite; expected a finite number")
     return arr
+
+
+def check_broadcast(names: Sequence[str], *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Broadcast arrays that go together (one per name), or raise naming their shapes.
+
+    >>> [a.tolist() for a in check_broadcast(["m", "r"], np.array([1.0, 2.0]), np.array(0.5))]
+    [[1.0, 2.0], [0.5, 0.5]]
+    """
+    try:
+        return tuple(np.broadcast_arrays(*arrays))
+    except ValueError:
+        shapes = ", ".join(f"{n} {np.shape(a)}" for n, a in zip(names, arrays))
+        raise ParameterError(
+            f"array arguments have mismatched lengths/shapes that cannot be broadcast: {shapes}"
+        ) from None
 
 
 def check_date(value: Any, name: str, *, normalize: bool = True) -> pd.Timestamp:

@@ -56,7 +56,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
-from crmlab.validation import check_choice, check_number, check_numeric_column
+from crmlab.finance import discount_factor, retention_clv
+from crmlab.validation import check_choice, check_discount, check_number, check_numeric_column
 
 __all__ = [
     "VALUE_COMPONENTS",
@@ -741,6 +742,10 @@ def bridge_clv(
     .. math:: CLV = m \\sum_{t=0}^{H-1} \\left(\\frac{r}{1+d}\\right)^t
               \\;\\xrightarrow{H\\to\\infty}\\; m\\,\\frac{1+d}{1+d-r}.
 
+    This is :func:`crmlab.finance.retention_clv` with ``first_margin_at=0``; an
+    infinite horizon with ``r = 1`` (a customer who never leaves: infinitely
+    many expected purchases) is refused: give a horizon.
+
     With ``acquired=False`` the customer is a *prospect*: the first purchase
     is a choice too (made with probability ``r``), so CLV and the expected
     number of purchases are multiplied by ``r``. Use it when the price or the
@@ -766,18 +771,14 @@ def bridge_clv(
 
     r = np.atleast_1d(retention_from_value(tcdv_firm, tcdv_rival, scale=scale))
     m = np.atleast_1d(as_float_array(margin, "margin"))
-    d = check_number(discount, "discount", low=0.0)
+    d = check_discount(discount)
     if horizon is not None:
         horizon = check_number(horizon, "horizon", low=1, integer=True)
-    r, m = np.broadcast_arrays(r, m)
-    q = r / (1.0 + d)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if horizon is None:
-            purchases = np.where(r < 1, 1.0 / (1.0 - r), np.inf)
-            clv = np.where(q < 1, m / (1.0 - q), np.inf * np.sign(m))
-        else:
-            purchases = np.where(r < 1, (1 - r**horizon) / (1 - r), float(horizon))
-            clv = m * np.where(q < 1, (1 - q**horizon) / (1 - q), float(horizon))
+    # a purchase now and one in every later period the customer stays: the finance core's
+    # retention CLV with this period's margin counted; the undiscounted unit margin counts purchases
+    purchases = np.atleast_1d(retention_clv(np.ones_like(m), r, 0.0, horizon, first_margin_at=0))
+    clv = np.atleast_1d(retention_clv(m, r, d, horizon, first_margin_at=0))
+    r = np.broadcast_to(r, clv.shape)
     if not acquired:
         purchases, clv = r * purchases, r * clv
     return pd.DataFrame({"retention": r, "expected_purchases": purchases, "clv": clv})
@@ -811,7 +812,7 @@ def simulate_bridge(
     n = check_number(n_customers, "n_customers", low=1, integer=True)
     horizon = check_number(horizon, "horizon", low=1, integer=True)
     scale = check_number(scale, "scale", low=0.0)
-    d = check_number(discount, "discount", low=0.0)
+    d = check_discount(discount)
     m = check_number(margin, "margin")
     uf = scale * check_number(tcdv_firm, "tcdv_firm")
     ur = scale * check_number(tcdv_rival, "tcdv_rival")
@@ -820,7 +821,7 @@ def simulate_bridge(
     if acquired:
         stay[:, 0] = True
     alive = np.cumprod(stay, axis=1).astype(bool)
-    disc = (1.0 + d) ** -np.arange(horizon)
+    disc = discount_factor(np.arange(horizon), d)
     return pd.DataFrame({
         "purchases": alive.sum(axis=1),
         "clv": m * (alive * disc).sum(axis=1),

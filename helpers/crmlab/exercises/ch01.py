@@ -115,7 +115,7 @@ def check_1b(answer: Any) -> Feedback:
 
 def check_2(answer: Any) -> Feedback:
     """Task 2: revenue with 200 new, 1,000 existing, retention 85 %, usage 3, price 20."""
-    from crmlab.lifecycle import revenue_identity
+    from crmlab.finance import revenue_identity
 
     expected = float(revenue_identity(200, 1000, 0.85, 3, 20))
     return compare_number(answer, expected, task="2",
@@ -124,13 +124,13 @@ def check_2(answer: Any) -> Feedback:
 
 def check_3(answer: Any) -> Feedback:
     """Task 3: active customers in period 10 (1,000 at start, 150 new a period, retention 80 %)."""
-    from crmlab.lifecycle import project_revenue
+    from crmlab.finance import project_revenue
 
     expected = float(project_revenue(10, initial_customers=1000, new_customers=150,
                                      retention=0.8)["active"].iloc[-1])
     return compare_number(answer, expected, task="3", rtol=1e-3,
                         hint="Each period's active customers are the next period's existing customers; "
-                             "use crmlab.lifecycle.project_revenue and read period 10.")
+                             "use crmlab.finance.project_revenue and read period 10.")
 
 
 def check_4(answer: Any) -> Feedback:

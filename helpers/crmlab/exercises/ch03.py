@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab import clv
+from crmlab import clv, finance
 from crmlab.exercises import Feedback, as_number, compare_array, compare_number, compare_set
 
 __all__ = [
@@ -98,11 +98,11 @@ def check_1a(answer: Any) -> Feedback:
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: NPV of the yearly net flow at ``NPV_RATE``, first year discounted once."""
     net = _case_by_year()["net"]
-    if _close(answer, clv.npv(net, NPV_RATE, first_period_at=0), rtol=1e-6):
+    if _close(answer, finance.npv(net, NPV_RATE, first_period_at=0), rtol=1e-6):
         return Feedback("1b", False, "Year 1's flow arrives at the end of year 1: discount it once.")
     if _close(answer, float(net.sum()), rtol=1e-6):
         return Feedback("1b", False, "That is the undiscounted total; discount each year's net flow.")
-    return compare_number(answer, clv.npv(net, NPV_RATE), task="1b", rtol=1e-4,
+    return compare_number(answer, finance.npv(net, NPV_RATE), task="1b", rtol=1e-4,
                         hint="Discount year t's net flow (sales - development cost) by (1 + d)^t.")
 
 
@@ -121,22 +121,22 @@ def check_2a(answer: Any) -> Feedback:
 def check_3a(answer: Any) -> Feedback:
     """Task 3a: infinite-horizon CLV, first margin one period from now."""
     m, r, d = TASK3["margin"], TASK3["retention"], TASK3["discount"]
-    if _close(answer, clv.retention_clv(m, r, d, first_margin_at=0)):
+    if _close(answer, finance.retention_clv(m, r, d, first_margin_at=0)):
         return Feedback("3a", False, "You counted the current period's margin; this task starts at t = 1.")
     if _close(answer, m / (1 + d - r)):
         return Feedback("3a", False, "The margin at t = 1 is earned only if the customer is retained once.")
-    return compare_number(answer, clv.retention_clv(m, r, d), task="3a",
+    return compare_number(answer, finance.retention_clv(m, r, d), task="3a",
                         hint="Sum m r^t / (1+d)^t for t = 1, 2, ... (a geometric series).")
 
 
 def check_3b(answer: Any) -> Feedback:
     """Task 3b: five margins, the first one now (t = 0)."""
     m, r, d, h = TASK3["margin"], TASK3["retention"], TASK3["discount"], TASK3["horizon"]
-    if _close(answer, clv.retention_clv(m, r, d, horizon=h, first_margin_at=1)):
+    if _close(answer, finance.retention_clv(m, r, d, horizon=h, first_margin_at=1)):
         return Feedback("3b", False, "Start at t = 0: the first margin is certain and undiscounted.")
-    if _close(answer, clv.retention_clv(m, r, d, horizon=h + 1, first_margin_at=0)):
+    if _close(answer, finance.retention_clv(m, r, d, horizon=h + 1, first_margin_at=0)):
         return Feedback("3b", False, "Five margins in all: t = 0, 1, 2, 3, 4.")
-    return compare_number(answer, clv.retention_clv(m, r, d, horizon=h, first_margin_at=0), task="3b",
+    return compare_number(answer, finance.retention_clv(m, r, d, horizon=h, first_margin_at=0), task="3b",
                         hint="Five terms m r^t / (1+d)^t, t = 0..4.")
 
 

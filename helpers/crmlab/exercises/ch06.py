@@ -198,9 +198,9 @@ def _missing_or_nan(answer: Any, task: str) -> Feedback | None:
 
 def check_6a(answer: Any) -> Feedback:
     """Task 6a: retention CLV, margin 100, retention 0.85, discount 0.10, infinite horizon."""
-    from crmlab.retention import retention_clv
+    from crmlab.finance import retention_clv
 
-    expected = retention_clv(100, 0.85, 0.10)
+    expected = retention_clv(100, 0.85, 0.10, first_margin_at=0)
     return compare_number(
         answer, expected, task="6a",
         hint="Sum m·r^t/(1+d)^t from t = 0 (first margin undiscounted and certain) to infinity; "
@@ -268,7 +268,7 @@ def check_7b(answer: Any) -> Feedback:
 def check_7c(answer: Any) -> Feedback:
     """Task 7c: value of one high-end customer still active after year 7 (margin 100 a year from
     next year on, 10 % discount rate, infinite horizon), by the sBG model."""
-    from crmlab.clv import retention_clv
+    from crmlab.finance import retention_clv
 
     fit = _sbg_fit()
     expected = 100.0 * float(fit.derl(0.10))
