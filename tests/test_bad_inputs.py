@@ -198,6 +198,13 @@ R2_DATES = [
      "row 1: '9999-12-31 00:00:00' is outside"),
     ("raw frame text 9999-12-31", lambda: rfm.rfm_table(frame(date=["2024-01-01", "2024-01-02", "9999-12-31", "2024-01-03"])),
      DataError, "row 2: '9999-12-31 00:00:00' is outside"),
+    ("summary as_of 9999-12-31", lambda: crmlab.summary.customer_summary(log(), as_of="9999-12-31"), ParameterError,
+     "as_of 9999-12-31 is outside the supported years"),
+    ("summary holdout_end in year 1000", lambda: crmlab.summary.customer_summary(
+        log(), as_of="2024-03-01", holdout_end="1000-01-01"), ParameterError, "holdout_end 1000-01-01"),
+    ("unknown time zone", csv(H + "a,2024-01-02,1\n", timezone="Mars/Base"), ParameterError, "'Mars/Base'"),
+    ("date_format with a bad directive", csv(H + "a,2024-01-02,1\n", date_format="%Q"), ParameterError, "'%Q'"),
+    ("dayfirst as text", csv(H + "a,02/01/2024,1\n", dayfirst="yes"), ParameterError, "dayfirst"),
 ]
 # --- round two: numbers
 R2_NUMBERS = [
@@ -298,6 +305,10 @@ R2_RAW = [
     ("to_occasions on complex amounts", lambda: to_occasions(frame(amount=[1j, 1, 2, 3])), DataError, "complex"),
     ("historical_value on a 9999 date", lambda: clv.historical_value(frame(date=S9999)), DataError, "1678-2261"),
     ("reconcile on a frame that is not a summary", lambda: crmlab.summary.reconcile(log()), DataError, "full view"),
+    ("reconcile on None", lambda: crmlab.summary.reconcile(None), DataError, "full view"),
+    ("DataFrame source with a missing cell among object dates", lambda: load_transactions(
+        frame(date=pd.Series([pd.NaT, "2024-01-02", None, "2024-01-03"], dtype=object)), as_of=AS_OF),
+     DataError, "row 0 (index 0): date is missing"),
 ]
 R2_CASES = R2_DATES + R2_NUMBERS + R2_COLUMNS + R2_IDS + R2_SOURCES + R2_RAW
 
@@ -325,6 +336,27 @@ def test_a_file_that_is_not_a_log_is_quoted_by_40_escaped_characters_at_most():
     assert "TOPSECRET" * 3 not in message and message.count("TOPSECRET") <= 2, message
     quoted = message.split("its first line begins ", 1)[1].split(")", 1)[0]
     assert len(quoted) <= 40 and quoted.startswith("'root:x:0:0:"), quoted
+
+
+def test_the_duckdb_engine_reads_ids_and_foreign_files_by_the_same_rules(tmp_path):
+    pytest.importorskip("duckdb")
+    path = tmp_path / "log.csv"
+    path.write_text(H + "17850,2024-01-02,5\n17850.0,2024-01-03,6\n 17850 ,2024-01-04,7\nb,2024-01-05,1\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrmlabWarning)
+        duck = crmlab.summary.customer_summary(str(path), engine="duckdb", as_of="2024-12-31")
+        pandas = crmlab.summary.customer_summary(csv(path.read_text())(), as_of="2024-12-31")
+    assert list(duck.index) == list(pandas.index) == ["17850", "b"]
+    assert duck["total_spend"].tolist() == pandas["total_spend"].tolist() == [18.0, 1.0]
+    nan_id = tmp_path / "nan_id.csv"
+    nan_id.write_text(H + "#N/A,2024-01-02,5\nb,2024-01-03,6\n")
+    with pytest.raises(DataError, match="customer id is missing"):
+        crmlab.summary.customer_summary(str(nan_id), engine="duckdb")
+    foreign = tmp_path / "passwd"
+    foreign.write_text(SECRET * 3)
+    with pytest.raises(DataError, match="does not look like a CSV transaction log") as info:
+        crmlab.summary.customer_summary(str(foreign), engine="duckdb")
+    assert "TOPSECRET" * 3 not in str(info.value)
 
 
 def test_ids_are_canonicalised_by_a_stated_rule_and_counted():

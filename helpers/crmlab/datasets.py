@@ -811,6 +811,24 @@ def load_transactions(
         )
     if date_format is not None and not isinstance(date_format, str):
         raise ParameterError(f"date_format must be a strftime format text or 'excel', got {date_format!r}")
+    if date_format not in (None, "excel"):
+        try:
+            pd.to_datetime(pd.Series(["x"]), format=date_format, errors="coerce")
+        except ValueError as exc:
+            raise ParameterError(f"date_format {date_format!r} is not a strftime format: {exc}") from None
+    for opt, val in [("dayfirst", dayfirst), ("currency_symbols", currency_symbols)]:
+        if val is not None and not isinstance(val, (bool, np.bool_)):
+            raise ParameterError(f"{opt} must be True or False, got {val!r}")
+    if timezone is not None:
+        if not isinstance(timezone, str):
+            raise ParameterError(f"timezone must be 'local' or an IANA zone name, got {timezone!r}")
+        if timezone != "local":
+            try:
+                pd.Timestamp("2024-01-01", tz=timezone)
+            except Exception:  # pandas/zoneinfo raise several types for unknown zones
+                raise ParameterError(
+                    f"timezone {timezone!r} is not a known IANA time zone such as 'Asia/Shanghai' or 'UTC'"
+                ) from None
     if price is not None and amount is not None:
         raise ParameterError(
             "give either amount= (money per row) or quantity= and price= (line items), not both"

@@ -52,7 +52,13 @@ import pandas as pd
 from crmlab.datasets import _excerpt
 from crmlab.errors import DataError, ParameterError
 from crmlab.summary import _summary_warnings  # one home for the left-out notes
-from crmlab.validation import check_choice, check_date, check_number, validate_transactions
+from crmlab.validation import (
+    MISSING_TEXT,
+    check_choice,
+    check_date,
+    check_number,
+    validate_transactions,
+)
 
 __all__ = [
     "ENGINES",
@@ -107,6 +113,12 @@ class _Dialect:
         if self.name == "duckdb":
             return f"TRY_STRPTIME(TRIM({col}), '{duck}')"
         return f"try_to_timestamp(TRIM({col}), '{spark}')"
+
+    def matches(self, col: str, pattern: str) -> str:
+        """SQL that is true where ``col`` matches the regular expression (no backslashes)."""
+        if self.name == "duckdb":
+            return f"regexp_matches({col}, '{pattern}')"
+        return f"({col} RLIKE '{pattern}')"
 
     def quote(self, name: str) -> str:
         if self.name == "duckdb":
@@ -351,11 +363,18 @@ def _resolve_source(source: Any, customer: str, date: str, amount: str) -> _Sour
 
 
 def _raise_missing(name: str, missing: list[str], columns: list[str]) -> None:
+    if len(missing) == 3 and not any(c.strip() in missing for c in columns):
+        # nothing of a transaction log (a system file, an image): at most 40 escaped characters
+        raise DataError(
+            f"{name} does not look like a CSV transaction log: no column named "
+            f"{', '.join(repr(c) for c in missing)} (its header begins {_excerpt(', '.join(columns))}); "
+            "name your columns with customer=, date=, amount="
+        )
     hints = []
     for c in missing:
         close = difflib.get_close_matches(c, columns, n=1, cutoff=0.6)
         hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    shown = columns if len(columns) <= 30 else columns[:30] + ["…"]
+    shown = columns if len(columns) <= 12 else columns[:12] + ["…"]
     msg = (f"{name} is missing column(s) {', '.join(hints)}; its header has "
            f"{[_excerpt(c, 30) for c in shown]}")
     if len(columns) == 1 and any(s in columns[0] for s in ",;\t|"):
@@ -532,7 +551,14 @@ def _typed_rows_sql(dialect: _Dialect, types: dict[str, str], date_fmt: str | No
     """The one dialect-specific statement: the source rows, typed."""
     cust = "customer_id"
     if types["customer_id"].startswith(_STRINGS):
-        cust = "NULLIF(TRIM(customer_id), '')"
+        # the loader's id rules (crmlab.validation.MISSING_TEXT; 17850.0 is 17850) in SQL
+        missing = ", ".join("'" + m.replace("'", "''") + "'" for m in sorted(MISSING_TEXT))
+        cust = (
+            "CASE WHEN LOWER(TRIM(customer_id)) IN (" + missing + ") THEN NULL "
+            f"WHEN {dialect.matches('TRIM(customer_id)', '^[-+]?[0-9]+[.]0+$')} "
+            "THEN LTRIM(regexp_replace(TRIM(customer_id), '[.]0+$', ''), '+') "
+            "ELSE TRIM(customer_id) END"
+        )
     ts = "CAST(date AS TIMESTAMP)" if date_fmt is None else dialect.parse_ts("date", date_fmt)
     amt = "TRIM(amount)" if types["amount"].startswith(_STRINGS) else "amount"
     return (
