@@ -383,8 +383,8 @@ def _read_source(
         # nothing of a transaction log: name what is missing, quote at most 40 escaped characters
         raise DataError(
             f"{name} does not look like a CSV transaction log: no column named "
-            f"{', '.join(repr(c) for c in wanted.values())} (its first line begins "
-            f"{_excerpt(text.splitlines()[0] if text.strip() else '')}); pass the columns' names with "
+            f"{', '.join(repr(c) for c in wanted.values())} (its first non-blank line begins "
+            f"{_excerpt(next((ln for ln in text.splitlines() if ln.strip()), ''))}); pass the columns' names with "
             "customer=, date=, amount= (or quantity= and price=), or sep= if the delimiter is not "
             f"{sep!r}"
         )
@@ -909,7 +909,7 @@ def load_transactions(
         # export) is that whole number: 17850 and 17850.0 are one customer (counted)
         whole = (text_u.str.fullmatch(r"[-+]?\d+\.0+").to_numpy() & ~no_u)
         if whole.any():
-            text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True).str.lstrip("+"))
+            text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
         report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())
         no_id = no_u[codes]
         cust = text_u.to_numpy(dtype=object)[codes]

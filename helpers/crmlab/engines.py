@@ -556,7 +556,7 @@ def _typed_rows_sql(dialect: _Dialect, types: dict[str, str], date_fmt: str | No
         cust = (
             "CASE WHEN LOWER(TRIM(customer_id)) IN (" + missing + ") THEN NULL "
             f"WHEN {dialect.matches('TRIM(customer_id)', '^[-+]?[0-9]+[.]0+$')} "
-            "THEN LTRIM(regexp_replace(TRIM(customer_id), '[.]0+$', ''), '+') "
+            "THEN regexp_replace(TRIM(customer_id), '[.]0+$', '') "
             "ELSE TRIM(customer_id) END"
         )
     ts = "CAST(date AS TIMESTAMP)" if date_fmt is None else dialect.parse_ts("date", date_fmt)
