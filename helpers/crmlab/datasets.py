@@ -904,13 +904,14 @@ def load_transactions(
                 "a control character (a line break or a tab inside a quoted id?); fix the id"
             )
         spaced = ((text_u != raw_u).to_numpy() & ~no_u)
-        report["customer_ids_spaces_stripped"] = int(weights[spaced].sum())
+        if spaced.any():  # (the keys appear when something was changed, as before)
+            report["customer_ids_spaces_stripped"] = int(weights[spaced].sum())
         # an id written as a whole number with a zero fraction (17850.0, a spreadsheet's float
         # export) is that whole number: 17850 and 17850.0 are one customer (counted)
         whole = (text_u.str.fullmatch(r"[-+]?\d+\.0+").to_numpy() & ~no_u)
         if whole.any():
             text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
-        report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())
+            report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())
         no_id = no_u[codes]
         cust = text_u.to_numpy(dtype=object)[codes]
     else:
