@@ -352,6 +352,10 @@ def test_the_duckdb_engine_reads_ids_and_foreign_files_by_the_same_rules(tmp_pat
     nan_id.write_text(H + "#N/A,2024-01-02,5\nb,2024-01-03,6\n")
     with pytest.raises(DataError, match="customer id is missing"):
         crmlab.summary.customer_summary(str(nan_id), engine="duckdb")
+    placeholder = tmp_path / "placeholder.csv"
+    placeholder.write_text(H + "a,2024-01-02,5\nb,9999-12-31,6\n")
+    with pytest.raises(DataError, match="9999-12-31 is outside the supported years 1678-2261"):
+        crmlab.summary.customer_summary(str(placeholder), engine="duckdb")  # (was: as of year 9999)
     foreign = tmp_path / "passwd"
     foreign.write_text(SECRET * 3)
     with pytest.raises(DataError, match="does not look like a CSV transaction log") as info:

@@ -53,6 +53,8 @@ from crmlab.datasets import _excerpt
 from crmlab.errors import DataError, ParameterError
 from crmlab.summary import _summary_warnings  # one home for the left-out notes
 from crmlab.validation import (
+    DATE_MAX,
+    DATE_MIN,
     MISSING_TEXT,
     check_choice,
     check_date,
@@ -634,9 +636,16 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
             f"{src.name}: column {amount!r}: {_excerpt(v)} is not a number "
             f"({int(check['bad_amount'])} such rows){_amount_hint(v)}"
         )
+    first_ts, last_ts = pd.Timestamp(check["first_ts"]), pd.Timestamp(check["last_ts"])
+    for ts in (first_ts, last_ts):
+        if not DATE_MIN <= ts < DATE_MAX:  # as the loader: never a summary as of year 9999
+            raise DataError(
+                f"{src.name}: column {date!r}: {ts.date()} is outside the supported years 1678-2261; "
+                "a placeholder such as 9999-12-31? fix or remove the rows"
+            )
     runner.view("day_rows", _day_rows_sql())
     runner.view("occasions", occasions_sql("day_rows", day=runner.dialect.epoch_day("d")))
-    return pd.Timestamp(check["first_ts"]).normalize(), pd.Timestamp(check["last_ts"]).normalize()
+    return first_ts.normalize(), last_ts.normalize()
 
 
 # --------------------------------------------------------------------------- engines
