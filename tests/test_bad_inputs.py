@@ -213,6 +213,8 @@ R2_NUMBERS = [
     ("amounts whose sum passes 2**53 cents", csv(H + "a,2024-01-02,9e12\n" * 12), DataError,
      "row 11 (line 12 of the file): 9e+12 takes the sum of absolute amounts beyond"),
     ("quantity inf", csv("c,d,q,p\na,2024-01-02,inf,2\n", **LINE_ITEMS), DataError, "'q', row 1 (line 2 of the file): 'inf'"),
+    ("negative quantity at a negative price", csv("c,d,q,p\na,2024-01-02,2,3\na,2024-01-03,-2,-3\n", **LINE_ITEMS),
+     DataError, "row 2 (line 3 of the file): quantity -2 at a negative price -3"),
     ("price 1e400 (overflows to inf)", csv("c,d,q,p\na,2024-01-02,1,1e400\n", **LINE_ITEMS), DataError, "'1e400'"),
     ("thousands equal to decimal", csv(H + "a,2024-01-02,12.50\n", thousands="."), ParameterError, "same mark"),
     ("digit groups of 1,2,3", csv(H + 'a,2024-01-02,"1,2,3"\n', thousands=","), DataError,

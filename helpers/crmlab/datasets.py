@@ -972,6 +972,14 @@ def load_transactions(
         qty = numbers(quantity, "quantities")
     if price is not None:
         unit = numbers(price, "prices")
+        both = np.flatnonzero((qty < 0) & (unit < 0))
+        if len(both):  # the product would be positive: a return read as a purchase
+            i = int(both[0])
+            raise DataError(
+                f"{name}: {where_sub(i)}: quantity {qty[i]:g} at a negative price {unit[i]:g} gives a "
+                f"positive amount ({len(both):,} such rows); a return is a negative quantity at a "
+                "positive price — fix the sign of one of them"
+            )
         values = qty * unit
         # quantity x price in binary floats (6 x 2.55 = 15.299999999999999): round to 1e-9
         values = np.round(values, 9)
