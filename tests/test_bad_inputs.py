@@ -10,6 +10,7 @@ half, each with the count it reports.
 
 from __future__ import annotations
 
+import gzip
 import io
 import warnings
 
@@ -161,6 +162,247 @@ def test_bad_input_raises_a_clear_crmlab_error(case, call, error, fragment):
 def test_the_catalogue_is_large_and_distinct():
     names = [c[0] for c in CASES]
     assert len(names) == len(set(names)) and len(names) >= 30
+
+
+# ================================================================== round two (issue 19)
+# Whole classes of hostile input, each case naming the column/row/value it must report.
+# The raw-frame cases pass a DataFrame straight to a summary, bypassing the loader: what the
+# loader refuses, they refuse too (crmlab.validation.validate_transactions).
+def frame(n: int = 4, **overrides) -> pd.DataFrame:
+    return log(**overrides).iloc[:n]
+
+
+def cols(*names: str, row=("a", "2024-01-02", 5.0, 6.0)) -> pd.DataFrame:
+    return pd.DataFrame([list(row[: len(names)])], columns=list(names))
+
+
+S9999 = np.array(["2024-01-01", "9999-12-31", "2024-01-03", "2024-01-04"], dtype="datetime64[s]")
+LINE_ITEMS = {"customer": "c", "date": "d", "quantity": "q", "price": "p"}
+
+# --- round two: dates
+R2_DATES = [
+    ("date placeholder 9999-12-31", csv(H + "a,2024-01-02,1\nb,9999-12-31,2\n"), DataError,
+     "row 2 (line 3 of the file): '9999-12-31' is outside the supported years 1678-2261"),
+    ("date 1677-09-21 below the range", csv(H + "a,1677-09-21,1\n"), DataError, "'1677-09-21' is outside"),
+    ("date year 0", csv(H + "a,2024-01-02,1\nb,0000-01-01,1\n"), DataError, "'0000-01-01' is outside"),
+    ("date 2262-04-12 above the range", csv(H + "a,2262-04-12,1\n"), DataError, "'2262-04-12' is outside"),
+    ("date year 10000", csv(H + "a,2024-01-02,1\nb,10000-01-01,1\n"), DataError, "'10000-01-01'"),
+    ("Excel serial negative", csv(H + "a,-5,1\n", date_format="excel"), DataError, "'-5' is not an Excel serial"),
+    ("Excel serial beyond 2190", csv(H + "a,3000000,1\n", date_format="excel"), DataError, "'3000000'"),
+    ("offset 'Z' without timezone=", csv(H + "a,2024-01-05T23:30:00Z,1\n"), DataError, "timezone="),
+    ("offset on some rows only", csv(H + "a,2024-01-05T10:00:00+01:00,1\nb,2024-01-05T10:00:00,1\n",
+                                     timezone="UTC"), DataError, "row 2 (line 3 of the file)"),
+    ("DataFrame source datetime64[s] 9999", lambda: load_transactions(frame(date=S9999), as_of=AS_OF),
+     DataError, "row 1 (index 1): '9999-12-31 00:00:00' is outside"),
+    ("raw frame dates as seconds", lambda: crmlab.summary.customer_summary(frame(date=[1.7e9, 1.7e9, 1.8e9, 1.8e9])),
+     DataError, "is a number, not a date"),
+    ("raw frame dates mixing text and numbers", lambda: rfm.rfm_table(
+        frame(date=["2024-01-05", 20240105, "2024-01-07", "2024-01-08"])), DataError, "row 1: 20240105 is a number"),
+    ("raw frame datetime64[s] 9999", lambda: crmlab.summary.customer_summary(frame(date=S9999)), DataError,
+     "row 1: '9999-12-31 00:00:00' is outside"),
+    ("raw frame text 9999-12-31", lambda: rfm.rfm_table(frame(date=["2024-01-01", "2024-01-02", "9999-12-31", "2024-01-03"])),
+     DataError, "row 2: '9999-12-31 00:00:00' is outside"),
+    ("summary as_of 9999-12-31", lambda: crmlab.summary.customer_summary(log(), as_of="9999-12-31"), ParameterError,
+     "as_of 9999-12-31 is outside the supported years"),
+    ("summary holdout_end in year 1000", lambda: crmlab.summary.customer_summary(
+        log(), as_of="2024-03-01", holdout_end="1000-01-01"), ParameterError, "holdout_end 1000-01-01"),
+    ("unknown time zone", csv(H + "a,2024-01-02,1\n", timezone="Mars/Base"), ParameterError, "'Mars/Base'"),
+    ("date_format with a bad directive", csv(H + "a,2024-01-02,1\n", date_format="%Q"), ParameterError, "'%Q'"),
+    ("dayfirst as text", csv(H + "a,02/01/2024,1\n", dayfirst="yes"), ParameterError, "dayfirst"),
+]
+# --- round two: numbers
+R2_NUMBERS = [
+    ("quantity × price beyond 2**53 cents", csv("c,d,q,p\na,2024-01-02,1e14,1e14\n", **LINE_ITEMS), DataError,
+     "'q × p', row 1 (line 2 of the file): 1e+28"),
+    ("amounts whose sum passes 2**53 cents", csv(H + "a,2024-01-02,9e12\n" * 12), DataError,
+     "row 11 (line 12 of the file): 9e+12 takes the sum of absolute amounts beyond"),
+    ("quantity inf", csv("c,d,q,p\na,2024-01-02,inf,2\n", **LINE_ITEMS), DataError, "'q', row 1 (line 2 of the file): 'inf'"),
+    ("negative quantity at a negative price", csv("c,d,q,p\na,2024-01-02,2,3\na,2024-01-03,-2,-3\n", **LINE_ITEMS),
+     DataError, "row 2 (line 3 of the file): quantity -2 at a negative price -3"),
+    ("price 1e400 (overflows to inf)", csv("c,d,q,p\na,2024-01-02,1,1e400\n", **LINE_ITEMS), DataError, "'1e400'"),
+    ("thousands equal to decimal", csv(H + "a,2024-01-02,12.50\n", thousands="."), ParameterError, "same mark"),
+    ("digit groups of 1,2,3", csv(H + 'a,2024-01-02,"1,2,3"\n', thousands=","), DataError,
+     "'1,2,3' does not group digits in threes"),
+    ("trailing minus 12.50-", csv(H + "a,2024-01-02,12.50-\n"), DataError, "'12.50-' is not a number"),
+    ("amount 1.000,5 without options", csv(H + 'a,2024-01-02,"1.000,5"\n'), DataError, "'1.000,5'"),
+    ("raw frame amounts near 1e308", lambda: crmlab.summary.customer_summary(frame(amount=[1e308, 1e308, 1.0, 1.0])),
+     DataError, "row 0: 1e+308 takes the sum"),
+    ("raw frame complex amounts", lambda: rfm.rfm_table(frame(amount=[1 + 1j, 2, 3, 4])), DataError, "complex"),
+    ("DataFrame source complex amounts", lambda: load_transactions(frame(amount=[1 + 1j, 2, 3, 4]), as_of=AS_OF),
+     DataError, "complex"),
+    ("raw frame amount 1e20", lambda: btyd.summarize(frame(amount=[1e20, 1.0, 1.0, 1.0]), "2024-03-01"), DataError,
+     "1e+20"),
+]
+# --- round two: columns
+R2_COLUMNS = [
+    ("raw frame with two 'amount' columns", lambda: crmlab.summary.customer_summary(
+        cols("customer_id", "date", "amount", "amount")), DataError, "two columns named 'amount'"),
+    ("raw frame with two 'amount' columns (rfm)", lambda: rfm.rfm_table(
+        cols("customer_id", "date", "amount", "amount")), DataError, "two columns named 'amount'"),
+    ("DataFrame source 'amount' and 'amount '", lambda: load_transactions(
+        cols("customer_id", "date", "amount", "amount "), as_of=AS_OF), DataError, "two columns named 'amount'"),
+    ("DataFrame source MultiIndex columns", lambda: load_transactions(pd.DataFrame(
+        [["a", "2024-01-02", 5.0]], columns=pd.MultiIndex.from_tuples([("customer_id", ""), ("date", ""),
+                                                                        ("amount", "")])), as_of=AS_OF),
+     DataError, "MultiIndex"),
+    ("header with 'amount' and ' amount'", csv("customer_id,date,amount, amount\na,2024-01-02,5,6\n"), DataError,
+     "'amount' more than once"),
+    ("column parameter not text", lambda: load_transactions(pd.DataFrame([["a", "2024-01-02", 5.0]]), customer=0,
+                                                             as_of=AS_OF), ParameterError, "customer="),
+]
+# --- round two: ids
+R2_IDS = [
+    ("file id #N/A", csv(H + "#N/A,2024-01-02,1\n"), DataError, "customer id is missing"),
+    ("file id of a zero-width space", csv(H + "\u200b,2024-01-02,1\n"), DataError, "customer id is missing"),
+    ("file id with a line break", csv(H + '"a\nb",2024-01-02,1\n'), DataError, "'a\\nb' contains a control character"),
+    ("file id with a control byte", csv(H + "a\x01b,2024-01-02,1\n"), DataError, "control character"),
+    ("DataFrame source boolean ids", lambda: load_transactions(frame(customer_id=[True, False, True, False]),
+                                                                as_of=AS_OF), DataError, "booleans"),
+    ("DataFrame source tuple ids", lambda: load_transactions(frame(customer_id=[("a",), ("b",), ("a",), ("b",)]),
+                                                              as_of=AS_OF), DataError, "('a',) is a tuple"),
+    ("DataFrame source bytes ids", lambda: load_transactions(frame(customer_id=[b"a", b"b", b"a", b"b"]),
+                                                              as_of=AS_OF), DataError, "b'a' is bytes"),
+    ("DataFrame source float id beyond 2**53", lambda: load_transactions(
+        frame(customer_id=[2.0**60, 1.0, 2.0, 3.0]), as_of=AS_OF), DataError, "beyond 2**53"),
+    ("raw frame empty-text id", lambda: crmlab.summary.customer_summary(frame(customer_id=["", "b", "c", "d"])),
+     DataError, "row 0: customer id '' is missing"),
+    ("raw frame 'nan' text id", lambda: rfm.rfm_table(frame(customer_id=["a", "nan", "c", "d"])), DataError,
+     "row 1: customer id 'nan' is missing"),
+    ("raw frame id with spaces", lambda: crmlab.summary.customer_summary(frame(customer_id=["a", "a ", "b", "c"])),
+     DataError, "'a ' has spaces around it"),
+    ("raw frame ids mixing 1 and '1'", lambda: rfm.rfm_table(frame(customer_id=[1, "1", 2, 3])), DataError,
+     "row 1: '1' is text while the same id is also a number"),
+    ("raw frame boolean ids", lambda: crmlab.summary.customer_summary(frame(customer_id=[True, False, True, True])),
+     DataError, "booleans"),
+    ("raw frame fractional float id", lambda: rfm.rfm_table(frame(customer_id=[1.0, 1.5, 2.0, 3.0])), DataError,
+     "row 1: customer id 1.5 is a fractional number"),
+    ("raw frame float id beyond 2**53", lambda: rfm.rfm_table(frame(customer_id=[1.0, 2.0**63, 2.0, 3.0])),
+     DataError, "beyond 2**53"),
+    ("raw frame bytes ids", lambda: crmlab.summary.customer_summary(frame(customer_id=[b"a", b"a", b"b", b"c"])),
+     DataError, "is bytes"),
+    ("raw frame id with a line break", lambda: rfm.rfm_table(frame(customer_id=["a", "a\nb", "c", "d"])),
+     DataError, "row 1: customer id 'a\\nb' contains a control character"),
+]
+# --- round two: sources
+GZ = gzip.compress((H + "a,2024-01-02,5\n").encode())
+SECRET = "root:x:0:0:" + "TOPSECRET" * 20 + ":/root:/bin/bash\n"
+R2_SOURCES = [
+    ("gzip bytes", lambda: load_transactions(io.BytesIO(GZ), as_of=AS_OF), DataError, "gzip"),
+    ("PNG bytes", lambda: load_transactions(io.BytesIO(b"\x89PNG\r\n\x1a\n" + bytes(64)), as_of=AS_OF), DataError, "PNG"),
+    ("xlsx (zip) bytes", lambda: load_transactions(io.BytesIO(b"PK\x03\x04" + bytes(64)), as_of=AS_OF), DataError, ".xlsx"),
+    ("UTF-16 bytes", lambda: load_transactions(io.BytesIO((H + "a,2024-01-02,5\n").encode("utf-16")), as_of=AS_OF),
+     DataError, "encoding='utf-16'"),
+    ("a system file's lines", lambda: load_transactions(io.StringIO(SECRET * 3), as_of=AS_OF), DataError,
+     "does not look like a CSV transaction log: no column named 'customer_id', 'date', 'amount'"),
+    ("empty path", lambda: load_transactions(""), ParameterError, "path is empty"),
+    ("a device", lambda: load_transactions("/dev/null"), DataError, "not a regular file"),
+    ("bytes instead of a path", lambda: load_transactions(b"customer_id,date,amount"), ParameterError, "got bytes"),
+    ("None instead of a path", lambda: load_transactions(None), ParameterError, "got NoneType"),
+    ("DATA_PATH as bytes", lambda: crmlab.datasets.load_log(b"x.csv"), ParameterError, "DATA_PATH"),
+]
+# --- round two: raw frames
+R2_RAW = [
+    ("btyd.summarize on numeric dates", lambda: btyd.summarize(frame(date=[1.7e9, 1.7e9, 1.8e9, 1.9e9]), "2024-01-03"),
+     DataError, "is a number"),
+    ("churn_status on a 'nan' id", lambda: retention.churn_status(frame(customer_id=["a", "b", "nan", "d"]), 30),
+     DataError, "row 2: customer id 'nan' is missing"),
+    ("assign_stages on an id with spaces", lambda: lifecycle.assign_stages(
+        frame(customer_id=[" a", "b", "c", "d"]), "2024-06-01"), DataError, "spaces"),
+    ("to_occasions on complex amounts", lambda: to_occasions(frame(amount=[1j, 1, 2, 3])), DataError, "complex"),
+    ("historical_value on a 9999 date", lambda: clv.historical_value(frame(date=S9999)), DataError, "1678-2261"),
+    ("reconcile on a frame that is not a summary", lambda: crmlab.summary.reconcile(log()), DataError, "full view"),
+    ("reconcile on None", lambda: crmlab.summary.reconcile(None), DataError, "full view"),
+    ("DataFrame source with a missing cell among object dates", lambda: load_transactions(
+        frame(date=pd.Series([pd.NaT, "2024-01-02", None, "2024-01-03"], dtype=object)), as_of=AS_OF),
+     DataError, "row 0 (index 0): date is missing"),
+]
+R2_CASES = R2_DATES + R2_NUMBERS + R2_COLUMNS + R2_IDS + R2_SOURCES + R2_RAW
+
+
+@pytest.mark.parametrize(("case", "call", "error", "fragment"), R2_CASES, ids=[c[0] for c in R2_CASES])
+def test_round_two_hostile_input_raises_a_named_crmlab_error(case, call, error, fragment):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrmlabWarning)
+        with pytest.raises(error) as info:
+            call()
+    assert isinstance(info.value, CrmlabError)
+    assert fragment.lower() in str(info.value).lower(), str(info.value)
+
+
+def test_round_two_catalogue_covers_every_class():
+    names = [c[0] for c in R2_CASES]
+    assert len(names) == len(set(names)) and len(names) >= 30
+    assert min(map(len, [R2_DATES, R2_NUMBERS, R2_COLUMNS, R2_IDS, R2_SOURCES, R2_RAW])) >= 5
+
+
+def test_a_file_that_is_not_a_log_is_quoted_by_40_escaped_characters_at_most():
+    with pytest.raises(DataError) as info:
+        load_transactions(io.StringIO(SECRET * 3), as_of=AS_OF)
+    message = str(info.value)
+    assert "TOPSECRET" * 3 not in message and message.count("TOPSECRET") <= 2, message
+    quoted = message.split("its first non-blank line begins ", 1)[1].split(")", 1)[0]
+    assert len(quoted) <= 40 and quoted.startswith("'root:x:0:0:"), quoted
+
+
+def test_the_duckdb_engine_reads_ids_and_foreign_files_by_the_same_rules(tmp_path):
+    pytest.importorskip("duckdb")
+    path = tmp_path / "log.csv"
+    path.write_text(H + "17850,2024-01-02,5\n17850.0,2024-01-03,6\n 17850 ,2024-01-04,7\nb,2024-01-05,1\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrmlabWarning)
+        duck = crmlab.summary.customer_summary(str(path), engine="duckdb", as_of="2024-12-31")
+        pandas = crmlab.summary.customer_summary(csv(path.read_text())(), as_of="2024-12-31")
+    assert list(duck.index) == list(pandas.index) == ["17850", "b"]
+    assert duck["total_spend"].tolist() == pandas["total_spend"].tolist() == [18.0, 1.0]
+    nan_id = tmp_path / "nan_id.csv"
+    nan_id.write_text(H + "#N/A,2024-01-02,5\nb,2024-01-03,6\n")
+    with pytest.raises(DataError, match="customer id is missing"):
+        crmlab.summary.customer_summary(str(nan_id), engine="duckdb")
+    placeholder = tmp_path / "placeholder.csv"
+    placeholder.write_text(H + "a,2024-01-02,5\nb,9999-12-31,6\n")
+    with pytest.raises(DataError, match="9999-12-31 is outside the supported years 1678-2261"):
+        crmlab.summary.customer_summary(str(placeholder), engine="duckdb")  # (was: as of year 9999)
+    foreign = tmp_path / "passwd"
+    foreign.write_text(SECRET * 3)
+    with pytest.raises(DataError, match="does not look like a CSV transaction log") as info:
+        crmlab.summary.customer_summary(str(foreign), engine="duckdb")
+    assert "TOPSECRET" * 3 not in str(info.value)
+
+
+def test_ids_are_canonicalised_by_a_stated_rule_and_counted():
+    out = csv(H + "17850,2024-01-02,5\n17850.0,2024-01-03,6\n 17850 ,2024-01-04,7\nb,2024-01-05,1\n")()
+    rep = load_report(out)
+    assert out["customer_id"].tolist() == ["17850", "17850", "17850", "b"]
+    assert rep["customer_ids_trailing_zero_removed"] == 1 and rep["customer_ids_spaces_stripped"] == 1
+    summ = crmlab.summary.customer_summary(out)
+    assert summ.loc["17850", "purchases"] == 3 and summ.loc["17850", "total_spend"] == 18.0
+
+
+def test_a_timezone_without_offsets_is_recorded_not_applied():
+    out = csv(H + "a,2024-10-27 02:30:00,1\n", timezone="Europe/Berlin")()
+    assert out["date"].iloc[0] == pd.Timestamp("2024-10-27 02:30")
+    assert "no timestamp carries an offset" in load_report(out)["timezone"]
+
+
+def test_mixed_offsets_are_converted_to_one_zone_and_day_changes_counted():
+    out = csv(H + "a,2024-01-05T23:30:00+01:00,1\nb,2024-01-05T20:00:00-05:00,2\n", timezone="UTC")()
+    assert out["date"].tolist() == [pd.Timestamp("2024-01-05 22:30"), pd.Timestamp("2024-01-06 01:00")]
+    assert load_report(out)["dates_moved_to_another_day_by_timezone"] == 1
+
+
+def test_raw_frames_count_refund_and_zero_days_as_no_purchase_everywhere():
+    raw = pd.DataFrame({"customer_id": [1, 1, 2, 3, 3],
+                        "date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-01-03", "2024-01-04", "2024-01-09"]),
+                        "amount": [10.0, -3.0, 0.0, 5.0, 4.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrmlabWarning)
+        table = rfm.rfm_table(raw)
+        full = crmlab.summary.customer_summary(raw)
+        cal = btyd.summarize(raw, "2024-01-09")
+    assert table["frequency"].to_dict() == {1: 1, 3: 2} and table.loc[1, "monetary"] == 7.0
+    assert full.attrs["summary"]["customers_without_purchase"] == 1 and crmlab.summary.reconcile(full) == 0.0
+    assert cal.loc[1, "frequency"] == 0 and cal.loc[3, "frequency"] == 1
+    assert retention.churn_status(raw, 30)["n_purchases"].to_dict() == {1: 1, 3: 2}
 
 
 # ------------------------------------------------------------------ handled on request, counted

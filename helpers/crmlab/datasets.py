@@ -38,7 +38,17 @@ import pandas as pd
 
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
 from crmlab.summary import to_occasions  # re-exported: the one definition lives in crmlab.summary
-from crmlab.validation import check_choice, check_date, validate_transactions
+from crmlab.validation import (
+    MISSING_TEXT,
+    check_choice,
+    check_date,
+    check_money_total,
+    customer_id_problem,
+    excerpt,
+    first_out_of_range,
+    number_hint,
+    validate_transactions,
+)
 
 __all__ = [
     "data_dir",
@@ -178,7 +188,6 @@ _CURRENCY_RE = re.compile(r"(?i)^\s*(?:[$€£¥￥₩₹]|rmb|cny|usd|eur|gbp|u
 #: a time of day followed by a UTC offset or Z (2024-01-05T23:30:00+08:00, ...T15:30Z)
 _TZ_TIME = r":\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[+-]\d{2}(?::?\d{2})?|Z)$"
 _TZ_SUFFIX = r"\s*(?:[+-]\d{2}(?::?\d{2})?|Z)$"
-_MISSING_TEXT = {"", "nan", "na", "n/a", "null", "none", "nat"}
 
 
 def load_report(df: pd.DataFrame) -> dict[str, Any]:
@@ -195,10 +204,17 @@ def _line(pos: int) -> str:
     return f"row {pos + 1} (line {pos + 2} of the file)"
 
 
-def _excerpt(value: Any, limit: int = 40) -> str:
-    """A short, escaped excerpt of a bad value for an error message (never a whole line)."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
+
+#: leading bytes of files that are not CSV text, and what to do instead
+_MAGIC = [
+    (b"\x1f\x8b", "a gzip-compressed file; decompress it first (gunzip) and pass the .csv"),
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?); export the sheet as CSV"),
+    (b"\x89PNG", "a PNG image, not a CSV transaction log"),
+    (b"%PDF", "a PDF document, not a CSV transaction log"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook; export the sheet as CSV"),
+    (b"\xff\xfe", "UTF-16 text; pass encoding='utf-16'"),
+    (b"\xfe\xff", "UTF-16 text; pass encoding='utf-16'"),
+]
 
 
 def _sniff_sep(text: str) -> str:
@@ -210,6 +226,12 @@ def _sniff_sep(text: str) -> str:
 
 
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+
+
+def _as_text(col: pd.Series) -> pd.Series:
+    """Cells as Python text; a missing cell (None, NaN, NaT, pd.NA) becomes "" (never the float NaN)."""
+    return col.map(lambda v: "" if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
+                   else str(v)).astype(object)
 
 
 def _normalise_numbers(text: pd.Series) -> pd.Series:
@@ -237,9 +259,9 @@ def _infer_date_format(dtext: pd.Series, dayfirst: bool | None, name: str, colum
     from pandas.tseries.api import guess_datetime_format
 
     first = dtext.iloc[0]
-    month_first = guess_datetime_format(first, dayfirst=False)
-    with warnings.catch_warnings():  # pandas warns when a year-first date meets dayfirst=True
+    with warnings.catch_warnings():  # pandas warns on a guess against its dayfirst: both are tried here
         warnings.simplefilter("ignore", UserWarning)
+        month_first = guess_datetime_format(first, dayfirst=False)
         day_first = guess_datetime_format(first, dayfirst=True)
     if dayfirst is True:
         candidates = [day_first]
@@ -253,14 +275,14 @@ def _infer_date_format(dtext: pd.Series, dayfirst: bool | None, name: str, colum
         if re.fullmatch(r"\d{5}(\.\d+)?", first):
             hint = "it looks like an Excel serial day number: pass date_format='excel'"
         raise DataError(
-            f"{name}: column {column!r}, {where(0)}: {_excerpt(first)} is not a date format "
+            f"{name}: column {column!r}, {where(0)}: {excerpt(first)} is not a date format "
             f"crmlab recognises; {hint}"
         )
     parsed = {c: pd.to_datetime(dtext, format=c, errors="coerce") for c in candidates}
     fits = [c for c in candidates if parsed[c].notna().all()]
     if len(fits) > 1 and not parsed[fits[0]].equals(parsed[fits[1]]):
         raise DataError(
-            f"{name}: column {column!r}: dates such as {_excerpt(first)} can be read day first "
+            f"{name}: column {column!r}: dates such as {excerpt(first)} can be read day first "
             f"({fits[1]!r}) or month first ({fits[0]!r}) and every row fits both; "
             "pass dayfirst=True or dayfirst=False (or date_format=)"
         )
@@ -275,7 +297,7 @@ def _raise_ragged(text: str, sep: str, name: str) -> None:
         if row and len(row) > len(header):
             raise DataError(
                 f"{name}: {_line(i)} has {len(row)} fields but the header has {len(header)} "
-                f"(first field {_excerpt(row[0])}); a stray delimiter inside a value? quote the "
+                f"(first field {excerpt(row[0])}); a stray delimiter inside a value? quote the "
                 "value or pass sep="
             )
     raise DataError(f"{name}: some rows have more fields than the header ({len(header)})")
@@ -283,19 +305,28 @@ def _raise_ragged(text: str, sep: str, name: str) -> None:
 
 # ---- step 1: read -----------------------------------------------------------------
 def _read_source(
-    source: Any, sep: str | None, encoding: str
+    source: Any, sep: str | None, encoding: str, wanted: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, str, bool, str | None]:
     """The raw table (text cells for files), its name, whether it is text, the delimiter."""
     if isinstance(source, pd.DataFrame):
-        if len(source.columns) != len(set(map(str, source.columns))):
-            dup = pd.Index(map(str, source.columns))
+        if isinstance(source.columns, pd.MultiIndex):
+            raise DataError("the DataFrame has two-level (MultiIndex) column names; flatten them first "
+                            "(df.columns = ['_'.join(map(str, c)) for c in df.columns])")
+        labels = pd.Index([str(c).strip() for c in source.columns])
+        if labels.has_duplicates:
             raise DataError(
-                f"the DataFrame has two columns named {dup[dup.duplicated()][0]!r}; rename one"
+                f"the DataFrame has two columns named {excerpt(labels[labels.duplicated()][0])} (spaces "
+                "around a name ignored, as in a CSV header); rename one so it is clear which one holds the data"
             )
         return source.copy(), "DataFrame", False, None
     if isinstance(source, (str, os.PathLike)):
+        if not str(source).strip():
+            raise ParameterError("the file path is empty; pass the path of a CSV file")
         p = Path(source)
         if not p.is_file():
+            if p.exists() and not p.is_dir():
+                raise DataError(f"{excerpt(str(p), 60)} is not a regular file (a device or a pipe?); "
+                                "pass the path of a CSV file")
             raise DataError(f"file not found: {p}" + (" (it is a folder)" if p.is_dir() else ""))
         data = p.read_bytes()
         name = str(p)
@@ -329,6 +360,9 @@ def _read_source(
         )
     if not data.strip():
         raise DataError(f"{name} is empty: expected a header line and transaction rows")
+    for magic, what in _MAGIC:
+        if data.startswith(magic) and not (magic[:1] in b"\xff\xfe" and encoding.lower().startswith("utf-16")):
+            raise DataError(f"{name} is {what}")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -344,6 +378,15 @@ def _read_source(
         sep = _sniff_sep(text)
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     names = [h.strip() for h in header]
+    if wanted and not set(wanted.values()) & set(names):
+        # nothing of a transaction log: name what is missing, quote at most 40 escaped characters
+        raise DataError(
+            f"{name} does not look like a CSV transaction log: no column named "
+            f"{', '.join(repr(c) for c in wanted.values())} (its first non-blank line begins "
+            f"{excerpt(next((ln for ln in text.splitlines() if ln.strip()), ''))}); pass the columns' names with "
+            "customer=, date=, amount= (or quantity= and price=), or sep= if the delimiter is not "
+            f"{sep!r}"
+        )
     dups = sorted({h for h in names if names.count(h) > 1 and h})
     if dups:
         raise DataError(
@@ -388,8 +431,8 @@ def _check_columns(raw: pd.DataFrame, wanted: dict[str, str], name: str, sep: st
     for c in missing:
         close = difflib.get_close_matches(c, cols, n=1, cutoff=0.6)
         hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    shown = cols if len(cols) <= 30 else cols[:30] + ["…"]
-    msg = f"{name} is missing column(s) {', '.join(hints)}; its header has {[_excerpt(c, 30) for c in shown]}"
+    shown = cols if len(cols) <= 12 else cols[:12] + ["…"]  # a short, escaped view of the header
+    msg = f"{name} is missing column(s) {', '.join(hints)}; its header has {[excerpt(c, 30) for c in shown]}"
     if sep is not None and len(cols) == 1 and any(s in cols[0] for s in ",;\t|"):
         msg += f". The header was read as one column: is the delimiter not {sep!r}? pass sep=..."
     else:
@@ -426,8 +469,8 @@ def _parse_dates(
     else:
         if not is_text:
             col = col.astype("string").fillna("")
-        dtext = col.astype(str).str.strip()
-        bad = np.flatnonzero(dtext.str.lower().isin(_MISSING_TEXT).to_numpy())
+        dtext = _as_text(col).str.strip()
+        bad = np.flatnonzero(dtext.str.lower().isin(MISSING_TEXT).to_numpy())
         if len(bad):
             raise DataError(f"{name}: column {column!r}, {where(bad[0])}: date is missing")
         dtext = _normalise_dates(dtext)
@@ -439,7 +482,7 @@ def _parse_dates(
             bad = np.flatnonzero(~ok.to_numpy())
             if len(bad):
                 raise DataError(
-                    f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(dtext.iloc[bad[0]])} is "
+                    f"{name}: column {column!r}, {where(bad[0])}: {excerpt(dtext.iloc[bad[0]])} is "
                     "not an Excel serial day number between 1 (1900-01-01) and 106000 (year 2190)"
                 )
             parsed = pd.to_datetime(serial, unit="D", origin="1899-12-30")
@@ -449,7 +492,7 @@ def _parse_dates(
                 if timezone is None:
                     i = int(np.argmax(has_tz.to_numpy()))
                     raise DataError(
-                        f"{name}: column {column!r}, {where(i)}: {_excerpt(dtext.iloc[i])} carries a "
+                        f"{name}: column {column!r}, {where(i)}: {excerpt(dtext.iloc[i])} carries a "
                         "time-zone offset; converting it could move a purchase to another day. Pass "
                         "timezone='local' to keep the wall-clock time as written, or an IANA zone "
                         "such as timezone='Asia/Shanghai' to convert every timestamp to it (the rows "
@@ -458,7 +501,7 @@ def _parse_dates(
                 if not has_tz.all():
                     i = int(np.argmax((~has_tz).to_numpy()))
                     raise DataError(
-                        f"{name}: column {column!r}, {where(i)}: {_excerpt(dtext.iloc[i])} has no "
+                        f"{name}: column {column!r}, {where(i)}: {excerpt(dtext.iloc[i])} has no "
                         "time-zone offset while other rows do; make the column uniform"
                     )
                 written = pd.to_datetime(dtext.str.replace(_TZ_SUFFIX, "", regex=True).str.strip(),
@@ -467,10 +510,14 @@ def _parse_dates(
                 bad = np.flatnonzero((parsed.isna() | written.isna()).to_numpy())
                 if len(bad):
                     raise DataError(
-                        f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(dtext.iloc[bad[0]])} "
+                        f"{name}: column {column!r}, {where(bad[0])}: {excerpt(dtext.iloc[bad[0]])} "
                         "is not an ISO date-time with offset such as '2024-01-05T23:30:00+08:00'"
                     )
+                _check_date_range(written, dtext, name, column, where)
                 return _apply_timezone(parsed, written, timezone, report, weights)
+            if timezone is not None:
+                report["timezone"] = (f"{timezone} given, but no timestamp carries an offset: read as "
+                                      "written (wall-clock time)")
             if fmt is None:
                 fmt, parsed = _infer_date_format(dtext, dayfirst, name, column, where)
             else:
@@ -481,16 +528,17 @@ def _parse_dates(
                 m = re.search(r"(?<!\d)(\d{4})(?!\d)", v)
                 if m and not 1678 <= int(m[1]) <= 2261:
                     raise DataError(
-                        f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(v)} is outside the "
+                        f"{name}: column {column!r}, {where(bad[0])}: {excerpt(v)} is outside the "
                         "supported date range 1678-2261; a placeholder such as 9999-12-31? fix or "
                         "remove the row"
                     )
                 how = "inferred from row 1" if date_format is None else "given as date_format"
                 raise DataError(
-                    f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(v)} does not match "
+                    f"{name}: column {column!r}, {where(bad[0])}: {excerpt(v)} does not match "
                     f"the date format {fmt!r} ({how}); the column may mix date formats — "
                     "make them uniform or pass date_format="
                 )
+    _check_date_range(parsed, col, name, column, where)
     tz = getattr(parsed.dt, "tz", None)
     if tz is not None:
         if timezone is None:
@@ -504,6 +552,16 @@ def _parse_dates(
     if len(bad):
         raise DataError(f"{name}: column {column!r}, {where(bad[0])}: date is missing")
     return parsed.astype("datetime64[ns]")
+
+
+def _check_date_range(parsed: pd.Series, shown: pd.Series, name: str, column: str, where) -> None:
+    """Dates datetime64[ns] cannot hold (before 1678, after 2261) are named, never wrapped."""
+    i = first_out_of_range(parsed)
+    if i is not None:
+        raise DataError(
+            f"{name}: column {column!r}, {where(i)}: {excerpt(str(shown.iloc[i]))} is outside the "
+            "supported years 1678-2261; a placeholder such as 9999-12-31? fix or remove the row"
+        )
 
 
 def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: dict[str, Any],
@@ -537,13 +595,15 @@ def _parse_numbers(
         m = np.asarray(mask, dtype=bool)
         return int(m.sum() if weights is None else weights[m].sum())
 
+    if not is_text and pd.api.types.is_complex_dtype(col):
+        raise DataError(f"{name}: column {column!r} holds complex numbers; expected real {what}")
     if not is_text and (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
         values = col.astype("float64")
         original = col
     else:
         if not is_text:
             col = col.astype("string").fillna("")
-        original = col.astype(str)
+        original = _as_text(col)
         atext = _normalise_numbers(original.str.strip())
         if currency_symbols:
             stripped = atext.str.replace(_CURRENCY_RE, "", regex=True)
@@ -557,7 +617,7 @@ def _parse_numbers(
                 bad = np.flatnonzero((has & ~grouped).to_numpy())
                 if len(bad):
                     raise DataError(
-                        f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(original.iloc[bad[0]])} "
+                        f"{name}: column {column!r}, {where(bad[0])}: {excerpt(original.iloc[bad[0]])} "
                         f"does not group digits in threes with thousands={thousands!r} (decimal mark "
                         f"{decimal!r}); is the thousands separator or the decimal mark wrong?"
                     )
@@ -575,23 +635,13 @@ def _parse_numbers(
     bad = np.flatnonzero(~np.isfinite(arr))
     if len(bad):
         v = original.iloc[bad[0]]
-        low = str(v).strip().lower().lstrip("+-")
-        hint = ""
-        if low in _MISSING_TEXT or (not is_text and pd.isna(v)):
-            hint = "; the value is missing"
-        elif low in {"inf", "infinity"} or low.startswith("1e3") or (not is_text and np.isinf(arr[bad[0]])):
-            hint = "; expected a finite number"
-        elif re.search(r"[$€£¥￥元]|(?i:rmb|cny|usd|eur|gbp)", str(v)):
-            hint = "; it carries a currency sign — pass currency_symbols=True"
-        elif re.search(r"\d[,.\s]\d{3}", str(v)):
-            hint = "; it looks like it has a thousands separator — pass thousands=','"
-        elif re.fullmatch(r"\s*-?\d+,\d{1,2}\s*", str(v)):
-            hint = "; it looks like a decimal comma — pass decimal=','"
-        raise DataError(f"{name}: column {column!r}, {where(bad[0])}: {_excerpt(v)} is not a number{hint}")
+        hint = number_hint(v, missing=not is_text and pd.isna(v),
+                           infinite=not is_text and bool(np.isinf(arr[bad[0]])))
+        raise DataError(f"{name}: column {column!r}, {where(bad[0])}: {excerpt(v)} is not a number{hint}")
     if np.abs(arr).max(initial=0.0) > 1e15:
         i = int(np.argmax(np.abs(arr) > 1e15))
         raise DataError(
-            f"{name}: column {column!r}, {where(i)}: {_excerpt(original.iloc[i])} is beyond 1e15; "
+            f"{name}: column {column!r}, {where(i)}: {excerpt(original.iloc[i])} is beyond 1e15; "
             "sums of such values lose every cent (expected an amount of money or a quantity)"
         )
     return arr
@@ -750,6 +800,24 @@ def load_transactions(
         )
     if date_format is not None and not isinstance(date_format, str):
         raise ParameterError(f"date_format must be a strftime format text or 'excel', got {date_format!r}")
+    if date_format not in (None, "excel"):
+        try:
+            pd.to_datetime(pd.Series(["x"]), format=date_format, errors="coerce")
+        except ValueError as exc:
+            raise ParameterError(f"date_format {date_format!r} is not a strftime format: {exc}") from None
+    for opt, val in [("dayfirst", dayfirst), ("currency_symbols", currency_symbols)]:
+        if val is not None and not isinstance(val, (bool, np.bool_)):
+            raise ParameterError(f"{opt} must be True or False, got {val!r}")
+    if timezone is not None:
+        if not isinstance(timezone, str):
+            raise ParameterError(f"timezone must be 'local' or an IANA zone name, got {timezone!r}")
+        if timezone != "local":
+            try:
+                pd.Timestamp("2024-01-01", tz=timezone)
+            except Exception:  # pandas/zoneinfo raise several types for unknown zones
+                raise ParameterError(
+                    f"timezone {timezone!r} is not a known IANA time zone such as 'Asia/Shanghai' or 'UTC'"
+                ) from None
     if price is not None and amount is not None:
         raise ParameterError(
             "give either amount= (money per row) or quantity= and price= (line items), not both"
@@ -761,11 +829,14 @@ def load_transactions(
     ref = check_date(as_of, "as_of") if as_of is not None else pd.Timestamp.today().normalize()
 
     # ---- step 1: read
-    raw, name, is_text, used_sep = _read_source(source, sep, encoding)
     wanted = {"customer": customer, "date": date}
     for param, col in [("amount", amount), ("quantity", quantity), ("price", price), ("invoice", invoice)]:
         if col is not None:
             wanted[param] = col
+    for param, col in wanted.items():
+        if not isinstance(col, str) or not col:
+            raise ParameterError(f"{param}= must be the name of a column (text), got {col!r}")
+    raw, name, is_text, used_sep = _read_source(source, sep, encoding, wanted)
     _check_columns(raw, wanted, name, used_sep)
     if is_text:
         blank = np.zeros(len(raw), dtype=bool)
@@ -795,16 +866,41 @@ def load_transactions(
 
     # ---- customer ids
     ids = rows[customer]
-    if is_text or ids.dtype == object or pd.api.types.is_string_dtype(ids):
-        # text work once per distinct id (an export repeats each id on every line)
+    if pd.api.types.is_bool_dtype(ids):
+        raise DataError(f"{name}: column {customer!r} holds booleans (True/False), not customer ids; "
+                        "the wrong column?")
+    if not (pd.api.types.is_integer_dtype(ids) or pd.api.types.is_float_dtype(ids)):
+        # text work once per distinct id (an export repeats each id on every line); pandas lists
+        # the distinct values in order of first appearance, so the first bad one is the first bad row
         codes, uniq = pd.factorize(ids.to_numpy(dtype=object), use_na_sentinel=False)
-        text_u = pd.Series(uniq, dtype=object).map(lambda v: "" if v is None or v != v else str(v).strip())
-        no_u = text_u.str.lower().isin(_MISSING_TEXT).to_numpy()
-        whole = text_u.str.fullmatch(r"-?\d+\.0+").to_numpy()
-        if whole[~no_u].all() and (~no_u).any():
-            # a numeric id column exported by a spreadsheet as 17850.0: one customer, one id
-            text_u = text_u.str.replace(r"\.0+$", "", regex=True)
-            report["customer_ids_trailing_zero_removed"] = int((~no_u[codes]).sum())
+        first = np.empty(len(uniq), dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+        weights = np.bincount(codes, minlength=len(uniq))
+        if not is_text:  # a DataFrame's object column: booleans, bytes, fractions are not ids
+            for j, v in enumerate(uniq):
+                problem = None if isinstance(v, str) else customer_id_problem(v)
+                if problem is not None and problem[0] == "bad":
+                    raise DataError(f"{name}: column {customer!r}, {where(int(first[j]))}: "
+                                    f"{excerpt(v)} {problem[1]}")
+        raw_u = pd.Series(uniq, dtype=object).map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
+        text_u = raw_u.str.strip(" \t\r\n\v\f\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000")
+        no_u = text_u.str.lower().isin(MISSING_TEXT).to_numpy()
+        control = (text_u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True).to_numpy() & ~no_u)
+        if control.any():
+            j = int(np.flatnonzero(control)[np.argmin(first[control])])
+            raise DataError(
+                f"{name}: column {customer!r}, {where(int(first[j]))}: {excerpt(text_u.iloc[j])} contains "
+                "a control character (a line break or a tab inside a quoted id?); fix the id"
+            )
+        spaced = ((text_u != raw_u).to_numpy() & ~no_u)
+        if spaced.any():  # (the keys appear when something was changed, as before)
+            report["customer_ids_spaces_stripped"] = int(weights[spaced].sum())
+        # an id written as a whole number with a zero fraction (17850.0, a spreadsheet's float
+        # export) is that whole number: 17850 and 17850.0 are one customer (counted)
+        whole = (text_u.str.fullmatch(r"[-+]?\d+\.0+").to_numpy() & ~no_u)
+        if whole.any():
+            text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
+            report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())
         no_id = no_u[codes]
         cust = text_u.to_numpy(dtype=object)[codes]
     else:
@@ -815,10 +911,11 @@ def load_transactions(
             if np.all(np.mod(v[ok], 1) == 0) and np.all(np.abs(v[ok]) < 2**53):
                 cust = np.where(ok, v, 0).astype("int64")
             else:
-                i = int(np.argmax(ok & (np.mod(np.where(ok, v, 0), 1) != 0)))
+                i = int(np.argmax(ok & ((np.mod(np.where(ok, v, 0), 1) != 0) | (np.abs(np.where(ok, v, 0)) >= 2**53))))
+                problem = customer_id_problem(float(v[i]))
                 raise DataError(
-                    f"{name}: column {customer!r}, {where(i)}: {_excerpt(ids.iloc[i])} is a "
-                    "fractional number; customer ids must be whole numbers or text"
+                    f"{name}: column {customer!r}, {where(i)}: {excerpt(ids.iloc[i])} "
+                    f"{problem[1] if problem else 'is not a customer id'}"
                 )
         else:
             cust = ids.to_numpy()
@@ -864,12 +961,21 @@ def load_transactions(
         qty = numbers(quantity, "quantities")
     if price is not None:
         unit = numbers(price, "prices")
+        both = np.flatnonzero((qty < 0) & (unit < 0))
+        if len(both):  # the product would be positive: a return read as a purchase
+            i = int(both[0])
+            raise DataError(
+                f"{name}: {where_sub(i)}: quantity {qty[i]:g} at a negative price {unit[i]:g} gives a "
+                f"positive amount ({len(both):,} such rows); a return is a negative quantity at a "
+                "positive price — fix the sign of one of them"
+            )
         values = qty * unit
         # quantity x price in binary floats (6 x 2.55 = 15.299999999999999): round to 1e-9
         values = np.round(values, 9)
         report["amount_from"] = f"{quantity} × {price}"
     else:
         values = numbers(amount, "amounts")
+    check_money_total(values, what=name, column=amount or f"{quantity} × {price}", where=where_sub)
     out = pd.DataFrame(
         {
             "customer_id": cust[keep],

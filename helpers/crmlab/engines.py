@@ -49,10 +49,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.datasets import _excerpt
 from crmlab.errors import DataError, ParameterError
 from crmlab.summary import _summary_warnings  # one home for the left-out notes
-from crmlab.validation import check_choice, check_date, check_number, validate_transactions
+from crmlab.validation import (
+    DATE_MAX,
+    DATE_MIN,
+    MISSING_TEXT,
+    check_choice,
+    check_date,
+    check_number,
+    excerpt,
+    number_hint,
+    validate_transactions,
+)
 
 __all__ = [
     "ENGINES",
@@ -107,6 +116,12 @@ class _Dialect:
         if self.name == "duckdb":
             return f"TRY_STRPTIME(TRIM({col}), '{duck}')"
         return f"try_to_timestamp(TRIM({col}), '{spark}')"
+
+    def matches(self, col: str, pattern: str) -> str:
+        """SQL that is true where ``col`` matches the regular expression (no backslashes)."""
+        if self.name == "duckdb":
+            return f"regexp_matches({col}, '{pattern}')"
+        return f"({col} RLIKE '{pattern}')"
 
     def quote(self, name: str) -> str:
         if self.name == "duckdb":
@@ -351,33 +366,25 @@ def _resolve_source(source: Any, customer: str, date: str, amount: str) -> _Sour
 
 
 def _raise_missing(name: str, missing: list[str], columns: list[str]) -> None:
+    if len(missing) == 3 and not any(c.strip() in missing for c in columns):
+        # nothing of a transaction log (a system file, an image): at most 40 escaped characters
+        raise DataError(
+            f"{name} does not look like a CSV transaction log: no column named "
+            f"{', '.join(repr(c) for c in missing)} (its header begins {excerpt(', '.join(columns))}); "
+            "name your columns with customer=, date=, amount="
+        )
     hints = []
     for c in missing:
         close = difflib.get_close_matches(c, columns, n=1, cutoff=0.6)
         hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    shown = columns if len(columns) <= 30 else columns[:30] + ["…"]
+    shown = columns if len(columns) <= 12 else columns[:12] + ["…"]
     msg = (f"{name} is missing column(s) {', '.join(hints)}; its header has "
-           f"{[_excerpt(c, 30) for c in shown]}")
+           f"{[excerpt(c, 30) for c in shown]}")
     if len(columns) == 1 and any(s in columns[0] for s in ",;\t|"):
         msg += ". The header was read as one column: is the delimiter unusual?"
     else:
         msg += ". Name your columns with customer=, date=, amount="
     raise DataError(msg)
-
-
-def _amount_hint(v: str) -> str:
-    low = v.strip().lower().lstrip("+-")
-    if low in {"", "nan", "na", "n/a", "null", "none"}:
-        return "; the value is missing"
-    if low in {"inf", "infinity"} or low.startswith("1e") or re.fullmatch(r"\d{16,}(\.\d*)?", low):
-        return "; expected a finite number below 1e15 (sums of larger values lose every cent)"
-    if re.search(r"[$€£¥￥元]|(?i:rmb|cny|usd|eur|gbp)", v):
-        return ("; it carries a currency sign — clean it with "
-                "crmlab.datasets.load_transactions(..., currency_symbols=True)")
-    if re.search(r"\d[,.\s]\d{3}", v):
-        return ("; it looks like it has a thousands separator — clean it with "
-                "crmlab.datasets.load_transactions(..., thousands=',')")
-    return ""
 
 
 def _infer_date_format(sample: str, name: str, column: str) -> str:
@@ -532,7 +539,14 @@ def _typed_rows_sql(dialect: _Dialect, types: dict[str, str], date_fmt: str | No
     """The one dialect-specific statement: the source rows, typed."""
     cust = "customer_id"
     if types["customer_id"].startswith(_STRINGS):
-        cust = "NULLIF(TRIM(customer_id), '')"
+        # the loader's id rules (crmlab.validation.MISSING_TEXT; 17850.0 is 17850) in SQL
+        missing = ", ".join("'" + m.replace("'", "''") + "'" for m in sorted(MISSING_TEXT))
+        cust = (
+            "CASE WHEN LOWER(TRIM(customer_id)) IN (" + missing + ") THEN NULL "
+            f"WHEN {dialect.matches('TRIM(customer_id)', '^[-+]?[0-9]+[.]0+$')} "
+            "THEN regexp_replace(TRIM(customer_id), '[.]0+$', '') "
+            "ELSE TRIM(customer_id) END"
+        )
     ts = "CAST(date AS TIMESTAMP)" if date_fmt is None else dialect.parse_ts("date", date_fmt)
     amt = "TRIM(amount)" if types["amount"].startswith(_STRINGS) else "amount"
     return (
@@ -597,7 +611,7 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
         how = (f"in the date format {_DATE_FORMATS[date_fmt][0]!r} (inferred from the first row)"
                if date_fmt else "a date")
         raise DataError(
-            f"{src.name}: column {date!r}: {_excerpt(check['bad_date_value'])} is not {how} "
+            f"{src.name}: column {date!r}: {excerpt(check['bad_date_value'])} is not {how} "
             f"({int(check['bad_date'])} such rows); the column may mix date formats — "
             "make them uniform"
         )
@@ -605,12 +619,19 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
         v = check["bad_amount_value"]
         v = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
         raise DataError(
-            f"{src.name}: column {amount!r}: {_excerpt(v)} is not a number "
-            f"({int(check['bad_amount'])} such rows){_amount_hint(v)}"
+            f"{src.name}: column {amount!r}: {excerpt(v)} is not a number "
+            f"({int(check['bad_amount'])} such rows){number_hint(v)}"
         )
+    first_ts, last_ts = pd.Timestamp(check["first_ts"]), pd.Timestamp(check["last_ts"])
+    for ts in (first_ts, last_ts):
+        if not DATE_MIN <= ts < DATE_MAX:  # as the loader: never a summary as of year 9999
+            raise DataError(
+                f"{src.name}: column {date!r}: {ts.date()} is outside the supported years 1678-2261; "
+                "a placeholder such as 9999-12-31? fix or remove the rows"
+            )
     runner.view("day_rows", _day_rows_sql())
     runner.view("occasions", occasions_sql("day_rows", day=runner.dialect.epoch_day("d")))
-    return pd.Timestamp(check["first_ts"]).normalize(), pd.Timestamp(check["last_ts"]).normalize()
+    return first_ts.normalize(), last_ts.normalize()
 
 
 # --------------------------------------------------------------------------- engines

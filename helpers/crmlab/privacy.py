@@ -68,9 +68,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.datasets import _excerpt
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
-from crmlab.validation import check_number
+from crmlab.validation import check_number, excerpt
 
 __all__ = [
     "pseudonymize",
@@ -208,29 +207,29 @@ def canonical_id(value: Any) -> str:
     if kind == "text":
         text = unicodedata.normalize("NFC", value).strip()
         if not text:
-            raise DataError(f"id {_excerpt(value)} is empty text; every row needs a customer id")
+            raise DataError(f"id {excerpt(value)} is empty text; every row needs a customer id")
         return text
     if kind == "int":
         return str(int(value))
     if kind == "decimal":
         if not value.is_finite():
-            raise DataError(f"id {_excerpt(value)} is not a finite number")
+            raise DataError(f"id {excerpt(value)} is not a finite number")
         if value == value.to_integral_value():
             return str(int(value))
         return format(value.normalize(), "f")
     if kind == "float":
         x = float(value)
         if not math.isfinite(x):
-            raise DataError(f"id {_excerpt(value)} is not a finite number")
+            raise DataError(f"id {excerpt(value)} is not a finite number")
         if abs(x) > _EXACT_FLOAT:
             raise DataError(
-                f"id {_excerpt(value)} is a float above 2**53, where a float no longer holds every "
+                f"id {excerpt(value)} is a float above 2**53, where a float no longer holds every "
                 "whole number: distinct ids may already have been merged when the data was read; "
                 "read the id column as text (e.g. dtype=str)"
             )
         return str(int(x)) if x.is_integer() else repr(x)
     raise DataError(
-        f"id {_excerpt(value)} ({type(value).__name__}) is neither text nor a number"
+        f"id {excerpt(value)} ({type(value).__name__}) is neither text nor a number"
     )
 
 
@@ -444,7 +443,7 @@ def _canonicalise_texts(
     if empty:
         i = empty[0]
         raise DataError(
-            f"pseudonymize: column {column!r}, row {rows[i]}: id {_excerpt(values[i])} is empty "
+            f"pseudonymize: column {column!r}, row {rows[i]}: id {excerpt(values[i])} is empty "
             "text; every row needs a customer id"
         )
     distinct = len(set(canon))
@@ -629,7 +628,7 @@ def pseudonymize(
     dup = df.columns[df.columns.duplicated()].unique().tolist()
     if dup:
         raise DataError(
-            f"pseudonymize: column label(s) {[_excerpt(d, 30) for d in dup]} occur more than "
+            f"pseudonymize: column label(s) {[excerpt(d, 30) for d in dup]} occur more than "
             "once; rename them so each column has one name"
         )
     for name, names in (("drop", drop_list), ("keep", keep_list)):
@@ -643,9 +642,9 @@ def pseudonymize(
         raise ParameterError(f"pseudonymize: column(s) {both} are in both drop= and keep=; choose one")
     missing = [c for c in [column, *drop_list, *keep_list] if c not in df.columns]
     if missing:
-        shown = [_excerpt(c, 30) for c in list(df.columns)[:20]]
+        shown = [excerpt(c, 30) for c in list(df.columns)[:20]]
         raise DataError(
-            f"pseudonymize: column(s) {[_excerpt(c, 30) for c in missing]} not found; "
+            f"pseudonymize: column(s) {[excerpt(c, 30) for c in missing]} not found; "
             f"the data has {shown}{' …' if len(df.columns) > 20 else ''}"
         )
 
@@ -717,7 +716,7 @@ def pseudonymize(
             stacklevel=2,
         )
     if auto or named_by_id:
-        parts = [f"{_excerpt(c, 30)} ({r})" for c, r in auto.items()]
+        parts = [f"{excerpt(c, 30)} ({r})" for c, r in auto.items()]
         if named_by_id:
             parts.append(f"{named_by_id} column(s) named by a customer id")
         warnings.warn(

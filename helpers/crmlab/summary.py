@@ -42,7 +42,14 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import CrmlabWarning, DataError, ParameterError
-from crmlab.validation import check_choice, check_date, check_number, validate_transactions
+from crmlab.validation import (
+    DATE_MAX,
+    DATE_MIN,
+    check_choice,
+    check_date,
+    check_number,
+    validate_transactions,
+)
 
 __all__ = [
     "to_occasions",
@@ -175,7 +182,10 @@ def _money_units(amount: np.ndarray) -> tuple[np.ndarray, float]:
 
 # --------------------------------------------------------------------------- summary
 def _day(value: Any, name: str) -> int:
-    return int(check_date(value, name).value // _NS_PER_DAY)
+    ts = check_date(value, name)
+    if not DATE_MIN <= ts < DATE_MAX:  # datetime64[ns] cannot hold it: never wrap silently
+        raise ParameterError(f"{name} {ts.date()} is outside the supported years 1678-2261")
+    return int(ts.value // _NS_PER_DAY)
 
 
 def customer_summary(
@@ -568,7 +578,7 @@ def reconcile(summary: pd.DataFrame) -> float:
     >>> reconcile(customer_summary(log))
     0.0
     """
-    rep = summary.attrs.get("summary")
+    rep = summary.attrs.get("summary") if isinstance(summary, pd.DataFrame) else None
     if rep is None or "total_spend" not in summary:
         raise DataError("reconcile needs the full view of customer_summary (with attrs['summary'])")
     explained = summary["total_spend"].sum() + rep["spend_without_purchase"] + rep["spend_before_cohort_start"]

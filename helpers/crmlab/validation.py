@@ -18,6 +18,7 @@ np.float64(22.5)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -43,6 +44,16 @@ __all__ = [
     "check_date",
     "check_optional_date",
     "check_parameter_names",
+    "MISSING_TEXT",
+    "number_hint",
+    "MAX_MONEY_TOTAL",
+    "DATE_MIN",
+    "DATE_MAX",
+    "excerpt",
+    "customer_id_problem",
+    "check_customer_ids",
+    "first_out_of_range",
+    "check_money_total",
 ]
 
 #: The one schema every loader returns and every chapter function accepts.
@@ -173,9 +184,13 @@ def validate_transactions(
     Raises
     ------
     DataError
-        Not a DataFrame, empty, a missing column, a missing customer id, an
-        unparseable or missing date, or a bad amount; the message names
-        column, row and value.
+        Not a DataFrame, empty, a missing or doubled column, a missing or
+        unusable customer id (see :func:`check_customer_ids`), an unparseable,
+        numeric, missing or out-of-range (outside 1678-2261) date, a bad or
+        complex amount, or amounts whose absolute sum passes
+        :data:`MAX_MONEY_TOTAL`; the message names column, row and value.
+        These are the rules :func:`crmlab.datasets.load_transactions` applies,
+        so a frame that bypasses the loader cannot bypass them.
 
     Examples
     --------
@@ -184,33 +199,17 @@ def validate_transactions(
     dtype('<M8[ns]')
     """
     df = require_columns(transactions, TRANSACTION_COLUMNS, what=what)
+    doubled = [c for c in TRANSACTION_COLUMNS if list(df.columns).count(c) > 1]
+    if doubled:
+        raise DataError(f"{what} has two columns named {doubled[0]!r}; rename one so it is clear "
+                        "which one holds the data")
     if len(df) == 0:
         raise DataError(f"{what} is empty: at least one transaction row is needed")
     out = df.copy()
-    pos = first_bad(out["customer_id"].isna())
-    if pos is not None:
-        raise DataError(
-            f"{what}: column 'customer_id', {_describe_row(out, pos)}: customer id is missing"
-        )
-    date = out["date"]
-    if not pd.api.types.is_datetime64_any_dtype(date):
-        parsed = pd.to_datetime(date, errors="coerce", format="ISO8601")
-        if (parsed.isna() & date.notna()).any():  # not ISO: one format inferred from the column
-            parsed = pd.to_datetime(date, errors="coerce")
-        bad = parsed.isna() & date.notna()
-        pos = first_bad(bad)
-        if pos is not None:
-            raise DataError(
-                f"{what}: column 'date', {_describe_row(out, pos)}: "
-                f"{date.iloc[pos]!r} is not a date; expected e.g. '2024-01-31'"
-            )
-        date = parsed
-    if getattr(date.dt, "tz", None) is not None:
-        date = date.dt.tz_localize(None)  # keep local wall time: the purchase day as the customer saw it
-    pos = first_bad(date.isna())
-    if pos is not None:
-        raise DataError(f"{what}: column 'date', {_describe_row(out, pos)}: date is missing")
-    out["date"] = date.astype("datetime64[ns]")
+    check_customer_ids(out["customer_id"], what=what)
+    out["date"] = _log_dates(out, what)
+    if pd.api.types.is_complex_dtype(out["amount"]):
+        raise DataError(f"{what}: column 'amount' holds complex numbers; expected real amounts of money")
     out["amount"] = check_numeric_column(
         out,
         "amount",
@@ -218,6 +217,8 @@ def validate_transactions(
         min_value=0.0 if require_positive else None,
         min_inclusive=False,
     )
+    check_money_total(out["amount"].to_numpy(), what=what, column="amount",
+                      where=lambda i: _describe_row(out, i))
     return out
 
 
@@ -478,3 +479,240 @@ def check_parameter_names(namespace: dict[str, Any], known: Iterable[str]) -> No
             f"unknown parameter {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
             + f"; this notebook's parameters are {known}"
         )
+
+
+# --------------------------------------------------------------------------- log values
+# One home for the rules on customer ids, dates and money that the loader
+# (crmlab.datasets.load_transactions) and validate_transactions (raw frames passed
+# straight to the summaries) share: what the loader refuses, a raw frame cannot slip past.
+
+#: Cell text that means "no value" (compared after stripping and lower-casing).
+MISSING_TEXT: frozenset[str] = frozenset(
+    {"", "nan", "na", "n/a", "null", "none", "nat", "#n/a", "#na", "#null!", "#value!", "#ref!"}
+)
+#: Largest sum of absolute amounts crmlab adds up: 2**53 cents. Beyond it float64 sums
+#: cannot hold every cent (and two amounts near 1e308 would even sum to inf).
+MAX_MONEY_TOTAL: float = 2.0**53 / 100
+#: Dates crmlab stores (datetime64[ns] holds 1677-09-22 .. 2262-04-11): whole years 1678-2261.
+DATE_MIN: pd.Timestamp = pd.Timestamp("1678-01-01")
+DATE_MAX: pd.Timestamp = pd.Timestamp("2262-01-01")  # exclusive
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000"
+
+
+def excerpt(value: Any, limit: int = 40) -> str:
+    """A short, escaped excerpt of a bad value for an error message (never a whole line).
+
+    >>> excerpt("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…xxx'"
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
+
+
+def number_hint(value: Any, *, missing: bool = False, infinite: bool = False) -> str:
+    """Why a cell of an amount column is not a number, as a hint to append to an error.
+
+    The loader and the SQL engines give the same hint: missing value, a number too
+    large to sum to the cent, a currency sign, digit grouping or a decimal comma.
+    Empty when no reason is recognised.
+
+    >>> number_hint("$10.00")
+    '; it carries a currency sign — pass currency_symbols=True'
+    >>> number_hint("12,50")
+    "; it looks like a decimal comma — pass decimal=','"
+    """
+    text = str(value)
+    low = text.strip().lower().lstrip("+-")
+    if missing or low in MISSING_TEXT:
+        return "; the value is missing"
+    if (infinite or low in {"inf", "infinity"} or low.startswith("1e")
+            or re.fullmatch(r"\d{16,}(\.\d*)?", low)):
+        return "; expected a finite number below 1e15 (sums of larger values lose every cent)"
+    if re.search(r"[$€£¥￥元]|(?i:rmb|cny|usd|eur|gbp)", text):
+        return "; it carries a currency sign — pass currency_symbols=True"
+    if re.search(r"\d[,.\s]\d{3}", text):
+        return "; it looks like it has a thousands separator — pass thousands=','"
+    if re.fullmatch(r"\s*-?\d+,\d{1,2}\s*", text):
+        return "; it looks like a decimal comma — pass decimal=','"
+    return ""
+
+
+def customer_id_problem(value: Any, *, stripped: bool = False) -> tuple[str, str] | None:
+    """Why one customer id cannot identify a customer: ``(kind, reason)`` or None.
+
+    ``kind`` is ``"missing"`` (no id: a guest checkout, which
+    ``missing_customer="drop"`` may leave out) or ``"bad"`` (never accepted):
+    booleans, fractional or inexact floats (beyond 2**53), bytes and other
+    non-scalar objects, text with control characters, and — unless the caller
+    has already ``stripped`` it, as the loader does and counts — text with
+    spaces around it (``"a "`` and ``"a"`` would be two customers).
+
+    >>> customer_id_problem(17850), customer_id_problem(" ")[0], customer_id_problem(True)[0]
+    (None, 'missing', 'bad')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "missing", "is missing"
+    if isinstance(value, (bool, np.bool_)):
+        return "bad", "is a boolean, not a customer id (the wrong column?)"
+    if isinstance(value, (int, np.integer)):
+        return None
+    if isinstance(value, (float, np.floating)):
+        if value != value:
+            return "missing", "is missing"
+        if not np.isfinite(value) or value % 1 != 0:
+            return "bad", "is a fractional number; customer ids must be whole numbers or text"
+        if abs(value) >= 2**53:
+            return "bad", "is a float beyond 2**53, where distinct ids collide; store the ids as text"
+        return None
+    if isinstance(value, bytes):
+        return "bad", "is bytes; decode the ids to text first"
+    if not isinstance(value, str):
+        return "bad", f"is a {type(value).__name__}, not a customer id (text or a whole number)"
+    text = value.strip(" \t\r\n\v\f" + _INVISIBLE)
+    if text.lower() in MISSING_TEXT:
+        return "missing", "is missing"
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+        return "bad", "contains a control character (a line break or a tab?)"
+    if not stripped and text != value:
+        return "bad", ("has spaces around it, so it would differ from the same id without them; "
+                       "strip the ids (load_transactions does, and counts them)")
+    return None
+
+
+def check_customer_ids(ids: pd.Series, *, what: str = "transactions", column: str = "customer_id") -> None:
+    """Refuse customer ids that cannot identify a customer (a raw frame's column).
+
+    Every rule of :func:`customer_id_problem`, once per distinct id, plus: a
+    column where one id is written both as a number and as text (``1`` and
+    ``"1"`` would be two customers). Raises naming the row and an excerpt of
+    the id.
+
+    >>> check_customer_ids(pd.Series([1, 2, 1]))
+    >>> check_customer_ids(pd.Series(["a", "nan"]))
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataError: transactions: column 'customer_id', row 1: customer id 'nan' is missing
+    """
+    if pd.api.types.is_bool_dtype(ids):
+        raise DataError(f"{what}: column {column!r} holds booleans (True/False), not customer ids")
+    if pd.api.types.is_integer_dtype(ids) and not ids.hasnans:
+        return
+    codes, uniq = pd.factorize(ids.to_numpy(dtype=object), use_na_sentinel=False)
+    first = np.empty(len(uniq), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    order = np.argsort(first, kind="stable")  # distinct ids in order of first appearance
+    u = pd.Series(uniq[order], dtype=object)
+    if pd.api.types.infer_dtype(u, skipna=False) == "string":
+        # all text (the usual case, millions of rows): the text rules vectorised, the rest per id
+        core = u.str.strip(" \t\r\n\v\f" + _INVISIBLE)
+        suspect = (core.str.lower().isin(MISSING_TEXT) | (core != u)
+                   | u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True)).to_numpy()
+        candidates = np.flatnonzero(suspect)
+        kinds = {str}
+    else:
+        candidates = np.arange(len(u))
+        kinds = {str if isinstance(v, str) else int for v in u}
+    for k in candidates:
+        problem = customer_id_problem(u.iloc[k])
+        if problem is not None:
+            raise DataError(
+                f"{what}: column {column!r}, {_describe_row(ids, int(first[order[k]]))}: "
+                f"customer id {excerpt(u.iloc[k])} {problem[1]}"
+            )
+    if len(kinds) > 1:
+        # numbers and text side by side: refused where they spell the same id (1 and "1")
+        numbers = {str(int(v)) for v in u if not isinstance(v, str)}
+        clash = [k for k in range(len(u)) if isinstance(u.iloc[k], str) and u.iloc[k] in numbers]
+        if clash:
+            pos = int(first[order[clash[0]]])
+            raise DataError(
+                f"{what}: column {column!r}, {_describe_row(ids, pos)}: {excerpt(ids.iloc[pos])} is text "
+                "while the same id is also a number (1 and '1' would be two customers); make the "
+                "column one type"
+            )
+
+
+def first_out_of_range(dates: pd.Series) -> int | None:
+    """Position of the first date outside :data:`DATE_MIN` .. :data:`DATE_MAX` (any resolution).
+
+    >>> first_out_of_range(pd.Series(pd.to_datetime(["2024-01-01", "9999-12-31"], format="%Y-%m-%d")))
+    1
+    """
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    return first_bad(((dates < DATE_MIN) | (dates >= DATE_MAX)).fillna(False).to_numpy())
+
+
+def check_money_total(amounts: np.ndarray, *, what: str, column: str, where: Any = None) -> None:
+    """Refuse amounts whose absolute sum exceeds :data:`MAX_MONEY_TOTAL` (cents would be lost).
+
+    ``where(i)`` describes row ``i`` (default ``"row i"``); the row named is the
+    one at which the running sum of absolute amounts passes the limit.
+
+    >>> check_money_total(np.array([1e13, 5.0]), what="log", column="amount")
+    >>> check_money_total(np.array([1e308, 1e308]), what="log", column="amount")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataError: log: column 'amount', row 0: 1e+308 takes the sum of absolute amounts beyond 9.0e+13 (2**53 cents), where float64 sums lose cents; a wrong column (ids, phone numbers) or a value in the wrong unit?
+    """
+    values = np.asarray(amounts, dtype="float64")
+    a = np.abs(values)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(a.sum()) if len(a) else 0.0
+        if total <= MAX_MONEY_TOTAL:
+            return
+        i = int(np.argmax(np.cumsum(a) > MAX_MONEY_TOTAL))
+    place = where(i) if where is not None else f"row {i}"
+    raise DataError(
+        f"{what}: column {column!r}, {place}: {values[i]:.6g} takes the sum of absolute amounts beyond "
+        f"{MAX_MONEY_TOTAL:.1e} (2**53 cents), where float64 sums lose cents; a wrong column (ids, "
+        "phone numbers) or a value in the wrong unit?"
+    )
+
+
+def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
+    """The ``date`` column of a raw frame as datetime64[ns], or a DataError naming the row.
+
+    Numbers are refused (``1.7e9`` would be read as nanoseconds after 1970),
+    dates outside 1678-2261 are named (datetime64[ns] cannot hold them), and a
+    time-zone-aware column keeps its local wall-clock time (the day the
+    customer saw).
+    """
+    date = out["date"]
+    if pd.api.types.is_bool_dtype(date) or pd.api.types.is_numeric_dtype(date):
+        raise DataError(
+            f"{what}: column 'date', {_describe_row(out, 0)}: {excerpt(date.iloc[0])} is a number, not a "
+            "date; convert it first (pd.to_datetime(..., format='%Y%m%d') or unit='s'), or load the "
+            "data with load_transactions(date_format=...)"
+        )
+    if not pd.api.types.is_datetime64_any_dtype(date):
+        kinds = date.map(lambda v: isinstance(v, (bool, int, float, np.number, np.bool_)) and v == v)
+        pos = first_bad(kinds.to_numpy(dtype=bool))
+        if pos is not None:
+            raise DataError(
+                f"{what}: column 'date', {_describe_row(out, pos)}: {excerpt(date.iloc[pos])} is a number, "
+                "not a date; expected e.g. '2024-01-31'"
+            )
+        parsed = pd.to_datetime(date, errors="coerce", format="ISO8601")
+        if (parsed.isna() & date.notna()).any():  # not ISO: one format inferred from the column
+            parsed = pd.to_datetime(date, errors="coerce")
+        bad = parsed.isna() & date.notna()
+        pos = first_bad(bad)
+        if pos is not None:
+            raise DataError(
+                f"{what}: column 'date', {_describe_row(out, pos)}: "
+                f"{excerpt(date.iloc[pos])} is not a date; expected e.g. '2024-01-31'"
+            )
+        date = parsed
+    pos = first_out_of_range(date)
+    if pos is not None:
+        raise DataError(
+            f"{what}: column 'date', {_describe_row(out, pos)}: {excerpt(str(date.iloc[pos]))} is outside "
+            "the supported years 1678-2261; a placeholder such as 9999-12-31? fix or remove the row"
+        )
+    if getattr(date.dt, "tz", None) is not None:
+        date = date.dt.tz_localize(None)  # keep local wall time: the purchase day as the customer saw it
+    pos = first_bad(date.isna())
+    if pos is not None:
+        raise DataError(f"{what}: column 'date', {_describe_row(out, pos)}: date is missing")
+    return date.astype("datetime64[ns]")
