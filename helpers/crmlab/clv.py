@@ -1529,8 +1529,9 @@ def _finite_by_customer(frame: pd.DataFrame, name: str) -> pd.Series:
         shown = raw.iloc[pos]
         what = "is missing (NaN)" if pd.isna(shown) else (
             "is not finite" if isinstance(shown, (int, float, np.number)) else "is not a number")
+        text = f"{float(shown):g}" if isinstance(shown, (int, float, np.number)) else repr(shown)[:40]
         raise DataError(
-            f"{name}: customer {frame.index[pos]!r}: value {shown!r} {what} "
+            f"{name}: customer {frame.index[pos]!r}: value {text} {what} "
             f"({int(bad.sum())} such value(s)); expected a finite number"
         )
     return vals
