@@ -422,3 +422,22 @@ def test_bgbb_refuses_work_that_would_run_for_minutes(rows, n, fragment):
         rows = {"frequency": np.minimum(tx, 1), "recency": tx, "n": np.full(tx.size, n)}
     with pytest.raises(DataError, match=fragment):
         bgbb.fit_bgbb(pd.DataFrame(rows))
+
+
+@pytest.mark.parametrize("call, error, fragment", [
+    (lambda: crmlab.validation.check_choice(np.array(["M", "W"]), "freq", ["M", "W"]), ParameterError,
+     "freq must be one of"),
+    (lambda: crmlab.validation.check_choice(True, "n_states", [1, 2]), ParameterError, "got True"),
+    (lambda: crmlab.validation.check_numeric_column(pd.DataFrame({"x": [1, 10**400]}), "x"), DataError,
+     "column 'x', row 1: 1000.* is too large"),
+    (lambda: crmlab.validation.check_numeric_column(pd.DataFrame({"x": [1, True]}, dtype=object), "x"),
+     DataError, "column 'x', row 1: True is a boolean"),
+    (lambda: crmlab.validation.check_numeric_column(pd.DataFrame({"x": [1 + 1j]}), "x"), DataError, "complex"),
+    (lambda: crmlab.validation.check_numeric_column(pd.DataFrame({"x": [1]}), "y"), DataError, "missing column"),
+    (lambda: crmlab.validation.check_numeric_column(pd.DataFrame([[1, 2]], columns=["x", "x"]), "x"),
+     DataError, "2 columns are named 'x'"),
+], ids=["choice array", "choice bool for 1", "column huge int", "column boolean", "column complex",
+        "column missing", "column twice"])
+def test_choice_and_column_validators_never_raise_raw(call, error, fragment):
+    with pytest.raises(error, match=fragment):
+        call()

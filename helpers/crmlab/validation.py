@@ -112,10 +112,38 @@ def check_numeric_column(
     >>> check_numeric_column(pd.DataFrame({"x": ["1", "2.5"]}), "x").tolist()
     [1.0, 2.5]
     """
+    require_columns(df, [column], what=what)
     raw = df[column]
+    if isinstance(raw, pd.DataFrame):
+        raise DataError(f"{what}: {raw.shape[1]} columns are named {column!r}; expected one")
     if pd.api.types.is_bool_dtype(raw):
         raise DataError(f"{what}: column {column!r} holds booleans; expected numbers")
-    values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    if raw.dtype.kind == "c":
+        raise DataError(f"{what}: column {column!r} holds complex numbers; expected real numbers")
+    if raw.dtype == object:  # Python objects: booleans, complex and huge ints are not amounts
+        kinds = raw.map(type)
+        for bad_types, expected in (((bool, np.bool_), "is a boolean"),
+                                    ((complex, np.complexfloating), "is complex")):
+            pos = first_bad(kinds.map(lambda t, b=bad_types: issubclass(t, b)))
+            if pos is not None:
+                raise DataError(
+                    f"{what}: column {column!r}, {_describe_row(df, pos)}: "
+                    f"{_short(raw.iloc[pos])} {expected}; expected a number"
+                )
+    try:
+        values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    except (OverflowError, TypeError, ValueError):
+        for pos, v in enumerate(raw):
+            try:
+                float(v)
+            except OverflowError:
+                raise DataError(
+                    f"{what}: column {column!r}, {_describe_row(df, pos)}: {_short(v)} is too "
+                    "large; expected a number of at most about 1.8e308 in size"
+                ) from None
+            except (TypeError, ValueError):
+                continue
+        raise DataError(f"{what}: column {column!r} could not be read as numbers") from None
     bad = values.isna() & raw.notna()
     pos = first_bad(bad)
     if pos is not None:
@@ -283,7 +311,7 @@ def check_number(
 
 def _short(value: Any, limit: int = 40) -> str:
     """``repr(value)`` cut to ``limit`` characters (huge numbers, long text)."""
-    text = repr(value)
+    text = " ".join(repr(value).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -302,8 +330,14 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     >>> check_choice("M", "period", ["D", "W", "M"])
     'M'
     """
-    if value not in choices:
-        raise ParameterError(f"{name} must be one of {list(choices)}, got {value!r}")
+    try:
+        known = value in choices
+    except (TypeError, ValueError):  # arrays, frames: no single truth value
+        known = False
+    if isinstance(value, (bool, np.bool_)) and not any(isinstance(c, (bool, np.bool_)) for c in choices):
+        known = False  # True == 1, but True is not the choice 1
+    if not isinstance(known, (bool, np.bool_)) or not known:
+        raise ParameterError(f"{name} must be one of {list(choices)}, got {_short(value)}")
     return value
 
 
