@@ -8,7 +8,7 @@ import pytest
 
 from crmlab import clv, finance
 from crmlab.datasets import load_seed_table
-from crmlab.errors import DataError, ParameterError
+from crmlab.errors import CrmlabWarning, DataError, ParameterError
 
 
 # --------------------------------------------------------------------------- software case
@@ -352,9 +352,15 @@ def test_classify_clv_rules():
     assert q["clv_class"].tolist() == ["MVC", "MGC", "maintenance", "below-zero", "MGC"]
     m = clv.classify_clv(cur, pot)
     assert m.attrs["thresholds"] == {"current": 1.0, "potential": 9.0}
-    # customers missing from one Series get 0 there
-    c2 = clv.classify_clv(cur, pot.drop("a"), current_threshold=5, potential_threshold=5)
+    # a customer missing from one Series is refused, or counted as 0 on request (and reported)
+    with pytest.raises(DataError, match=r"1 customer\(s\) have no potential value \(e.g. \['a'\]\)"):
+        clv.classify_clv(cur, pot.drop("a"), current_threshold=5, potential_threshold=5)
+    with pytest.warns(CrmlabWarning, match="counted 1 absent potential value"):
+        c2 = clv.classify_clv(cur, pot.drop("a"), current_threshold=5, potential_threshold=5,
+                              missing="zero")
     assert c2.loc["a", "potential"] == 0
+    assert c2.attrs["filled"] == {"current": 0, "potential": 1}
+    assert c.attrs["filled"] == {"current": 0, "potential": 0}
     tab = clv.clv_class_table(c)
     assert tab["customers"].tolist() == [1, 1, 2, 1]
     assert tab.loc["maintenance", "total_value"] == 11

@@ -128,3 +128,57 @@ def test_papermill_parses_every_parameter_line(nb_path, caplog):
         found = pm.inspect_notebook(str(nb_path))
     assert not [r for r in caplog.records if "parse" in r.getMessage().lower()]
     assert set(found) == set(_names(_parameter_cell(nbformat.read(nb_path, as_version=4))))
+
+
+# ----------------------------------------------------------------------------- hostile values (issue 19)
+def _date_parameter(nb) -> str | None:
+    for name in _names(_parameter_cell(nb)):
+        if name.endswith(("AS_OF", "_END", "_START")):
+            return name
+    return None
+
+
+def _run_validation(nb_path: Path, assignments: list[str]) -> list[str]:
+    """Each assignment injected after the parameters cell, then the validation cell, in one kernel."""
+    nb = nbformat.read(nb_path, as_version=4)
+    idx = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    validation = next(c for c in nb.cells[idx + 1:] if c.cell_type == "code")
+    setup = [c for c in nb.cells[: idx + 1] if c.cell_type == "code"]
+    cells = list(setup)
+    for bad in assignments:  # the defaults again, then one hostile value
+        cells += [nbformat.v4.new_code_cell(nb.cells[idx].source + "\n" + bad),
+                  nbformat.v4.new_code_cell(validation.source)]
+    nb.cells = cells
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(nb_path.parent)}})
+    client.execute()
+    errors = []
+    for cell in nb.cells[len(setup) + 1::2]:
+        outs = [o for o in cell.outputs if o.output_type == "error"]
+        errors.append(f"{outs[0].ename}: {outs[0].evalue}" if outs else "no error")
+    return errors
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_hostile_parameter_values_give_a_crmlab_error_naming_the_parameter(nb_path):
+    """`-p CAL_END soon`, a date typed as a number, `-p SEED nan`, inf, a huge int, a boolean."""
+    nb = nbformat.read(nb_path, as_version=4)
+    _, number, _ = _numeric_parameter(nb)
+    date = _date_parameter(nb)
+    cases = [(number, f"{number} = {v}") for v in ('float("nan")', 'float("inf")', "10**400", "True")]
+    if date is not None:
+        cases += [(date, f'{date} = "soon"'), (date, f"{date} = 1997")]
+    errors = _run_validation(nb_path, [a for _, a in cases])
+    for (name, assignment), message in zip(cases, errors):
+        assert message.split(":")[0] in ("ParameterError", "DataError"), f"{assignment}: {message}"
+        assert name in message, f"{assignment}: the message does not name {name}: {message}"
+
+
+def test_cal_end_soon_is_refused_by_the_shared_validator():
+    from crmlab.errors import ParameterError
+    from crmlab.validation import check_optional_date
+
+    with pytest.raises(ParameterError, match="CAL_END must be a date such as '1998-06-30', got 'soon'"):
+        check_optional_date("soon", "CAL_END")
+    with pytest.raises(ParameterError, match="CAL_END .* a number is not read as a date"):
+        check_optional_date(1997, "CAL_END")

@@ -40,13 +40,14 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.errors import ConvergenceError, CrmlabWarning, DataError, ParameterError
 from crmlab.validation import check_choice, check_number, check_numeric_column
 
 __all__ = [
     "SAATY_SCALE",
     "RANDOM_INDEX",
     "METHODS",
+    "JUDGMENT_RANGE",
     "AHPResult",
     "BatchResult",
     "Node",
@@ -117,6 +118,12 @@ METHODS: tuple[str, ...] = ("eigenvector", "geometric_mean", "column_average")
 Method = Literal["eigenvector", "geometric_mean", "column_average"]
 
 _DEFAULT_RTOL = 1e-3
+_MAX_RTOL = 0.1
+
+#: Judgments crmlab accepts: ratios in [1e-6, 1e6]. Saaty's scale is 1/9..9; the
+#: wider range admits ratio-scale data and matrices rebuilt from published
+#: weights, and keeps the eigenvalue computation exact to ~1e-9 (λmax ≥ n holds).
+JUDGMENT_RANGE: tuple[float, float] = (1e-6, 1e6)
 
 
 # --------------------------------------------------------------------------- formatting
@@ -156,9 +163,16 @@ def validate_matrix(
 ) -> tuple[np.ndarray, list[Any] | None]:
     """Check a pairwise judgment matrix and return it as float array plus labels.
 
-    A judgment matrix must be square, finite, strictly positive, have a unit
-    diagonal and be reciprocal: ``a[j, i] == 1 / a[i, j]`` within relative
-    tolerance ``rtol`` (default 1e-3 so that hand-typed ``0.333`` passes).
+    A judgment matrix must be square, finite, inside :data:`JUDGMENT_RANGE`
+    (1e-6..1e6; Saaty's scale is 1/9..9), have a unit diagonal and be
+    reciprocal: ``a[j, i] == 1 / a[i, j]`` within relative tolerance ``rtol``
+    (default 1e-3 so that hand-typed ``0.333`` passes; at most 0.1).
+
+    The returned array is exactly reciprocal (so that λmax ≥ n holds): of
+    each pair the judgment ≥ 1 is kept as typed and its partner is replaced
+    by its exact reciprocal (``3`` and ``0.333`` become ``3`` and ``1/3``),
+    the diagonal is set to exactly 1. Only differences within ``rtol`` are
+    changed this way; anything larger is refused.
 
     Parameters
     ----------
@@ -188,7 +202,7 @@ def validate_matrix(
     ...
     crmlab.errors.DataError: judgment matrix is not reciprocal: entry [loyalty, trust] = 2 but [trust, loyalty] = 0.4; expected 1/2 = 0.5
     """
-    check_number(rtol, "rtol", low=0.0)
+    check_number(rtol, "rtol", low=0.0, high=_MAX_RTOL)
     frame_labels = None
     if isinstance(matrix, pd.DataFrame):
         if list(map(str, matrix.index)) != list(map(str, matrix.columns)):
@@ -217,6 +231,9 @@ def validate_matrix(
         (np.isnan(arr), "is missing (NaN); every pair must be judged"),
         (np.isinf(arr), "is infinite; expected a finite judgment"),
         (arr <= 0, "is not positive; judgments are ratios > 0 (use 1/3, not -3)"),
+        ((arr < JUDGMENT_RANGE[0]) | (arr > JUDGMENT_RANGE[1]),
+         f"is outside the accepted judgments {JUDGMENT_RANGE[0]:g}..{JUDGMENT_RANGE[1]:g} "
+         "(Saaty's scale is 1/9..9)"),
     ):
         if test.any():
             i, j = np.argwhere(test)[0]
@@ -238,7 +255,23 @@ def validate_matrix(
             f"but {at(j, i)} = {format_judgment(arr[j, i])}; expected "
             f"1/{format_judgment(arr[i, j])} = {1 / arr[i, j]:.4g}"
         )
-    return arr, names
+    return _exact_reciprocal(arr), names
+
+
+def _exact_reciprocal(arr: np.ndarray) -> np.ndarray:
+    """Of each pair keep the judgment ≥ 1, set its partner to the exact reciprocal.
+
+    Works on one (n, n) matrix or a (k, n, n) stack; the diagonal becomes 1.
+    """
+    n = arr.shape[-1]
+    iu, ju = np.triu_indices(n, 1)
+    upper = arr[..., iu, ju]
+    lower = arr[..., ju, iu]
+    val = np.where(upper >= 1, upper, 1.0 / lower)
+    out = np.ones_like(arr, dtype="float64")
+    out[..., iu, ju] = val
+    out[..., ju, iu] = 1.0 / val
+    return out
 
 
 def _parse_array(raw: Any, what: str) -> np.ndarray:
@@ -291,6 +324,11 @@ def _parse_value(v: Any, what: str) -> float:
         val = float(v)
     if not np.isfinite(val) or val <= 0:
         raise DataError(f"{what}: {v!r} is not a positive finite judgment")
+    if not JUDGMENT_RANGE[0] <= val <= JUDGMENT_RANGE[1]:
+        raise DataError(
+            f"{what}: {val:g} is outside the accepted judgments "
+            f"{JUDGMENT_RANGE[0]:g}..{JUDGMENT_RANGE[1]:g} (Saaty's scale is 1/9..9)"
+        )
     return val
 
 
@@ -456,11 +494,37 @@ def _positive_vector(values: Any, name: str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- core maths
+def _rescale(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``B = D^-1 A D`` with ``D = diag(g)``, ``g`` the row geometric means.
+
+    ``B`` has the eigenvalues of ``A`` and entries ``a_ij g_j / g_i`` near 1 for
+    a near-consistent matrix, so the eigen-solver works on numbers of similar
+    size whatever the scale of the judgments. Works on (n, n) or (k, n, n).
+    """
+    logg = np.log(arr).mean(axis=-1)
+    logg = logg - logg.max(axis=-1, keepdims=True)
+    g = np.exp(logg)
+    return arr * g[..., None, :] / g[..., :, None], g
+
+
+def _at_least_n(lam: Any, n: int) -> Any:
+    """λmax ≥ n for a positive reciprocal matrix; lift round-off below n to n."""
+    lam = np.asarray(lam, dtype=float)
+    if np.any(lam < n * (1 - 1e-9)):
+        raise ConvergenceError(
+            f"the principal eigenvalue came out as {float(lam.min()):.12g} < n = {n}; "
+            "the eigen-solver lost precision on this matrix"
+        )
+    return np.maximum(lam, float(n))
+
+
 def _eigen(arr: np.ndarray) -> tuple[float, np.ndarray]:
-    vals, vecs = scipy.linalg.eig(arr)
+    b, g = _rescale(arr)
+    vals, vecs = scipy.linalg.eig(b)
     k = int(np.argmax(vals.real))
-    w = np.abs(vecs[:, k].real)  # Perron vector: one sign; abs() fixes the sign
-    return float(vals[k].real), w / w.sum()
+    v = np.abs(vecs[:, k].real)  # Perron vector: one sign; abs() fixes the sign
+    w = g * v  # eigenvector of A = D v
+    return float(_at_least_n(vals[k].real, arr.shape[0])), w / w.sum()
 
 
 def _weights(arr: np.ndarray, method: str) -> np.ndarray:
@@ -832,7 +896,10 @@ def batch_analyze(
     ri_table, ri : str, float
         Random index source, or an explicit ``ri`` (e.g. from a simulation).
     validate : bool
-        Validate every matrix with :func:`validate_matrix` (slow; off by default).
+        Validate every matrix with :func:`validate_matrix` one by one (slow;
+        off by default). Without it the same rules (finite, inside
+        :data:`JUDGMENT_RANGE`, unit diagonal, reciprocal within 1e-3) are
+        checked vectorised, and the first bad matrix is named.
 
     Examples
     --------
@@ -847,15 +914,26 @@ def batch_analyze(
     if validate:
         for k in range(arr.shape[0]):
             validate_matrix(arr[k], what=f"matrix {k} of the stack")
-    elif not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise DataError("stack: every entry must be positive and finite")
+    else:  # vectorised: the per-matrix check runs only to name the first bad entry
+        with np.errstate(all="ignore"):
+            ok = np.isfinite(arr) & (arr >= JUDGMENT_RANGE[0]) & (arr <= JUDGMENT_RANGE[1])
+            ok = ok.all(axis=(1, 2))
+            diag = np.diagonal(arr, axis1=1, axis2=2)
+            ok &= np.isclose(diag, 1.0, rtol=_DEFAULT_RTOL, atol=0).all(axis=1)
+            prod = arr * np.swapaxes(arr, 1, 2)
+            ok &= np.isclose(prod, 1.0, rtol=_DEFAULT_RTOL, atol=0).all(axis=(1, 2))
+        if not ok.all():
+            k = int(np.argmin(ok))
+            validate_matrix(arr[k], what=f"matrix {k} of the stack")
+    arr = _exact_reciprocal(arr)
     n = arr.shape[1]
     ri_val = random_index(n, ri_table) if ri is None else check_number(ri, "ri", low=0.0)
-    vals, vecs = np.linalg.eig(arr)
+    b, g = _rescale(arr)
+    vals, vecs = np.linalg.eig(b)
     k = np.argmax(vals.real, axis=1)
-    lam = vals.real[np.arange(arr.shape[0]), k]
+    lam = _at_least_n(vals.real[np.arange(arr.shape[0]), k], n)
     if method == "eigenvector":
-        v = np.abs(vecs.real[np.arange(arr.shape[0]), :, k])
+        v = np.abs(vecs.real[np.arange(arr.shape[0]), :, k]) * g
         w = v / v.sum(axis=1, keepdims=True)
     elif method == "geometric_mean":
         g = np.exp(np.log(arr).mean(axis=2))

@@ -52,6 +52,8 @@ from crmlab.mle import MLE, delta_interval, maximize
 from crmlab.validation import check_discount, check_number, check_numeric_column, require_columns
 
 __all__ = [
+    "MAX_OPPORTUNITIES",
+    "MAX_DROPOUT_TERMS",
     "PARAM_NAMES",
     "load_donations",
     "validate_bgbb_summary",
@@ -65,6 +67,17 @@ PARAM_NAMES: tuple[str, ...] = ("alpha", "beta", "gamma", "delta")
 
 #: Smallest discount rate per period for DERT/CLV over an infinite horizon.
 MIN_DISCOUNT = 1e-3
+
+#: Most transaction opportunities ``n`` a summary row may have. The likelihood sums
+#: over every opportunity at which a customer could have dropped out, so the work
+#: grows with ``n``; 1,000 (e.g. 19 years of weekly offers) keeps a fit within
+#: seconds. A larger ``n`` raises a DataError (aggregate to longer opportunities).
+MAX_OPPORTUNITIES = 1000
+
+#: Most dropout terms a fit evaluates: the sum of ``n - recency`` over the distinct
+#: ``(frequency, recency, n)`` rows. Each likelihood evaluation costs that many
+#: terms and a fit needs hundreds of evaluations; 50,000 keeps a fit within seconds.
+MAX_DROPOUT_TERMS = 50_000
 
 
 def load_donations(path: Any = None) -> pd.DataFrame:
@@ -93,8 +106,8 @@ def validate_bgbb_summary(summary: Any, *, weights: str | None = None,
                           what: str = "summary") -> tuple[np.ndarray, ...]:
     """Check a ``(frequency, recency, n)`` table and return ``(x, t_x, n, w)`` arrays.
 
-    Rules: whole numbers; ``n`` >= 1 (opportunities after the first
-    transaction); 0 <= ``frequency`` <= ``recency`` <= ``n`` (each
+    Rules: whole numbers; 1 <= ``n`` <= :data:`MAX_OPPORTUNITIES`
+    (opportunities after the first transaction); 0 <= ``frequency`` <= ``recency`` <= ``n`` (each
     opportunity holds at most one transaction, the last one at ``recency``);
     ``recency`` is 0 exactly when ``frequency`` is 0; ``weights`` (a column of
     customer counts; default 1 per row) >= 0 with a positive total. The first
@@ -126,6 +139,9 @@ def validate_bgbb_summary(summary: Any, *, weights: str | None = None,
          lambda i: f"frequency {x[i]:g}, recency {tx[i]:g}, n {n[i]:g}: the BG/BB model counts "
                    "whole transaction opportunities"),
         (n < 1, lambda i: f"n is {n[i]:g}; at least one transaction opportunity is needed"),
+        (n > MAX_OPPORTUNITIES, lambda i: f"n is {n[i]:g}; at most MAX_OPPORTUNITIES = "
+         f"{MAX_OPPORTUNITIES} transaction opportunities per customer are fitted (aggregate "
+         "to longer opportunities, e.g. months instead of days)"),
         (n < tx, lambda i: f"n is {n[i]:g} but recency is {tx[i]:g}; the last transaction "
                            "cannot come after the last opportunity (n >= recency)"),
         (x > tx, lambda i: f"frequency is {x[i]:g} but recency is {tx[i]:g}; at most one "
@@ -151,11 +167,30 @@ def _log_parts(theta, x, tx, n) -> tuple[np.ndarray, np.ndarray]:
     l1 = special.betaln(a + x, b + n - x) - lab + special.betaln(g, d + n) - lgd
     m = (n - tx).astype(int)
     l2 = np.full(x.shape, -np.inf)
-    for i in range(int(m.max()) if m.size else 0):
-        use = i < m
-        term = (special.betaln(a + x, b + tx - x + i) - lab
-                + special.betaln(g + 1, d + tx + i) - lgd)
-        l2 = np.where(use, np.logaddexp(l2, np.where(use, term, -np.inf)), l2)
+    M = int(m.max()) if m.size else 0
+    if M == 0:
+        return l1, l2
+    # term_i = B(a+x, b+tx-x+i) B(g+1, d+tx+i) / (B(a, b) B(g, d)), i = 0..m-1, by the
+    # recursion B(p, q+1) = B(p, q) q / (p+q): one cumulative sum of log ratios per row,
+    # vectorised over the opportunities (no Python loop over n)
+    term0 = special.betaln(a + x, b + tx - x) - lab + special.betaln(g + 1, d + tx) - lgd
+    j = np.arange(M - 1, dtype=float)
+    step = max(1, 2_000_000 // M)  # rows per chunk: bounded memory
+    for lo in range(0, len(x), step):
+        sl = slice(lo, lo + step)
+        q1 = (b + tx[sl] - x[sl])[:, None] + j
+        q2 = (d + tx[sl])[:, None] + j
+        inc = np.log(q1) - np.log(q1 + (a + x[sl])[:, None]) + np.log(q2) - np.log(q2 + g + 1)
+        terms = np.empty((len(q1), M))
+        terms[:, 0] = term0[sl]
+        terms[:, 1:] = term0[sl][:, None] + np.cumsum(inc, axis=1)
+        terms[np.arange(M)[None, :] >= m[sl][:, None]] = -np.inf
+        peak = terms.max(axis=1)
+        ok = np.isfinite(peak)
+        with np.errstate(divide="ignore"):
+            part = np.full(len(q1), -np.inf)
+            part[ok] = peak[ok] + np.log(np.exp(terms[ok] - peak[ok, None]).sum(axis=1))
+        l2[sl] = part
     return l1, l2
 
 
@@ -397,7 +432,8 @@ def fit_bgbb(summary: pd.DataFrame, *, weights: str | None = None, init: Any = N
     Raises
     ------
     DataError
-        Invalid table (see :func:`validate_bgbb_summary`).
+        Invalid table (see :func:`validate_bgbb_summary`), or more than
+        :data:`MAX_DROPOUT_TERMS` dropout terms (fits would take minutes).
     ConvergenceError
         No interior maximum with a positive-definite Hessian.
 
@@ -411,6 +447,13 @@ def fit_bgbb(summary: pd.DataFrame, *, weights: str | None = None, init: Any = N
     rows = np.unique(np.c_[x[keep], tx[keep], n[keep]], axis=0, return_inverse=True)
     (xu, tu, nu) = rows[0].T
     wu = np.bincount(rows[1].ravel(), weights=w[keep])
+    work = int((nu - tu).sum())
+    if work > MAX_DROPOUT_TERMS:
+        raise DataError(
+            f"summary has {len(xu)} distinct (frequency, recency, n) rows with {work:,} dropout "
+            f"terms in all (the sum of n - recency); at most MAX_DROPOUT_TERMS = "
+            f"{MAX_DROPOUT_TERMS:,} are fitted: aggregate to fewer, longer opportunities"
+        )
     z0 = np.log(np.asarray(init, float)) if init is not None else np.zeros(4)
     total = float(w.sum())
     res = maximize(lambda z: float(wu @ _loglik(np.exp(z), xu, tu, nu)), z0, PARAM_NAMES,

@@ -73,6 +73,7 @@ from crmlab.validation import (
 )
 
 __all__ = [
+    "MAX_CLV_CELLS",
     "UNITS",
     "PARAM_NAMES",
     "summarize",
@@ -120,6 +121,18 @@ _MODEL_LABEL = {
     "nbd": "NBD (no dropout)",
 }
 _TRANSACTION_MODELS = ("bgnbd", "mbgnbd", "pareto_nbd", "nbd")
+
+#: Most customer-periods :func:`clv` evaluates, per model: distinct ``(frequency, T)``
+#: patterns x discounting periods (``ceil(horizon / period)``). The BG/NBD and MBG/NBD
+#: need a quadrature per cell, so their cap is lower; each cap keeps a call within
+#: seconds (CDNOW sample: 464 patterns x 520 monthly periods, about 5 s for the BG/NBD).
+#: A longer horizon needs a longer ``period``.
+MAX_CLV_CELLS: dict[str, int] = {
+    "nbd": 5_000_000, "pareto_nbd": 5_000_000, "bgnbd": 250_000, "mbgnbd": 250_000,
+}
+
+# customer-period cells per vectorised evaluation of the conditional expectation
+_CLV_CHUNK = 20_000
 
 
 # =========================================================================== summary
@@ -529,13 +542,29 @@ def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
     c0 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     l1 = -(r + x) * lgA_T - s * lgB_T
 
+    has = T > t_x
+    if alpha >= beta:
+        zx, zT = (alpha - beta) / (alpha + t_x), (alpha - beta) / (alpha + T)
+    else:
+        zx, zT = (beta - alpha) / (beta + t_x), (beta - alpha) / (beta + T)
+    far = has & ((zx > _PNBD_ZMAX_FIT) | (zT > _PNBD_ZMAX_FIT))
+    # the series only where its value is used: rows with T = t_x have no second term, and
+    # far rows are integrated by quadrature (near the s, beta -> infinity ridge that is
+    # almost every row, and the series at z = 0.99 would need ~4,000 terms per row)
+    use = has & ~far
+
     def series(bb, t, z):
-        """The 2F1 series once per distinct (x, t): many rows share them (e.g. t_x = 0)."""
-        keys, inv = np.unique(np.c_[x, t], axis=0, return_inverse=True)
-        first = np.zeros(len(keys), dtype=int)
-        first[inv.ravel()] = np.arange(len(x))
-        out = _hyp2f1_1bc_grad(bb[first], (A + 1)[first], np.minimum(z[first], _PNBD_ZMAX_FIT))
-        return [o[inv.ravel()] for o in out]
+        """The 2F1 series once per distinct (x, t) among the rows used: many share them (e.g. t_x = 0)."""
+        out = [np.zeros(len(x)) for _ in range(4)]
+        rows = np.flatnonzero(use)
+        if rows.size:
+            keys, inv = np.unique(np.c_[x[rows], t[rows]], axis=0, return_inverse=True)
+            first = np.zeros(len(keys), dtype=int)
+            first[inv.ravel()] = rows
+            vals = _hyp2f1_1bc_grad(bb[first], (A + 1)[first], np.minimum(z[first], _PNBD_ZMAX_FIT))
+            for o, v in zip(out, vals):
+                o[rows] = v[inv.ravel()]
+        return out
 
     def logF(t):
         """log F(t) and its gradient (4, rows) for the closed-form branch."""
@@ -554,17 +583,15 @@ def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
                           -np.log(bt) + hb + hc, -(s + 1) / bt + hz * at / bt**2])
         return val, g, z
 
-    fx, gx, zx = logF(t_x)
-    fT, gT, zT = logF(T)
-    has = T > t_x
-    d = np.where(has, fT - fx, -1.0)
+    fx, gx, _ = logF(t_x)
+    fT, gT, _ = logF(T)
+    d = np.where(use, fT - fx, -1.0)
     with np.errstate(all="ignore"):
         l2 = np.where(has, np.log(s) - np.log(A) + fx + np.log(-np.expm1(d)), -np.inf)
         q = 1.0 / np.expm1(-d)  # e^d / (1 - e^d)
     g2 = (1.0 + q) * gx - q * gT
     g2[0] -= 1.0 / A
     g2[2] += 1.0 / s - 1.0 / A
-    far = has & ((zx > _PNBD_ZMAX_FIT) | (zT > _PNBD_ZMAX_FIT))
     if far.any():
         l2[far], g2[:, far] = _pnbd_integral_gl_grad(r, alpha, s, beta, x[far], t_x[far], T[far])
     g2[:, ~has] = 0.0
@@ -799,7 +826,8 @@ def _gauss_beta(a: float, b: float, n: int) -> tuple[np.ndarray, np.ndarray]:
     return p, w
 
 
-def _beta_expect(a: float, b: np.ndarray, r: np.ndarray, alpha: np.ndarray, t: np.ndarray) -> np.ndarray:
+def _beta_expect(a: float, b: np.ndarray, r: np.ndarray, alpha: np.ndarray, t: np.ndarray,
+                 t_nodes: float | None = None) -> np.ndarray:
     """E[(1 - (1 + p t/alpha)^-r) / p] for p ~ Beta(a, b): the expected number of
     transactions in (0, t] of a BG/NBD customer with lambda ~ Gamma(r, alpha) who
     drops out after each purchase with probability p.
@@ -811,14 +839,16 @@ def _beta_expect(a: float, b: np.ndarray, r: np.ndarray, alpha: np.ndarray, t: n
     sqrt(max(r, 1) t / alpha), the sharpness of its only feature near p = 0.
     Checked against mpmath (40 digits): relative error < 1e-11 for
     max(r, 1) t / alpha <= 45,000 (the expected purchases of an active customer
-    over the horizon), about 3e-5 at 1e6.
+    over the horizon), about 3e-5 at 1e6. ``t_nodes`` (default: the largest ``t``)
+    sets the node count, so that many calls over one horizon share their nodes.
     """
     b, r, alpha, t = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (b, r, alpha, t)))
     out = np.empty(b.shape)
     kk = t / alpha
     for bv in np.unique(b):
         idx = b == bv
-        n = int(np.clip(np.ceil(7 * np.sqrt(np.max(np.maximum(r[idx], 1.0) * kk[idx]))) + 24, 24, 1500))
+        kn = kk[idx] if t_nodes is None else t_nodes / alpha[idx]
+        n = int(np.clip(np.ceil(7 * np.sqrt(np.max(np.maximum(r[idx], 1.0) * kn))) + 24, 24, 1500))
         p, w = _gauss_beta(a, float(bv), n)
         pk = np.multiply.outer(kk[idx], p)
         g = -np.expm1(-r[idx][:, None] * np.log1p(pk)) / p
@@ -846,9 +876,15 @@ def _expected(model, theta, t) -> np.ndarray:
 
 def _conditional(model, theta, x, t_x, T, t) -> np.ndarray:
     if model == "nbd":
+        return _conditional_core(model, theta, x, T, t)
+    return _conditional_core(model, theta, x, T, t) * _p_alive(model, theta, x, t_x, T)
+
+
+def _conditional_core(model, theta, x, T, t, t_nodes: float | None = None) -> np.ndarray:
+    """Expected transactions in (T, T + t] of a customer alive at T (depends on x and T only)."""
+    if model == "nbd":
         r, alpha = theta
         return (r + x) / (alpha + T) * t
-    pa = _p_alive(model, theta, x, t_x, T)
     if model == "pareto_nbd":
         r, alpha, s, beta = theta
         if abs(s - 1) < 1e-9:
@@ -856,13 +892,12 @@ def _conditional(model, theta, x, t_x, T, t) -> np.ndarray:
         else:
             core = (r + x) * (beta + T) / ((alpha + T) * (s - 1)) * (
                 -np.expm1((s - 1) * np.log((beta + T) / (beta + T + t))))
-        return core * pa
+        return core
     r, alpha, a, b = theta
     # alive at T: lambda ~ Gamma(r+x, alpha+T) and p ~ Beta(a, b+x) (BG/NBD) or
     # Beta(a, b+x+1) (MBG/NBD, which also survived the dropout chance at time 0)
     k = 1.0 if model == "mbgnbd" else 0.0
-    core = _beta_expect(a, b + x + k, r + x, alpha + T, t)
-    return core * pa
+    return _beta_expect(a, b + x + k, r + x, alpha + T, t, t_nodes)
 
 
 def _compress(*cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -1367,7 +1402,11 @@ def clv(
     with period length ``Delta = period``, ``K = ceil(horizon / period)`` and
     the discount rate ``d`` per period: the transactions expected during
     period k are valued at its end. Times are in the summary's unit (weeks
-    for ``unit="W"``: a month is 52/12 weeks).
+    for ``unit="W"``: a month is 52/12 weeks). Customers with the same
+    ``(frequency, T)`` share one time path; distinct patterns x ``K`` may be at
+    most :data:`MAX_CLV_CELLS` for the model (250,000 for the BG/NBD and
+    MBG/NBD, 5,000,000 for the Pareto/NBD and NBD); more raises a
+    ParameterError naming the cap (use a longer ``period``).
 
     Parameters
     ----------
@@ -1404,18 +1443,43 @@ def clv(
     check_number(period, "period", low=0, low_inclusive=False)
     check_number(discount_rate, "discount_rate", low=0, high=1, high_inclusive=False)
     check_number(margin, "margin")
-    K = int(math.ceil(horizon / period - 1e-9))
+    model = transaction_fit.model
+    cap = MAX_CLV_CELLS[model]
+    steps = horizon / period
+
+    def too_many(u: int) -> ParameterError:
+        return ParameterError(
+            f"horizon / period = {horizon:g} / {period:g} makes {steps:.4g} discounting periods "
+            f"for {u} distinct (frequency, T) customer pattern(s); the {_MODEL_LABEL[model]} "
+            f"evaluates at most MAX_CLV_CELLS = {cap:,} pattern-periods: use a longer period "
+            "(e.g. 52/12 weeks for months) or a shorter horizon"
+        )
+
+    if not steps <= cap:
+        raise too_many(1)
+    K = max(int(math.ceil(steps - 1e-9)), 1)
     x, t_x, T = validate_summary(summary)
+    # E[Y(t) | x, t_x, T] = P(alive | x, t_x, T) * core(x, T, t): the time path
+    # is computed once per distinct (x, T), every period in vectorised chunks
+    patterns, inverse = np.unique(np.column_stack([x, T]), axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    u = len(patterns)
+    if u * K > cap:
+        raise too_many(u)
     theta = transaction_fit._theta()
-    prev = np.zeros(len(x))
-    total = np.zeros(len(x))
-    value = np.zeros(len(x))
-    for k in range(1, K + 1):
-        tk = min(k * period, horizon)
-        cum = _conditional(transaction_fit.model, theta, x, t_x, T, np.full(len(x), tk))
-        value += (cum - prev) / (1 + discount_rate) ** k
-        prev = cum
-    total = prev
+    times = np.minimum(np.arange(1, K + 1) * period, horizon)
+    factors = (1 + discount_rate) ** -np.arange(1, K + 1, dtype=float)
+    cum = np.empty((u, K))
+    chunk = max(1, _CLV_CHUNK // u)  # periods per vectorised evaluation
+    for start in range(0, K, chunk):
+        tk = times[start:start + chunk]
+        px, pT = (np.repeat(col, tk.size) for col in patterns.T)
+        cum[:, start:start + tk.size] = _conditional_core(
+            model, theta, px, pT, np.tile(tk, u), t_nodes=float(horizon)).reshape(u, tk.size)
+    alive = np.ones(len(x)) if model == "nbd" else _p_alive(model, theta, x, t_x, T)
+    increments = np.diff(cum, axis=1, prepend=0.0)
+    value = (increments @ factors)[inverse] * alive
+    total = cum[:, -1][inverse] * alive
     if spend_fit is None:
         spend = pd.Series(1.0, index=summary.index)
     else:

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from crmlab.errors import ConvergenceError, DataError, ParameterError
+from crmlab.errors import ConvergenceError, CrmlabWarning, DataError, ParameterError
 from crmlab.finance import discount_factor, present_value, retention_clv
 from crmlab.validation import (
     as_float_array,
@@ -50,6 +50,7 @@ from crmlab.validation import (
     check_number,
     check_numeric_column,
     check_rate,
+    first_bad,
     require_columns,
     validate_transactions,
 )
@@ -543,8 +544,27 @@ def state_rewards(states: pd.DataFrame, *, cost_per_period: float = 0.0, n_state
     """
     require_columns(states, ["state", "value"], what="states")
     c = check_number(cost_per_period, "cost_per_period")
-    k = int(states["state"].max()) if n_states is None else int(n_states)
-    r = states.groupby("state")["value"].mean().reindex(range(1, k + 1)).fillna(0.0)
+    if len(states) == 0:
+        raise DataError("states is empty: at least one customer-period is needed")
+    st = check_numeric_column(states, "state", what="states", min_value=1)
+    pos = first_bad(st != np.round(st))
+    if pos is not None:
+        raise DataError(f"states: column 'state', row {pos}: {st.iloc[pos]} is not a whole number")
+    value = check_numeric_column(states, "value", what="states")
+    k = int(st.max()) if n_states is None else check_number(n_states, "n_states", low=1, integer=True)
+    pos = first_bad(st > k)
+    if pos is not None:
+        raise DataError(
+            f"states: column 'state', row {pos}: {int(st.iloc[pos])} is above n_states={k}"
+        )
+    r = value.groupby(st.astype(int)).mean()
+    unseen = [i for i in range(1, k + 1) if i not in r.index]
+    if unseen:
+        raise DataError(
+            f"state(s) {unseen} never occur in states, so their mean value is unknown (not 0); "
+            "use fewer states or a longer panel"
+        )
+    r = r.reindex(range(1, k + 1))
     return (r - c).rename("reward").rename_axis("state")
 
 
@@ -649,7 +669,10 @@ def discount_events(events: pd.DataFrame, as_of: Any, discount: float, *, custom
     """Expected present value per customer of an event timeline.
 
     ``sum value x probability / (1 + d) ** years(date - as_of)`` (``probability``
-    defaults to 1). Customers listed in ``customers`` without events get 0.
+    defaults to 1, else a number in [0, 1]). Customers listed in ``customers``
+    without events get 0 (their count is in ``.attrs["without_events"]``); an
+    event of a customer not listed in ``customers`` is refused (it would be
+    dropped), as are unreadable dates and non-finite values.
 
     Examples
     --------
@@ -662,12 +685,45 @@ def discount_events(events: pd.DataFrame, as_of: Any, discount: float, *, custom
     d = check_discount(discount)
     ref = check_date(as_of, "as_of")
     val = check_numeric_column(events, "value", what="events")
-    prob = events["probability"] if "probability" in events else 1.0
-    yrs = (pd.to_datetime(events["date"]) - ref).dt.days / DAYS_PER_YEAR
+    prob = 1.0
+    if "probability" in events:
+        prob = check_numeric_column(events, "probability", what="events", min_value=0)
+        pos = first_bad(prob > 1)
+        if pos is not None:
+            raise DataError(
+                f"events: column 'probability', row {pos}: {prob.iloc[pos]} is above 1"
+            )
+    dates = pd.to_datetime(events["date"], errors="coerce")
+    pos = first_bad(dates.isna())
+    if pos is not None:
+        raise DataError(
+            f"events: column 'date', row {pos}: {events['date'].iloc[pos]!r} is not a date"
+        )
+    pos = first_bad(events["customer_id"].isna())
+    if pos is not None:
+        raise DataError(f"events: column 'customer_id', row {pos}: customer id is missing")
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    yrs = (dates - ref).dt.days / DAYS_PER_YEAR
     pv = (val * prob * discount_factor(yrs.to_numpy(), d)).groupby(events["customer_id"]).sum()
+    without = 0
     if customers is not None:
-        pv = pv.reindex(pd.Index(customers), fill_value=0.0)
-    return pv.rename("event_value").rename_axis("customer_id")
+        wanted = pd.Index(customers)
+        if wanted.has_duplicates:
+            raise DataError(
+                f"customers lists {wanted[wanted.duplicated()][0]!r} more than once"
+            )
+        extra = pv.index.difference(wanted)
+        if len(extra):
+            raise DataError(
+                f"events hold {len(extra)} customer(s) not in customers (e.g. "
+                f"{list(extra[:3])!r}); their value would be dropped"
+            )
+        without = int((~wanted.isin(pv.index)).sum())
+        pv = pv.reindex(wanted, fill_value=0.0)
+    out = pv.rename("event_value").rename_axis("customer_id")
+    out.attrs["without_events"] = without
+    return out
 
 
 # --------------------------------------------------------------------------- fitting method
@@ -761,6 +817,9 @@ def fit_profit_curve(t: Any, profit: Any, *, form: str = "exponential", weights:
     if (y < 0).any():
         raise ParameterError("profit must be >= 0 for a log-link curve; shift or drop negative periods")
     w = None if weights is None else as_float_array(weights, "weights").ravel()
+    if w is not None and (w.size != tt.size or (w < 0).any()):
+        raise ParameterError(f"weights must be {tt.size} numbers >= 0 (one per period), got "
+                             f"{w.size} with minimum {w.min() if w.size else 'none'}")
     start = np.linalg.lstsq(X, np.log(np.maximum(y, y[y > 0].min() / 10 if (y > 0).any() else 1e-9)), rcond=None)[0]
     model = sm.GLM(y, X, family=sm.families.Gaussian(sm.families.links.Log()), var_weights=w)
     try:
@@ -996,10 +1055,9 @@ CLV_CLASSES: dict[str, str] = {
 
 
 def _threshold(x: pd.Series, thr: Any, name: str) -> float:
-    if thr in ("median", None):
-        return float(x.median())
-    if thr == "mean":
-        return float(x.mean())
+    if thr is None or isinstance(thr, str):
+        check_choice("median" if thr is None else thr, name, ["median", "mean"])
+        return float(x.median()) if thr in (None, "median") else float(x.mean())
     return check_number(thr, name)
 
 
@@ -1010,6 +1068,7 @@ def classify_clv(
     current_threshold: float | str = "median",
     potential_threshold: float | str = "median",
     below_zero: str = "negative",
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Seed 004's CLV classes from current (historical) and potential value.
 
@@ -1027,13 +1086,29 @@ def classify_clv(
     ----------
     current, potential : Series
         Indexed by customer; any models (e.g. :func:`historical_value` and
-        :func:`migration_potential_value` or chapter 7's BG/NBD). Customers
-        missing from one Series get 0 there.
+        :func:`migration_potential_value` or chapter 7's BG/NBD). Each
+        customer id appears once; values are finite numbers (NaN is refused,
+        never read as 0).
+    missing : {"raise", "zero"}
+        A customer in one Series but not the other: ``"raise"`` (default)
+        refuses with a :class:`~crmlab.errors.DataError` naming the count and
+        the first ids; ``"zero"`` counts the absent value as 0, reports the
+        counts in ``.attrs["filled"]`` and in a
+        :class:`~crmlab.errors.CrmlabWarning`. Series that share no customer
+        id at all (e.g. one indexed 0..n-1, the other by id) are always refused.
 
     Returns
     -------
-    DataFrame with ``current, potential, total, clv_class`` and the thresholds
-    in ``.attrs["thresholds"]``.
+    DataFrame with ``current, potential, total, clv_class``, the thresholds
+    in ``.attrs["thresholds"]`` and the zero-filled counts in
+    ``.attrs["filled"]`` (``{"current": 0, "potential": 0}`` when none).
+
+    Raises
+    ------
+    DataError
+        NaN or a non-number (naming the Series, customer and value), a
+        duplicated customer id, empty input, customers in only one Series
+        (with ``missing="raise"``), or no shared customer id.
 
     Examples
     --------
@@ -1046,12 +1121,62 @@ def classify_clv(
         if not isinstance(s, pd.Series):
             raise ParameterError(f"{n} must be a pandas Series indexed by customer, got {type(s).__name__}")
     check_choice(below_zero, "below_zero", ["negative", "quadrant"])
-    df = pd.concat({"current": current, "potential": potential}, axis=1).fillna(0.0)
-    for col in ["current", "potential"]:
-        df[col] = check_numeric_column(df, col, what=col)
+    check_choice(missing, "missing", ["raise", "zero"])
+    values = {}
+    for s, n in [(current, "current"), (potential, "potential")]:
+        if len(s) == 0:
+            raise DataError(f"{n} is empty: at least one customer is needed")
+        dup = s.index.duplicated()
+        if dup.any():
+            pos = int(np.argmax(dup))
+            raise DataError(
+                f"{n}: customer {s.index[pos]!r} appears {int((s.index == s.index[pos]).sum())} "
+                f"times ({int(dup.sum())} duplicated ids); each customer needs one value"
+            )
+        frame = s.to_frame(n)
+        values[n] = _finite_by_customer(frame, n)
+    cur_ids, pot_ids = current.index, potential.index
+    shared = cur_ids.intersection(pot_ids)
+    if len(shared) == 0:
+        raise DataError(
+            "current and potential share no customer id (current e.g. "
+            f"{list(cur_ids[:3])!r}, potential e.g. {list(pot_ids[:3])!r}); index both Series "
+            "by the same customer ids"
+        )
+    only_cur = cur_ids.difference(pot_ids)
+    only_pot = pot_ids.difference(cur_ids)
+    if (len(only_cur) or len(only_pot)) and missing == "raise":
+        parts = []
+        if len(only_cur):
+            parts.append(f"{len(only_cur)} customer(s) have no potential value (e.g. "
+                         f"{list(only_cur[:3])!r})")
+        if len(only_pot):
+            parts.append(f"{len(only_pot)} customer(s) have no current value (e.g. "
+                         f"{list(only_pot[:3])!r})")
+        raise DataError(
+            "; ".join(parts) + "; align the two Series, or pass missing='zero' to count the "
+            "absent value as 0 (the counts are reported)"
+        )
+    df = pd.concat(values, axis=1)
+    filled = {"current": len(only_pot), "potential": len(only_cur)}
+    if len(only_cur) or len(only_pot):
+        df = df.fillna(0.0)
+        warnings.warn(
+            f"classify_clv: missing='zero' counted {filled['potential']} absent potential "
+            f"value(s) and {filled['current']} absent current value(s) as 0",
+            CrmlabWarning,
+            stacklevel=2,
+        )
     ct = _threshold(df["current"], current_threshold, "current_threshold")
     pt = _threshold(df["potential"], potential_threshold, "potential_threshold")
     df["total"] = df["current"] + df["potential"]
+    pos = first_bad(~np.isfinite(df["total"].to_numpy()))
+    if pos is not None:
+        raise DataError(
+            f"customer {df.index[pos]!r}: current {df['current'].iloc[pos]!r} + potential "
+            f"{df['potential'].iloc[pos]!r} overflows to {df['total'].iloc[pos]}; values must "
+            "sum to a finite number"
+        )
     hi_c = df["current"] >= ct
     hi_p = df["potential"] >= pt
     cls = np.select([hi_c & hi_p, ~hi_c & hi_p], ["MVC", "MGC"], "maintenance")
@@ -1062,7 +1187,28 @@ def classify_clv(
     df["clv_class"] = pd.Categorical(cls, categories=list(CLV_CLASSES))
     df.index.name = current.index.name or "customer_id"
     df.attrs["thresholds"] = {"current": ct, "potential": pt}
+    df.attrs["filled"] = filled
     return df
+
+
+def _finite_by_customer(frame: pd.DataFrame, name: str) -> pd.Series:
+    """The one column of ``frame`` as float, or a DataError naming the customer and value."""
+    raw = frame[name]
+    if pd.api.types.is_bool_dtype(raw):
+        raise DataError(f"{name} holds booleans; expected numbers")
+    vals = pd.to_numeric(raw, errors="coerce").astype("float64")
+    bad = ~np.isfinite(vals.to_numpy())
+    if bad.any():
+        pos = int(np.argmax(bad))
+        shown = raw.iloc[pos]
+        what = "is missing (NaN)" if pd.isna(shown) else (
+            "is not finite" if isinstance(shown, (int, float, np.number)) else "is not a number")
+        text = f"{float(shown):g}" if isinstance(shown, (int, float, np.number)) else repr(shown)[:40]
+        raise DataError(
+            f"{name}: customer {frame.index[pos]!r}: value {text} {what} "
+            f"({int(bad.sum())} such value(s)); expected a finite number"
+        )
+    return vals
 
 
 def clv_class_table(classified: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,8 @@ np.float64(22.5)
 
 from __future__ import annotations
 
+import math
+import numbers
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -124,10 +126,38 @@ def check_numeric_column(
     >>> check_numeric_column(pd.DataFrame({"x": ["1", "2.5"]}), "x").tolist()
     [1.0, 2.5]
     """
+    require_columns(df, [column], what=what)
     raw = df[column]
+    if isinstance(raw, pd.DataFrame):
+        raise DataError(f"{what}: {raw.shape[1]} columns are named {column!r}; expected one")
     if pd.api.types.is_bool_dtype(raw):
         raise DataError(f"{what}: column {column!r} holds booleans; expected numbers")
-    values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    if raw.dtype.kind == "c":
+        raise DataError(f"{what}: column {column!r} holds complex numbers; expected real numbers")
+    if raw.dtype == object:  # Python objects: booleans, complex and huge ints are not amounts
+        kinds = raw.map(type)
+        for bad_types, expected in (((bool, np.bool_), "is a boolean"),
+                                    ((complex, np.complexfloating), "is complex")):
+            pos = first_bad(kinds.map(lambda t, b=bad_types: issubclass(t, b)))
+            if pos is not None:
+                raise DataError(
+                    f"{what}: column {column!r}, {_describe_row(df, pos)}: "
+                    f"{_short(raw.iloc[pos])} {expected}; expected a number"
+                )
+    try:
+        values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    except (OverflowError, TypeError, ValueError):
+        for pos, v in enumerate(raw):
+            try:
+                float(v)
+            except OverflowError:
+                raise DataError(
+                    f"{what}: column {column!r}, {_describe_row(df, pos)}: {_short(v)} is too "
+                    "large; expected a number of at most about 1.8e308 in size"
+                ) from None
+            except (TypeError, ValueError):
+                continue
+        raise DataError(f"{what}: column {column!r} could not be read as numbers") from None
     bad = values.isna() & raw.notna()
     pos = first_bad(bad)
     if pos is not None:
@@ -234,29 +264,59 @@ def check_number(
 ) -> float:
     """Validate a scalar parameter and return it as float (or int).
 
+    Accepted: a real number (Python ``int``/``float``/``Fraction``, a numpy
+    integer or floating scalar, or a 0-d numeric array holding one), finite,
+    whose size fits a float (about 1.8e308), inside the bounds. Everything
+    else raises :class:`~crmlab.errors.ParameterError` naming ``name``: NaN,
+    ±inf, ``None``, booleans, text (``"3"`` is text, not a number), complex
+    numbers, arrays of more than one value, integers too large for a float.
+
     >>> check_number(0.1, "discount", low=0, high=1)
     0.1
     >>> check_number(2, "n", low=1, integer=True)
     2
+    >>> check_number(float("nan"), "SEED")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: SEED must be a finite number, got nan
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    kind = f"{'whole ' if integer else ''}number"
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value[()]  # a 0-d numeric array is its one value
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (numbers.Real, np.integer, np.floating))
+    ):
         raise ParameterError(
-            f"{name} must be a {'whole ' if integer else ''}number, got {value!r} "
-            f"({type(value).__name__})"
+            f"{name} must be a {kind}, got {_short(value)} ({type(value).__name__})"
         )
-    if not np.isfinite(value):
-        raise ParameterError(f"{name} must be finite, got {value!r}")
-    if integer and float(value) != int(value):
-        raise ParameterError(f"{name} must be a whole number, got {value!r}")
-    if low is not None and (value < low or (not low_inclusive and value == low)):
+    try:
+        as_float = float(value)
+    except (OverflowError, ValueError, TypeError):
         raise ParameterError(
-            f"{name} must be {'>=' if low_inclusive else '>'} {low}, got {value!r}"
-        )
-    if high is not None and (value > high or (not high_inclusive and value == high)):
+            f"{name} must be a {kind} of at most about 1.8e308 in size, got {_short(value)}"
+        ) from None
+    if not math.isfinite(as_float):
+        raise ParameterError(f"{name} must be a finite number, got {_short(value)}")
+    if integer and as_float != math.floor(as_float):
+        raise ParameterError(f"{name} must be a whole number, got {_short(value)}")
+    if low is not None and (as_float < low or (not low_inclusive and as_float == low)):
         raise ParameterError(
-            f"{name} must be {'<=' if high_inclusive else '<'} {high}, got {value!r}"
+            f"{name} must be {'>=' if low_inclusive else '>'} {low}, got {_short(value)}"
         )
-    return int(value) if integer else float(value)
+    if high is not None and (as_float > high or (not high_inclusive and as_float == high)):
+        raise ParameterError(
+            f"{name} must be {'<=' if high_inclusive else '<'} {high}, got {_short(value)}"
+        )
+    if integer:
+        return int(value) if isinstance(value, (int, np.integer)) else int(as_float)
+    return as_float
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters (huge numbers, long text)."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def check_probability(value: Any, name: str, *, allow_one: bool = True) -> float:
@@ -345,27 +405,64 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     >>> check_choice("M", "period", ["D", "W", "M"])
     'M'
     """
-    if value not in choices:
-        raise ParameterError(f"{name} must be one of {list(choices)}, got {value!r}")
+    try:
+        known = value in choices
+    except (TypeError, ValueError):  # arrays, frames: no single truth value
+        known = False
+    if isinstance(value, (bool, np.bool_)) and not any(isinstance(c, (bool, np.bool_)) for c in choices):
+        known = False  # True == 1, but True is not the choice 1
+    if not isinstance(known, (bool, np.bool_)) or not known:
+        raise ParameterError(f"{name} must be one of {list(choices)}, got {_short(value)}")
     return value
 
 
 def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.ndarray:
     """Convert array-like input to a float64 ndarray, naming the first bad entry.
 
+    Numbers (and numeric text such as ``"0.1"``) are accepted; booleans,
+    complex numbers, values too large for a float, NaN (unless ``allow_nan``)
+    and ±inf raise :class:`~crmlab.errors.ParameterError` naming ``name`` and
+    the position.
+
     >>> as_float_array([1, 2], "x").dtype
     dtype('float64')
+    >>> as_float_array([1, True], "x")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: x[1] = True is a boolean; expected a number
     """
+    if isinstance(values, (bool, np.bool_)) or (
+        isinstance(values, np.ndarray) and values.dtype.kind == "b"
+    ):
+        raise ParameterError(f"{name} = {_short(values)} is a boolean; expected a number")
+    if isinstance(values, (pd.Series, pd.Index)) and pd.api.types.is_bool_dtype(values):
+        raise ParameterError(f"{name} holds booleans; expected numbers")
+    try:
+        raw = np.asarray(values)
+    except (TypeError, ValueError):  # ragged nesting
+        raise ParameterError(f"{name} could not be read as numbers (ragged or nested input)") from None
+    if raw.dtype.kind in "cO" or isinstance(values, (list, tuple)):
+        items = np.asarray(values, dtype=object).ravel() if raw.dtype.kind != "O" else raw.ravel()
+        for i, v in enumerate(items):
+            if isinstance(v, (bool, np.bool_)):
+                raise ParameterError(f"{name}[{i}] = {v!r} is a boolean; expected a number")
+            if isinstance(v, (complex, np.complexfloating)):
+                raise ParameterError(f"{name}[{i}] = {_short(v)} is complex; expected a real number")
     try:
         arr = np.asarray(values, dtype="float64")
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         flat = np.asarray(values, dtype=object).ravel()
         for i, v in enumerate(flat):
             try:
                 float(v)
+            except OverflowError:
+                raise ParameterError(
+                    f"{name}[{i}] = {_short(v)} is too large; expected a number of at most "
+                    "about 1.8e308 in size"
+                ) from None
             except (TypeError, ValueError):
                 raise ParameterError(
-                    f"{name}[{i}] = {v!r} is not a number"
+                    f"{name}[{i}] = {_short(v)} is not a number"
                 ) from None
         raise ParameterError(f"{name} could not be read as numbers") from None
     if not allow_nan and np.isnan(arr).any():
@@ -404,7 +501,17 @@ def check_date(value: Any, name: str, *, normalize: bool = True) -> pd.Timestamp
     Traceback (most recent call last):
     ...
     crmlab.errors.ParameterError: as_of must be a date such as '1998-06-30', got 'soon'
+
+    A number or boolean is refused (``pd.Timestamp(1997)`` would silently be
+    1997 nanoseconds after 1970-01-01).
     """
+    if isinstance(value, (numbers.Number, np.number, np.bool_)) or (
+        isinstance(value, np.ndarray) and value.dtype.kind in "biufc"
+    ):
+        raise ParameterError(
+            f"{name} must be a date such as '1998-06-30', got {_short(value)} "
+            f"({type(value).__name__}); a number is not read as a date"
+        )
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
@@ -428,8 +535,10 @@ def as_finite_vector(values: Any, name: str, *, empty_hint: str = "") -> np.ndar
     """
     try:
         x = np.asarray(values, dtype="float64")
-    except (TypeError, ValueError):
-        raise DataError(f"{name} must be numbers") from None
+    except (TypeError, ValueError, OverflowError):
+        raise DataError(f"{name} must be numbers of at most about 1.8e308 in size") from None
+    if np.asarray(values).dtype.kind == "b":
+        raise DataError(f"{name} holds booleans; expected numbers")
     if x.ndim != 1:
         raise DataError(f"{name} must be one-dimensional, got shape {x.shape}")
     if len(x) == 0:
