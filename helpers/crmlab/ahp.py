@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from crmlab.errors import ConvergenceError, CrmlabWarning, DataError, ParameterError
+from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.validation import check_choice, check_number, check_numeric_column
 
 __all__ = [
@@ -1363,7 +1363,6 @@ def standardize(
     >>> standardize(pd.DataFrame({"x": [1.0, 2.0, 3.0]}))["x"].tolist()
     [-1.0, 0.0, 1.0]
     """
-    import warnings
 
     check_choice(method, "standardize", ["zscore", "minmax", "none"])
     if not isinstance(indicators, pd.DataFrame) or indicators.empty:
@@ -1392,11 +1391,8 @@ def standardize(
         res = (out - low) / spread * sign
     const = spread.index[spread == 0].tolist()
     if const:
-        warnings.warn(
-            f"{len(const)} constant indicator column(s) {const} set to 0 after "
-            "standardisation (they cannot discriminate between customers)",
-            CrmlabWarning, stacklevel=2,
-        )
+        warn(f"{len(const)} constant indicator column(s) {const} set to 0 after "
+            "standardisation (they cannot discriminate between customers)")
         res[const] = 0.0
     return res
 

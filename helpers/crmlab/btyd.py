@@ -52,7 +52,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,7 +61,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from crmlab.datasets import to_occasions
-from crmlab.errors import ConvergenceError, CrmlabWarning, DataError, ParameterError
+from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.validation import (
     check_choice,
     check_date,
@@ -1120,7 +1119,7 @@ def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
                     f"intervals of {names[0]} and {names[1]} are not meaningful; predictions are.")
             if at_boundary == "raise":
                 raise ConvergenceError(note)
-            warnings.warn(note, CrmlabWarning, stacklevel=3)
+            warn(note)
             return dataclasses.replace(full, boundary=True, note=note)
         why = (f"{label} converged to {', '.join(f'{k} = {v:.3g}' for k, v in full.params.iloc[2:].items())} "
                f"with 95% intervals spanning {spread.max():.1e}-fold, and is no better than the "
@@ -1135,7 +1134,7 @@ def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
             "identify dropout.")
     if at_boundary == "raise":
         raise ConvergenceError(note)
-    warnings.warn(note, CrmlabWarning, stacklevel=3)
+    warn(note)
     if at_boundary == "keep" and full is not None:
         return dataclasses.replace(full, boundary=True, note=note)
     return dataclasses.replace(nbd, boundary=True, requested=model, note=note)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import ConvergenceError, CrmlabWarning, DataError, ParameterError
+from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.summary import to_occasions
 from crmlab.survival import _check_events
 from crmlab.validation import as_float_array, check_date, check_number
@@ -68,12 +68,8 @@ def churn_features(transactions: Any, calibration_end: Any, holdout_end: Any) ->
     if cal.empty:
         raise DataError(f"no purchases on or before calibration_end={c_end.date()}")
     if occ["date"].max() < h_end:
-        warnings.warn(
-            f"the log ends {occ['date'].max().date()}, before holdout_end={h_end.date()}: "
-            "churn is judged on a shorter holdout",
-            CrmlabWarning,
-            stacklevel=2,
-        )
+        warn(f"the log ends {occ['date'].max().date()}, before holdout_end={h_end.date()}: "
+            "churn is judged on a shorter holdout")
     g = cal.groupby("customer_id")
     out = pd.DataFrame(
         {

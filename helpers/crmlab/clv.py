@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from crmlab.errors import ConvergenceError, CrmlabWarning, DataError, ParameterError
+from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor, present_value, retention_clv
 from crmlab.validation import (
     as_float_array,
@@ -1161,12 +1161,8 @@ def classify_clv(
     filled = {"current": len(only_pot), "potential": len(only_cur)}
     if len(only_cur) or len(only_pot):
         df = df.fillna(0.0)
-        warnings.warn(
-            f"classify_clv: missing='zero' counted {filled['potential']} absent potential "
-            f"value(s) and {filled['current']} absent current value(s) as 0",
-            CrmlabWarning,
-            stacklevel=2,
-        )
+        warn(f"classify_clv: missing='zero' counted {filled['potential']} absent potential "
+            f"value(s) and {filled['current']} absent current value(s) as 0")
     ct = _threshold(df["current"], current_threshold, "current_threshold")
     pt = _threshold(df["potential"], potential_threshold, "potential_threshold")
     df["total"] = df["current"] + df["potential"]

@@ -36,7 +36,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.errors import DataError, ParameterError, warn
 from crmlab.summary import to_occasions  # re-exported: the one definition lives in crmlab.summary
 from crmlab.validation import (
     MISSING_TEXT,
@@ -1072,7 +1072,7 @@ def load_transactions(
         raise DataError(f"{name}: no rows left after the options ({'; '.join(notes)})")
     out.attrs["crmlab_report"] = report
     if notes:
-        warnings.warn(f"load_transactions({name}): " + "; ".join(notes), CrmlabWarning, stacklevel=2)
+        warn(f"load_transactions({name}): " + "; ".join(notes))
     return out
 
 

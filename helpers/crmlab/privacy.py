@@ -59,7 +59,6 @@ import ipaddress
 import math
 import re
 import unicodedata
-import warnings
 from collections.abc import Sequence
 from decimal import Decimal
 from numbers import Integral, Real
@@ -68,7 +67,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.errors import DataError, ParameterError, warn
 from crmlab.validation import check_number, excerpt
 
 __all__ = [
@@ -706,30 +705,18 @@ def pseudonymize(
     }
     out.attrs["pseudonymize"] = report
     if counts["merged_by_canonicalisation"]:
-        warnings.warn(
-            f"pseudonymize: {counts['distinct_raw_ids']:,} distinct raw ids became {n_ids:,} ids: "
+        warn(f"pseudonymize: {counts['distinct_raw_ids']:,} distinct raw ids became {n_ids:,} ids: "
             f"{counts['merged_by_canonicalisation']:,} merged by canonicalisation (whitespace "
             f"stripped from {counts['whitespace_stripped']:,}, {counts['nfc_normalised']:,} "
             f"NFC-normalised, {counts['numbers_written_as_integers']:,} numbers written as "
-            "integers); see attrs['pseudonymize']",
-            CrmlabWarning,
-            stacklevel=2,
-        )
+            "integers); see attrs['pseudonymize']")
     if auto or named_by_id:
         parts = [f"{excerpt(c, 30)} ({r})" for c, r in auto.items()]
         if named_by_id:
             parts.append(f"{named_by_id} column(s) named by a customer id")
-        warnings.warn(
-            f"pseudonymize: dropped likely identifier column(s) {', '.join(parts)}; "
-            "pass keep=[...] to keep a column on purpose",
-            CrmlabWarning,
-            stacklevel=2,
-        )
+        warn(f"pseudonymize: dropped likely identifier column(s) {', '.join(parts)}; "
+            "pass keep=[...] to keep a column on purpose")
     if not default_index:
-        warnings.warn(
-            "pseudonymize: the index was replaced by 0..n-1 (it may hold raw ids); "
-            "make it a column first (df.reset_index()) if you need it",
-            CrmlabWarning,
-            stacklevel=2,
-        )
+        warn("pseudonymize: the index was replaced by 0..n-1 (it may hold raw ids); "
+            "make it a column first (df.reset_index()) if you need it")
     return out

@@ -37,14 +37,13 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.errors import DataError, ParameterError, warn
 from crmlab.finance import retention_clv
 from crmlab.summary import to_occasions
 from crmlab.validation import (
@@ -412,12 +411,8 @@ def purchases_in_first(transactions: Any, days: float) -> pd.Series:
     inside = occ["date"] <= first + pd.Timedelta(days=w)
     short = occ.groupby("customer_id")["date"].min() + pd.Timedelta(days=w) > occ["date"].max()
     if short.any():
-        warnings.warn(
-            f"{int(short.sum())} customers were acquired less than {w:g} days before the log "
-            "ends; their window is cut short",
-            CrmlabWarning,
-            stacklevel=2,
-        )
+        warn(f"{int(short.sum())} customers were acquired less than {w:g} days before the log "
+            "ends; their window is cut short")
     return occ[inside].groupby("customer_id").size().rename("purchases")
 
 

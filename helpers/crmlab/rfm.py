@@ -47,14 +47,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab import errors
+from crmlab.errors import DataError, ParameterError
 from crmlab.validation import (
     as_finite_vector,
     check_choice,
@@ -233,12 +233,8 @@ def quantile_scores(
             f"because tied values are kept together (largest tie: {counts.max() / n:.1%} of "
             "customers share one value)" if counts.max() > 1 else f"with only {n} values for {q} scores"
         )
-        warnings.warn(
-            f"quantile_scores({name}): score(s) {empty} are empty {why}; "
-            f"{q - len(empty)} effective scores",
-            CrmlabWarning,
-            stacklevel=2,
-        )
+        errors.warn(f"quantile_scores({name}): score(s) {empty} are empty {why}; "
+            f"{q - len(empty)} effective scores")
     return out
 
 

@@ -35,13 +35,12 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.errors import DataError, ParameterError, warn
 from crmlab.validation import (
     DATE_MAX,
     DATE_MIN,
@@ -486,7 +485,7 @@ def _summary_warnings(rep: dict[str, Any], holdout: bool) -> None:
         notes.append(f"{rep['rows_after_as_of']} row(s) dated after as_of {rep['as_of'].date()} "
                      "are not summarised")
     if notes:
-        warnings.warn("customer_summary: " + "; ".join(notes), CrmlabWarning, stacklevel=4)
+        warn("customer_summary: " + "; ".join(notes))
 
 
 def _stamp(day: int) -> pd.Timestamp:
@@ -523,11 +522,8 @@ def _btyd_view(full: pd.DataFrame, unit: str) -> pd.DataFrame:
     t0 = full["tenure_days"] == 0
     n_t0 = int(t0.sum())
     if n_t0:
-        warnings.warn(
-            f"customer_summary: {n_t0} customer(s) whose first purchase is on the calibration end "
-            f"{rep['as_of'].date()} (T = 0) are left out of the BTYD summary",
-            CrmlabWarning, stacklevel=3,
-        )
+        warn(f"customer_summary: {n_t0} customer(s) whose first purchase is on the calibration end "
+            f"{rep['as_of'].date()} (T = 0) are left out of the BTYD summary")
         full = full[~t0]
         if full.empty:
             raise DataError("every customer's first purchase is on the calibration end (T = 0)")

@@ -22,7 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.errors import DataError, ParameterError, warn
 from crmlab.retention import PERIODS, _occasions, _threshold
 from crmlab.validation import as_float_array, check_choice, check_number
 
@@ -136,12 +135,8 @@ def survival_table(
         out["cohort"] = out["first"].dt.to_period(cohort_period)
     too_new = censor < 0
     if too_new.any():
-        warnings.warn(
-            f"{int(too_new.sum())} of {len(out)} customers were acquired less than "
-            f"{thr:g} days before as_of={ref.date()} and cannot be assessed; they are left out",
-            CrmlabWarning,
-            stacklevel=2,
-        )
+        warn(f"{int(too_new.sum())} of {len(out)} customers were acquired less than "
+            f"{thr:g} days before as_of={ref.date()} and cannot be assessed; they are left out")
         out = out[~too_new]
     if out.empty:
         raise DataError(

@@ -48,14 +48,13 @@ Examples
 from __future__ import annotations
 
 import difflib
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
+from crmlab.errors import DataError, ParameterError, warn
 from crmlab.finance import discount_factor, retention_clv
 from crmlab.validation import check_choice, check_discount, check_number, check_numeric_column
 
@@ -264,12 +263,8 @@ def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, bool]
             and not pd.api.types.is_bool_dtype(frame[c])
         ]
         if ignored:
-            warnings.warn(
-                f"{name}: numeric column(s) {ignored} are not components of the "
-                "delivered-value model and were ignored",
-                CrmlabWarning,
-                stacklevel=3,
-            )
+            warn(f"{name}: numeric column(s) {ignored} are not components of the "
+                "delivered-value model and were ignored")
     v = _numeric_components(vdf, vcols, "values", vsingle)
     c = _numeric_components(cdf, ccols, cwhat, csingle)
     if costs is not None:
