@@ -26,6 +26,7 @@ from scipy import integrate
 import crmlab
 from crmlab import btyd
 from crmlab.errors import ConvergenceError, CrmlabWarning, DataError, ParameterError
+from crmlab.mle import num_grad
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +240,7 @@ def test_bg_analytic_gradient(summ, k):
     def f(z):
         return btyd._bg_loglik(np.exp(z), x, tx, T, k).sum()
 
-    num = btyd._num_grad(f, np.log(theta), h=1e-6)
+    num = num_grad(f, np.log(theta), h=1e-6)
     np.testing.assert_allclose(g, num, rtol=1e-6)
 
 
@@ -249,7 +250,7 @@ def test_gg_analytic_gradient(summ):
     m = summ.loc[rep, "monetary_value"].to_numpy()
     theta = np.array([5.0, 3.0, 12.0])
     _, g = btyd._gg_grad(theta, x, m, np.ones_like(x))
-    num = btyd._num_grad(lambda z: btyd._gg_loglik(np.exp(z), x, m).sum(), np.log(theta), h=1e-6)
+    num = num_grad(lambda z: btyd._gg_loglik(np.exp(z), x, m).sum(), np.log(theta), h=1e-6)
     np.testing.assert_allclose(g, num, rtol=1e-6)
 
 
@@ -567,7 +568,7 @@ def test_pareto_fitting_path_value_and_gradient(summ, theta):
     val, grad = btyd._pnbd_value_grad(th, xu, tu, Tu, w)
     exact = float(w @ btyd._pnbd_loglik(th, xu, tu, Tu))
     assert val == pytest.approx(exact, rel=1e-12)
-    num = btyd._num_grad(lambda z: float(w @ btyd._pnbd_loglik(np.exp(z), xu, tu, Tu)),
+    num = num_grad(lambda z: float(w @ btyd._pnbd_loglik(np.exp(z), xu, tu, Tu)),
                          np.log(th), h=1e-5)
     np.testing.assert_allclose(grad, num, rtol=1e-4, atol=1e-3)
 

@@ -58,10 +58,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special, stats
 
 from crmlab.datasets import to_occasions
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
+from crmlab.mle import minimize_mean_nll
 from crmlab.validation import (
     check_choice,
     check_date,
@@ -912,26 +913,6 @@ def _compress(*cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     return [c[starts] for c in sorted_cols], counts.astype(float)
 
 
-def _num_grad(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    g = np.empty_like(z)
-    for j in range(len(z)):
-        e = np.zeros_like(z)
-        e[j] = h
-        g[j] = (f(z + e) - f(z - e)) / (2 * h)
-    return g
-
-
-def _hessian(grad: Callable[[np.ndarray], np.ndarray], z: np.ndarray, h: float = 1e-4) -> np.ndarray:
-    """Hessian by central differences of a gradient, symmetrised."""
-    k = len(z)
-    H = np.empty((k, k))
-    for j in range(k):
-        e = np.zeros(k)
-        e[j] = h
-        H[:, j] = (grad(z + e) - grad(z - e)) / (2 * h)
-    return 0.5 * (H + H.T)
-
-
 def _optimize(
     model: str,
     value_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
@@ -942,9 +923,8 @@ def _optimize(
     maxiter: int,
     gtol: float,
 ) -> BTYDFit:
-    """Maximise a log-likelihood over log-parameters; raise unless it truly converged."""
+    """Maximise a log-likelihood over log-parameters (:func:`crmlab.mle.minimize_mean_nll`)."""
     names = PARAM_NAMES[model]
-    label = _MODEL_LABEL[model]
 
     def obj(z):
         with np.errstate(all="ignore"):
@@ -953,80 +933,28 @@ def _optimize(
             return 1e100, np.zeros_like(z)
         return -v / n, -g / n
 
-    try:
-        res = optimize.minimize(obj, z0, jac=True, method="BFGS",
-                                options={"maxiter": maxiter, "gtol": gtol * 1e-2})
-    except (FloatingPointError, OverflowError, ValueError) as exc:  # pragma: no cover
-        raise ConvergenceError(f"{label} fit failed numerically: {exc}") from None
-    z = res.x
-    iters = int(res.nit)
-    # Newton polish with the numerical Hessian (BFGS often stops on precision loss)
-    hess = None
-    for _ in range(8):
-        v, g = obj(z)
-        if v >= 1e100 or np.any(np.abs(z) > 30):
-            break
-        hess = _hessian(lambda zz: obj(zz)[1], z)
-        if np.max(np.abs(g)) < gtol * 1e-3:
-            break
-        try:
-            step = np.linalg.solve(hess, g)
-        except np.linalg.LinAlgError:
-            break
-        if not np.all(np.isfinite(step)):
-            break
-        t = 1.0
-        while t > 1e-4 and obj(z - t * step)[0] > v + 1e-14 * abs(v):
-            t /= 2
-        if t <= 1e-4:
-            break
-        z = z - t * step
-        iters += 1
-    v, g = obj(z)
-    if v >= 1e100 or not np.all(np.isfinite(z)):
-        raise ConvergenceError(f"{label} fit failed: the log-likelihood is not finite at the optimum "
-                               f"found ({res.message}); no estimates are returned")
-    if np.any(np.abs(z) > 25):
-        j = int(np.argmax(np.abs(z)))
-        raise ConvergenceError(
-            f"{label} fit did not converge: parameter {names[j]} runs off to "
-            f"{'infinity' if z[j] > 0 else 'zero'} (log value {z[j]:.1f}); the model is not "
-            "identified on these data, so no estimates are returned")
-    gmax = float(np.max(np.abs(g)))
-    if gmax > gtol:
-        drift = [f"{names[j]} = {math.exp(z[j]):.3g}" for j in range(len(z)) if abs(z[j]) > 6]
-        why = ""
-        if drift:
-            why = (f" Parameters drifting to a boundary ({', '.join(drift)}): the likelihood is "
-                   "nearly flat in that direction (e.g. s and beta growing together means the data "
-                   "show no heterogeneity in dropout rates); try a simpler model or more data.")
-        raise ConvergenceError(
-            f"{label} fit did not converge: largest gradient {gmax:.2e} per customer after "
-            f"{iters} iterations ({res.message}); no estimates are returned.{why}")
-    if hess is None:
-        hess = _hessian(lambda zz: obj(zz)[1], z)
-    H = hess * n  # Hessian of the negative total log-likelihood
-    try:
-        evals = np.linalg.eigvalsh(H)
-        if np.min(evals) <= 0:
-            raise np.linalg.LinAlgError
-        cov_log = np.linalg.inv(H)
-    except np.linalg.LinAlgError:
-        raise ConvergenceError(
-            f"{label} fit stopped at a point where the Hessian is not positive definite "
-            "(a saddle point or a flat ridge); no estimates are returned") from None
-    theta = np.exp(z)
-    cov = cov_log * np.outer(theta, theta)
+    def drift(z):
+        drifting = [f"{names[j]} = {math.exp(z[j]):.3g}" for j in range(len(z)) if abs(z[j]) > 6]
+        if not drifting:
+            return ""
+        return (f" Parameters drifting to a boundary ({', '.join(drifting)}): the likelihood is "
+                "nearly flat in that direction (e.g. s and beta growing together means the data "
+                "show no heterogeneity in dropout rates); try a simpler model or more data.")
+
+    fit = minimize_mean_nll(obj, z0, names, n=n, label=_MODEL_LABEL[model], gtol=gtol,
+                            maxiter=maxiter, polish=8, per="customer", hint=drift)
+    theta = np.exp(fit.z)
+    cov = fit.cov_log * np.outer(theta, theta)
     return BTYDFit(
         model=model,
         params=pd.Series(theta, index=list(names), name="estimate"),
         se=pd.Series(np.sqrt(np.diag(cov)), index=list(names), name="se"),
         cov=pd.DataFrame(cov, index=list(names), columns=list(names)),
-        loglik=-v * n,
+        loglik=fit.loglik,
         n=n,
-        iterations=iters,
+        iterations=fit.iterations,
         unit=unit,
-        cov_log=cov_log,
+        cov_log=fit.cov_log,
     )
 
 

@@ -45,7 +45,8 @@ from scipy import optimize, special, stats
 from crmlab.errors import ConvergenceError, ParameterError
 from crmlab.validation import check_choice, check_number
 
-__all__ = ["MLE", "maximize", "num_grad", "num_hessian", "delta_interval", "SCALES"]
+__all__ = ["MLE", "maximize", "minimize_mean_nll", "num_grad", "num_hessian", "hessian_from_gradient",
+           "delta_interval", "SCALES"]
 
 #: Scales on which :func:`delta_interval` builds the interval.
 SCALES = ("log", "logit", "identity")
@@ -88,6 +89,24 @@ def num_hessian(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-4
     return H
 
 
+def hessian_from_gradient(grad: Callable[[np.ndarray], np.ndarray], z: np.ndarray,
+                          h: float = 1e-4) -> np.ndarray:
+    """Hessian by central differences of an (analytic) gradient, symmetrised.
+
+    >>> hessian_from_gradient(lambda z: np.array([2 * z[0] * z[1], z[0] ** 2]),
+    ...                       np.array([1.0, 3.0])).round(6).tolist()
+    [[6.0, 2.0], [2.0, 0.0]]
+    """
+    z = np.asarray(z, dtype=float)
+    k = len(z)
+    H = np.empty((k, k))
+    for j in range(k):
+        e = np.zeros(k)
+        e[j] = h
+        H[:, j] = (grad(z + e) - grad(z - e)) / (2 * h)
+    return 0.5 * (H + H.T)
+
+
 @dataclass(frozen=True)
 class MLE:
     """Result of :func:`maximize`: log-parameter estimates and their covariance."""
@@ -126,6 +145,101 @@ class MLE:
                              "ci_high": est * np.exp(zq * se_log)}, index=list(self.names))
 
 
+def minimize_mean_nll(
+    objective: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    z0: Sequence[float],
+    names: Sequence[str],
+    *,
+    n: float,
+    label: str = "model",
+    gtol: float = 1e-6,
+    maxiter: int = 500,
+    polish: int = 20,
+    hessian: Callable[[np.ndarray], np.ndarray] | None = None,
+    per: str = "observation",
+    hint: Callable[[np.ndarray], str] | None = None,
+) -> MLE:
+    """The one optimiser of crmlab's likelihood models; raise unless truly converged.
+
+    Minimises ``objective(z) -> (mean negative log-likelihood, its gradient)``
+    over log-parameters ``z`` (a non-finite value must be returned as ``1e100``):
+    BFGS, then up to ``polish`` Newton steps with the Hessian ``hessian(z)``
+    (default: central differences of the gradient), because BFGS often stops on
+    precision loss. :func:`maximize` and the BTYD fits both call it.
+
+    Raises
+    ------
+    ConvergenceError
+        Non-finite likelihood at the optimum, a parameter running off to 0 or
+        infinity (log value beyond +-25), a gradient above ``gtol`` (per
+        ``per``; ``hint(z)`` may add why) or a Hessian that is not positive
+        definite.
+
+    Examples
+    --------
+    >>> fit = minimize_mean_nll(lambda z: (float((z[0] - 1.0) ** 2), 2 * (z - 1.0)), [0.0], ["a"], n=1)
+    >>> round(float(fit.z[0]), 6), fit.names
+    (1.0, ('a',))
+    """
+    names = tuple(names)
+    if hessian is None:
+        def hessian(z):
+            return hessian_from_gradient(lambda zz: objective(zz)[1], z)
+    try:
+        res = optimize.minimize(objective, np.asarray(z0, dtype=float), jac=True, method="BFGS",
+                                options={"maxiter": maxiter, "gtol": gtol * 1e-2})
+    except (FloatingPointError, OverflowError, ValueError) as exc:  # pragma: no cover
+        raise ConvergenceError(f"{label} fit failed numerically: {exc}") from None
+    z = res.x
+    iters = int(res.nit)
+    hess, hess_at = None, None
+    for _ in range(polish):
+        v, g = objective(z)
+        if v >= 1e100 or np.any(np.abs(z) > 30):
+            break
+        hess, hess_at = hessian(z), z.copy()
+        if np.max(np.abs(g)) < gtol * 1e-3:
+            break
+        try:
+            step = np.linalg.solve(hess, g)
+        except np.linalg.LinAlgError:
+            break
+        if not np.all(np.isfinite(step)):
+            break
+        t = 1.0
+        while t > 1e-4 and objective(z - t * step)[0] > v + 1e-14 * abs(v):
+            t /= 2
+        if t <= 1e-4:
+            break
+        z = z - t * step
+        iters += 1
+    v, g = objective(z)
+    if v >= 1e100 or not np.all(np.isfinite(z)):
+        raise ConvergenceError(f"{label} fit failed: the log-likelihood is not finite at the optimum "
+                               f"found ({res.message}); no estimates are returned")
+    if np.any(np.abs(z) > 25):
+        j = int(np.argmax(np.abs(z)))
+        raise ConvergenceError(
+            f"{label} fit did not converge: parameter {names[j]} runs off to "
+            f"{'infinity' if z[j] > 0 else 'zero'} (log value {z[j]:.1f}); the model is not "
+            "identified on these data, so no estimates are returned")
+    gmax = float(np.max(np.abs(g)))
+    if gmax > gtol:
+        why = hint(z) if hint is not None else ""
+        raise ConvergenceError(
+            f"{label} fit did not converge: largest gradient {gmax:.2e} per {per} after "
+            f"{iters} iterations ({res.message}); no estimates are returned.{why}")
+    if hess is None or not np.array_equal(hess_at, z):
+        hess = hessian(z)
+    H = hess * n  # Hessian of the negative total log-likelihood
+    with np.errstate(all="ignore"):
+        evals = np.linalg.eigvalsh(H) if np.all(np.isfinite(H)) else np.array([np.nan])
+    if not np.all(np.isfinite(evals)) or np.min(evals) <= 0:
+        raise ConvergenceError(f"{label} fit stopped at a point where the Hessian is not positive "
+                               "definite (a saddle point or a flat ridge); no estimates are returned")
+    return MLE(z=z, cov_log=np.linalg.inv(H), loglik=-v * n, iterations=iters, names=names)
+
+
 def maximize(
     loglik: Callable[[np.ndarray], float],
     z0: Sequence[float],
@@ -137,6 +251,9 @@ def maximize(
     maxiter: int = 500,
 ) -> MLE:
     """Maximise ``loglik(z)`` over log-parameters ``z``; raise unless truly converged.
+
+    The gradient and Hessian are central differences; the optimisation is
+    :func:`minimize_mean_nll`'s.
 
     Parameters
     ----------
@@ -155,9 +272,7 @@ def maximize(
     Raises
     ------
     ConvergenceError
-        Non-finite likelihood at the optimum, a parameter running off to 0 or
-        infinity (log value beyond +-25), a gradient above ``gtol`` or a Hessian
-        that is not positive definite.
+        As :func:`minimize_mean_nll`.
 
     Examples
     --------
@@ -165,7 +280,6 @@ def maximize(
     >>> round(float(fit.params["a"]), 6)
     2.0
     """
-    names = tuple(names)
 
     def obj(z):
         with np.errstate(all="ignore"):
@@ -174,50 +288,9 @@ def maximize(
             return 1e100
         return -v / n
 
-    def jac(z):
-        return num_grad(obj, z)
-
-    z = np.asarray(z0, dtype=float)
-    res = optimize.minimize(obj, z, jac=jac, method="BFGS",
-                            options={"maxiter": maxiter, "gtol": gtol * 1e-2})
-    z = res.x
-    iters = int(res.nit)
-    for _ in range(20):  # Newton polish: BFGS often stops on precision loss
-        v, g = obj(z), jac(z)
-        if v >= 1e100 or np.any(np.abs(z) > 30) or np.max(np.abs(g)) < gtol * 1e-3:
-            break
-        try:
-            step = np.linalg.solve(num_hessian(obj, z), g)
-        except np.linalg.LinAlgError:
-            break
-        t = 1.0
-        while t > 1e-4 and obj(z - t * step) > v + 1e-14 * abs(v):
-            t /= 2
-        if t <= 1e-4 or not np.all(np.isfinite(step)):
-            break
-        z = z - t * step
-        iters += 1
-    v, g = obj(z), jac(z)
-    if v >= 1e100 or not np.all(np.isfinite(z)):
-        raise ConvergenceError(f"{label} fit failed: the log-likelihood is not finite at the optimum "
-                               f"found ({res.message}); no estimates are returned")
-    if np.any(np.abs(z) > 25):
-        j = int(np.argmax(np.abs(z)))
-        raise ConvergenceError(
-            f"{label} fit did not converge: parameter {names[j]} runs off to "
-            f"{'infinity' if z[j] > 0 else 'zero'} (log value {z[j]:.1f}); the model is not "
-            "identified on these data, so no estimates are returned")
-    gmax = float(np.max(np.abs(g)))
-    if gmax > gtol:
-        raise ConvergenceError(f"{label} fit did not converge: largest gradient {gmax:.2e} per "
-                               f"observation after {iters} iterations ({res.message}); no "
-                               "estimates are returned")
-    H = num_hessian(obj, z) * n
-    evals = np.linalg.eigvalsh(H)
-    if not np.all(np.isfinite(evals)) or np.min(evals) <= 0:
-        raise ConvergenceError(f"{label} fit stopped where the Hessian is not positive definite "
-                               "(a saddle point or a flat ridge); no estimates are returned")
-    return MLE(z=z, cov_log=np.linalg.inv(H), loglik=-v * n, iterations=iters, names=names)
+    return minimize_mean_nll(lambda z: (obj(z), num_grad(obj, z)), z0, names, n=n, label=label,
+                             gtol=gtol, maxiter=maxiter, polish=20,
+                             hessian=lambda z: num_hessian(obj, z))
 
 
 def delta_interval(
