@@ -63,7 +63,8 @@ def notebook_tests(stems: list[str]):
     def test_notebook_runs_on_a_messy_line_item_export(stem, export, tmp_path):
         path, truth = export
         text = run_on_export(stem, path, truth, tmp_path / f"{stem}.ipynb")
-        assert "CDNOW" not in text, "CDNOW-specific text printed for foreign data"
+        # a warning echoes its source line, which may name the CDNOW_KIND parameter: not a claim
+        assert "CDNOW" not in text.replace("CDNOW_KIND", ""), "CDNOW-specific text printed for foreign data"
         assert "US$" not in text, "CDNOW's currency printed for foreign data"
 
     return export, test_notebook_runs_on_a_messy_line_item_export

@@ -59,6 +59,8 @@ def test_lecture_table_values_and_chinese_terms():
     assert levels["bond"].tolist() == ["financial", "social", "structural"]
     assert levels["bond_zh"].iloc[0] == "财务联系 (增加财务利益)"
     laws = load_seed_table("privacy_laws")
+    # the seed's timeline (seed 004 §1.3): OECD 1980 ... PIPL 2021
+    assert laws["year"].tolist() == [1980, 1988, 2004, 2012, 2017, 2017, 2018, 2019, 2020, 2021]
     assert laws.query("jurisdiction == 'China'")["month"].tolist() == [6, 4, 8]
     assert laws.loc[laws["law"].str.contains("PIPL"), "law_zh"].item() == "个人信息保护法"
 
