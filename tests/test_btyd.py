@@ -651,3 +651,18 @@ def test_interval_needs_a_covariance(bg, summ):
     bare = dataclasses.replace(bg, cov_log=None)
     with pytest.raises(ParameterError, match="no covariance"):
         btyd.p_alive_interval(bare, summ)
+
+
+def test_pareto_ridge_is_stopped_early_and_falls_back_to_the_flagged_nbd():
+    # customers with no structure in their dropout: s and beta run off together; the fit must
+    # stop at the ridge (not follow it for minutes) and return the flagged NBD
+    rng = np.random.default_rng(0)
+    T = rng.uniform(1, 100, 600)
+    x = rng.integers(0, 50, 600).astype(float)
+    summ = pd.DataFrame({"frequency": x, "recency": np.where(x > 0, rng.uniform(0, 1, 600) * T, 0.0),
+                         "T": T})
+    with pytest.warns(CrmlabWarning, match="no-dropout edge"):
+        fit = btyd.fit_pareto_nbd(summ)
+    assert fit.boundary and fit.model == "nbd" and list(fit.params.index) == ["r", "alpha"]
+    with pytest.raises(ConvergenceError, match="s runs off to infinity together with beta"):
+        btyd.fit_pareto_nbd(summ, at_boundary="raise")

@@ -941,8 +941,17 @@ def _optimize(
                 "nearly flat in that direction (e.g. s and beta growing together means the data "
                 "show no heterogeneity in dropout rates); try a simpler model or more data.")
 
+    def ridge(z):
+        # Pareto/NBD: s and beta growing together (both beyond e**12) is the edge where every
+        # customer has one dropout rate mu = s/beta; BFGS would follow it for many slow steps
+        if model == "pareto_nbd" and z[2] > 12 and z[3] > 12:
+            return (f"parameter s runs off to infinity together with beta (s = {math.exp(z[2]):.3g}, "
+                    f"beta = {math.exp(z[3]):.3g}, mu = s/beta = {math.exp(z[2] - z[3]):.3g}): the "
+                    "data show no heterogeneity in dropout rates")
+        return None
+
     fit = minimize_mean_nll(obj, z0, names, n=n, label=_MODEL_LABEL[model], gtol=gtol,
-                            maxiter=maxiter, polish=8, per="customer", hint=drift)
+                            maxiter=maxiter, polish=8, per="customer", hint=drift, stop=ridge)
     theta = np.exp(fit.z)
     cov = fit.cov_log * np.outer(theta, theta)
     return BTYDFit(

@@ -158,6 +158,7 @@ def minimize_mean_nll(
     hessian: Callable[[np.ndarray], np.ndarray] | None = None,
     per: str = "observation",
     hint: Callable[[np.ndarray], str] | None = None,
+    stop: Callable[[np.ndarray], str | None] | None = None,
 ) -> MLE:
     """The one optimiser of crmlab's likelihood models; raise unless truly converged.
 
@@ -173,7 +174,8 @@ def minimize_mean_nll(
         Non-finite likelihood at the optimum, a parameter running off to 0 or
         infinity (log value beyond +-25), a gradient above ``gtol`` (per
         ``per``; ``hint(z)`` may add why) or a Hessian that is not positive
-        definite.
+        definite; or as soon as ``stop(z)`` returns a reason at a BFGS iterate
+        (a model can name a ridge it would otherwise follow for minutes).
 
     Examples
     --------
@@ -185,11 +187,22 @@ def minimize_mean_nll(
     if hessian is None:
         def hessian(z):
             return hessian_from_gradient(lambda zz: objective(zz)[1], z)
+    stopped: list[str] = []
+
+    def callback(intermediate_result):
+        reason = stop(intermediate_result.x) if stop is not None else None
+        if reason:
+            stopped.append(reason)
+            raise StopIteration
+
     try:
         res = optimize.minimize(objective, np.asarray(z0, dtype=float), jac=True, method="BFGS",
+                                callback=callback if stop is not None else None,
                                 options={"maxiter": maxiter, "gtol": gtol * 1e-2})
     except (FloatingPointError, OverflowError, ValueError) as exc:  # pragma: no cover
         raise ConvergenceError(f"{label} fit failed numerically: {exc}") from None
+    if stopped:
+        raise ConvergenceError(f"{label} fit did not converge: {stopped[0]}; no estimates are returned")
     z = res.x
     iters = int(res.nit)
     hess, hess_at = None, None
