@@ -148,15 +148,17 @@ def odds_ratio_table(result: Any, *, alpha: float = 0.05) -> pd.DataFrame:
     )
 
 
-def _check_scores(y: Any, score: Any) -> tuple[np.ndarray, np.ndarray]:
+def _check_scores(y: Any, score: Any, *, name: str = "score",
+                  both_classes: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The 0/1 outcome and a score (or probability) of the same length, as arrays."""
     yy = _check_events(y)
     try:
-        s = as_float_array(score.to_numpy() if isinstance(score, pd.Series) else score, "score")
+        s = as_float_array(score.to_numpy() if isinstance(score, pd.Series) else score, name)
     except ParameterError as exc:
         raise DataError(str(exc)) from None
     if s.shape != yy.shape:
-        raise DataError(f"score has {len(s)} entries but y has {len(yy)}")
-    if yy.min() == yy.max():
+        raise DataError(f"{name} has {len(s)} entries but y has {len(yy)}")
+    if both_classes and yy.min() == yy.max():
         raise DataError("y has only one class: ROC/AUC need both positives and negatives")
     return yy, s
 
@@ -211,13 +213,7 @@ def calibration_table(y: Any, prob: Any, *, bins: int = 10) -> pd.DataFrame:
     [[2.0, 0.0], [2.0, 1.0]]
     """
     check_number(bins, "bins", low=1, integer=True)
-    yy = _check_events(y)
-    try:
-        p = as_float_array(prob.to_numpy() if isinstance(prob, pd.Series) else prob, "prob")
-    except ParameterError as exc:
-        raise DataError(str(exc)) from None
-    if p.shape != yy.shape:
-        raise DataError(f"prob has {len(p)} entries but y has {len(yy)}")
+    yy, p = _check_scores(y, prob, name="prob", both_classes=False)
     if ((p < 0) | (p > 1)).any():
         raise DataError("prob must hold probabilities in [0, 1]")
     q = pd.qcut(pd.Series(p).rank(method="first"), q=min(int(bins), len(p)), labels=False)
