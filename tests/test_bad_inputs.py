@@ -336,13 +336,12 @@ def test_round_two_catalogue_covers_every_class():
     assert min(map(len, [R2_DATES, R2_NUMBERS, R2_COLUMNS, R2_IDS, R2_SOURCES, R2_RAW])) >= 5
 
 
-def test_a_file_that_is_not_a_log_is_quoted_by_40_escaped_characters_at_most():
+def test_a_file_that_is_not_a_log_is_not_quoted_at_all():
     with pytest.raises(DataError) as info:
         load_transactions(io.StringIO(SECRET * 3), as_of=AS_OF)
     message = str(info.value)
-    assert "TOPSECRET" * 3 not in message and message.count("TOPSECRET") <= 2, message
-    quoted = message.split("its first non-blank line begins ", 1)[1].split(")", 1)[0]
-    assert len(quoted) <= 40 and quoted.startswith("'root:x:0:0:"), quoted
+    assert "TOPSECRET" not in message and "root:x" not in message, message
+    assert "its content is not shown" in message and "field(s) separated by" in message
 
 
 def test_the_duckdb_engine_reads_ids_and_foreign_files_by_the_same_rules(tmp_path):
@@ -367,7 +366,7 @@ def test_the_duckdb_engine_reads_ids_and_foreign_files_by_the_same_rules(tmp_pat
     foreign.write_text(SECRET * 3)
     with pytest.raises(DataError, match="does not look like a CSV transaction log") as info:
         crmlab.summary.customer_summary(str(foreign), engine="duckdb")
-    assert "TOPSECRET" * 3 not in str(info.value)
+    assert "TOPSECRET" not in str(info.value) and "root:x" not in str(info.value)
 
 
 def test_ids_are_canonicalised_by_a_stated_rule_and_counted():

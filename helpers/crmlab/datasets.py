@@ -379,11 +379,11 @@ def _read_source(
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     names = [h.strip() for h in header]
     if wanted and not set(wanted.values()) & set(names):
-        # nothing of a transaction log: name what is missing, quote at most 40 escaped characters
+        # nothing of a transaction log (a system file?): name what is missing, quote none of it
         raise DataError(
             f"{name} does not look like a CSV transaction log: no column named "
-            f"{', '.join(repr(c) for c in wanted.values())} (its first non-blank line begins "
-            f"{excerpt(next((ln for ln in text.splitlines() if ln.strip()), ''))}); pass the columns' names with "
+            f"{', '.join(repr(c) for c in wanted.values())} (its first line has {len(header)} "
+            f"field(s) separated by {sep!r}; its content is not shown); pass the columns' names with "
             "customer=, date=, amount= (or quantity= and price=), or sep= if the delimiter is not "
             f"{sep!r}"
         )

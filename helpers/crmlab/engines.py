@@ -367,10 +367,11 @@ def _resolve_source(source: Any, customer: str, date: str, amount: str) -> _Sour
 
 def _raise_missing(name: str, missing: list[str], columns: list[str]) -> None:
     if len(missing) == 3 and not any(c.strip() in missing for c in columns):
-        # nothing of a transaction log (a system file, an image): at most 40 escaped characters
+        # nothing of a transaction log (a system file, an image): quote none of it
         raise DataError(
             f"{name} does not look like a CSV transaction log: no column named "
-            f"{', '.join(repr(c) for c in missing)} (its header begins {excerpt(', '.join(columns))}); "
+            f"{', '.join(repr(c) for c in missing)} (its header has {len(columns)} field(s); its "
+            "content is not shown); "
             "name your columns with customer=, date=, amount="
         )
     hints = []
