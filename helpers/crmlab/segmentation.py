@@ -1,7 +1,7 @@
 """Customer segmentation beyond RFM: ABC/Pareto, Lorenz and Gini, tiers, two-axis grids, profiles.
 
 * :func:`abc_analysis`, :func:`lorenz_curve`, :func:`gini`, :func:`top_share`,
-  :func:`plot_pareto` — how concentrated is customer value? (seed 004 §2.3)
+  :func:`plot_pareto` — how concentrated is customer value? (seed 004 §2.1; ABC: §2.3)
 * :func:`assign_tiers`, :func:`deposit_tiers` — fixed-threshold tiers such as
   the bank deposit tiers of seed 003 No. 1, with explicit boundary conventions.
 * :func:`value_activity_segments` — the HSBC-style grid (seed 004 case):
