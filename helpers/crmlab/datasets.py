@@ -39,7 +39,9 @@ import pandas as pd
 from crmlab.errors import DataError, ParameterError, warn
 from crmlab.summary import to_occasions  # re-exported: the one definition lives in crmlab.summary
 from crmlab.validation import (
+    ID_STRIP_CHARS,
     MISSING_TEXT,
+    ZERO_FRACTION_ID,
     check_choice,
     check_date,
     check_money_total,
@@ -883,7 +885,7 @@ def load_transactions(
                     raise DataError(f"{name}: column {customer!r}, {where(int(first[j]))}: "
                                     f"{excerpt(v)} {problem[1]}")
         raw_u = pd.Series(uniq, dtype=object).map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
-        text_u = raw_u.str.strip(" \t\r\n\v\f\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000")
+        text_u = raw_u.str.strip(ID_STRIP_CHARS)
         no_u = text_u.str.lower().isin(MISSING_TEXT).to_numpy()
         control = (text_u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True).to_numpy() & ~no_u)
         if control.any():
@@ -897,7 +899,7 @@ def load_transactions(
             report["customer_ids_spaces_stripped"] = int(weights[spaced].sum())
         # an id written as a whole number with a zero fraction (17850.0, a spreadsheet's float
         # export) is that whole number: 17850 and 17850.0 are one customer (counted)
-        whole = (text_u.str.fullmatch(r"[-+]?\d+\.0+").to_numpy() & ~no_u)
+        whole = (text_u.str.fullmatch(ZERO_FRACTION_ID).to_numpy() & ~no_u)
         if whole.any():
             text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
             report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())

@@ -10,9 +10,10 @@ identity silently:
   - whole numbers are written without a decimal part, so ``2``, ``2.0``,
     ``numpy.int64(2)``, ``Decimal("2.00")`` and the text ``"2"`` are one customer;
     other numbers in the shortest form that reads back as the same float (``2.5``);
-  - text is kept as written apart from Unicode NFC normalisation and stripping
-    surrounding whitespace, so ``" 2 "`` is ``"2"``, while ``"02"`` and ``"2"``,
-    or ``"2.0"`` and ``"2"``, stay distinct customers;
+  - text is kept as written apart from Unicode NFC normalisation and the loader's
+    rule for ids (:func:`crmlab.validation.id_text`): surrounding spaces stripped
+    and a zero fraction dropped, so ``" 2 "`` and ``"2.0"`` are ``"2"``, while
+    ``"02"`` and ``"2"``, or ``"a1"`` and ``"A1"``, stay distinct customers;
   - refused (:class:`~crmlab.errors.DataError` naming column, row and value):
     missing or empty ids, booleans, non-finite numbers, floats of magnitude
     above 2**53 (beyond it a float no longer holds every integer, so distinct
@@ -68,7 +69,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError, warn
-from crmlab.validation import check_number, excerpt
+from crmlab.validation import ID_STRIP_CHARS, check_number, excerpt, id_text
 
 __all__ = [
     "pseudonymize",
@@ -199,12 +200,12 @@ def canonical_id(value: Any) -> str:
 
     Examples
     --------
-    >>> canonical_id(2), canonical_id(2.0), canonical_id(" 2 "), canonical_id("02"), canonical_id(2.5)
+    >>> canonical_id(2), canonical_id(2.0), canonical_id(" 2.0 "), canonical_id("02"), canonical_id(2.5)
     ('2', '2', '2', '02', '2.5')
     """
     kind = _kind(value)
     if kind == "text":
-        text = unicodedata.normalize("NFC", value).strip()
+        text = id_text(unicodedata.normalize("NFC", value))
         if not text:
             raise DataError(f"id {excerpt(value)} is empty text; every row needs a customer id")
         return text
@@ -437,7 +438,8 @@ def _canonicalise_texts(
     """The rule of :func:`canonical_id` for distinct text ids, in bulk."""
     normal = [v if unicodedata.is_normalized("NFC", v) else unicodedata.normalize("NFC", v)
               for v in values]
-    canon = [t.strip() for t in normal]
+    stripped = [t.strip(ID_STRIP_CHARS) for t in normal]
+    canon = [id_text(t) for t in stripped]
     empty = [i for i, t in enumerate(canon) if not t]
     if empty:
         i = empty[0]
@@ -450,9 +452,9 @@ def _canonicalise_texts(
         "distinct_raw_ids": len(values),
         "distinct_ids": distinct,
         "merged_by_canonicalisation": len(values) - distinct,
-        "whitespace_stripped": sum(c != t for c, t in zip(canon, normal)),
+        "whitespace_stripped": sum(st != t for st, t in zip(stripped, normal)),
         "nfc_normalised": sum(t != v for t, v in zip(normal, values)),
-        "numbers_written_as_integers": 0,
+        "numbers_written_as_integers": sum(c != st for c, st in zip(canon, stripped)),
     }
 
 
@@ -481,7 +483,8 @@ def _canonicalise_values(
             if kind == "text":
                 normal = unicodedata.normalize("NFC", v)
                 nfc += normal != v
-                stripped += normal.strip() != normal
+                stripped += normal.strip(ID_STRIP_CHARS) != normal
+                numbers += text != normal.strip(ID_STRIP_CHARS)
             elif kind in ("float", "decimal") and text != str(v):
                 numbers += 1
         cache[(type(v), v)] = text

@@ -47,6 +47,9 @@ __all__ = [
     "check_optional_date",
     "check_parameter_names",
     "MISSING_TEXT",
+    "ID_STRIP_CHARS",
+    "ZERO_FRACTION_ID",
+    "id_text",
     "number_hint",
     "MAX_MONEY_TOTAL",
     "DATE_MIN",
@@ -606,6 +609,24 @@ MAX_MONEY_TOTAL: float = 2.0**53 / 100
 DATE_MIN: pd.Timestamp = pd.Timestamp("1678-01-01")
 DATE_MAX: pd.Timestamp = pd.Timestamp("2262-01-01")  # exclusive
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000"
+#: Characters stripped from around an id written as text (spaces, also invisible ones).
+ID_STRIP_CHARS: str = " \t\r\n\v\f" + _INVISIBLE
+#: An id written as a whole number with a zero fraction (a spreadsheet's ``17850.0``).
+ZERO_FRACTION_ID: str = r"[-+]?\d+\.0+"
+
+
+def id_text(text: str) -> str:
+    """The one rule for an id written as text, used by the loader and by pseudonymisation.
+
+    Surrounding spaces (also invisible ones) are stripped, and a whole number written
+    with a zero fraction is that whole number: ``" 17850.0 "`` is ``"17850"``. Case,
+    leading zeros and everything else are kept (``"007"`` and ``"7"`` stay distinct).
+
+    >>> id_text(" 17850.0 "), id_text("007"), id_text("A1")
+    ('17850', '007', 'A1')
+    """
+    text = text.strip(ID_STRIP_CHARS)
+    return re.sub(r"\.0+$", "", text) if re.fullmatch(ZERO_FRACTION_ID, text) else text
 
 
 def excerpt(value: Any, limit: int = 40) -> str:
@@ -677,7 +698,7 @@ def customer_id_problem(value: Any, *, stripped: bool = False) -> tuple[str, str
         return "bad", "is bytes; decode the ids to text first"
     if not isinstance(value, str):
         return "bad", f"is a {type(value).__name__}, not a customer id (text or a whole number)"
-    text = value.strip(" \t\r\n\v\f" + _INVISIBLE)
+    text = value.strip(ID_STRIP_CHARS)
     if text.lower() in MISSING_TEXT:
         return "missing", "is missing"
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
@@ -713,7 +734,7 @@ def check_customer_ids(ids: pd.Series, *, what: str = "transactions", column: st
     u = pd.Series(uniq[order], dtype=object)
     if pd.api.types.infer_dtype(u, skipna=False) == "string":
         # all text (the usual case, millions of rows): the text rules vectorised, the rest per id
-        core = u.str.strip(" \t\r\n\v\f" + _INVISIBLE)
+        core = u.str.strip(ID_STRIP_CHARS)
         suspect = (core.str.lower().isin(MISSING_TEXT) | (core != u)
                    | u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True)).to_numpy()
         candidates = np.flatnonzero(suspect)
