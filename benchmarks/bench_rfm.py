@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from machine import cpu_name  # benchmarks/machine.py (scripts run from this folder)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -222,14 +223,7 @@ def main() -> None:
         return
     import pandas as pd
 
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_name()
     peer_ver = subprocess.run([str(PEER_PY), "-c", "import lifetimes, pandas; print(lifetimes.__version__, pandas.__version__)"],
                               capture_output=True, text=True).stdout.split() if PEER_PY.exists() else ["-", "-"]
     n1, t1, m1 = scale["1M"]

@@ -42,6 +42,8 @@ import threading
 import time
 from pathlib import Path
 
+from machine import cpu_name  # benchmarks/machine.py (scripts run from this folder)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 AS_OF = "1998-12-31"
@@ -206,14 +208,7 @@ def measure(engine: str, path: Path, args: argparse.Namespace) -> dict:
 
 # ------------------------------------------------------------------ report
 def _machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_name()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (f"{cpu}, {os.cpu_count()} cores visible, {mem:.0f} GiB RAM (shared with other "
             f"developers: timings are noisy), {platform.system()} {platform.release()}, "
