@@ -15,9 +15,8 @@ A complete, vectorised AHP toolkit:
 * batch analysis of a stack of matrices (:func:`batch_analyze`) and a Monte Carlo
   random index (:func:`simulate_random_index`);
 * recovery of 1–9-scale matrices from published weights (:func:`recover_judgments`);
-* weighted composite scores (:func:`standardize`, :func:`composite_score`),
-  current × potential value segments (:func:`value_segments`) and robustness
-  tools (:func:`rank_sweep`, :func:`judgment_sensitivity`).
+* weighted composite scores (:func:`standardize`, :func:`composite_score`) and
+  current × potential value segments (:func:`value_segments`).
 
 Examples
 --------
@@ -28,7 +27,6 @@ Examples
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,7 +36,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.validation import check_choice, check_number, check_numeric_column
@@ -61,20 +58,16 @@ __all__ = [
     "analyze",
     "most_inconsistent_judgment",
     "saaty_step",
-    "judgment_sensitivity",
     "batch_analyze",
     "random_reciprocal_matrices",
     "simulate_random_index",
     "recover_judgments",
     "global_weights",
-    "global_weights_table_check",
     "plot_global_weights",
     "standardize",
     "composite_score",
     "value_segments",
     "plot_value_quadrants",
-    "rank_sweep",
-    "plot_rank_sweep",
     "load_reconstructed_customers",
     "format_judgment",
 ]
@@ -227,27 +220,19 @@ def validate_matrix(
     def at(i: int, j: int) -> str:
         return f"[{show[i]}, {show[j]}]"
 
-    for test, msg in (
-        (np.isnan(arr), "is missing (NaN); every pair must be judged"),
-        (np.isinf(arr), "is infinite; expected a finite judgment"),
-        (arr <= 0, "is not positive; judgments are ratios > 0 (use 1/3, not -3)"),
-        ((arr < JUDGMENT_RANGE[0]) | (arr > JUDGMENT_RANGE[1]),
-         f"is outside the accepted judgments {JUDGMENT_RANGE[0]:g}..{JUDGMENT_RANGE[1]:g} "
-         "(Saaty's scale is 1/9..9)"),
-    ):
+    entry_rules, off_diagonal, not_reciprocal = _violations(arr, rtol)
+    for test, msg in entry_rules:
         if test.any():
             i, j = np.argwhere(test)[0]
             raise DataError(f"{what}: entry {at(i, j)} = {arr[i, j]:g} {msg}")
-    diag = np.diag(arr)
-    off = np.flatnonzero(~np.isclose(diag, 1.0, rtol=rtol, atol=0))
+    off = np.flatnonzero(off_diagonal)
     if off.size:
         i = int(off[0])
         raise DataError(
             f"{what}: diagonal entry {at(i, i)} = {arr[i, i]:g}; expected 1 "
             "(a criterion is equally important as itself)"
         )
-    prod = arr * arr.T
-    bad = np.argwhere(np.triu(~np.isclose(prod, 1.0, rtol=rtol, atol=0), 1))
+    bad = np.argwhere(not_reciprocal)
     if bad.size:
         i, j = bad[0]
         raise DataError(
@@ -256,6 +241,45 @@ def validate_matrix(
             f"1/{format_judgment(arr[i, j])} = {1 / arr[i, j]:.4g}"
         )
     return _exact_reciprocal(arr), names
+
+
+def _violations(
+    arr: np.ndarray, rtol: float
+) -> tuple[list[tuple[np.ndarray, str]], np.ndarray, np.ndarray]:
+    """The rules of a judgment matrix, as masks of the entries that break them.
+
+    Works on one (n, n) matrix or a (k, n, n) stack (:func:`validate_matrix`
+    and :func:`batch_analyze` share it). Returns the entry rules in the order
+    they are reported, as (mask, what is wrong), then the diagonal entries
+    that are not 1 (shape (..., n)) and the upper-triangle entries whose
+    partner is not their reciprocal within ``rtol``.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        entry_rules = [
+            (np.isnan(arr), "is missing (NaN); every pair must be judged"),
+            (np.isinf(arr), "is infinite; expected a finite judgment"),
+            (arr <= 0, "is not positive; judgments are ratios > 0 (use 1/3, not -3)"),
+            ((arr < JUDGMENT_RANGE[0]) | (arr > JUDGMENT_RANGE[1]),
+             f"is outside the accepted judgments {JUDGMENT_RANGE[0]:g}..{JUDGMENT_RANGE[1]:g} "
+             "(Saaty's scale is 1/9..9)"),
+        ]
+        diagonal = np.diagonal(arr, axis1=-2, axis2=-1)
+        off_diagonal = ~np.isclose(diagonal, 1.0, rtol=rtol, atol=0)
+        prod = arr * np.swapaxes(arr, -1, -2)
+        not_reciprocal = np.triu(~np.isclose(prod, 1.0, rtol=rtol, atol=0), 1)
+    return entry_rules, off_diagonal, not_reciprocal
+
+
+def _from_upper(upper: np.ndarray, n: int) -> np.ndarray:
+    """Reciprocal matrices from their upper triangles read row by row: (..., m) → (..., n, n).
+
+    The diagonal is 1 and every lower entry the exact reciprocal of its partner.
+    """
+    iu, ju = np.triu_indices(n, 1)
+    out = np.ones(upper.shape[:-1] + (n, n))
+    out[..., iu, ju] = upper
+    out[..., ju, iu] = 1.0 / upper
+    return out
 
 
 def _exact_reciprocal(arr: np.ndarray) -> np.ndarray:
@@ -267,11 +291,7 @@ def _exact_reciprocal(arr: np.ndarray) -> np.ndarray:
     iu, ju = np.triu_indices(n, 1)
     upper = arr[..., iu, ju]
     lower = arr[..., ju, iu]
-    val = np.where(upper >= 1, upper, 1.0 / lower)
-    out = np.ones_like(arr, dtype="float64")
-    out[..., iu, ju] = val
-    out[..., ju, iu] = 1.0 / val
-    return out
+    return _from_upper(np.where(upper >= 1, upper, 1.0 / lower), n)
 
 
 def _parse_array(raw: Any, what: str) -> np.ndarray:
@@ -284,26 +304,27 @@ def _parse_array(raw: Any, what: str) -> np.ndarray:
         raise DataError(f"{what} must be square (n×n): rows have different lengths")
     out = np.empty(obj.shape, dtype=float)
     for idx, v in np.ndenumerate(obj):
-        if isinstance(v, str):
-            try:
-                out[idx] = float(Fraction(v.strip()))
-                continue
-            except (ValueError, ZeroDivisionError):
-                pass
-        elif _is_number(v) and not isinstance(v, bool):
-            out[idx] = float(v)
-            continue
-        where = f" entry {list(idx)}" if obj.ndim == 2 else ""
-        raise DataError(f"{what}:{where} {v!r} is not a number; expected e.g. 3 or '1/3'")
+        val = _read_number(v)
+        if val is None:
+            where = f" entry {list(idx)}" if obj.ndim == 2 else ""
+            raise DataError(f"{what}:{where} {v!r} is not a number; expected e.g. 3 or '1/3'")
+        out[idx] = val
     return out
 
 
-def _is_number(v: Any) -> bool:
+def _read_number(v: Any) -> float | None:
+    """A number, or a text such as ``'3'`` or ``' 1/3'``, as float; None if it is neither."""
+    if isinstance(v, str):
+        try:
+            return float(Fraction(v.strip()))
+        except (ValueError, ZeroDivisionError):
+            return None
+    if isinstance(v, bool):
+        return None
     try:
-        float(v)
+        return float(v)
     except (TypeError, ValueError):
-        return False
-    return True
+        return None
 
 
 def _as_frame(arr: np.ndarray, labels: list[Any] | None) -> pd.DataFrame:
@@ -312,16 +333,9 @@ def _as_frame(arr: np.ndarray, labels: list[Any] | None) -> pd.DataFrame:
 
 
 def _parse_value(v: Any, what: str) -> float:
-    if isinstance(v, str):
-        s = v.strip()
-        try:
-            val = float(Fraction(s))
-        except (ValueError, ZeroDivisionError):
-            raise DataError(f"{what}: {v!r} is not a judgment; expected e.g. 3 or '1/3'") from None
-    elif isinstance(v, bool) or not _is_number(v):
+    val = _read_number(v)
+    if val is None:
         raise DataError(f"{what}: {v!r} is not a judgment; expected e.g. 3 or '1/3'")
-    else:
-        val = float(v)
     if not np.isfinite(val) or val <= 0:
         raise DataError(f"{what}: {v!r} is not a positive finite judgment")
     if not JUDGMENT_RANGE[0] <= val <= JUDGMENT_RANGE[1]:
@@ -380,14 +394,9 @@ def from_upper_triangle(
         raise DataError(f"upper triangle: expected a list or a square array, got {obj.ndim}-D")
     names = _label_list(labels, n, "upper triangle")
     show = names if names is not None else list(range(n))
-    arr = np.ones((n, n))
-    k = 0
-    for i in range(n):
-        for j in range(i + 1, n):
-            v = _parse_value(flat[k], f"upper triangle entry [{show[i]}, {show[j]}]")
-            arr[i, j], arr[j, i] = v, 1.0 / v
-            k += 1
-    return _as_frame(arr, names)
+    upper = [_parse_value(v, f"upper triangle entry [{show[i]}, {show[j]}]")
+             for v, (i, j) in zip(flat, zip(*np.triu_indices(n, 1)))]
+    return _as_frame(_from_upper(np.array(upper, dtype=float), n), names)
 
 
 _STATEMENT_RE = re.compile(
@@ -518,23 +527,24 @@ def _at_least_n(lam: Any, n: int) -> Any:
     return np.maximum(lam, float(n))
 
 
-def _eigen(arr: np.ndarray) -> tuple[float, np.ndarray]:
-    b, g = _rescale(arr)
-    vals, vecs = scipy.linalg.eig(b)
-    k = int(np.argmax(vals.real))
-    v = np.abs(vecs[:, k].real)  # Perron vector: one sign; abs() fixes the sign
-    w = g * v  # eigenvector of A = D v
-    return float(_at_least_n(vals[k].real, arr.shape[0])), w / w.sum()
+def _solve(stack: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
+    """λmax (k,) and the priority vectors (k, n) of a (k, n, n) stack of exact reciprocal matrices.
 
-
-def _weights(arr: np.ndarray, method: str) -> np.ndarray:
+    ``numpy.linalg.eig`` works on the whole stack at once; λmax is always the
+    principal eigenvalue, the weights are those of ``method``.
+    """
+    b, g = _rescale(stack)
+    vals, vecs = np.linalg.eig(b)
+    k = np.argmax(vals.real, axis=-1)
+    rows = np.arange(stack.shape[0])
+    lam = _at_least_n(vals.real[rows, k], stack.shape[-1])
+    if method == "column_average":  # "sum method": normalise each column, average the rows
+        return lam, (stack / stack.sum(axis=-2, keepdims=True)).mean(axis=-1)
     if method == "eigenvector":
-        return _eigen(arr)[1]
-    if method == "geometric_mean":
-        g = np.exp(np.log(arr).mean(axis=1))
-        return g / g.sum()
-    # column_average ("sum method"): normalise each column, average the rows
-    return (arr / arr.sum(axis=0)).mean(axis=1)
+        w = np.abs(vecs.real[rows, :, k]) * g  # Perron vector of B (abs() fixes its sign); of A: D v
+    else:
+        w = np.exp(np.log(stack).mean(axis=-1))
+    return lam, w / w.sum(axis=-1, keepdims=True)
 
 
 def priority_vector(
@@ -559,7 +569,7 @@ def priority_vector(
     """
     check_choice(method, "method", METHODS)
     arr, names = validate_matrix(matrix, labels, rtol=rtol)
-    w = _weights(arr, method)
+    w = _solve(arr[None], method)[1][0]
     return pd.Series(w, index=names, name="weight") if names is not None else w
 
 
@@ -570,7 +580,7 @@ def lambda_max(matrix: Any, *, rtol: float = _DEFAULT_RTOL) -> float:
     2.0
     """
     arr, _ = validate_matrix(matrix, rtol=rtol)
-    return _eigen(arr)[0]
+    return float(_solve(arr[None], "eigenvector")[0][0])
 
 
 def random_index(n: int, table: str = "saaty1980") -> float:
@@ -644,12 +654,12 @@ class AHPResult:
         ).iloc[0]
 
 
-def _consistency(lam: np.ndarray | float, n: int, ri: float) -> tuple[Any, Any]:
+def _consistency(lam: np.ndarray, n: int, ri: float) -> tuple[np.ndarray, np.ndarray]:
+    """CI and CR for λmax values of order n (0 for n ≤ 2; CR is NaN if ``ri`` is 0)."""
     if n <= 2:
-        zero = np.zeros_like(np.asarray(lam, dtype=float))
-        return zero, zero
-    ci = np.maximum((np.asarray(lam) - n) / (n - 1), 0.0)  # clip −1e-16 round-off
-    return ci, ci / ri
+        return np.zeros_like(lam), np.zeros_like(lam)
+    ci = np.maximum((lam - n) / (n - 1), 0.0)  # clip −1e-16 round-off
+    return ci, ci / ri if ri > 0 else np.full_like(ci, np.nan)
 
 
 def analyze(
@@ -706,15 +716,15 @@ def analyze(
     else:
         ri = check_number(ri, "ri", low=0.0, low_inclusive=n <= 2)
         ri_table = "custom"
-    lam, w_eig = _eigen(arr)
-    w = w_eig if method == "eigenvector" else _weights(arr, method)
-    ci, cr = _consistency(lam, n, ri)
+    lams, ws = _solve(arr[None], method)
+    lam, w = float(lams[0]), ws[0]
+    ci, cr = (float(x[0]) for x in _consistency(lams, n, ri))
     weights: pd.Series | np.ndarray = (
         pd.Series(w, index=names, name="weight") if names is not None else w
     )
     lam_est = float(np.mean((arr @ w) / w))
     return AHPResult(
-        weights=weights, lambda_max=lam, lambda_max_estimate=lam_est, ci=float(ci), ri=ri, cr=float(cr),
+        weights=weights, lambda_max=lam, lambda_max_estimate=lam_est, ci=ci, ri=ri, cr=cr,
         consistent=bool(cr < threshold), n=n, method=method, ri_table=ri_table,
         threshold=float(threshold), matrix=_as_frame(arr, names),
     )
@@ -806,58 +816,6 @@ def most_inconsistent_judgment(
     return out.drop(columns="_cr").reset_index(drop=True)
 
 
-def judgment_sensitivity(
-    matrix: Any,
-    *,
-    method: Method = "eigenvector",
-    steps: int = 1,
-    ri_table: str = "saaty1980",
-    rtol: float = _DEFAULT_RTOL,
-) -> pd.DataFrame:
-    """Effect on the weights of moving each judgment one step along the Saaty scale.
-
-    For every pair (i < j) and direction (−steps, +steps) the judgment is moved
-    (:func:`saaty_step`), the reciprocal updated, and the matrix re-analysed.
-
-    Returns
-    -------
-    DataFrame
-        ``row``, ``col``, ``old``, ``new``, ``max_abs_change`` (largest change
-        of any weight), ``cr``, ``top_changes`` (True if the highest-weight
-        criterion changes), ``rank_changes`` (True if the order of the weights
-        changes), plus one column per criterion with the new weight.
-
-    Examples
-    --------
-    >>> t = judgment_sensitivity([[1, 3], [1/3, 1]])
-    >>> t[["old", "new"]].round(3).to_numpy().tolist()
-    [[3.0, 2.0], [3.0, 4.0]]
-    """
-    base = analyze(matrix, method, ri_table=ri_table, rtol=rtol)
-    arr = base.matrix.to_numpy()
-    names = list(base.matrix.index)
-    w0 = np.asarray(base.weights, dtype=float)
-    order0 = np.argsort(-w0, kind="stable")
-    n = arr.shape[0]
-    rows = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            for s in (-steps, steps):
-                v = saaty_step(arr[i, j], s)
-                if v is None:
-                    continue
-                r = analyze(_with_judgment(arr, i, j, v), method, ri_table=ri_table)
-                w = np.asarray(r.weights, dtype=float)
-                row = {"row": names[i], "col": names[j], "old": arr[i, j], "new": v,
-                       "max_abs_change": float(np.abs(w - w0).max()), "cr": r.cr,
-                       "top_changes": bool(np.argmax(w) != np.argmax(w0)),
-                       "rank_changes": bool(
-                           not np.array_equal(np.argsort(-w, kind="stable"), order0))}
-                row.update({str(names[k]): w[k] for k in range(n)})
-                rows.append(row)
-    return pd.DataFrame(rows)
-
-
 # --------------------------------------------------------------------------- batch
 @dataclass(frozen=True)
 class BatchResult:
@@ -915,37 +873,18 @@ def batch_analyze(
         for k in range(arr.shape[0]):
             validate_matrix(arr[k], what=f"matrix {k} of the stack")
     else:  # vectorised: the per-matrix check runs only to name the first bad entry
-        with np.errstate(all="ignore"):
-            ok = np.isfinite(arr) & (arr >= JUDGMENT_RANGE[0]) & (arr <= JUDGMENT_RANGE[1])
-            ok = ok.all(axis=(1, 2))
-            diag = np.diagonal(arr, axis1=1, axis2=2)
-            ok &= np.isclose(diag, 1.0, rtol=_DEFAULT_RTOL, atol=0).all(axis=1)
-            prod = arr * np.swapaxes(arr, 1, 2)
-            ok &= np.isclose(prod, 1.0, rtol=_DEFAULT_RTOL, atol=0).all(axis=(1, 2))
-        if not ok.all():
-            k = int(np.argmin(ok))
+        entry_rules, off_diagonal, not_reciprocal = _violations(arr, _DEFAULT_RTOL)
+        bad = off_diagonal.any(axis=1) | not_reciprocal.any(axis=(1, 2))
+        for test, _ in entry_rules:
+            bad |= test.any(axis=(1, 2))
+        if bad.any():
+            k = int(np.argmax(bad))
             validate_matrix(arr[k], what=f"matrix {k} of the stack")
     arr = _exact_reciprocal(arr)
     n = arr.shape[1]
     ri_val = random_index(n, ri_table) if ri is None else check_number(ri, "ri", low=0.0)
-    b, g = _rescale(arr)
-    vals, vecs = np.linalg.eig(b)
-    k = np.argmax(vals.real, axis=1)
-    lam = _at_least_n(vals.real[np.arange(arr.shape[0]), k], n)
-    if method == "eigenvector":
-        v = np.abs(vecs.real[np.arange(arr.shape[0]), :, k]) * g
-        w = v / v.sum(axis=1, keepdims=True)
-    elif method == "geometric_mean":
-        g = np.exp(np.log(arr).mean(axis=2))
-        w = g / g.sum(axis=1, keepdims=True)
-    else:
-        w = (arr / arr.sum(axis=1, keepdims=True)).mean(axis=2)
-    if n <= 2:
-        ci = np.zeros(arr.shape[0])
-        cr = ci.copy()
-    else:
-        ci = np.maximum((lam - n) / (n - 1), 0.0)
-        cr = ci / ri_val if ri_val > 0 else np.full_like(ci, np.nan)
+    lam, w = _solve(arr, method)
+    ci, cr = _consistency(lam, n, ri_val)
     return BatchResult(weights=w, lambda_max=lam, ci=ci, cr=cr, ri=ri_val)
 
 
@@ -968,12 +907,8 @@ def random_reciprocal_matrices(
     n = check_number(n, "n", low=1, integer=True)
     rng = np.random.default_rng(seed)
     sc = np.asarray(scale, dtype=float)
-    iu = np.triu_indices(n, 1)
-    draws = sc[rng.integers(0, sc.size, size=(size, iu[0].size))]
-    out = np.ones((size, n, n))
-    out[:, iu[0], iu[1]] = draws
-    out[:, iu[1], iu[0]] = 1.0 / draws
-    return out
+    draws = sc[rng.integers(0, sc.size, size=(size, n * (n - 1) // 2))]
+    return _from_upper(draws, n)
 
 
 def simulate_random_index(
@@ -1093,9 +1028,7 @@ def recover_judgments(
             vals = vals[keep]
             if vals.size == 0:
                 continue
-        stack = np.ones((vals.shape[0], n, n))
-        stack[:, rows, cols] = vals
-        stack[:, cols, rows] = 1.0 / vals
+        stack = _from_upper(vals, n)
         res = batch_analyze(stack, method, ri_table=ri_table)
         match = np.all(np.round(res.weights, decimals) == goal, axis=1)
         match &= res.cr <= max_cr + 1e-12
@@ -1244,38 +1177,6 @@ def global_weights(
     if not rows:
         raise DataError(f"hierarchy {root.name!r} has no children")
     return pd.DataFrame(rows)
-
-
-def global_weights_table_check(
-    table: pd.DataFrame, *, decimals: int = 4
-) -> pd.DataFrame:
-    """Compare published global weights with the products of published local weights.
-
-    ``table`` has ``node``, ``parent``, ``local_weight`` and ``global_weight``
-    (published, leaves only), as ``load_seed_table("ahp_weights")``. Returns,
-    per leaf: the product of the rounded local weights, that product rounded
-    to ``decimals``, the published value and ``consistent`` (equal after
-    rounding).
-
-    >>> t = pd.DataFrame({"node": ["a", "b"], "parent": ["g", "g"],
-    ...                   "local_weight": [0.6667, 0.3333], "global_weight": [0.6667, 0.3333]})
-    >>> global_weights_table_check(t)["consistent"].tolist()
-    [True, True]
-    """
-    for c in ("node", "parent", "local_weight", "global_weight"):
-        if c not in table.columns:
-            raise DataError(f"table is missing column {c!r}")
-    g = global_weights(table)
-    pub = table.set_index("node")["global_weight"]
-    leaves = g[g["is_leaf"]].set_index("node")
-    out = pd.DataFrame({
-        "product": leaves["global_weight"],
-        "product_rounded": leaves["global_weight"].round(decimals),
-        "published": pub.reindex(leaves.index).astype(float),
-    })
-    out["difference"] = out["published"] - out["product"]
-    out["consistent"] = np.isclose(out["product_rounded"], out["published"], atol=1e-12)
-    return out
 
 
 def plot_global_weights(
@@ -1560,76 +1461,6 @@ def plot_value_quadrants(
     ax.set_xlabel(f"{x} value (weighted standardised score)")
     ax.set_ylabel(f"{y} value (weighted standardised score)")
     ax.set_title(title)
-    return ax
-
-
-def rank_sweep(
-    first: pd.Series,
-    second: pd.Series,
-    alphas: Any = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Ranks of ``alpha·first + (1 − alpha)·second`` as alpha runs from 0 to 1.
-
-    ``first`` and ``second`` are per-unit sub-scores on a common footing (e.g.
-    current and potential value with *local* weights inside each). Returns
-    ``(ranks, reversals)``: ranks (rows = alpha, columns = units, 1 = best) and
-    one row per pair of units whose order flips, with the alpha where their
-    scores cross.
-
-    >>> r, rev = rank_sweep(pd.Series({"a": 1.0, "b": 0.0}), pd.Series({"a": 0.0, "b": 1.0}))
-    >>> rev[["unit_1", "unit_2", "alpha"]].to_numpy().tolist()
-    [['a', 'b', 0.5]]
-    """
-    if not first.index.equals(second.index):
-        raise DataError("first and second must have the same index (units)")
-    a = np.linspace(0, 1, 101) if alphas is None else np.asarray(alphas, dtype=float)
-    if a.ndim != 1 or np.any((a < 0) | (a > 1)):
-        raise ParameterError("alphas must be numbers in [0, 1]")
-    f, s = first.to_numpy(float), second.to_numpy(float)
-    scores = a[:, None] * f[None, :] + (1 - a[:, None]) * s[None, :]
-    ranks = pd.DataFrame(scores, index=pd.Index(a, name="alpha"),
-                         columns=first.index).rank(axis=1, ascending=False, method="min")
-    rows = []
-    units = list(first.index)
-    for i, j in itertools.combinations(range(len(units)), 2):
-        d0, d1 = s[i] - s[j], f[i] - f[j]  # difference at alpha=0 and alpha=1
-        if d0 * d1 < 0:
-            cross = d0 / (d0 - d1)
-            rows.append({"unit_1": units[i], "unit_2": units[j], "alpha": float(cross),
-                         "score": float(cross * f[i] + (1 - cross) * s[i])})
-    rev = pd.DataFrame(rows, columns=["unit_1", "unit_2", "alpha", "score"])
-    return ranks.astype(int), rev.sort_values("alpha").reset_index(drop=True)
-
-
-def plot_rank_sweep(
-    ranks: pd.DataFrame,
-    reversals: pd.DataFrame | None = None,
-    *,
-    ax: Any = None,
-    first_name: str = "current value",
-    marker_alpha: float | None = None,
-    title: str = "Rank of each customer as the top-level weight moves",
-) -> Any:
-    """Plot :func:`rank_sweep` ranks against alpha; reversals as vertical ticks."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4.5))
-    for c in ranks.columns:
-        ax.step(ranks.index, ranks[c], where="mid", label=str(c), lw=2)
-    if reversals is not None and not reversals.empty:
-        for _, r in reversals.iterrows():
-            ax.axvline(r["alpha"], color="grey", lw=0.6, ls=":", zorder=0)
-        ax.plot(reversals["alpha"], [ranks.shape[1] + 0.4] * len(reversals), "v",
-                color="black", ms=6, label="rank reversal")
-    if marker_alpha is not None:
-        ax.axvline(marker_alpha, color="tab:red", lw=1.2, label=f"paper: {marker_alpha:.4g}")
-    ax.invert_yaxis()
-    ax.set_yticks(range(1, ranks.shape[1] + 1))
-    ax.set_xlabel(f"top-level weight on {first_name} (alpha)")
-    ax.set_ylabel("rank (1 = most valuable)")
-    ax.set_title(title)
-    ax.legend(fontsize=8, ncol=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
 
