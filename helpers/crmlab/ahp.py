@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
-from crmlab.validation import check_choice, check_number, check_numeric_column
+from crmlab.validation import as_float_array, check_choice, check_number, check_numeric_column
 
 __all__ = [
     "SAATY_SCALE",
@@ -67,7 +67,6 @@ __all__ = [
     "standardize",
     "composite_score",
     "value_segments",
-    "plot_value_quadrants",
     "load_reconstructed_customers",
     "format_judgment",
 ]
@@ -493,11 +492,8 @@ def consistent_matrix(weights: Any, labels: Sequence[Any] | None = None) -> pd.D
 
 
 def _positive_vector(values: Any, name: str) -> np.ndarray:
-    try:
-        w = np.asarray(values, dtype="float64").ravel()
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be numbers") from None
-    if w.size == 0 or not np.all(np.isfinite(w)) or np.any(w <= 0):
+    w = as_float_array(values, name).ravel()
+    if w.size == 0 or np.any(w <= 0):
         raise ParameterError(f"{name} must be positive finite numbers, got {w.tolist()}")
     return w
 
@@ -1427,41 +1423,6 @@ def value_segments(
     out["segment"] = seg
     out["rank"] = out["total"].rank(ascending=False, method="min").astype(int)
     return out
-
-
-def plot_value_quadrants(
-    segments: pd.DataFrame,
-    *,
-    x: str = "potential",
-    y: str = "current",
-    ax: Any = None,
-    title: str = "Customer value segments (lines = means)",
-) -> Any:
-    """Scatter of two group scores with mean lines: the 2×2 value map.
-
-    The seed puts current value on the vertical and potential value on the
-    horizontal axis. Returns the Axes.
-    """
-    import matplotlib.pyplot as plt
-
-    for c in (x, y):
-        if c not in segments.columns:
-            raise DataError(f"segments has no column {c!r}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 5))
-    mx, my = segments[x].mean(), segments[y].mean()
-    both_hi = (segments[x] > mx) & (segments[y] > my)
-    both_lo = (segments[x] <= mx) & (segments[y] <= my)
-    col = np.where(both_hi, "tab:green", np.where(both_lo, "tab:red", "tab:orange"))
-    ax.scatter(segments[x], segments[y], c=col, s=70, zorder=3)
-    for k, (xx, yy) in zip(segments.index, zip(segments[x], segments[y])):
-        ax.annotate(str(k), (xx, yy), xytext=(5, 5), textcoords="offset points")
-    ax.axvline(mx, color="grey", ls="--", lw=1)
-    ax.axhline(my, color="grey", ls="--", lw=1)
-    ax.set_xlabel(f"{x} value (weighted standardised score)")
-    ax.set_ylabel(f"{y} value (weighted standardised score)")
-    ax.set_title(title)
-    return ax
 
 
 # --------------------------------------------------------------------------- data
