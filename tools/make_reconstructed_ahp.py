@@ -12,8 +12,8 @@ paper's published outcome, which is why it is **not evidence** for anything in t
    the means, standard deviations, rounding and ranges below (plausible units, assumptions).
 3. For every random seed 0..N_SEEDS-1 (numpy ``default_rng``) a table with a value outside its
    range is rejected (not clipped), and the rounded table is evaluated
-   the paper's way with ``crmlab.ahp.value_segments`` (SPSS-style z-scores, the 12 published
-   global weights, current = X1..X7, potential = X8..X12, each compared with its mean); seeds
+   the paper's way (SPSS-style z-scores, the 12 published global weights, current = X1..X7,
+   potential = X8..X12, each compared with its mean; ``crmlab.ahp.value_segments``); seeds
    whose table does not give the published segments are discarded, and the seed whose smallest
    distance between a group score and its mean is largest is kept — among the seeds whose table
    also keeps exercise 5 of chapter 4 meaningful (leaving out X8 moves customer 1, and only 1).
@@ -38,8 +38,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "helpers"))
 
-from crmlab import ahp  # noqa: E402
 from crmlab.datasets import load_seed_table  # noqa: E402
+from crmlab.exercises.ch04 import TASK5_DROP, task5_segments  # noqa: E402
 
 OUT = ROOT / "datasets" / "reconstructed_ahp_customers.csv"
 N_SEEDS = 1000
@@ -51,7 +51,7 @@ PUBLISHED = {  # customer: (current, potential)
 }
 # Exercise 5 of chapter 4 (lessons/source/04_ahp_customer_value.ipynb) asks which customers change
 # segment when X8 is left out; the table is also chosen so that the answer is customer 1 only.
-EXERCISE_DROP, EXERCISE_MOVES = "X8", {1}
+EXERCISE_DROP, EXERCISE_MOVES = TASK5_DROP, {1}
 CURRENT = [f"X{k}" for k in range(1, 8)]
 POTENTIAL = [f"X{k}" for k in range(8, 13)]
 
@@ -98,7 +98,8 @@ def _levels(table: pd.DataFrame, weights: pd.Series, drop: str | None = None) ->
     """Above (+1) / below (-1) the mean per customer and group, and the smallest distance from it.
 
     Plain numpy for the search (SPSS-style z-scores, sample sd), as ``crmlab.ahp.value_segments``
-    computes it; ``build`` confirms the chosen table with ``value_segments`` itself.
+    computes it (a thousand pandas evaluations would take seconds); ``build`` confirms the chosen
+    table with the exercise's own evaluation, ``crmlab.exercises.ch04.task5_segments``.
     """
     cols = [c for c in table.columns if c != drop]
     x = table[cols].to_numpy(dtype=float)
@@ -124,15 +125,9 @@ def screen(table: pd.DataFrame, weights: pd.Series) -> tuple[bool, bool, float]:
     return True, moved == EXERCISE_MOVES, margin
 
 
-def confirm(table: pd.DataFrame, weights: pd.Series) -> tuple[bool, float]:
-    """The chapter's own evaluation (``crmlab.ahp.value_segments``): both properties, and the margin."""
-    def segments(drop: str | None) -> pd.DataFrame:
-        cols = [c for c in table.columns if c != drop]
-        groups = {"current": [c for c in CURRENT if c != drop], "potential": [c for c in POTENTIAL if c != drop]}
-        return ahp.value_segments(table[cols], weights.drop(drop) if drop else weights, groups,
-                                  standardize="zscore")
-
-    seg, without = segments(None), segments(EXERCISE_DROP)
+def confirm(table: pd.DataFrame) -> tuple[bool, float]:
+    """The chapter's own evaluation (exercise 5's ``task5_segments``): both properties, and the margin."""
+    seg, without = task5_segments(table), task5_segments(table, EXERCISE_DROP)
     ok = all((seg.at[c, "current_level"], seg.at[c, "potential_level"])
              == ("high" if cur > 0 else "low", "high" if pot > 0 else "low")
              for c, (cur, pot) in PUBLISHED.items())
@@ -159,7 +154,7 @@ def build() -> tuple[str, int, float, int]:
     margin, seed = best
     table = draw(seed)
     assert table is not None
-    ok, confirmed = confirm(table, weights)   # the chapter's own evaluation agrees with the screen
+    ok, confirmed = confirm(table)   # the chapter's own evaluation agrees with the screen
     if not ok or not np.isclose(confirmed, margin):
         raise SystemExit(f"seed {seed}: crmlab.ahp.value_segments disagrees with the screen")
     header = [

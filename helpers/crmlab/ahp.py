@@ -632,13 +632,6 @@ class AHPResult:
     threshold: float
     matrix: pd.DataFrame = field(repr=False)
 
-    def summary(self) -> pd.Series:
-        """The scalar results as a Series (for a table of several matrices)."""
-        return pd.Series(
-            {"n": self.n, "lambda_max": self.lambda_max, "CI": self.ci, "RI": self.ri,
-             "CR": self.cr, "consistent": self.consistent}
-        )
-
     def suggestion(self) -> pd.Series | None:
         """For an inconsistent matrix, the one judgment whose revision helps most."""
         if self.consistent:

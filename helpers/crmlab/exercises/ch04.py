@@ -29,6 +29,7 @@ __all__ = [
     "TASK6_SIZE",
     "TASK6_SEED",
     "task4_tree",
+    "task5_segments",
     "check_1a",
     "check_1b",
     "check_2",
@@ -145,24 +146,37 @@ def check_4(answer: Any) -> Feedback:
     )
 
 
-def _task5_segments(drop: str | None) -> pd.Series:
-    from crmlab.ahp import load_reconstructed_customers, value_segments
+def task5_segments(customers: pd.DataFrame, drop: str | None = None) -> pd.DataFrame:
+    """Task 5: the paper's segmentation of ``customers`` (X1..X12), indicator ``drop`` left out.
+
+    z-scores, the 12 published global weights, current = X1..X7, potential = X8..X12
+    (:func:`crmlab.ahp.value_segments`). The checker applies it to the bundled table;
+    ``tools/make_reconstructed_ahp.py`` applies it to each candidate table, so that the
+    table it keeps gives this exercise its answer.
+
+    >>> from crmlab.ahp import load_reconstructed_customers
+    >>> task5_segments(load_reconstructed_customers(), "X8").loc[3, "segment"]
+    'low current / low potential'
+    """
+    from crmlab.ahp import value_segments
     from crmlab.datasets import load_seed_table
 
-    x = load_reconstructed_customers()
     tab = load_seed_table("ahp_weights")
     w = tab.dropna(subset=["global_weight"]).set_index("node")["global_weight"]
     groups = {"current": [f"X{k}" for k in range(1, 8)],
               "potential": [f"X{k}" for k in range(8, 13)]}
     if drop is not None:
-        x, w = x.drop(columns=drop), w.drop(drop)
+        customers, w = customers.drop(columns=drop), w.drop(drop)
         groups = {g: [c for c in cols if c != drop] for g, cols in groups.items()}
-    return value_segments(x, w, groups, standardize="zscore")["segment"]
+    return value_segments(customers, w, groups, standardize="zscore")
 
 
 @lru_cache(maxsize=1)
 def _task5() -> set[int]:
-    before, after = _task5_segments(None), _task5_segments(TASK5_DROP)
+    from crmlab.ahp import load_reconstructed_customers
+
+    x = load_reconstructed_customers()
+    before, after = task5_segments(x)["segment"], task5_segments(x, TASK5_DROP)["segment"]
     return set(before.index[before != after])
 
 
