@@ -335,13 +335,9 @@ def _parse_value(v: Any, what: str) -> float:
     val = _read_number(v)
     if val is None:
         raise DataError(f"{what}: {v!r} is not a judgment; expected e.g. 3 or '1/3'")
-    if not np.isfinite(val) or val <= 0:
-        raise DataError(f"{what}: {v!r} is not a positive finite judgment")
-    if not JUDGMENT_RANGE[0] <= val <= JUDGMENT_RANGE[1]:
-        raise DataError(
-            f"{what}: {val:g} is outside the accepted judgments "
-            f"{JUDGMENT_RANGE[0]:g}..{JUDGMENT_RANGE[1]:g} (Saaty's scale is 1/9..9)"
-        )
+    for test, msg in _violations(np.array([[val]]), _DEFAULT_RTOL)[0]:  # the matrix's entry rules
+        if test.any():
+            raise DataError(f"{what}: {val:g} {msg}")
     return val
 
 
