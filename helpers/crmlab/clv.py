@@ -43,7 +43,6 @@ from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor, present_value, retention_clv
 from crmlab.validation import (
     as_float_array,
-    check_broadcast,
     check_choice,
     check_date,
     check_discount,
@@ -56,11 +55,8 @@ from crmlab.validation import (
 )
 
 __all__ = [
-    "continuous_value",
     "stream_pv",
     "break_even_discount",
-    "customer_purchase_value",
-    "word_of_mouth_value",
     "margin_multiplier",
     "margin_multiplier_table",
     "lost_for_good",
@@ -74,7 +70,6 @@ __all__ = [
     "CurveFit",
     "cohort_profit_curve",
     "fit_profit_curve",
-    "CLV_INDICATOR_SYSTEM",
     "indicator_value",
     "historical_value",
     "migration_potential_value",
@@ -85,40 +80,6 @@ __all__ = [
 ]
 
 DAYS_PER_YEAR = 365.25
-
-
-# --------------------------------------------------------------------------- helpers
-def _out(arr: np.ndarray, scalar: bool) -> Any:
-    return float(arr) if scalar else arr
-
-
-# --------------------------------------------------------------------------- discounting
-def continuous_value(
-    expected_transactions: Any,
-    average_purchase: Any,
-    acquisition_cost: Any = 0.0,
-    referral_net_revenue: Any = 0.0,
-) -> Any:
-    """Seed 001's customer continuous value (客户持续价值), undiscounted.
-
-    ``expected transactions over the lifetime x average purchase amount
-    - acquisition cost + net revenue from referred customers``. Arguments
-    broadcast.
-
-    Examples
-    --------
-    >>> continuous_value(9, 5950 / 9, 850, 8100)
-    13200.0
-    """
-    names = ["expected_transactions", "average_purchase", "acquisition_cost",
-             "referral_net_revenue"]
-    arrs = [as_float_array(v, n) for v, n in zip(
-        [expected_transactions, average_purchase, acquisition_cost, referral_net_revenue], names)]
-    if (arrs[0] < 0).any():
-        raise ParameterError("expected_transactions must be >= 0")
-    n, a, c, r = check_broadcast(names, *arrs)
-    res = n * a - c + r
-    return _out(np.round(res, 9), res.ndim == 0)
 
 
 # --------------------------------------------------------------------------- two buyers
@@ -177,53 +138,6 @@ def break_even_discount(
         return float("nan")
     i = change[0]
     return float(optimize.brentq(gap, grid[i], grid[i + 1], xtol=1e-12))
-
-
-# --------------------------------------------------------------------------- CPV / PPV
-def customer_purchase_value(capacity: Any, share_of_wallet: Any, unit_margin: Any) -> Any:
-    """CPV = consumption capacity x share of wallet x unit marginal profit (seed 000).
-
-    ``capacity`` is what the customer buys of the category (units per period),
-    ``share_of_wallet`` the fraction of it bought from us (0-1), ``unit_margin``
-    the margin per unit. Arguments broadcast.
-
-    Examples
-    --------
-    >>> customer_purchase_value(1000, 0.3, 5.0)
-    1500.0
-    """
-    names = ["capacity", "share_of_wallet", "unit_margin"]
-    c, s, m = check_broadcast(names, *(as_float_array(v, n) for v, n in zip(
-        [capacity, share_of_wallet, unit_margin], names)))
-    if (c < 0).any():
-        raise ParameterError("capacity must be >= 0")
-    if ((s < 0) | (s > 1)).any():
-        raise ParameterError("share_of_wallet must be a fraction in [0, 1] (e.g. 0.3 for 30%)")
-    res = c * s * m
-    return _out(res, res.ndim == 0)
-
-
-def word_of_mouth_value(influence: Any, reach: Any, average_purchase_value: Any) -> Any:
-    """PPV = influence x reach x average purchase value of the influenced (seed 000).
-
-    ``influence`` is the probability that a person reached is persuaded to buy
-    (0-1), ``reach`` the number of people the customer talks to,
-    ``average_purchase_value`` what a persuaded person is worth.
-
-    Examples
-    --------
-    >>> word_of_mouth_value(0.1, 25, 800.0)
-    2000.0
-    """
-    names = ["influence", "reach", "average_purchase_value"]
-    i, r, v = check_broadcast(names, *(as_float_array(x, n) for x, n in zip(
-        [influence, reach, average_purchase_value], names)))
-    if ((i < 0) | (i > 1)).any():
-        raise ParameterError("influence must be a probability in [0, 1]")
-    if (r < 0).any():
-        raise ParameterError("reach must be >= 0 (a number of people)")
-    res = i * r * v
-    return _out(np.round(res, 9), res.ndim == 0)
 
 
 # --------------------------------------------------------------------------- retention CLV
@@ -639,16 +553,17 @@ def forecast_events(
     since_last = (ref - last).dt.days.astype(float)
     k0 = np.floor(since_last / gap) + 1  # first multiple of the gap after as_of
     kmax = np.floor((end - last).dt.days.astype(float) / gap)
-    cnt = np.maximum(kmax - k0 + 1, 0).astype(int)
-    ids = np.repeat(cnt.index.to_numpy(), cnt.to_numpy())
-    ks = np.repeat(k0.to_numpy(), cnt.to_numpy()) + (
-        np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt.to_numpy()) - cnt.to_numpy(), cnt.to_numpy()))
-    days = ks * np.repeat(gap.to_numpy(), cnt.to_numpy())
-    pdate = np.repeat(last.to_numpy(), cnt.to_numpy()) + pd.to_timedelta(np.round(days), unit="D").to_numpy()
+    cnt = np.maximum(kmax - k0 + 1, 0).astype(int).to_numpy()  # purchase events per customer
+
+    def rep(per_customer: Any) -> np.ndarray:  # one entry per purchase event
+        return np.repeat(np.asarray(per_customer), cnt)
+
+    ks = rep(k0) + np.arange(cnt.sum()) - rep(np.cumsum(cnt) - cnt)  # k0, k0 + 1, ... per customer
+    days = ks * rep(gap)
     parts = [pd.DataFrame({
-        "customer_id": ids, "date": pdate, "kind": "purchase",
-        "value": mg * np.repeat(mean_amt.to_numpy(), cnt.to_numpy()),
-        "tau": days / DAYS_PER_YEAR,
+        "customer_id": rep(last.index),
+        "date": rep(last) + pd.to_timedelta(np.round(days), unit="D").to_numpy(),
+        "kind": "purchase", "value": mg * rep(mean_amt), "tau": days / DAYS_PER_YEAR,
     })]
     years = np.arange(1, int(np.floor(hz)) + 1)
     for kind, v in [("service_cost", -sc), ("referral", rv)]:
@@ -836,28 +751,11 @@ def fit_profit_curve(t: Any, profit: Any, *, form: str = "exponential", weights:
 
 
 # --------------------------------------------------------------------------- indicators
-#: Seed 000's indicator system for CLV evaluation (slides 55-56): English key -> Chinese.
-CLV_INDICATOR_SYSTEM: dict[str, dict[str, str]] = {
-    "current": {
-        "unit_gross_profit": "单位产品毛利润",
-        "purchase_volume": "总购买量",
-        "service_cost": "总服务成本",
-    },
-    "potential": {
-        "satisfaction": "满意度",
-        "loyalty_emotional": "情感忠诚",
-        "loyalty_behavioural": "行为忠诚",
-        "trust_credibility": "可信度",
-        "trust_benevolence": "善行度",
-    },
-}
-
-
 def indicator_value(
     data: pd.DataFrame,
     weights: Mapping[str, float],
     *,
-    groups: Mapping[str, Sequence[str]] | None = None,
+    groups: Mapping[str, Sequence[str]],
     cost_indicators: Sequence[str] = ("service_cost",),
     scale: str = "minmax",
 ) -> pd.DataFrame:
@@ -874,7 +772,7 @@ def indicator_value(
         One row per customer, one column per indicator.
     weights : mapping indicator -> global weight
     groups : mapping group -> indicators
-        Default: :data:`CLV_INDICATOR_SYSTEM` (``current``, ``potential``).
+        E.g. seed 000's system (lesson 03): ``{"current": [...], "potential": [...]}``.
 
     Returns
     -------
@@ -889,7 +787,7 @@ def indicator_value(
     [0.0, 100.0]
     """
     check_choice(scale, "scale", ["minmax", "zscore"])
-    grp = {k: list(v) for k, v in (groups or CLV_INDICATOR_SYSTEM).items()}
+    grp = {k: list(v) for k, v in groups.items()}
     names = [i for v in grp.values() for i in v]
     require_columns(data, names, what="data")
     unknown = [k for k in weights if k not in names]
@@ -1122,44 +1020,27 @@ def classify_clv(
             raise ParameterError(f"{n} must be a pandas Series indexed by customer, got {type(s).__name__}")
     check_choice(below_zero, "below_zero", ["negative", "quadrant"])
     check_choice(missing, "missing", ["raise", "zero"])
-    values = {}
-    for s, n in [(current, "current"), (potential, "potential")]:
-        if len(s) == 0:
-            raise DataError(f"{n} is empty: at least one customer is needed")
-        dup = s.index.duplicated()
-        if dup.any():
-            pos = int(np.argmax(dup))
-            raise DataError(
-                f"{n}: customer {s.index[pos]!r} appears {int((s.index == s.index[pos]).sum())} "
-                f"times ({int(dup.sum())} duplicated ids); each customer needs one value"
-            )
-        frame = s.to_frame(n)
-        values[n] = _finite_by_customer(frame, n)
-    cur_ids, pot_ids = current.index, potential.index
-    shared = cur_ids.intersection(pot_ids)
-    if len(shared) == 0:
+    values = {"current": _finite_by_customer(current, "current"),
+              "potential": _finite_by_customer(potential, "potential")}
+    if len(current.index.intersection(potential.index)) == 0:
         raise DataError(
             "current and potential share no customer id (current e.g. "
-            f"{list(cur_ids[:3])!r}, potential e.g. {list(pot_ids[:3])!r}); index both Series "
-            "by the same customer ids"
+            f"{list(current.index[:3])!r}, potential e.g. {list(potential.index[:3])!r}); index both "
+            "Series by the same customer ids"
         )
-    only_cur = cur_ids.difference(pot_ids)
-    only_pot = pot_ids.difference(cur_ids)
-    if (len(only_cur) or len(only_pot)) and missing == "raise":
-        parts = []
-        if len(only_cur):
-            parts.append(f"{len(only_cur)} customer(s) have no potential value (e.g. "
-                         f"{list(only_cur[:3])!r})")
-        if len(only_pot):
-            parts.append(f"{len(only_pot)} customer(s) have no current value (e.g. "
-                         f"{list(only_pot[:3])!r})")
+    # customers with no potential value / with no current value
+    absent = {"potential": current.index.difference(potential.index),
+              "current": potential.index.difference(current.index)}
+    if missing == "raise" and any(len(ids) for ids in absent.values()):
         raise DataError(
-            "; ".join(parts) + "; align the two Series, or pass missing='zero' to count the "
+            "; ".join(f"{len(ids)} customer(s) have no {n} value (e.g. {list(ids[:3])!r})"
+                      for n, ids in absent.items() if len(ids))
+            + "; align the two Series, or pass missing='zero' to count the "
             "absent value as 0 (the counts are reported)"
         )
     df = pd.concat(values, axis=1)
-    filled = {"current": len(only_pot), "potential": len(only_cur)}
-    if len(only_cur) or len(only_pot):
+    filled = {"current": len(absent["current"]), "potential": len(absent["potential"])}
+    if filled["current"] or filled["potential"]:
         df = df.fillna(0.0)
         warn(f"classify_clv: missing='zero' counted {filled['potential']} absent potential "
             f"value(s) and {filled['current']} absent current value(s) as 0")
@@ -1187,21 +1068,29 @@ def classify_clv(
     return df
 
 
-def _finite_by_customer(frame: pd.DataFrame, name: str) -> pd.Series:
-    """The one column of ``frame`` as float, or a DataError naming the customer and value."""
-    raw = frame[name]
-    if pd.api.types.is_bool_dtype(raw):
+def _finite_by_customer(s: pd.Series, name: str) -> pd.Series:
+    """``s`` as float, or a DataError naming the customer and value (or the duplicated id)."""
+    if len(s) == 0:
+        raise DataError(f"{name} is empty: at least one customer is needed")
+    dup = s.index.duplicated()
+    if dup.any():
+        pos = int(np.argmax(dup))
+        raise DataError(
+            f"{name}: customer {s.index[pos]!r} appears {int((s.index == s.index[pos]).sum())} "
+            f"times ({int(dup.sum())} duplicated ids); each customer needs one value"
+        )
+    if pd.api.types.is_bool_dtype(s):
         raise DataError(f"{name} holds booleans; expected numbers")
-    vals = pd.to_numeric(raw, errors="coerce").astype("float64")
+    vals = pd.to_numeric(s, errors="coerce").astype("float64")
     bad = ~np.isfinite(vals.to_numpy())
     if bad.any():
         pos = int(np.argmax(bad))
-        shown = raw.iloc[pos]
+        shown = s.iloc[pos]
         what = "is missing (NaN)" if pd.isna(shown) else (
             "is not finite" if isinstance(shown, (int, float, np.number)) else "is not a number")
         text = f"{float(shown):g}" if isinstance(shown, (int, float, np.number)) else repr(shown)[:40]
         raise DataError(
-            f"{name}: customer {frame.index[pos]!r}: value {text} {what} "
+            f"{name}: customer {s.index[pos]!r}: value {text} {what} "
             f"({int(bad.sum())} such value(s)); expected a finite number"
         )
     return vals
