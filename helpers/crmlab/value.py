@@ -1,36 +1,20 @@
 """Customer delivered value (客户让渡价值), chapter 2.
 
 The delivered-value model (Kotler; seed 000 slides 44-48, seed 002) splits what a
-customer gets from an offer into four **values** and what they give up into four
-**costs**:
-
-================= ============ =================== ============
-value component   中文         cost component      中文
-================= ============ =================== ============
-``product``       产品价值     ``monetary``        货币成本
-``service``       服务价值     ``time``            时间成本
-``personnel``     人员价值     ``energy``          精力成本
-``image``         形象价值     ``physical``        体力成本
-================= ============ =================== ============
+customer gets from an offer into four **values** (:data:`VALUE_COMPONENTS`) and
+what they give up into four **costs** (:data:`COST_COMPONENTS`); the table with
+their Chinese names is ``crmlab.datasets.load_seed_table("value_components")``.
 
 .. math::
 
     TCV = \\sum_k w_k v_k, \\qquad TCC = \\sum_j w_j c_j, \\qquad
     TCDV = TCV - TCC \\ (\\text{absolute}) \\quad\\text{or}\\quad TCV / TCC \\ (\\text{relative}).
 
-The seeds leave the aggregator ``f`` unspecified; crmlab uses the weighted sum
-above with every weight 1 unless you pass ``weights``. All eight components must
-be in one common unit (money-equivalent, or scores on one scale) and be >= 0 — a
-disbenefit belongs in a cost, not in a negative value.
-
-The module also carries sensitivity tools (tornado data, marginal effects, the
-change in one component needed to reach a target) and a deliberately small
-*model* of the bridge to chapter 3: delivered value drives the probability
-that a customer chooses the firm again (binary logit), that retention drives
-lifetime value.
-The chapter's lecture tables (components, properties, drivers, delivered value
-versus lifetime value) are data: ``crmlab.datasets.load_seed_table(name)`` with
-``value_components``, ``value_properties``, ``value_drivers``, ``value_directions``.
+The seeds leave the aggregator unspecified; crmlab uses the weighted sum above
+with every weight 1 unless you pass ``weights``. All eight components are in one
+common unit and >= 0 (a disbenefit is a cost, not a negative value). Lesson 02
+explains the sensitivity tools and the bridge model to chapter 3; its other
+lecture tables are ``value_properties``, ``value_drivers`` and ``value_directions``.
 
 Examples
 --------
@@ -56,7 +40,14 @@ import pandas as pd
 
 from crmlab.errors import DataError, ParameterError, warn
 from crmlab.finance import discount_factor, retention_clv
-from crmlab.validation import check_choice, check_discount, check_number, check_numeric_column
+from crmlab.validation import (
+    _describe_row,
+    as_float_array,
+    check_choice,
+    check_discount,
+    check_number,
+    check_numeric_column,
+)
 
 __all__ = [
     "VALUE_COMPONENTS",
@@ -241,8 +232,8 @@ def _weights(weights: Any, index: pd.Index) -> pd.DataFrame:
     )
 
 
-def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, bool]:
-    """One clean frame with the 8 weighted components; plus 'was a single offer'."""
+def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """The 8 weighted components, their weights (one row per offer) and 'was a single offer'."""
     vdf, vsingle = _as_frame(values, "values")
     if costs is None:
         cdf, csingle = vdf, vsingle
@@ -278,7 +269,7 @@ def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, bool]
             c = _align(v, c, "values", "costs")
     frame = pd.concat([v, c.set_axis(v.index)], axis=1)
     w = _weights(weights, frame.index)
-    return frame * w, vsingle and (costs is None or csingle)
+    return frame * w, w, vsingle and (costs is None or csingle)
 
 
 def _totals(weighted: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -287,19 +278,12 @@ def _totals(weighted: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return tcv, tcc
 
 
-def _describe(index: pd.Index, pos: int) -> str:
-    label = index[pos]
-    if isinstance(label, (int, np.integer)) and label == pos:
-        return f"row {pos}"
-    return f"row {pos} (index {label!r})"
-
-
 def _relative(tcv: pd.Series, tcc: pd.Series) -> pd.Series:
     zero = (tcc <= 0).to_numpy()
     if zero.any():
         pos = int(np.argmax(zero))
         raise DataError(
-            f"relative form: total customer cost is 0 at {_describe(tcc.index, pos)}, so "
+            f"relative form: total customer cost is 0 at {_describe_row(tcc, pos)}, so "
             "TCV / TCC is undefined; use form='absolute' or check the cost columns (and "
             "cost weights)"
         )
@@ -343,7 +327,7 @@ def delivered_value_table(
        tcv  tcc  absolute  relative
     0  10.0  5.0       5.0       2.0
     """
-    weighted, _ = _prepare(values, costs, weights)
+    weighted, _, _ = _prepare(values, costs, weights)
     tcv, tcc = _totals(weighted)
     out = pd.DataFrame({"tcv": tcv, "tcc": tcc, "absolute": tcv - tcc,
                         "relative": _relative(tcv, tcc)})
@@ -416,7 +400,7 @@ def delivered_value(
     40.0
     """
     check_choice(form, "form", FORMS)
-    weighted, single = _prepare(values, costs, weights)
+    weighted, _, single = _prepare(values, costs, weights)
     tcv, tcc = _totals(weighted)
     out = tcv - tcc if form == "absolute" else _relative(tcv, tcc)
     out = out.rename(f"tcdv_{form}")
@@ -444,8 +428,7 @@ def marginal_effects(
     (0.02, -0.04)
     """
     check_choice(form, "form", FORMS)
-    weighted, _ = _prepare(values, costs, weights)
-    w = _weights(weights, weighted.index)
+    weighted, w, _ = _prepare(values, costs, weights)
     if form == "absolute":
         out = w.copy()
         out[list(COST_COMPONENTS)] *= -1
@@ -492,8 +475,7 @@ def required_change(
     check_choice(form, "form", FORMS)
     target = check_number(target, "target", low=0.0 if form == "relative" else None,
                           low_inclusive=form != "relative")
-    weighted, _ = _prepare(values, costs, weights)
-    w = _weights(weights, weighted.index)
+    weighted, w, _ = _prepare(values, costs, weights)
     level = weighted / w.where(w > 0)
     tcv, tcc = _totals(weighted)
     out = pd.DataFrame(index=weighted.index, columns=list(COMPONENTS), dtype=float)
@@ -563,8 +545,7 @@ def sensitivity(
                               high_inclusive=False)
     else:
         change = check_number(change, "change", low=0.0, low_inclusive=False)
-    weighted, _ = _prepare(values, costs, weights)
-    w = _weights(weights, weighted.index)
+    weighted, w, _ = _prepare(values, costs, weights)
     if offer is None:
         if len(weighted) != 1:
             raise ParameterError(
@@ -711,8 +692,6 @@ def retention_from_value(
     0.5
     """
     scale = check_number(scale, "scale", low=0.0)
-    from crmlab.validation import as_float_array
-
     d = as_float_array(tcdv_firm, "tcdv_firm") - as_float_array(tcdv_rival, "tcdv_rival")
     r = 0.5 * (1.0 + np.tanh(0.5 * scale * d))   # = logistic, without overflow
     return float(r) if np.ndim(r) == 0 else r
@@ -762,8 +741,6 @@ def bridge_clv(
        retention  expected_purchases     clv
     0        0.5                 2.0  183.33
     """
-    from crmlab.validation import as_float_array
-
     r = np.atleast_1d(retention_from_value(tcdv_firm, tcdv_rival, scale=scale))
     m = np.atleast_1d(as_float_array(margin, "margin"))
     d = check_discount(discount)
