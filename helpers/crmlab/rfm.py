@@ -390,9 +390,9 @@ def rfm_segments(
     for c, lab in assign.items():
         lut[int(c[0]), int(c[1])] = lab
     labels = lut[r.astype(int), f.astype(int)]
-    cats = list(dict.fromkeys(assign[c] for c in sorted(assign, key=lambda c: (-int(c[0]), -int(c[1])))))
-    order = list(dict.fromkeys(v for v in (DEFAULT_SEGMENTS if segment_map is None else segment_map).values()))
-    cats = [c for c in order if c in cats]
+    used = set(assign.values())  # categories: the map's names in map order, those given to a cell
+    cats = [c for c in dict.fromkeys((DEFAULT_SEGMENTS if segment_map is None else segment_map).values())
+            if c in used]
     return pd.Series(pd.Categorical(labels, categories=cats), index=scores.index, name="segment")
 
 
@@ -515,24 +515,12 @@ def score_by_bounds(values: Any, bounds: Any, *, closed: Literal["right", "left"
     return (np.searchsorted(b, x, side=side) + 1).astype(np.int64)
 
 
-_AIRLINE = [
-    # dimension, score, printed (zh), printed (en), interval used here
-    ("recency", 1, "12个月之前", "more than 12 months ago", "more than 12 months"),
-    ("recency", 2, "6个月之前", "6 months ago", "(6, 12] months"),
-    ("recency", 3, "3个月之前", "3 months ago", "(3, 6] months"),
-    ("recency", 4, "1个月之前", "1 month ago", "(1, 3] months"),
-    ("recency", 5, "不超过1个月", "within 1 month", "[0, 1] month"),
-    ("frequency", 1, "少于2次", "fewer than 2", "0-1"),
-    ("frequency", 2, "2~5次", "2-5", "2-5"),
-    ("frequency", 3, "6~10次", "6-10", "6-10"),
-    ("frequency", 4, "11~23次", "11-23", "11-23"),
-    ("frequency", 5, "多于24次", "more than 24", "24 and more"),
-    ("monetary", 1, "少于500元", "under 500", "[0, 500]"),
-    ("monetary", 2, "501~1000元", "501-1000", "(500, 1000]"),
-    ("monetary", 3, "1001~3000元", "1001-3000", "(1000, 3000]"),
-    ("monetary", 4, "3001~5000元", "3001-5000", "(3000, 5000)"),
-    ("monetary", 5, "5000元以上", "5000 and over", "5000 and over"),
-]
+#: crmlab's reading of each printed band of the seed table ``airline_rfm`` (in its row order).
+_AIRLINE_INTERVALS = (
+    "more than 12 months", "(6, 12] months", "(3, 6] months", "(1, 3] months", "[0, 1] month",
+    "0-1", "2-5", "6-10", "11-23", "24 and more",
+    "[0, 500]", "(500, 1000]", "(1000, 3000]", "(3000, 5000)", "5000 and over",
+)
 #: Cut points of the airline table (right-closed, except that band 5 of money starts at 5000
 #: itself: 以上 includes the number); recency in calendar months.
 AIRLINE_RECENCY_MONTHS = (1, 3, 6, 12)
@@ -564,7 +552,10 @@ def airline_rule_table() -> pd.DataFrame:
     >>> airline_rule_table().query("dimension == 'monetary'")["interval"].tolist()[:2]
     ['[0, 500]', '(500, 1000]']
     """
-    return pd.DataFrame(_AIRLINE, columns=["dimension", "score", "printed_zh", "printed_en", "interval"])
+    from crmlab.datasets import load_seed_table
+
+    seed = load_seed_table("airline_rfm").rename(columns={"text_zh": "printed_zh", "text_en": "printed_en"})
+    return seed[["dimension", "score", "printed_zh", "printed_en"]].assign(interval=list(_AIRLINE_INTERVALS))
 
 
 def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
