@@ -168,12 +168,7 @@ def test_customer_360_tags_and_joins():
         seg.customer_360(log, basic=[1, 2])
 
 
-def test_privacy_laws_table_and_plot():
-    laws = load_seed_table("privacy_laws")
+def test_privacy_laws_table():
+    laws = load_seed_table("privacy_laws")  # notebook 05 draws it as a timeline
     assert laws["year"].tolist() == [1980, 1988, 2004, 2012, 2017, 2017, 2018, 2019, 2020, 2021]
     assert laws["year"].is_monotonic_increasing
-    ax = seg.plot_privacy_timeline(laws)
-    assert "year" in ax.get_xlabel()
-    assert len(ax.texts) == len(laws)
-    with pytest.raises(DataError, match="laws is missing column"):
-        seg.plot_privacy_timeline(laws.drop(columns="month"))
