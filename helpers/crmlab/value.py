@@ -31,7 +31,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,6 +46,7 @@ from crmlab.validation import (
     check_discount,
     check_number,
     check_numeric_column,
+    require_columns,
 )
 
 __all__ = [
@@ -140,16 +140,14 @@ def _resolve(df: pd.DataFrame, components: tuple[str, ...], what: str) -> dict[s
             )
     missing = [c for c in components if c not in found]
     if missing:
-        hints = []
-        names = [str(x) for x in df.columns]
-        for c in missing:
-            close = difflib.get_close_matches(c, names, n=1, cutoff=0.6)
-            hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise DataError(
-            f"{what} is missing component column(s) {', '.join(hints)}; it has {names}. "
-            f"The model needs {list(components)}; if a component truly does not apply, "
-            "add it as a column of zeros"
-        )
+        try:
+            require_columns(df, missing, what=what)  # the one home of the "did you mean" hint
+        except DataError as exc:
+            raise DataError(
+                str(exc).replace("missing column(s)", "missing component column(s)", 1)
+                + f". The model needs {list(components)}; if a component truly does not apply, "
+                "add it as a column of zeros"
+            ) from None
     return {comp: cols[0] for comp, cols in found.items()}
 
 
@@ -197,39 +195,35 @@ def _weights(weights: Any, index: pd.Index) -> pd.DataFrame:
     w = pd.DataFrame(1.0, index=index, columns=list(COMPONENTS))
     if weights is None:
         return w
-    if isinstance(weights, pd.DataFrame):
-        if len(weights) == 0:
-            raise ParameterError("weights is an empty DataFrame")
-        cols = {}
-        for col in weights.columns:
-            comp = _component_of(col)
-            if comp is None:
-                raise ParameterError(
-                    f"weights: column {str(col)!r} is not a component; expected some of "
-                    f"{list(COMPONENTS)}"
-                )
-            if comp in cols:
-                raise ParameterError(
-                    f"weights: columns {str(cols[comp])!r} and {str(col)!r} both name {comp!r}"
-                )
-            cols[comp] = col
-        aligned = _align(w, weights, "values", "weights")
-        for comp, col in cols.items():
-            w[comp] = check_numeric_column(aligned, col, what="weights", min_value=0.0).to_numpy()
-        return w
-    if isinstance(weights, (Mapping, pd.Series)):
-        for key, val in dict(weights).items():
-            comp = _component_of(key)
-            if comp is None:
-                raise ParameterError(
-                    f"weights: {key!r} is not a component; expected some of {list(COMPONENTS)}"
-                )
-            w[comp] = check_number(val, f"weights[{key!r}]", low=0.0)
-        return w
-    raise ParameterError(
-        "weights must be None, a dict/Series of component -> weight, or a DataFrame of "
-        f"per-row weights; got {type(weights).__name__}"
-    )
+    per_row = isinstance(weights, pd.DataFrame)
+    if not per_row and not isinstance(weights, (Mapping, pd.Series)):
+        raise ParameterError(
+            "weights must be None, a dict/Series of component -> weight, or a DataFrame of "
+            f"per-row weights; got {type(weights).__name__}"
+        )
+    if per_row and len(weights) == 0:
+        raise ParameterError("weights is an empty DataFrame")
+    given = weights if per_row else dict(weights)
+    named: dict[str, Any] = {}  # component -> the column or key naming it
+    for key in (weights.columns if per_row else given):
+        comp = _component_of(key)
+        shown = f"column {str(key)!r}" if per_row else repr(key)
+        if comp is None:
+            raise ParameterError(
+                f"weights: {shown} is not a component; expected some of {list(COMPONENTS)}"
+            )
+        if comp in named:
+            raise ParameterError(
+                f"weights: {'columns' if per_row else 'keys'} {str(named[comp])!r} and {str(key)!r} "
+                f"both name {comp!r}"
+            )
+        named[comp] = key
+    if per_row:
+        given = _align(w, weights, "values", "weights")
+    for comp, key in named.items():
+        w[comp] = (check_numeric_column(given, key, what="weights", min_value=0.0).to_numpy() if per_row
+                   else check_number(given[key], f"weights[{key!r}]", low=0.0))
+    return w
 
 
 def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
