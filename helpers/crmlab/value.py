@@ -429,12 +429,9 @@ def marginal_effects(
         return out
     tcv, tcc = _totals(weighted)
     _relative(tcv, tcc)
-    out = pd.DataFrame(index=weighted.index, columns=list(COMPONENTS), dtype=float)
-    for comp in VALUE_COMPONENTS:
-        out[comp] = w[comp] / tcc
-    for comp in COST_COMPONENTS:
-        out[comp] = -w[comp] * tcv / tcc**2
-    return out
+    vals, costs_ = list(VALUE_COMPONENTS), list(COST_COMPONENTS)
+    return pd.concat([w[vals].div(tcc, axis=0),
+                      (-w[costs_]).mul(tcv, axis=0).div(tcc**2, axis=0)], axis=1)
 
 
 def required_change(
@@ -472,19 +469,14 @@ def required_change(
     weighted, w, _ = _prepare(values, costs, weights)
     level = weighted / w.where(w > 0)
     tcv, tcc = _totals(weighted)
-    out = pd.DataFrame(index=weighted.index, columns=list(COMPONENTS), dtype=float)
-    if form == "absolute":
-        gap = target - (tcv - tcc)
-        for comp in VALUE_COMPONENTS:
-            out[comp] = gap / w[comp]
-        for comp in COST_COMPONENTS:
-            out[comp] = -gap / w[comp]
+    if form == "absolute":  # the weighted amount a value must rise / a cost must fall by
+        value_gap = target - (tcv - tcc)
+        cost_gap = -value_gap
     else:
         _relative(tcv, tcc)
-        for comp in VALUE_COMPONENTS:
-            out[comp] = (target * tcc - tcv) / w[comp]
-        for comp in COST_COMPONENTS:
-            out[comp] = (tcv / target - tcc) / w[comp]
+        value_gap, cost_gap = target * tcc - tcv, tcv / target - tcc
+    out = pd.concat([w[list(VALUE_COMPONENTS)].rdiv(value_gap, axis=0),
+                     w[list(COST_COMPONENTS)].rdiv(cost_gap, axis=0)], axis=1).astype(float)
     out = out.replace([np.inf, -np.inf], np.nan)
     new_level = level + out
     tol = 1e-9 * np.maximum(1.0, level.abs())
@@ -718,11 +710,7 @@ def bridge_clv(
     is a choice too (made with probability ``r``), so CLV and the expected
     number of purchases are multiplied by ``r``. Use it when the price or the
     offer under study also decides whether the customer is won at all.
-
-    Chapter 3 treats CLV properly; this is the smallest model that shows why
-    delivered value (firm → customer) is the precondition of lifetime value
-    (customer → firm) — and why giving value away (a price cut lowers
-    ``margin``) is not free. Vectorised: arrays broadcast.
+    Vectorised: arrays broadcast (lesson 02 discusses what the model shows).
 
     Returns
     -------
