@@ -1,24 +1,15 @@
 """Customer lifetime value (客户终身价值): the standard models.
 
-The seeds' worked cases (the software vendor, the two buyers) are computed in
-notebook 03 itself, in a few visible lines of pandas.
+The seeds' worked cases (the software vendor, the two buyers) and one-line
+formulas (continuous value, CPV, PPV) are computed in notebook 03 itself, in a
+few visible lines of pandas.
 
 The finance core (discounting, present value, the constant-retention CLV and
-its two timing conventions, expected lifetime) lives in :mod:`crmlab.finance`;
-this module builds the chapter's models on it.
-
-Conventions used throughout (state them when you quote a number):
-
-* **Periods.** Time is counted in whole periods (years unless said otherwise).
-  "Now" is ``t = 0``; a cash flow at period ``t`` is discounted by ``(1 + d)**t``.
-* **Retention model**: :func:`crmlab.finance.retention_clv`; ``first_margin_at``
-  (1: from next period, Gupta & Lehmann's margin multiple ``r / (1 + d - r)``;
-  0: this period's margin counted too) is used with the same meaning here
-  (:func:`margin_multiplier`, :func:`lost_for_good` counts period 0).
-* **Migration model** (:func:`migration_clv`, Pfeifer & Carraway 2000):
-  ``V = sum_{t=0}^{T-1} (P / (1+d))^t R``, infinite horizon
-  ``V = (I - P / (1+d))^{-1} R``; the current period's reward ``R`` is counted
-  (``include_current=False`` removes it), i.e. the ``first_margin_at=0`` convention.
+its two timing conventions ``first_margin_at``, expected lifetime) lives in
+:mod:`crmlab.finance`; this module builds the chapter's models on it, with the
+same conventions: whole periods, "now" is ``t = 0``, a cash flow at ``t`` is
+discounted by ``(1 + d)**t``; :func:`lost_for_good` and :func:`migration_clv`
+count the current period's margin (``first_margin_at=0``; see each function).
 
 Examples
 --------
@@ -663,7 +654,7 @@ class CurveFit:
         check_number(n_periods, "n_periods", low=0, integer=True)
         d = check_discount(discount)
         k = np.arange(n_periods)
-        return float(np.sum(self.predict(start + k) / (1 + d) ** (k + 1)))
+        return float(np.sum(self.predict(start + k) * discount_factor(k + 1, d)))
 
 
 _FORMS = ("exponential", "power", "quadratic")
