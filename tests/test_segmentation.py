@@ -119,14 +119,11 @@ def test_deposit_tier_edges(balance, tier):
     assert list(seg.deposit_tiers([balance])) == [tier]
 
 
-def test_assign_tiers_right_closed_and_errors():
-    assert list(seg.assign_tiers([10, 10.5], [10], ["low", "high"], closed="right")) == ["low", "high"]
-    with pytest.raises(ParameterError, match="labels needs 2"):
-        seg.assign_tiers([1], [10], ["a"])
-    with pytest.raises(ParameterError, match="strictly increasing"):
-        seg.assign_tiers([1], [10, 5], ["a", "b", "c"])
+def test_deposit_tiers_errors_name_the_balance():
     with pytest.raises(DataError, match=r"balances\[0\]"):
         seg.deposit_tiers([np.nan])
+    with pytest.raises(DataError, match=r"balances\[1\] = inf"):
+        seg.deposit_tiers([1.0, np.inf])
 
 
 def test_value_activity_segments():

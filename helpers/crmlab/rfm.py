@@ -3,12 +3,8 @@
 What counts as a purchase
 -------------------------
 :func:`rfm_table` is the RFM view of the one customer summary,
-:func:`crmlab.summary.customer_summary`: all rows of one customer on one
-calendar day are one occasion whose amount is the day's **net** sum (CDNOW has
-2,068 such repeated rows; returns net against purchases), and frequency counts
-the occasions with a positive net amount (purchases). Monetary is the net
-spend, so money reconciles with the log. Times of day are ignored: ``as_of``
-is a calendar day and purchases made on that day are included.
+:func:`crmlab.summary.customer_summary`, which defines occasions (one per
+customer and calendar day, its net amount), purchases and ``as_of``.
 
 Columns of :func:`rfm_table`
 ----------------------------

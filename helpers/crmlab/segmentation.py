@@ -2,8 +2,8 @@
 
 * :func:`abc_analysis`, :func:`lorenz_curve`, :func:`gini`, :func:`top_share`,
   :func:`plot_pareto` — how concentrated is customer value? (seed 004 §2.1; ABC: §2.3)
-* :func:`assign_tiers`, :func:`deposit_tiers` — fixed-threshold tiers such as
-  the bank deposit tiers of seed 003 No. 1, with explicit boundary conventions.
+* :func:`deposit_tiers` — the fixed-threshold bank deposit tiers of seed 003
+  No. 1, with an explicit boundary convention (bands: :func:`crmlab.rfm.score_by_bounds`).
 * :func:`value_activity_segments` — the HSBC-style grid (seed 004 case):
   actual customers split into inactive and active, active ones by value x activity.
 * :func:`customer_360` — one behavioural profile row per customer with tags.
@@ -32,7 +32,6 @@ __all__ = [
     "top_share",
     "abc_analysis",
     "plot_pareto",
-    "assign_tiers",
     "deposit_tiers",
     "value_activity_segments",
     "customer_360",
@@ -213,31 +212,6 @@ def plot_pareto(values: Any, *, ax: Any = None, mark: float = 0.2, unit: str = "
 
 
 # --------------------------------------------------------------------------- tiers
-def assign_tiers(
-    values: Any,
-    bounds: Sequence[float],
-    labels: Sequence[str],
-    *,
-    closed: Literal["left", "right"] = "left",
-    name: str = "values",
-) -> pd.Categorical:
-    """Label values by fixed cut points.
-
-    ``closed="left"``: tier k is ``[bounds[k-1], bounds[k])`` (a value on a cut
-    point belongs to the upper tier); ``"right"``: ``(bounds[k-1], bounds[k]]``.
-    ``labels`` has one more entry than ``bounds`` (the first is below ``bounds[0]``).
-
-    >>> list(assign_tiers([5, 10, 20], [10], ["low", "high"]))
-    ['low', 'high', 'high']
-    """
-    check_choice(closed, "closed", ["left", "right"])
-    band = score_by_bounds(_values(values, name, nonnegative=False), bounds, closed=closed, name=name)
-    if len(labels) != len(bounds) + 1:
-        raise ParameterError(f"labels needs {len(bounds) + 1} names for {len(bounds)} bound(s), "
-                             f"got {list(labels)}")
-    return pd.Categorical(np.asarray(labels, dtype=object)[band - 1], categories=list(labels), ordered=True)
-
-
 def deposit_tiers(balances: Any) -> pd.Categorical:
     """Bank deposit tier of each customer (seed 003 No. 1), balances in CNY.
 
@@ -252,8 +226,10 @@ def deposit_tiers(balances: Any) -> pd.Categorical:
     >>> list(deposit_tiers([99_999.99, 100_000, 200_000, 299_999, 300_000]))
     ['ordinary', 'quality', 'key maintenance', 'key maintenance', 'VIP']
     """
-    return assign_tiers(balances, (100_000, 200_000, 300_000),
-                        ("ordinary", "quality", "key maintenance", "VIP"), closed="left", name="balances")
+    band = score_by_bounds(_values(balances, "balances", nonnegative=False), (100_000, 200_000, 300_000),
+                           closed="left", name="balances")
+    labels = ["ordinary", "quality", "key maintenance", "VIP"]
+    return pd.Categorical(np.asarray(labels, dtype=object)[band - 1], categories=labels, ordered=True)
 
 
 def value_activity_segments(
