@@ -13,9 +13,9 @@ count the current period's margin (``first_margin_at=0``; see each function).
 
 Examples
 --------
->>> round(margin_multiplier(0.8, 0.12), 6)          # 0.8 / 0.32
+>>> round(float(margin_multiplier_table().loc[0.8, 0.12]), 6)                     # 0.8 / 0.32
 2.5
->>> round(margin_multiplier(0.8, 0.12, first_margin_at=0), 6)
+>>> round(float(margin_multiplier_table(first_margin_at=0).loc[0.8, 0.12]), 6)    # 1.12 / 0.32
 3.5
 """
 
@@ -48,7 +48,6 @@ from crmlab.validation import (
 __all__ = [
     "stream_pv",
     "break_even_discount",
-    "margin_multiplier",
     "margin_multiplier_table",
     "lost_for_good",
     "migration_clv",
@@ -132,17 +131,6 @@ def break_even_discount(
 
 
 # --------------------------------------------------------------------------- retention CLV
-def margin_multiplier(retention: Any, discount: Any, horizon: Any = None, first_margin_at: int = 1) -> Any:
-    """CLV per unit of margin: ``retention_clv(1, r, d, horizon, first_margin_at)``.
-
-    Examples
-    --------
-    >>> round(margin_multiplier(0.9, 0.1), 9)
-    4.5
-    """
-    return retention_clv(1.0, retention, discount, horizon, first_margin_at)
-
-
 def margin_multiplier_table(
     retentions: Sequence[float] = (0.6, 0.7, 0.8, 0.9),
     discounts: Sequence[float] = (0.10, 0.12, 0.14, 0.16),
@@ -150,7 +138,8 @@ def margin_multiplier_table(
     horizon: int | None = None,
     first_margin_at: int = 1,
 ) -> pd.DataFrame:
-    """Margin multipliers over retention (rows) x discount (columns).
+    """Margin multipliers (CLV per unit of margin: :func:`crmlab.finance.retention_clv`
+    with margin 1) over retention (rows) x discount (columns).
 
     The defaults reproduce the layout of Gupta & Lehmann's (2003, 2005) table
     (``first_margin_at=1``: ``r / (1 + d - r)``).
@@ -162,7 +151,7 @@ def margin_multiplier_table(
     """
     r = as_float_array(list(retentions), "retentions")
     d = as_float_array(list(discounts), "discounts")
-    vals = margin_multiplier(r[:, None], d[None, :], horizon, first_margin_at)
+    vals = retention_clv(1.0, r[:, None], d[None, :], horizon, first_margin_at)
     return pd.DataFrame(
         vals,
         index=pd.Index(r, name="retention"),
