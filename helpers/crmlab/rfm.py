@@ -77,11 +77,6 @@ __all__ = [
     "rfm_table_sql",
 ]
 
-_NS_PER_DAY = 86_400 * 10**9
-
-
-# --------------------------------------------------------------------------- helpers
-
 
 def rfm_table(
     transactions: pd.DataFrame,
