@@ -318,6 +318,11 @@ def recency_transition_matrix(purchase_probabilities: Any) -> pd.DataFrame:
     return pd.DataFrame(P, index=labels, columns=pd.Index(range(1, k + 1), name="to"))
 
 
+def _offsets(counts: np.ndarray) -> np.ndarray:
+    """``0, 1, ..., n_i - 1`` for each group ``i`` of ``counts = [n_1, n_2, ...]``, concatenated."""
+    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
 def recency_states(
     transactions: pd.DataFrame,
     *,
@@ -365,7 +370,7 @@ def recency_states(
     lengths = (n_last - first + 1).to_numpy()
     cust = np.repeat(first.index.to_numpy(), lengths)
     start = np.repeat(first.to_numpy(), lengths)
-    offs = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    offs = _offsets(lengths)
     grid = pd.DataFrame({"customer_id": cust, "p": start + offs, "t": offs})
     grid = grid.merge(buy.rename("amount").reset_index(), on=["customer_id", "p"], how="left")
     bought = grid["amount"].notna()
@@ -538,7 +543,7 @@ def forecast_events(
     def rep(per_customer: Any) -> np.ndarray:  # one entry per purchase event
         return np.repeat(np.asarray(per_customer), cnt)
 
-    ks = rep(k0) + np.arange(cnt.sum()) - rep(np.cumsum(cnt) - cnt)  # k0, k0 + 1, ... per customer
+    ks = rep(k0) + _offsets(cnt)  # k0, k0 + 1, ... per customer
     days = ks * rep(gap)
     parts = [pd.DataFrame({
         "customer_id": rep(last.index),
