@@ -24,18 +24,6 @@ def test_software_case_data_hold_the_seed_sums():
     assert (direct + by["referral"] - by["development_cost"]).sum() == 12800
 
 
-def test_continuous_value():
-    # A over five years: 9 purchases worth 5,950; acquisition 850; referrals 8,100
-    assert clv.continuous_value(9, 5950 / 9, 850, 8100) == 13200
-    assert clv.continuous_value(10, 50.0) == 500
-    out = clv.continuous_value([1, 2], 100, [0, 50])
-    assert out.tolist() == [100, 150]
-    with pytest.raises(ParameterError, match="expected_transactions"):
-        clv.continuous_value(-1, 10)
-    with pytest.raises(ParameterError, match="mismatched"):
-        clv.continuous_value([1, 2, 3], [1, 2])
-
-
 # --------------------------------------------------------------------------- two buyers
 def test_stream_pv_two_buyers():
     b = load_seed_table("two_buyers")
@@ -58,19 +46,6 @@ def test_break_even_discount():
     assert np.isnan(clv.break_even_discount([2, 2], [1, 1]))
 
 
-# --------------------------------------------------------------------------- CPV / PPV
-def test_cpv_ppv():
-    assert clv.customer_purchase_value(1000, 0.3, 5) == 1500
-    assert clv.customer_purchase_value([100, 200], 0.5, 2).tolist() == [100, 200]
-    assert clv.word_of_mouth_value(0.1, 25, 800) == 2000
-    with pytest.raises(ParameterError, match="share_of_wallet"):
-        clv.customer_purchase_value(100, 30, 5)
-    with pytest.raises(ParameterError, match="influence"):
-        clv.word_of_mouth_value(1.5, 10, 10)
-    with pytest.raises(ParameterError, match="reach"):
-        clv.word_of_mouth_value(0.5, -1, 10)
-
-
 # --------------------------------------------------------------------------- retention CLV
 def test_margin_multiplier_table_matches_gupta_lehmann():
     # Gupta & Lehmann (2003, 2005): margin multiple r/(1+i-r)
@@ -83,7 +58,7 @@ def test_margin_multiplier_table_matches_gupta_lehmann():
     tab = clv.margin_multiplier_table()
     for d, col in published.items():
         np.testing.assert_allclose(tab[d].round(2).to_numpy(), col)
-    assert clv.margin_multiplier(0.8, 0.12) == pytest.approx(2.5)
+    assert tab.loc[0.8, 0.12] == pytest.approx(2.5)
     t0 = clv.margin_multiplier_table(first_margin_at=0)
     np.testing.assert_allclose(t0.to_numpy(), tab.to_numpy() * (1 + tab.columns.to_numpy()) / tab.index.to_numpy()[:, None])
 
@@ -268,7 +243,10 @@ def test_indicator_value_hand():
     w = {"unit_gross_profit": 0.3, "purchase_volume": 0.2, "service_cost": 0.1, "satisfaction": 0.1,
          "loyalty_emotional": 0.1, "loyalty_behavioural": 0.1, "trust_credibility": 0.05,
          "trust_benevolence": 0.05}
-    out = clv.indicator_value(df, w)
+    groups = {"current": ["unit_gross_profit", "purchase_volume", "service_cost"],
+              "potential": ["satisfaction", "loyalty_emotional", "loyalty_behavioural",
+                            "trust_credibility", "trust_benevolence"]}
+    out = clv.indicator_value(df, w, groups=groups)
     # customer 0: ugp 0, vol 0, cost 0 (worst) -> current 0
     assert out.loc[0, "current"] == 0
     # customer 2: ugp 100, vol 100, cost 50 -> 30 + 20 + 5
@@ -276,7 +254,7 @@ def test_indicator_value_hand():
     # customer 1 potential: sat 50, emo 50, beh 50 (constant), cred 50, ben 100
     assert out.loc[1, "potential"] == pytest.approx(5 + 5 + 5 + 2.5 + 5)
     np.testing.assert_allclose(out["total"], out["current"] + out["potential"])
-    z = clv.indicator_value(df, w, scale="zscore")
+    z = clv.indicator_value(df, w, groups=groups, scale="zscore")
     assert z["total"].mean() == pytest.approx(50)
 
 

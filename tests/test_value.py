@@ -133,6 +133,9 @@ def test_per_row_weights_dataframe():
         ({"time": "high"}, r"weights\['time'\] must be a number"),
         ([1, 2], "weights must be None"),
         (pd.DataFrame({"tyme": [1.0]}), "column 'tyme' is not a component"),
+        # two keys of one component: refused like two columns, never "last one wins"
+        ({"time": 2, "time_cost": 3}, "keys 'time' and 'time_cost' both name 'time'"),
+        (pd.DataFrame({"time": [1.0], "Time": [2.0]}), "columns 'time' and 'Time' both name 'time'"),
     ],
 )
 def test_bad_weights_raise_parameter_error(weights, match):

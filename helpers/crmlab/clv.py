@@ -1,30 +1,21 @@
 """Customer lifetime value (客户终身价值): the standard models.
 
-The seeds' worked cases (the software vendor, the two buyers) are computed in
-notebook 03 itself, in a few visible lines of pandas.
+The seeds' worked cases (the software vendor, the two buyers) and one-line
+formulas (continuous value, CPV, PPV) are computed in notebook 03 itself, in a
+few visible lines of pandas.
 
 The finance core (discounting, present value, the constant-retention CLV and
-its two timing conventions, expected lifetime) lives in :mod:`crmlab.finance`;
-this module builds the chapter's models on it.
-
-Conventions used throughout (state them when you quote a number):
-
-* **Periods.** Time is counted in whole periods (years unless said otherwise).
-  "Now" is ``t = 0``; a cash flow at period ``t`` is discounted by ``(1 + d)**t``.
-* **Retention model**: :func:`crmlab.finance.retention_clv`; ``first_margin_at``
-  (1: from next period, Gupta & Lehmann's margin multiple ``r / (1 + d - r)``;
-  0: this period's margin counted too) is used with the same meaning here
-  (:func:`margin_multiplier`, :func:`lost_for_good` counts period 0).
-* **Migration model** (:func:`migration_clv`, Pfeifer & Carraway 2000):
-  ``V = sum_{t=0}^{T-1} (P / (1+d))^t R``, infinite horizon
-  ``V = (I - P / (1+d))^{-1} R``; the current period's reward ``R`` is counted
-  (``include_current=False`` removes it), i.e. the ``first_margin_at=0`` convention.
+its two timing conventions ``first_margin_at``, expected lifetime) lives in
+:mod:`crmlab.finance`; this module builds the chapter's models on it, with the
+same conventions: whole periods, "now" is ``t = 0``, a cash flow at ``t`` is
+discounted by ``(1 + d)**t``; :func:`lost_for_good` and :func:`migration_clv`
+count the current period's margin (``first_margin_at=0``; see each function).
 
 Examples
 --------
->>> round(margin_multiplier(0.8, 0.12), 6)          # 0.8 / 0.32
+>>> round(float(margin_multiplier_table().loc[0.8, 0.12]), 6)                     # 0.8 / 0.32
 2.5
->>> round(margin_multiplier(0.8, 0.12, first_margin_at=0), 6)
+>>> round(float(margin_multiplier_table(first_margin_at=0).loc[0.8, 0.12]), 6)    # 1.12 / 0.32
 3.5
 """
 
@@ -43,7 +34,6 @@ from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor, present_value, retention_clv
 from crmlab.validation import (
     as_float_array,
-    check_broadcast,
     check_choice,
     check_date,
     check_discount,
@@ -56,12 +46,8 @@ from crmlab.validation import (
 )
 
 __all__ = [
-    "continuous_value",
     "stream_pv",
     "break_even_discount",
-    "customer_purchase_value",
-    "word_of_mouth_value",
-    "margin_multiplier",
     "margin_multiplier_table",
     "lost_for_good",
     "migration_clv",
@@ -74,7 +60,6 @@ __all__ = [
     "CurveFit",
     "cohort_profit_curve",
     "fit_profit_curve",
-    "CLV_INDICATOR_SYSTEM",
     "indicator_value",
     "historical_value",
     "migration_potential_value",
@@ -85,40 +70,6 @@ __all__ = [
 ]
 
 DAYS_PER_YEAR = 365.25
-
-
-# --------------------------------------------------------------------------- helpers
-def _out(arr: np.ndarray, scalar: bool) -> Any:
-    return float(arr) if scalar else arr
-
-
-# --------------------------------------------------------------------------- discounting
-def continuous_value(
-    expected_transactions: Any,
-    average_purchase: Any,
-    acquisition_cost: Any = 0.0,
-    referral_net_revenue: Any = 0.0,
-) -> Any:
-    """Seed 001's customer continuous value (客户持续价值), undiscounted.
-
-    ``expected transactions over the lifetime x average purchase amount
-    - acquisition cost + net revenue from referred customers``. Arguments
-    broadcast.
-
-    Examples
-    --------
-    >>> continuous_value(9, 5950 / 9, 850, 8100)
-    13200.0
-    """
-    names = ["expected_transactions", "average_purchase", "acquisition_cost",
-             "referral_net_revenue"]
-    arrs = [as_float_array(v, n) for v, n in zip(
-        [expected_transactions, average_purchase, acquisition_cost, referral_net_revenue], names)]
-    if (arrs[0] < 0).any():
-        raise ParameterError("expected_transactions must be >= 0")
-    n, a, c, r = check_broadcast(names, *arrs)
-    res = n * a - c + r
-    return _out(np.round(res, 9), res.ndim == 0)
 
 
 # --------------------------------------------------------------------------- two buyers
@@ -179,65 +130,7 @@ def break_even_discount(
     return float(optimize.brentq(gap, grid[i], grid[i + 1], xtol=1e-12))
 
 
-# --------------------------------------------------------------------------- CPV / PPV
-def customer_purchase_value(capacity: Any, share_of_wallet: Any, unit_margin: Any) -> Any:
-    """CPV = consumption capacity x share of wallet x unit marginal profit (seed 000).
-
-    ``capacity`` is what the customer buys of the category (units per period),
-    ``share_of_wallet`` the fraction of it bought from us (0-1), ``unit_margin``
-    the margin per unit. Arguments broadcast.
-
-    Examples
-    --------
-    >>> customer_purchase_value(1000, 0.3, 5.0)
-    1500.0
-    """
-    names = ["capacity", "share_of_wallet", "unit_margin"]
-    c, s, m = check_broadcast(names, *(as_float_array(v, n) for v, n in zip(
-        [capacity, share_of_wallet, unit_margin], names)))
-    if (c < 0).any():
-        raise ParameterError("capacity must be >= 0")
-    if ((s < 0) | (s > 1)).any():
-        raise ParameterError("share_of_wallet must be a fraction in [0, 1] (e.g. 0.3 for 30%)")
-    res = c * s * m
-    return _out(res, res.ndim == 0)
-
-
-def word_of_mouth_value(influence: Any, reach: Any, average_purchase_value: Any) -> Any:
-    """PPV = influence x reach x average purchase value of the influenced (seed 000).
-
-    ``influence`` is the probability that a person reached is persuaded to buy
-    (0-1), ``reach`` the number of people the customer talks to,
-    ``average_purchase_value`` what a persuaded person is worth.
-
-    Examples
-    --------
-    >>> word_of_mouth_value(0.1, 25, 800.0)
-    2000.0
-    """
-    names = ["influence", "reach", "average_purchase_value"]
-    i, r, v = check_broadcast(names, *(as_float_array(x, n) for x, n in zip(
-        [influence, reach, average_purchase_value], names)))
-    if ((i < 0) | (i > 1)).any():
-        raise ParameterError("influence must be a probability in [0, 1]")
-    if (r < 0).any():
-        raise ParameterError("reach must be >= 0 (a number of people)")
-    res = i * r * v
-    return _out(np.round(res, 9), res.ndim == 0)
-
-
 # --------------------------------------------------------------------------- retention CLV
-def margin_multiplier(retention: Any, discount: Any, horizon: Any = None, first_margin_at: int = 1) -> Any:
-    """CLV per unit of margin: ``retention_clv(1, r, d, horizon, first_margin_at)``.
-
-    Examples
-    --------
-    >>> round(margin_multiplier(0.9, 0.1), 9)
-    4.5
-    """
-    return retention_clv(1.0, retention, discount, horizon, first_margin_at)
-
-
 def margin_multiplier_table(
     retentions: Sequence[float] = (0.6, 0.7, 0.8, 0.9),
     discounts: Sequence[float] = (0.10, 0.12, 0.14, 0.16),
@@ -245,7 +138,8 @@ def margin_multiplier_table(
     horizon: int | None = None,
     first_margin_at: int = 1,
 ) -> pd.DataFrame:
-    """Margin multipliers over retention (rows) x discount (columns).
+    """Margin multipliers (CLV per unit of margin: :func:`crmlab.finance.retention_clv`
+    with margin 1) over retention (rows) x discount (columns).
 
     The defaults reproduce the layout of Gupta & Lehmann's (2003, 2005) table
     (``first_margin_at=1``: ``r / (1 + d - r)``).
@@ -257,7 +151,7 @@ def margin_multiplier_table(
     """
     r = as_float_array(list(retentions), "retentions")
     d = as_float_array(list(discounts), "discounts")
-    vals = margin_multiplier(r[:, None], d[None, :], horizon, first_margin_at)
+    vals = retention_clv(1.0, r[:, None], d[None, :], horizon, first_margin_at)
     return pd.DataFrame(
         vals,
         index=pd.Index(r, name="retention"),
@@ -424,6 +318,11 @@ def recency_transition_matrix(purchase_probabilities: Any) -> pd.DataFrame:
     return pd.DataFrame(P, index=labels, columns=pd.Index(range(1, k + 1), name="to"))
 
 
+def _offsets(counts: np.ndarray) -> np.ndarray:
+    """``0, 1, ..., n_i - 1`` for each group ``i`` of ``counts = [n_1, n_2, ...]``, concatenated."""
+    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
 def recency_states(
     transactions: pd.DataFrame,
     *,
@@ -471,7 +370,7 @@ def recency_states(
     lengths = (n_last - first + 1).to_numpy()
     cust = np.repeat(first.index.to_numpy(), lengths)
     start = np.repeat(first.to_numpy(), lengths)
-    offs = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    offs = _offsets(lengths)
     grid = pd.DataFrame({"customer_id": cust, "p": start + offs, "t": offs})
     grid = grid.merge(buy.rename("amount").reset_index(), on=["customer_id", "p"], how="left")
     bought = grid["amount"].notna()
@@ -639,16 +538,17 @@ def forecast_events(
     since_last = (ref - last).dt.days.astype(float)
     k0 = np.floor(since_last / gap) + 1  # first multiple of the gap after as_of
     kmax = np.floor((end - last).dt.days.astype(float) / gap)
-    cnt = np.maximum(kmax - k0 + 1, 0).astype(int)
-    ids = np.repeat(cnt.index.to_numpy(), cnt.to_numpy())
-    ks = np.repeat(k0.to_numpy(), cnt.to_numpy()) + (
-        np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt.to_numpy()) - cnt.to_numpy(), cnt.to_numpy()))
-    days = ks * np.repeat(gap.to_numpy(), cnt.to_numpy())
-    pdate = np.repeat(last.to_numpy(), cnt.to_numpy()) + pd.to_timedelta(np.round(days), unit="D").to_numpy()
+    cnt = np.maximum(kmax - k0 + 1, 0).astype(int).to_numpy()  # purchase events per customer
+
+    def rep(per_customer: Any) -> np.ndarray:  # one entry per purchase event
+        return np.repeat(np.asarray(per_customer), cnt)
+
+    ks = rep(k0) + _offsets(cnt)  # k0, k0 + 1, ... per customer
+    days = ks * rep(gap)
     parts = [pd.DataFrame({
-        "customer_id": ids, "date": pdate, "kind": "purchase",
-        "value": mg * np.repeat(mean_amt.to_numpy(), cnt.to_numpy()),
-        "tau": days / DAYS_PER_YEAR,
+        "customer_id": rep(last.index),
+        "date": rep(last) + pd.to_timedelta(np.round(days), unit="D").to_numpy(),
+        "kind": "purchase", "value": mg * rep(mean_amt), "tau": days / DAYS_PER_YEAR,
     })]
     years = np.arange(1, int(np.floor(hz)) + 1)
     for kind, v in [("service_cost", -sc), ("referral", rv)]:
@@ -748,7 +648,7 @@ class CurveFit:
         check_number(n_periods, "n_periods", low=0, integer=True)
         d = check_discount(discount)
         k = np.arange(n_periods)
-        return float(np.sum(self.predict(start + k) / (1 + d) ** (k + 1)))
+        return float(np.sum(self.predict(start + k) * discount_factor(k + 1, d)))
 
 
 _FORMS = ("exponential", "power", "quadratic")
@@ -836,28 +736,11 @@ def fit_profit_curve(t: Any, profit: Any, *, form: str = "exponential", weights:
 
 
 # --------------------------------------------------------------------------- indicators
-#: Seed 000's indicator system for CLV evaluation (slides 55-56): English key -> Chinese.
-CLV_INDICATOR_SYSTEM: dict[str, dict[str, str]] = {
-    "current": {
-        "unit_gross_profit": "单位产品毛利润",
-        "purchase_volume": "总购买量",
-        "service_cost": "总服务成本",
-    },
-    "potential": {
-        "satisfaction": "满意度",
-        "loyalty_emotional": "情感忠诚",
-        "loyalty_behavioural": "行为忠诚",
-        "trust_credibility": "可信度",
-        "trust_benevolence": "善行度",
-    },
-}
-
-
 def indicator_value(
     data: pd.DataFrame,
     weights: Mapping[str, float],
     *,
-    groups: Mapping[str, Sequence[str]] | None = None,
+    groups: Mapping[str, Sequence[str]],
     cost_indicators: Sequence[str] = ("service_cost",),
     scale: str = "minmax",
 ) -> pd.DataFrame:
@@ -874,7 +757,7 @@ def indicator_value(
         One row per customer, one column per indicator.
     weights : mapping indicator -> global weight
     groups : mapping group -> indicators
-        Default: :data:`CLV_INDICATOR_SYSTEM` (``current``, ``potential``).
+        E.g. seed 000's system (lesson 03): ``{"current": [...], "potential": [...]}``.
 
     Returns
     -------
@@ -889,7 +772,7 @@ def indicator_value(
     [0.0, 100.0]
     """
     check_choice(scale, "scale", ["minmax", "zscore"])
-    grp = {k: list(v) for k, v in (groups or CLV_INDICATOR_SYSTEM).items()}
+    grp = {k: list(v) for k, v in groups.items()}
     names = [i for v in grp.values() for i in v]
     require_columns(data, names, what="data")
     unknown = [k for k in weights if k not in names]
@@ -1122,44 +1005,27 @@ def classify_clv(
             raise ParameterError(f"{n} must be a pandas Series indexed by customer, got {type(s).__name__}")
     check_choice(below_zero, "below_zero", ["negative", "quadrant"])
     check_choice(missing, "missing", ["raise", "zero"])
-    values = {}
-    for s, n in [(current, "current"), (potential, "potential")]:
-        if len(s) == 0:
-            raise DataError(f"{n} is empty: at least one customer is needed")
-        dup = s.index.duplicated()
-        if dup.any():
-            pos = int(np.argmax(dup))
-            raise DataError(
-                f"{n}: customer {s.index[pos]!r} appears {int((s.index == s.index[pos]).sum())} "
-                f"times ({int(dup.sum())} duplicated ids); each customer needs one value"
-            )
-        frame = s.to_frame(n)
-        values[n] = _finite_by_customer(frame, n)
-    cur_ids, pot_ids = current.index, potential.index
-    shared = cur_ids.intersection(pot_ids)
-    if len(shared) == 0:
+    values = {"current": _finite_by_customer(current, "current"),
+              "potential": _finite_by_customer(potential, "potential")}
+    if len(current.index.intersection(potential.index)) == 0:
         raise DataError(
             "current and potential share no customer id (current e.g. "
-            f"{list(cur_ids[:3])!r}, potential e.g. {list(pot_ids[:3])!r}); index both Series "
-            "by the same customer ids"
+            f"{list(current.index[:3])!r}, potential e.g. {list(potential.index[:3])!r}); index both "
+            "Series by the same customer ids"
         )
-    only_cur = cur_ids.difference(pot_ids)
-    only_pot = pot_ids.difference(cur_ids)
-    if (len(only_cur) or len(only_pot)) and missing == "raise":
-        parts = []
-        if len(only_cur):
-            parts.append(f"{len(only_cur)} customer(s) have no potential value (e.g. "
-                         f"{list(only_cur[:3])!r})")
-        if len(only_pot):
-            parts.append(f"{len(only_pot)} customer(s) have no current value (e.g. "
-                         f"{list(only_pot[:3])!r})")
+    # customers with no potential value / with no current value
+    absent = {"potential": current.index.difference(potential.index),
+              "current": potential.index.difference(current.index)}
+    if missing == "raise" and any(len(ids) for ids in absent.values()):
         raise DataError(
-            "; ".join(parts) + "; align the two Series, or pass missing='zero' to count the "
+            "; ".join(f"{len(ids)} customer(s) have no {n} value (e.g. {list(ids[:3])!r})"
+                      for n, ids in absent.items() if len(ids))
+            + "; align the two Series, or pass missing='zero' to count the "
             "absent value as 0 (the counts are reported)"
         )
     df = pd.concat(values, axis=1)
-    filled = {"current": len(only_pot), "potential": len(only_cur)}
-    if len(only_cur) or len(only_pot):
+    filled = {"current": len(absent["current"]), "potential": len(absent["potential"])}
+    if filled["current"] or filled["potential"]:
         df = df.fillna(0.0)
         warn(f"classify_clv: missing='zero' counted {filled['potential']} absent potential "
             f"value(s) and {filled['current']} absent current value(s) as 0")
@@ -1187,21 +1053,29 @@ def classify_clv(
     return df
 
 
-def _finite_by_customer(frame: pd.DataFrame, name: str) -> pd.Series:
-    """The one column of ``frame`` as float, or a DataError naming the customer and value."""
-    raw = frame[name]
-    if pd.api.types.is_bool_dtype(raw):
+def _finite_by_customer(s: pd.Series, name: str) -> pd.Series:
+    """``s`` as float, or a DataError naming the customer and value (or the duplicated id)."""
+    if len(s) == 0:
+        raise DataError(f"{name} is empty: at least one customer is needed")
+    dup = s.index.duplicated()
+    if dup.any():
+        pos = int(np.argmax(dup))
+        raise DataError(
+            f"{name}: customer {s.index[pos]!r} appears {int((s.index == s.index[pos]).sum())} "
+            f"times ({int(dup.sum())} duplicated ids); each customer needs one value"
+        )
+    if pd.api.types.is_bool_dtype(s):
         raise DataError(f"{name} holds booleans; expected numbers")
-    vals = pd.to_numeric(raw, errors="coerce").astype("float64")
+    vals = pd.to_numeric(s, errors="coerce").astype("float64")
     bad = ~np.isfinite(vals.to_numpy())
     if bad.any():
         pos = int(np.argmax(bad))
-        shown = raw.iloc[pos]
+        shown = s.iloc[pos]
         what = "is missing (NaN)" if pd.isna(shown) else (
             "is not finite" if isinstance(shown, (int, float, np.number)) else "is not a number")
         text = f"{float(shown):g}" if isinstance(shown, (int, float, np.number)) else repr(shown)[:40]
         raise DataError(
-            f"{name}: customer {frame.index[pos]!r}: value {text} {what} "
+            f"{name}: customer {s.index[pos]!r}: value {text} {what} "
             f"({int(bad.sum())} such value(s)); expected a finite number"
         )
     return vals

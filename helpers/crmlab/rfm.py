@@ -3,12 +3,8 @@
 What counts as a purchase
 -------------------------
 :func:`rfm_table` is the RFM view of the one customer summary,
-:func:`crmlab.summary.customer_summary`: all rows of one customer on one
-calendar day are one occasion whose amount is the day's **net** sum (CDNOW has
-2,068 such repeated rows; returns net against purchases), and frequency counts
-the occasions with a positive net amount (purchases). Monetary is the net
-spend, so money reconciles with the log. Times of day are ignored: ``as_of``
-is a calendar day and purchases made on that day are included.
+:func:`crmlab.summary.customer_summary`, which defines occasions (one per
+customer and calendar day, its net amount), purchases and ``as_of``.
 
 Columns of :func:`rfm_table`
 ----------------------------
@@ -80,11 +76,6 @@ __all__ = [
     "RFM_SQL",
     "rfm_table_sql",
 ]
-
-_NS_PER_DAY = 86_400 * 10**9
-
-
-# --------------------------------------------------------------------------- helpers
 
 
 def rfm_table(
@@ -390,9 +381,9 @@ def rfm_segments(
     for c, lab in assign.items():
         lut[int(c[0]), int(c[1])] = lab
     labels = lut[r.astype(int), f.astype(int)]
-    cats = list(dict.fromkeys(assign[c] for c in sorted(assign, key=lambda c: (-int(c[0]), -int(c[1])))))
-    order = list(dict.fromkeys(v for v in (DEFAULT_SEGMENTS if segment_map is None else segment_map).values()))
-    cats = [c for c in order if c in cats]
+    used = set(assign.values())  # categories: the map's names in map order, those given to a cell
+    cats = [c for c in dict.fromkeys((DEFAULT_SEGMENTS if segment_map is None else segment_map).values())
+            if c in used]
     return pd.Series(pd.Categorical(labels, categories=cats), index=scores.index, name="segment")
 
 
@@ -515,24 +506,12 @@ def score_by_bounds(values: Any, bounds: Any, *, closed: Literal["right", "left"
     return (np.searchsorted(b, x, side=side) + 1).astype(np.int64)
 
 
-_AIRLINE = [
-    # dimension, score, printed (zh), printed (en), interval used here
-    ("recency", 1, "12个月之前", "more than 12 months ago", "more than 12 months"),
-    ("recency", 2, "6个月之前", "6 months ago", "(6, 12] months"),
-    ("recency", 3, "3个月之前", "3 months ago", "(3, 6] months"),
-    ("recency", 4, "1个月之前", "1 month ago", "(1, 3] months"),
-    ("recency", 5, "不超过1个月", "within 1 month", "[0, 1] month"),
-    ("frequency", 1, "少于2次", "fewer than 2", "0-1"),
-    ("frequency", 2, "2~5次", "2-5", "2-5"),
-    ("frequency", 3, "6~10次", "6-10", "6-10"),
-    ("frequency", 4, "11~23次", "11-23", "11-23"),
-    ("frequency", 5, "多于24次", "more than 24", "24 and more"),
-    ("monetary", 1, "少于500元", "under 500", "[0, 500]"),
-    ("monetary", 2, "501~1000元", "501-1000", "(500, 1000]"),
-    ("monetary", 3, "1001~3000元", "1001-3000", "(1000, 3000]"),
-    ("monetary", 4, "3001~5000元", "3001-5000", "(3000, 5000)"),
-    ("monetary", 5, "5000元以上", "5000 and over", "5000 and over"),
-]
+#: crmlab's reading of each printed band of the seed table ``airline_rfm`` (in its row order).
+_AIRLINE_INTERVALS = (
+    "more than 12 months", "(6, 12] months", "(3, 6] months", "(1, 3] months", "[0, 1] month",
+    "0-1", "2-5", "6-10", "11-23", "24 and more",
+    "[0, 500]", "(500, 1000]", "(1000, 3000]", "(3000, 5000)", "5000 and over",
+)
 #: Cut points of the airline table (right-closed, except that band 5 of money starts at 5000
 #: itself: 以上 includes the number); recency in calendar months.
 AIRLINE_RECENCY_MONTHS = (1, 3, 6, 12)
@@ -564,7 +543,10 @@ def airline_rule_table() -> pd.DataFrame:
     >>> airline_rule_table().query("dimension == 'monetary'")["interval"].tolist()[:2]
     ['[0, 500]', '(500, 1000]']
     """
-    return pd.DataFrame(_AIRLINE, columns=["dimension", "score", "printed_zh", "printed_en", "interval"])
+    from crmlab.datasets import load_seed_table
+
+    seed = load_seed_table("airline_rfm").rename(columns={"text_zh": "printed_zh", "text_en": "printed_en"})
+    return seed[["dimension", "score", "printed_zh", "printed_en"]].assign(interval=list(_AIRLINE_INTERVALS))
 
 
 def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,

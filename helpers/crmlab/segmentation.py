@@ -2,13 +2,11 @@
 
 * :func:`abc_analysis`, :func:`lorenz_curve`, :func:`gini`, :func:`top_share`,
   :func:`plot_pareto` — how concentrated is customer value? (seed 004 §2.1; ABC: §2.3)
-* :func:`assign_tiers`, :func:`deposit_tiers` — fixed-threshold tiers such as
-  the bank deposit tiers of seed 003 No. 1, with explicit boundary conventions.
+* :func:`deposit_tiers` — the fixed-threshold bank deposit tiers of seed 003
+  No. 1, with an explicit boundary convention (bands: :func:`crmlab.rfm.score_by_bounds`).
 * :func:`value_activity_segments` — the HSBC-style grid (seed 004 case):
   actual customers split into inactive and active, active ones by value x activity.
 * :func:`customer_360` — one behavioural profile row per customer with tags.
-* :func:`plot_privacy_timeline` — the seed's privacy-law table as a timeline
-  (the table is data: ``crmlab.datasets.load_seed_table("privacy_laws")``).
 
 Examples
 --------
@@ -25,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError
-from crmlab.validation import as_finite_vector, check_choice, check_number, require_columns
+from crmlab.rfm import score_by_bounds
+from crmlab.validation import as_finite_vector, check_choice, check_number
 
 __all__ = [
     "lorenz_curve",
@@ -33,13 +32,9 @@ __all__ = [
     "top_share",
     "abc_analysis",
     "plot_pareto",
-    "assign_tiers",
-    "DEPOSIT_TIERS",
     "deposit_tiers",
     "value_activity_segments",
-    "HSBC_SEGMENTS",
     "customer_360",
-    "plot_privacy_timeline",
 ]
 
 
@@ -217,42 +212,6 @@ def plot_pareto(values: Any, *, ax: Any = None, mark: float = 0.2, unit: str = "
 
 
 # --------------------------------------------------------------------------- tiers
-def assign_tiers(
-    values: Any,
-    bounds: Sequence[float],
-    labels: Sequence[str],
-    *,
-    closed: Literal["left", "right"] = "left",
-    name: str = "values",
-) -> pd.Categorical:
-    """Label values by fixed cut points.
-
-    ``closed="left"``: tier k is ``[bounds[k-1], bounds[k])`` (a value on a cut
-    point belongs to the upper tier); ``"right"``: ``(bounds[k-1], bounds[k]]``.
-    ``labels`` has one more entry than ``bounds`` (the first is below ``bounds[0]``).
-
-    >>> list(assign_tiers([5, 10, 20], [10], ["low", "high"]))
-    ['low', 'high', 'high']
-    """
-    check_choice(closed, "closed", ["left", "right"])
-    b = np.asarray(bounds, dtype="float64")
-    if b.ndim != 1 or len(b) == 0 or np.any(np.diff(b) <= 0):
-        raise ParameterError(f"bounds must be strictly increasing numbers, got {list(bounds)}")
-    if len(labels) != len(b) + 1:
-        raise ParameterError(f"labels needs {len(b) + 1} names for {len(b)} bound(s), got {list(labels)}")
-    x = _values(values, name, nonnegative=False)
-    idx = np.searchsorted(b, x, side="right" if closed == "left" else "left")
-    return pd.Categorical(np.asarray(labels, dtype=object)[idx], categories=list(labels), ordered=True)
-
-
-#: Seed 003 No. 1: personal deposits 10-20万 quality, 20-30万 key maintenance, 30万以上 VIP (CNY).
-DEPOSIT_TIERS: dict[str, Any] = {
-    "bounds": (100_000, 200_000, 300_000),
-    "labels": ("ordinary", "quality", "key maintenance", "VIP"),
-    "labels_zh": ("普通客户", "优质客户", "重点维护客户", "VIP客户"),
-}
-
-
 def deposit_tiers(balances: Any) -> pd.Categorical:
     """Bank deposit tier of each customer (seed 003 No. 1), balances in CNY.
 
@@ -267,17 +226,10 @@ def deposit_tiers(balances: Any) -> pd.Categorical:
     >>> list(deposit_tiers([99_999.99, 100_000, 200_000, 299_999, 300_000]))
     ['ordinary', 'quality', 'key maintenance', 'key maintenance', 'VIP']
     """
-    return assign_tiers(balances, DEPOSIT_TIERS["bounds"], DEPOSIT_TIERS["labels"],
-                        closed="left", name="balances")
-
-
-#: HSBC case (seed 004): active customers by value x activity.
-HSBC_SEGMENTS: dict[tuple[str, str], str] = {
-    ("high", "high"): "top",
-    ("high", "low"): "large-medium",
-    ("low", "high"): "small-medium",
-    ("low", "low"): "small",
-}
+    band = score_by_bounds(_values(balances, "balances", nonnegative=False), (100_000, 200_000, 300_000),
+                           closed="left", name="balances")
+    labels = ["ordinary", "quality", "key maintenance", "VIP"]
+    return pd.Categorical(np.asarray(labels, dtype=object)[band - 1], categories=labels, ordered=True)
 
 
 def value_activity_segments(
@@ -326,9 +278,9 @@ def value_activity_segments(
     ac = float(np.median(a[active])) if activity_cut is None else check_number(activity_cut, "activity_cut")
     vl = np.where(v >= vc, "high", "low")
     al = np.where(a >= ac, "high", "low")
-    seg = np.array([HSBC_SEGMENTS[(x, y)] for x, y in zip(vl, al)], dtype=object)
-    seg[~active] = "inactive"
     cats = ["top", "large-medium", "small-medium", "small", "inactive"]
+    grid = 2 * (vl == "low") + (al == "low")  # value x activity: top, large-medium, small-medium, small
+    seg = np.asarray(cats, dtype=object)[np.where(active, grid, 4)]
     out = pd.DataFrame(
         {"value": v, "activity": a, "value_level": vl, "activity_level": al,
          "segment": pd.Categorical(seg, categories=cats)},
@@ -421,43 +373,3 @@ def customer_360(
                 raise DataError(f"{what} must be a DataFrame indexed by customer_id")
             out = out.join(extra, how="left", suffixes=("", f"_{what}"))
     return out
-
-
-# --------------------------------------------------------------------------- privacy law
-def plot_privacy_timeline(laws: pd.DataFrame, *, ax: Any = None) -> Any:
-    """Timeline figure of privacy laws; returns the Axes.
-
-    ``laws`` has ``year``, ``month`` (0 = not given) and ``jurisdiction``,
-    ``law``: the seed's table is ``crmlab.datasets.load_seed_table("privacy_laws")``.
-
-    >>> from crmlab.datasets import load_seed_table
-    >>> ax = plot_privacy_timeline(load_seed_table("privacy_laws"))
-    >>> len(ax.texts)
-    10
-    """
-    import matplotlib.pyplot as plt
-
-    df = require_columns(laws, ["year", "month", "jurisdiction", "law"], what="laws")
-    df = df.reset_index(drop=True)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(11, 0.45 * len(df) + 1.2))
-    t = df["year"] + np.where(df["month"] > 0, (df["month"].clip(lower=1) - 0.5) / 12, 0.5)
-    y = np.arange(len(df))[::-1]
-    china = df["jurisdiction"].str.contains("China").to_numpy()
-    ax.hlines(y, t.min() - 2, t, color="lightgrey", lw=0.8)
-    ax.scatter(t[~china], y[~china], color="C0", zorder=3, label="other jurisdictions")
-    ax.scatter(t[china], y[china], color="C3", zorder=3, label="China")
-    for tt, yy, row in zip(t, y, df.itertuples(index=False)):
-        when = f"{row.year}" + (f"-{row.month:02d}" if row.month else "")
-        ax.text(tt + 0.6, yy, f"{when}  {row.jurisdiction}: {row.law}", va="center", fontsize=8.5)
-    ax.set_yticks([])
-    ax.set_xlim(t.min() - 2, t.max() + 28)
-    ax.set_ylim(-0.8, len(df) - 0.2)
-    ax.set_xticks(range(1980, int(t.max()) + 2, 5))
-    ax.set_xlabel("year (issued or in force, as printed in seed 004)")
-    ax.set_title("Privacy and personal-data law, 1980-2021")
-    ax.legend(loc="upper right", fontsize=8)
-    ax.grid(axis="y", visible=False)
-    for s in ("left", "right", "top"):
-        ax.spines[s].set_visible(False)
-    return ax

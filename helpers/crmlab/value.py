@@ -1,36 +1,20 @@
 """Customer delivered value (客户让渡价值), chapter 2.
 
 The delivered-value model (Kotler; seed 000 slides 44-48, seed 002) splits what a
-customer gets from an offer into four **values** and what they give up into four
-**costs**:
-
-================= ============ =================== ============
-value component   中文         cost component      中文
-================= ============ =================== ============
-``product``       产品价值     ``monetary``        货币成本
-``service``       服务价值     ``time``            时间成本
-``personnel``     人员价值     ``energy``          精力成本
-``image``         形象价值     ``physical``        体力成本
-================= ============ =================== ============
+customer gets from an offer into four **values** (:data:`VALUE_COMPONENTS`) and
+what they give up into four **costs** (:data:`COST_COMPONENTS`); the table with
+their Chinese names is ``crmlab.datasets.load_seed_table("value_components")``.
 
 .. math::
 
     TCV = \\sum_k w_k v_k, \\qquad TCC = \\sum_j w_j c_j, \\qquad
     TCDV = TCV - TCC \\ (\\text{absolute}) \\quad\\text{or}\\quad TCV / TCC \\ (\\text{relative}).
 
-The seeds leave the aggregator ``f`` unspecified; crmlab uses the weighted sum
-above with every weight 1 unless you pass ``weights``. All eight components must
-be in one common unit (money-equivalent, or scores on one scale) and be >= 0 — a
-disbenefit belongs in a cost, not in a negative value.
-
-The module also carries sensitivity tools (tornado data, marginal effects, the
-change in one component needed to reach a target) and a deliberately small
-*model* of the bridge to chapter 3: delivered value drives the probability
-that a customer chooses the firm again (binary logit), that retention drives
-lifetime value.
-The chapter's lecture tables (components, properties, drivers, delivered value
-versus lifetime value) are data: ``crmlab.datasets.load_seed_table(name)`` with
-``value_components``, ``value_properties``, ``value_drivers``, ``value_directions``.
+The seeds leave the aggregator unspecified; crmlab uses the weighted sum above
+with every weight 1 unless you pass ``weights``. All eight components are in one
+common unit and >= 0 (a disbenefit is a cost, not a negative value). Lesson 02
+explains the sensitivity tools and the bridge model to chapter 3; its other
+lecture tables are ``value_properties``, ``value_drivers`` and ``value_directions``.
 
 Examples
 --------
@@ -47,7 +31,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,7 +39,15 @@ import pandas as pd
 
 from crmlab.errors import DataError, ParameterError, warn
 from crmlab.finance import discount_factor, retention_clv
-from crmlab.validation import check_choice, check_discount, check_number, check_numeric_column
+from crmlab.validation import (
+    _describe_row,
+    as_float_array,
+    check_choice,
+    check_discount,
+    check_number,
+    check_numeric_column,
+    require_columns,
+)
 
 __all__ = [
     "VALUE_COMPONENTS",
@@ -149,16 +140,14 @@ def _resolve(df: pd.DataFrame, components: tuple[str, ...], what: str) -> dict[s
             )
     missing = [c for c in components if c not in found]
     if missing:
-        hints = []
-        names = [str(x) for x in df.columns]
-        for c in missing:
-            close = difflib.get_close_matches(c, names, n=1, cutoff=0.6)
-            hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise DataError(
-            f"{what} is missing component column(s) {', '.join(hints)}; it has {names}. "
-            f"The model needs {list(components)}; if a component truly does not apply, "
-            "add it as a column of zeros"
-        )
+        try:
+            require_columns(df, missing, what=what)  # the one home of the "did you mean" hint
+        except DataError as exc:
+            raise DataError(
+                str(exc).replace("missing column(s)", "missing component column(s)", 1)
+                + f". The model needs {list(components)}; if a component truly does not apply, "
+                "add it as a column of zeros"
+            ) from None
     return {comp: cols[0] for comp, cols in found.items()}
 
 
@@ -206,43 +195,39 @@ def _weights(weights: Any, index: pd.Index) -> pd.DataFrame:
     w = pd.DataFrame(1.0, index=index, columns=list(COMPONENTS))
     if weights is None:
         return w
-    if isinstance(weights, pd.DataFrame):
-        if len(weights) == 0:
-            raise ParameterError("weights is an empty DataFrame")
-        cols = {}
-        for col in weights.columns:
-            comp = _component_of(col)
-            if comp is None:
-                raise ParameterError(
-                    f"weights: column {str(col)!r} is not a component; expected some of "
-                    f"{list(COMPONENTS)}"
-                )
-            if comp in cols:
-                raise ParameterError(
-                    f"weights: columns {str(cols[comp])!r} and {str(col)!r} both name {comp!r}"
-                )
-            cols[comp] = col
-        aligned = _align(w, weights, "values", "weights")
-        for comp, col in cols.items():
-            w[comp] = check_numeric_column(aligned, col, what="weights", min_value=0.0).to_numpy()
-        return w
-    if isinstance(weights, (Mapping, pd.Series)):
-        for key, val in dict(weights).items():
-            comp = _component_of(key)
-            if comp is None:
-                raise ParameterError(
-                    f"weights: {key!r} is not a component; expected some of {list(COMPONENTS)}"
-                )
-            w[comp] = check_number(val, f"weights[{key!r}]", low=0.0)
-        return w
-    raise ParameterError(
-        "weights must be None, a dict/Series of component -> weight, or a DataFrame of "
-        f"per-row weights; got {type(weights).__name__}"
-    )
+    per_row = isinstance(weights, pd.DataFrame)
+    if not per_row and not isinstance(weights, (Mapping, pd.Series)):
+        raise ParameterError(
+            "weights must be None, a dict/Series of component -> weight, or a DataFrame of "
+            f"per-row weights; got {type(weights).__name__}"
+        )
+    if per_row and len(weights) == 0:
+        raise ParameterError("weights is an empty DataFrame")
+    given = weights if per_row else dict(weights)
+    named: dict[str, Any] = {}  # component -> the column or key naming it
+    for key in (weights.columns if per_row else given):
+        comp = _component_of(key)
+        shown = f"column {str(key)!r}" if per_row else repr(key)
+        if comp is None:
+            raise ParameterError(
+                f"weights: {shown} is not a component; expected some of {list(COMPONENTS)}"
+            )
+        if comp in named:
+            raise ParameterError(
+                f"weights: {'columns' if per_row else 'keys'} {str(named[comp])!r} and {str(key)!r} "
+                f"both name {comp!r}"
+            )
+        named[comp] = key
+    if per_row:
+        given = _align(w, weights, "values", "weights")
+    for comp, key in named.items():
+        w[comp] = (check_numeric_column(given, key, what="weights", min_value=0.0).to_numpy() if per_row
+                   else check_number(given[key], f"weights[{key!r}]", low=0.0))
+    return w
 
 
-def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, bool]:
-    """One clean frame with the 8 weighted components; plus 'was a single offer'."""
+def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """The 8 weighted components, their weights (one row per offer) and 'was a single offer'."""
     vdf, vsingle = _as_frame(values, "values")
     if costs is None:
         cdf, csingle = vdf, vsingle
@@ -278,7 +263,7 @@ def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, bool]
             c = _align(v, c, "values", "costs")
     frame = pd.concat([v, c.set_axis(v.index)], axis=1)
     w = _weights(weights, frame.index)
-    return frame * w, vsingle and (costs is None or csingle)
+    return frame * w, w, vsingle and (costs is None or csingle)
 
 
 def _totals(weighted: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -287,19 +272,12 @@ def _totals(weighted: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return tcv, tcc
 
 
-def _describe(index: pd.Index, pos: int) -> str:
-    label = index[pos]
-    if isinstance(label, (int, np.integer)) and label == pos:
-        return f"row {pos}"
-    return f"row {pos} (index {label!r})"
-
-
 def _relative(tcv: pd.Series, tcc: pd.Series) -> pd.Series:
     zero = (tcc <= 0).to_numpy()
     if zero.any():
         pos = int(np.argmax(zero))
         raise DataError(
-            f"relative form: total customer cost is 0 at {_describe(tcc.index, pos)}, so "
+            f"relative form: total customer cost is 0 at {_describe_row(tcc, pos)}, so "
             "TCV / TCC is undefined; use form='absolute' or check the cost columns (and "
             "cost weights)"
         )
@@ -343,7 +321,7 @@ def delivered_value_table(
        tcv  tcc  absolute  relative
     0  10.0  5.0       5.0       2.0
     """
-    weighted, _ = _prepare(values, costs, weights)
+    weighted, _, _ = _prepare(values, costs, weights)
     tcv, tcc = _totals(weighted)
     out = pd.DataFrame({"tcv": tcv, "tcc": tcc, "absolute": tcv - tcc,
                         "relative": _relative(tcv, tcc)})
@@ -416,7 +394,7 @@ def delivered_value(
     40.0
     """
     check_choice(form, "form", FORMS)
-    weighted, single = _prepare(values, costs, weights)
+    weighted, _, single = _prepare(values, costs, weights)
     tcv, tcc = _totals(weighted)
     out = tcv - tcc if form == "absolute" else _relative(tcv, tcc)
     out = out.rename(f"tcdv_{form}")
@@ -444,20 +422,16 @@ def marginal_effects(
     (0.02, -0.04)
     """
     check_choice(form, "form", FORMS)
-    weighted, _ = _prepare(values, costs, weights)
-    w = _weights(weights, weighted.index)
+    weighted, w, _ = _prepare(values, costs, weights)
     if form == "absolute":
         out = w.copy()
         out[list(COST_COMPONENTS)] *= -1
         return out
     tcv, tcc = _totals(weighted)
     _relative(tcv, tcc)
-    out = pd.DataFrame(index=weighted.index, columns=list(COMPONENTS), dtype=float)
-    for comp in VALUE_COMPONENTS:
-        out[comp] = w[comp] / tcc
-    for comp in COST_COMPONENTS:
-        out[comp] = -w[comp] * tcv / tcc**2
-    return out
+    vals, costs_ = list(VALUE_COMPONENTS), list(COST_COMPONENTS)
+    return pd.concat([w[vals].div(tcc, axis=0),
+                      (-w[costs_]).mul(tcv, axis=0).div(tcc**2, axis=0)], axis=1)
 
 
 def required_change(
@@ -492,23 +466,17 @@ def required_change(
     check_choice(form, "form", FORMS)
     target = check_number(target, "target", low=0.0 if form == "relative" else None,
                           low_inclusive=form != "relative")
-    weighted, _ = _prepare(values, costs, weights)
-    w = _weights(weights, weighted.index)
+    weighted, w, _ = _prepare(values, costs, weights)
     level = weighted / w.where(w > 0)
     tcv, tcc = _totals(weighted)
-    out = pd.DataFrame(index=weighted.index, columns=list(COMPONENTS), dtype=float)
-    if form == "absolute":
-        gap = target - (tcv - tcc)
-        for comp in VALUE_COMPONENTS:
-            out[comp] = gap / w[comp]
-        for comp in COST_COMPONENTS:
-            out[comp] = -gap / w[comp]
+    if form == "absolute":  # the weighted amount a value must rise / a cost must fall by
+        value_gap = target - (tcv - tcc)
+        cost_gap = -value_gap
     else:
         _relative(tcv, tcc)
-        for comp in VALUE_COMPONENTS:
-            out[comp] = (target * tcc - tcv) / w[comp]
-        for comp in COST_COMPONENTS:
-            out[comp] = (tcv / target - tcc) / w[comp]
+        value_gap, cost_gap = target * tcc - tcv, tcv / target - tcc
+    out = pd.concat([w[list(VALUE_COMPONENTS)].rdiv(value_gap, axis=0),
+                     w[list(COST_COMPONENTS)].rdiv(cost_gap, axis=0)], axis=1).astype(float)
     out = out.replace([np.inf, -np.inf], np.nan)
     new_level = level + out
     tol = 1e-9 * np.maximum(1.0, level.abs())
@@ -563,8 +531,7 @@ def sensitivity(
                               high_inclusive=False)
     else:
         change = check_number(change, "change", low=0.0, low_inclusive=False)
-    weighted, _ = _prepare(values, costs, weights)
-    w = _weights(weights, weighted.index)
+    weighted, w, _ = _prepare(values, costs, weights)
     if offer is None:
         if len(weighted) != 1:
             raise ParameterError(
@@ -711,8 +678,6 @@ def retention_from_value(
     0.5
     """
     scale = check_number(scale, "scale", low=0.0)
-    from crmlab.validation import as_float_array
-
     d = as_float_array(tcdv_firm, "tcdv_firm") - as_float_array(tcdv_rival, "tcdv_rival")
     r = 0.5 * (1.0 + np.tanh(0.5 * scale * d))   # = logistic, without overflow
     return float(r) if np.ndim(r) == 0 else r
@@ -745,11 +710,7 @@ def bridge_clv(
     is a choice too (made with probability ``r``), so CLV and the expected
     number of purchases are multiplied by ``r``. Use it when the price or the
     offer under study also decides whether the customer is won at all.
-
-    Chapter 3 treats CLV properly; this is the smallest model that shows why
-    delivered value (firm → customer) is the precondition of lifetime value
-    (customer → firm) — and why giving value away (a price cut lowers
-    ``margin``) is not free. Vectorised: arrays broadcast.
+    Vectorised: arrays broadcast (lesson 02 discusses what the model shows).
 
     Returns
     -------
@@ -762,8 +723,6 @@ def bridge_clv(
        retention  expected_purchases     clv
     0        0.5                 2.0  183.33
     """
-    from crmlab.validation import as_float_array
-
     r = np.atleast_1d(retention_from_value(tcdv_firm, tcdv_rival, scale=scale))
     m = np.atleast_1d(as_float_array(margin, "margin"))
     d = check_discount(discount)
