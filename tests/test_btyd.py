@@ -494,13 +494,6 @@ def test_clv_decreases_with_discount_rate(bg, gg, summ):
         btyd.clv(bg, gg, summ, horizon=52, period=4, discount_rate=1.5)
 
 
-def test_potential_value(bg, gg, summ):
-    pv = btyd.potential_value(bg, gg, summ)
-    assert pv.name == "potential_value" and pv.index.equals(summ.index)
-    assert (pv >= 0).all()
-    assert round(float(pv.sum()), -3) == 71000
-
-
 # ----------------------------------------------------------------------------- validation
 def test_tracking_identities(log, summ, bg):
     tr = btyd.tracking(log, bg, summ)

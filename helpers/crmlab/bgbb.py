@@ -49,7 +49,14 @@ from scipy import special
 
 from crmlab.errors import DataError, ParameterError
 from crmlab.mle import MLE, delta_interval, maximize
-from crmlab.validation import check_discount, check_number, check_numeric_column, require_columns
+from crmlab.sbg import MIN_DISCOUNT, _log_hyp2f1_1bc  # the smallest rate the DERL/DERT series sums
+from crmlab.validation import (
+    _describe_row,
+    check_discount,
+    check_number,
+    check_numeric_column,
+    require_columns,
+)
 
 __all__ = [
     "MAX_OPPORTUNITIES",
@@ -64,9 +71,6 @@ __all__ = [
 
 #: Parameter names of the BG/BB model.
 PARAM_NAMES: tuple[str, ...] = ("alpha", "beta", "gamma", "delta")
-
-#: Smallest discount rate per period for DERT/CLV over an infinite horizon.
-MIN_DISCOUNT = 1e-3
 
 #: Most transaction opportunities ``n`` a summary row may have. The likelihood sums
 #: over every opportunity at which a customer could have dropped out, so the work
@@ -93,13 +97,6 @@ def load_donations(path: Any = None) -> pd.DataFrame:
     from crmlab.datasets import data_dir
 
     return pd.read_csv(data_dir(path) / "donations.csv")
-
-
-def _row(df: pd.DataFrame, i: int) -> str:
-    lab = df.index[i]
-    if isinstance(lab, np.generic):
-        lab = lab.item()
-    return f"row {i}" if lab == i else f"row {i} (index {lab!r})"
 
 
 def validate_bgbb_summary(summary: Any, *, weights: str | None = None,
@@ -131,7 +128,6 @@ def validate_bgbb_summary(summary: Any, *, weights: str | None = None,
     w = np.ones(len(df)) if weights is None else check_numeric_column(df, weights, what=what).to_numpy()
     wname = weights or "weights"
     checks = [
-        (~np.isfinite(w), lambda i: f"{wname} is {w[i]}; counts must be finite"),
         (w < 0, lambda i: f"{wname} is {w[i]:g}; a count of customers cannot be negative"),
         (x < 0, lambda i: f"frequency is {x[i]:g}; it must be >= 0"),
         (tx < 0, lambda i: f"recency is {tx[i]:g}; it must be >= 0"),
@@ -153,7 +149,7 @@ def validate_bgbb_summary(summary: Any, *, weights: str | None = None,
     for mask, msg in checks:
         if mask.any():
             i = int(np.argmax(mask))
-            raise DataError(f"{what}: {_row(df, i)}: {msg(i)}")
+            raise DataError(f"{what}: {_describe_row(df, i)}: {msg(i)}")
     if w.sum() <= 0:
         raise DataError(f"{what}: the {wname} add up to 0; no customer to fit")
     return x, tx, n, w
@@ -217,13 +213,10 @@ def _alive_sum(g: float, d: float, n: np.ndarray, k0: int, K: np.ndarray | float
     """sum_{k=k0}^{K} B(g, d+n+k)/B(g, d) / (1+disc)^k (K may be inf when disc > 0)."""
     n = np.asarray(n, float)
     if np.ndim(K) == 0 and math.isinf(K):
-        from crmlab.btyd import _log_hyp2f1_1bc
-
         z = 1.0 / (1.0 + disc)
         # sum_{k>=k0} ... = B(g, d+n+k0)/B(g, d) z^k0 2F1(1, d+n+k0; g+d+n+k0; z)
         lead = special.betaln(g, d + n + k0) - special.betaln(g, d) + k0 * math.log(z)
-        return np.exp(lead + _log_hyp2f1_1bc(d + n + k0, g + d + n + k0, z,
-                                             zmax=1.0 / (1.0 + MIN_DISCOUNT) + 1e-12))
+        return np.exp(lead + _log_hyp2f1_1bc(d + n + k0, g + d + n + k0, z))
     Kmax = int(np.max(K))
     k = np.arange(k0, Kmax + 1, dtype=float)
     terms = np.exp(special.betaln(g, d + n[:, None] + k[None, :]) - special.betaln(g, d)

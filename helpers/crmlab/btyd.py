@@ -12,8 +12,9 @@ customer's repeat purchases:
   maximum likelihood; :func:`fit_gamma_gamma` (Fader, Hardie & Lee 2005b) fits
   spend per transaction.
 * A :class:`BTYDFit` gives P(alive), expected transactions in ``(0, t]``,
-  conditional expected transactions, expected spend; :func:`clv`,
-  :func:`potential_value` and :func:`dert` combine them into customer value.
+  conditional expected transactions, expected spend; :func:`clv` and
+  :func:`dert` combine them into customer value (:func:`clv` is also the
+  potential-value axis of chapter 3's CLV classification).
 * :func:`tracking`, :func:`conditional_by_frequency` and
   :func:`holdout_errors` validate a fit on a holdout period;
   :func:`plot_tracking` and :func:`plot_conditional` draw the literature's plots.
@@ -62,7 +63,9 @@ from scipy import special, stats
 
 from crmlab.datasets import to_occasions
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
-from crmlab.mle import minimize_mean_nll
+from crmlab.finance import discount_factor
+from crmlab.mle import MLE, delta_interval, minimize_mean_nll
+from crmlab.summary import _UNITS, customer_summary
 from crmlab.validation import (
     check_choice,
     check_date,
@@ -74,7 +77,6 @@ from crmlab.validation import (
 
 __all__ = [
     "MAX_CLV_CELLS",
-    "UNITS",
     "PARAM_NAMES",
     "summarize",
     "validate_summary",
@@ -83,10 +85,8 @@ __all__ = [
     "fit_mbgnbd",
     "fit_pareto_nbd",
     "fit_gamma_gamma",
-    "fit_nbd",
     "loglik",
     "clv",
-    "potential_value",
     "dert",
     "expected_transactions_interval",
     "p_alive_interval",
@@ -100,9 +100,6 @@ __all__ = [
     "plot_tracking",
     "plot_conditional",
 ]
-
-#: Length of one time unit in days.
-UNITS: dict[str, float] = {"D": 1.0, "W": 7.0}
 
 #: Parameter names of each model, in the order used everywhere.
 PARAM_NAMES: dict[str, tuple[str, ...]] = {
@@ -203,8 +200,6 @@ def summarize(
     >>> s[["frequency", "recency", "T_cal", "monetary_value"]].values.tolist()
     [[1.0, 2.0, 4.0, 20.0], [0.0, 0.0, 3.0, 0.0]]
     """
-    from crmlab.summary import customer_summary
-
     if calibration_end is None:
         raise ParameterError("calibration_end is needed: the last day of the calibration period")
     cal = check_date(calibration_end, "calibration_end")
@@ -331,7 +326,7 @@ def _log_hyp2f1_1bc(b: np.ndarray, c: np.ndarray, z: np.ndarray, zmax: float = 0
     (b+j)/(c+j) z < z, so the sum has no cancellation and the tail after a term
     t is below t z/(1-z); summation stops when that bound is under 1e-16 of the
     sum. Entries with z > zmax are returned as NaN (the caller integrates them
-    by Gauss-Legendre, :func:`_pnbd_integral_gl`). scipy.special.hyp2f1 is not used: it returns wrong values
+    by Gauss-Legendre, :func:`_pnbd_integral_gl_grad`). scipy.special.hyp2f1 is not used: it returns wrong values
     for some arguments of this form (e.g. 2F1(1, 20.05; 121.05; -4) = 1.2e16
     instead of 0.605 in scipy 1.17).
     """
@@ -356,48 +351,6 @@ def _log_hyp2f1_1bc(b: np.ndarray, c: np.ndarray, z: np.ndarray, zmax: float = 0
 
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
-
-
-def _pnbd_integral_gl(r, alpha, s, beta, x, t_x, T) -> np.ndarray:
-    """log of s * int_{t_x}^{T} (alpha+u)^-(r+x) (beta+u)^-(s+1) du, vectorised.
-
-    Used where one of alpha, beta dwarfs the other (the 2F1 argument is close to
-    1). With m = min(alpha, beta) and its exponent e_m, the substitution
-    v = ((m+t_x)/(m+u))^(e_m-1) integrates the dominant power law exactly
-    (or y = log(m+u) when e_m <= 1.05); the remaining factor
-    ((M+u)/(M+t_x))^-e_M is smooth and bounded by 1, so 64-point Gauss-Legendre
-    suffices. Checked against adaptive quadrature in the tests.
-    """
-    x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, t_x, T)))
-    if alpha <= beta:
-        m, M, e_m, e_M = alpha, beta, r + x, np.full(x.shape, s + 1.0)
-    else:
-        m, M, e_m, e_M = beta, alpha, np.full(x.shape, s + 1.0), r + x
-    out = np.empty(x.shape)
-    k = e_m - 1.0
-    big = k > 0.05
-    g = (_GL_NODES + 1.0) / 2.0  # nodes on (0, 1)
-    wg = _GL_WEIGHTS / 2.0
-    if big.any():
-        kb, tb, Tb, eM = k[big], t_x[big], T[big], e_M[big]
-        log_rho = kb * (np.log(m + tb) - np.log(m + Tb))  # log v_T, v_tx = 1
-        rho = np.exp(log_rho)
-        nu = rho[:, None] + (1.0 - rho)[:, None] * g[None, :]
-        u = (m + tb)[:, None] * np.exp(-np.log(nu) / kb[:, None]) - m
-        f = np.exp(-eM[:, None] * np.log1p((u - tb[:, None]) / (M + tb[:, None])))
-        inner = (f @ wg) * (1.0 - rho)
-        out[big] = (-kb * np.log(m + tb) - np.log(kb) - eM * np.log(M + tb) + np.log(inner))
-    small = ~big
-    if small.any():
-        ks, tb, Tb, eM = k[small], t_x[small], T[small], e_M[small]
-        y0, y1 = np.log(m + tb), np.log(m + Tb)
-        y = y0[:, None] + (y1 - y0)[:, None] * g[None, :]
-        u = np.exp(y) - m
-        logf = -ks[:, None] * y - eM[:, None] * np.log(M + u)
-        peak = logf.max(axis=1)
-        inner = (np.exp(logf - peak[:, None]) @ wg) * (y1 - y0)
-        out[small] = peak + np.log(inner)
-    return np.log(s) + out
 
 
 def _pnbd_parts(theta, x, t_x, T):
@@ -428,7 +381,7 @@ def _pnbd_parts(theta, x, t_x, T):
     bad = ~same & ~np.isfinite(l2)
     if np.any(bad):  # z too close to 1 for the series: Gauss-Legendre after substitution
         xb, tb, Tb = (np.broadcast_to(v, shape) for v in (x, t_x, T))
-        l2[bad] = _pnbd_integral_gl(r, alpha, s, beta, xb[bad], tb[bad], Tb[bad])
+        l2[bad] = _pnbd_integral_gl_grad(r, alpha, s, beta, xb[bad], tb[bad], Tb[bad])[0]
     return c, l1, l2
 
 
@@ -474,9 +427,15 @@ def _series_chunk(idx, jj, b, c, z, logH, gb, gc, gz) -> None:
 
 
 def _pnbd_integral_gl_grad(r, alpha, s, beta, x, t_x, T):
-    """:func:`_pnbd_integral_gl` and its gradient in (r, alpha, s, beta).
+    """log of s * int_{t_x}^{T} (alpha+u)^-(r+x) (beta+u)^-(s+1) du and its gradient in (r, alpha, s, beta).
 
-    The same substitution and 64 Gauss-Legendre nodes; the derivatives of
+    Used where one of alpha, beta dwarfs the other (the 2F1 argument is close to
+    1); x, t_x, T are 1-d arrays of one length. With m = min(alpha, beta) and
+    its exponent e_m, the substitution v = ((m+t_x)/(m+u))^(e_m-1) integrates
+    the dominant power law exactly (or y = log(m+u) when e_m <= 1.05); the
+    remaining factor ((M+u)/(M+t_x))^-e_M is smooth and bounded by 1, so
+    64-point Gauss-Legendre suffices. Checked against adaptive quadrature in
+    the tests. The derivatives of
     ``log(s I)`` are the node-weighted means of the integrand's log-derivatives
     (``-log(alpha+u)``, ``-(r+x)/(alpha+u)``, ``1/s - log(beta+u)``,
     ``-(s+1)/(beta+u)``): the quadrature of the derivative of the integrand.
@@ -532,7 +491,7 @@ def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
     2F1(1, b; c; z) series (:func:`_hyp2f1_1bc_grad`) by the chain rule, so
     one evaluation replaces the 9 of a numerical gradient. Rows whose 2F1
     argument exceeds ``_PNBD_ZMAX_FIT`` (one of alpha, beta dwarfs the other)
-    use the Gauss-Legendre integral :func:`_pnbd_integral_gl` and a
+    use the Gauss-Legendre integral :func:`_pnbd_integral_gl_grad` and a
     central-difference gradient on those rows only. Checked against the
     numerical gradient of :func:`_pnbd_loglik` in the tests.
     """
@@ -690,25 +649,9 @@ class BTYDFit:
 
     def table(self, level: float = 0.95) -> pd.DataFrame:
         """Estimates, standard errors and Wald intervals (computed on the log scale,
-        so they stay positive).
-
-        >>> fit = fit_nbd(pd.DataFrame({"frequency": [0, 1, 3, 2, 0, 5],
-        ...     "recency": [0, 4, 20, 9, 0, 30], "T_cal": [30, 30, 35, 30, 25, 38]}))
-        >>> list(fit.table().columns)
-        ['estimate', 'se', 'ci_low', 'ci_high']
-        """
-        zq = stats.norm.ppf(0.5 + level / 2)
-        se_log = np.sqrt(np.diag(self.cov_log))
-        est = self.params.to_numpy()
-        return pd.DataFrame(
-            {
-                "estimate": est,
-                "se": self.se.to_numpy(),
-                "ci_low": est * np.exp(-zq * se_log),
-                "ci_high": est * np.exp(zq * se_log),
-            },
-            index=self.params.index,
-        )
+        so they stay positive): :meth:`crmlab.mle.MLE.table`."""
+        return MLE(np.log(self._theta()), self.cov_log, self.loglik, self.iterations,
+                   tuple(self.params.index)).table(level)
 
     def _theta(self) -> np.ndarray:
         return self.params.to_numpy(dtype=float)
@@ -737,9 +680,7 @@ class BTYDFit:
         """E[X(t)]: expected repeat transactions in ``(0, t]`` of a new customer
         (``t`` in the fit's unit, scalar or array)."""
         self._require(*_TRANSACTION_MODELS)
-        tt = np.asarray(t, dtype=float)
-        if np.any(tt < 0) or not np.all(np.isfinite(tt)):
-            raise ParameterError("t must be finite and >= 0")
+        tt = _times(t)
         out = _expected(self.model, self._theta(), tt)
         return float(out) if out.ndim == 0 else out
 
@@ -748,9 +689,7 @@ class BTYDFit:
         (scalar, or one value per customer) given each customer's history."""
         self._require(*_TRANSACTION_MODELS)
         x, t_x, T = validate_summary(summary)
-        tt = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
-        if np.any(tt < 0) or not np.all(np.isfinite(tt)):
-            raise ParameterError("t must be finite and >= 0")
+        tt = np.broadcast_to(_times(t), x.shape)
         out = _conditional(self.model, self._theta(), x, t_x, T, tt)
         return pd.Series(out, index=summary.index, name="expected_transactions")
 
@@ -763,16 +702,8 @@ class BTYDFit:
         p, q, g = self._theta()
         if q <= 1:
             raise ParameterError(f"the mean spend is infinite for q = {q:.3g} <= 1")
-        x = check_numeric_column(require_columns(summary, ["frequency"], what="summary"),
-                                 "frequency", what="summary", min_value=0).to_numpy()
-        m = check_numeric_column(require_columns(summary, ["monetary_value"], what="summary"),
-                                 "monetary_value", what="summary", allow_nan=True,
-                                 min_value=0).to_numpy()
-        bad = (x > 0) & np.isnan(m)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise DataError(f"summary: {_row_label(summary, i)}: monetary_value is missing (NaN) "
-                            "for a customer with repeat purchases")
+        x, m = _spend_columns(summary, check_numeric_column(summary, "frequency", what="summary",
+                                                            min_value=0).to_numpy())
         with np.errstate(invalid="ignore"):
             out = np.where(x > 0, p * (g + m * x) / (p * x + q - 1), p * g / (q - 1))
         return pd.Series(out, index=summary.index, name="expected_spend")
@@ -782,6 +713,18 @@ class BTYDFit:
         self._require("gamma_gamma")
         p, q, g = self._theta()
         return float(p * g / (q - 1)) if q > 1 else math.inf
+
+
+def _spend_columns(summary: pd.DataFrame, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``frequency`` (given) and ``monetary_value``, which must be known for every repeat buyer."""
+    m = check_numeric_column(summary, "monetary_value", what="summary", allow_nan=True,
+                             min_value=0.0).to_numpy()
+    bad = (x > 0) & np.isnan(m)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise DataError(f"summary: {_row_label(summary, i)}: monetary_value is missing (NaN) for a "
+                        f"customer with {x[i]:g} repeat purchases")
+    return x, m
 
 
 def _p_alive(model, theta, x, t_x, T) -> np.ndarray:
@@ -952,19 +895,8 @@ def _optimize(
 
     fit = minimize_mean_nll(obj, z0, names, n=n, label=_MODEL_LABEL[model], gtol=gtol,
                             maxiter=maxiter, polish=8, per="customer", hint=drift, stop=ridge)
-    theta = np.exp(fit.z)
-    cov = fit.cov_log * np.outer(theta, theta)
-    return BTYDFit(
-        model=model,
-        params=pd.Series(theta, index=list(names), name="estimate"),
-        se=pd.Series(np.sqrt(np.diag(cov)), index=list(names), name="se"),
-        cov=pd.DataFrame(cov, index=list(names), columns=list(names)),
-        loglik=fit.loglik,
-        n=n,
-        iterations=fit.iterations,
-        unit=unit,
-        cov_log=fit.cov_log,
-    )
+    return BTYDFit(model=model, params=fit.params, se=fit.se, cov=fit.cov, loglik=fit.loglik, n=n,
+                   iterations=fit.iterations, unit=unit, cov_log=fit.cov_log)
 
 
 def _nbd_loglik(theta, x, t_x, T) -> np.ndarray:
@@ -988,22 +920,6 @@ def _nbd_fit_arrays(x, t_x, T, unit, maxiter: int, gtol: float) -> BTYDFit:
 
     return _optimize("nbd", vg, np.log([1.0, _start(xu, tu, Tu, w)]), len(x), unit,
                      maxiter=maxiter, gtol=gtol)
-
-
-def fit_nbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6) -> BTYDFit:
-    """Fit the NBD model (no dropout): Poisson purchases with Gamma(r, alpha) rates.
-
-    The nested model at the no-dropout edge of BG/NBD (a -> 0) and Pareto/NBD
-    (s -> 0): every customer stays active, P(alive) = 1, and
-    E[Y(t) | x, T] = (r + x) / (alpha + T) t.
-
-    >>> df = pd.DataFrame({"frequency": [0, 1, 3, 2, 0, 5], "recency": [0, 4, 20, 9, 0, 30],
-    ...                    "T_cal": [30, 30, 35, 30, 25, 38]})
-    >>> list(fit_nbd(df).params.index)
-    ['r', 'alpha']
-    """
-    x, t_x, T = validate_summary(summary)
-    return _nbd_fit_arrays(x, t_x, T, summary.attrs.get("unit"), maxiter, gtol)
 
 
 #: Failures of an optimiser that point at the edge of the parameter space.
@@ -1249,16 +1165,8 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 
     >>> fit_gamma_gamma(s).params.round(2).to_dict()
     {'p': 6.25, 'q': 3.74, 'gamma': 15.44}
     """
-    x, _, _ = validate_summary(summary)
-    require_columns(summary, ["monetary_value"], what="summary")
-    m = check_numeric_column(summary, "monetary_value", what="summary", allow_nan=True,
-                             min_value=0.0).to_numpy()
+    x, m = _spend_columns(summary, validate_summary(summary)[0])
     rep = x > 0
-    nan_rep = rep & np.isnan(m)
-    if nan_rep.any():
-        i = int(np.argmax(nan_rep))
-        raise DataError(f"summary: {_row_label(summary, i)}: monetary_value is missing (NaN) for a "
-                        f"customer with {x[i]:g} repeat purchases")
     if not rep.any():
         raise DataError("summary has no customer with repeat purchases: the Gamma-Gamma model "
                         "is fitted to the mean spend of repeat transactions")
@@ -1404,7 +1312,7 @@ def clv(
         raise too_many(u)
     theta = transaction_fit._theta()
     times = np.minimum(np.arange(1, K + 1) * period, horizon)
-    factors = (1 + discount_rate) ** -np.arange(1, K + 1, dtype=float)
+    factors = discount_factor(np.arange(1, K + 1, dtype=float), discount_rate)
     cum = np.empty((u, K))
     chunk = max(1, _CLV_CHUNK // u)  # periods per vectorised evaluation
     for start in range(0, K, chunk):
@@ -1429,36 +1337,6 @@ def clv(
         index=summary.index,
     )
     return out
-
-
-def potential_value(
-    transaction_fit: BTYDFit,
-    spend_fit: BTYDFit | None,
-    summary: pd.DataFrame,
-    *,
-    horizon: float = 52.0,
-    period: float = 52.0 / 12,
-    discount_rate: float = 0.01,
-    margin: float = 1.0,
-) -> pd.Series:
-    """Per-customer potential (expected future) value for the CLV classification.
-
-    The potential-value axis of chapter 3's current x potential matrix (VIP,
-    improvement, maintenance, abandonment): :func:`clv` over ``horizon``
-    (default one year in weeks, monthly periods, 1 % a month). Returned as a
-    Series named ``potential_value`` indexed like ``summary``.
-
-    Examples
-    --------
-    >>> import crmlab
-    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
-    >>> pv = potential_value(fit_bgnbd(s), fit_gamma_gamma(s), s)
-    >>> pv.name, len(pv)
-    ('potential_value', 2357)
-    """
-    v = clv(transaction_fit, spend_fit, summary, horizon=horizon, period=period,
-            discount_rate=discount_rate, margin=margin)["clv"]
-    return v.rename("potential_value")
 
 
 def dert(pareto_fit: BTYDFit, summary: pd.DataFrame, delta: float) -> pd.Series:
@@ -1502,7 +1380,16 @@ def dert(pareto_fit: BTYDFit, summary: pd.DataFrame, delta: float) -> pd.Series:
 
 
 # =========================================================================== intervals
-def _log_params(fit: BTYDFit) -> tuple[np.ndarray, np.ndarray]:
+def _times(t: Any) -> np.ndarray:
+    tt = np.asarray(t, dtype=float)
+    if np.any(tt < 0) or not np.all(np.isfinite(tt)):
+        raise ParameterError("t must be finite and >= 0")
+    return tt
+
+
+def _log_params(fit: BTYDFit, *models: str) -> tuple[np.ndarray, np.ndarray]:
+    """Log-parameters and their covariance of a fit of one of ``models`` (the delta-method input)."""
+    fit._require(*models)
     cov_log = getattr(fit, "cov_log", None)
     if cov_log is None:
         raise ParameterError(f"this {fit.label} fit has no covariance (cov_log); intervals need "
@@ -1512,8 +1399,6 @@ def _log_params(fit: BTYDFit) -> tuple[np.ndarray, np.ndarray]:
 
 def _at(fit: BTYDFit, z: np.ndarray) -> BTYDFit:
     """The same fit with its parameters replaced by exp(z) (all other fields kept)."""
-    import dataclasses
-
     return dataclasses.replace(fit, params=pd.Series(np.exp(z), index=fit.params.index,
                                                      name=fit.params.name))
 
@@ -1534,13 +1419,8 @@ def expected_transactions_interval(fit: BTYDFit, t: Any, *, level: float = 0.95)
     >>> bool((iv["ci_low"] < iv["estimate"]).all() and (iv["estimate"] < iv["ci_high"]).all())
     True
     """
-    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
-    tt = np.atleast_1d(np.asarray(t, dtype=float))
-    if np.any(tt < 0) or not np.all(np.isfinite(tt)):
-        raise ParameterError("t must be finite and >= 0")
-    z, C = _log_params(fit)
-    from crmlab.mle import delta_interval
-
+    tt = np.atleast_1d(_times(t))
+    z, C = _log_params(fit, "bgnbd", "mbgnbd", "pareto_nbd")
     return delta_interval(lambda zz: _expected(fit.model, np.exp(zz), tt), z, C, level=level,
                           scale="log", index=pd.Index(tt, name="t"))
 
@@ -1551,11 +1431,8 @@ def p_alive_interval(fit: BTYDFit, summary: pd.DataFrame, *, level: float = 0.95
     A P(alive) of exactly 1 (BG/NBD customers without repeat purchases) gets
     the interval [1, 1].
     """
-    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    z, C = _log_params(fit, "bgnbd", "mbgnbd", "pareto_nbd")
     x, t_x, T = validate_summary(summary)
-    z, C = _log_params(fit)
-    from crmlab.mle import delta_interval
-
     return delta_interval(lambda zz: _p_alive(fit.model, np.exp(zz), x, t_x, T), z, C,
                           level=level, scale="logit", index=summary.index)
 
@@ -1563,14 +1440,9 @@ def p_alive_interval(fit: BTYDFit, summary: pd.DataFrame, *, level: float = 0.95
 def conditional_expected_interval(fit: BTYDFit, summary: pd.DataFrame, t: Any, *,
                                   level: float = 0.95) -> pd.DataFrame:
     """:meth:`BTYDFit.conditional_expected_transactions` with delta-method intervals (log scale)."""
-    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    z, C = _log_params(fit, "bgnbd", "mbgnbd", "pareto_nbd")
     x, t_x, T = validate_summary(summary)
-    tt = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
-    if np.any(tt < 0) or not np.all(np.isfinite(tt)):
-        raise ParameterError("t must be finite and >= 0")
-    z, C = _log_params(fit)
-    from crmlab.mle import delta_interval
-
+    tt = np.broadcast_to(_times(t), x.shape)
     return delta_interval(lambda zz: _conditional(fit.model, np.exp(zz), x, t_x, T, tt), z, C,
                           level=level, scale="log", index=summary.index)
 
@@ -1605,12 +1477,10 @@ def clv_interval(
     >>> round(float(iv.loc["total", "estimate"]), -3), bool(iv.loc["total", "se"] > 0)
     (72000.0, True)
     """
-    transaction_fit._require("bgnbd", "mbgnbd", "pareto_nbd")
-    z1, C1 = _log_params(transaction_fit)
+    z1, C1 = _log_params(transaction_fit, "bgnbd", "mbgnbd", "pareto_nbd")
     k = len(z1)
     if spend_fit is not None:
-        spend_fit._require("gamma_gamma")
-        z2, C2 = _log_params(spend_fit)
+        z2, C2 = _log_params(spend_fit, "gamma_gamma")
     else:
         z2, C2 = np.zeros(0), np.zeros((0, 0))
     z = np.r_[z1, z2]
@@ -1623,8 +1493,6 @@ def clv_interval(
         sf = None if spend_fit is None else _at(spend_fit, zz[k:])
         v = clv(_at(transaction_fit, zz[:k]), sf, summary, **kw)["clv"].to_numpy()
         return float(v.sum()) if total else v
-
-    from crmlab.mle import delta_interval
 
     return delta_interval(fun, z, C, level=level, scale="log",
                           index=pd.Index(["total"]) if total else summary.index)
@@ -1672,7 +1540,7 @@ def tracking(
     """
     fit._require(*_TRANSACTION_MODELS)
     unit = summary.attrs.get("unit", fit.unit) or "W"
-    days = UNITS[unit]
+    days = _UNITS[unit]
     occ = to_occasions(validate_transactions(transactions), purchases_only=True)
     occ = occ[occ["customer_id"].isin(summary.index)]
     first = summary["first_purchase"]
