@@ -353,38 +353,6 @@ def _log_hyp2f1_1bc(b: np.ndarray, c: np.ndarray, z: np.ndarray, zmax: float = 0
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
 
 
-def _pnbd_parts(theta, x, t_x, T):
-    """log of the two likelihood terms of the Pareto/NBD (Fader & Hardie 2005 note)."""
-    r, alpha, s, beta = theta
-    c = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    l1 = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-    A = r + s + x
-    # log F(t) = log[2F1(A, B; A+1; z_t) / base_t^A] with the Fader-Hardie branch,
-    # rewritten with 2F1(A, B; A+1; z) = (1-z)^(1-B) 2F1(1, A+1-B; A+1; z)
-    if alpha >= beta:
-        zc = lambda t: (alpha - beta) / (alpha + t)  # noqa: E731
-        logF = lambda t: (-s * np.log(beta + t) - (r + x) * np.log(alpha + t)  # noqa: E731
-                          + _log_hyp2f1_1bc(r + x, A + 1, zc(t)))
-    else:
-        zc = lambda t: (beta - alpha) / (beta + t)  # noqa: E731
-        logF = lambda t: (-(r + x - 1) * np.log(alpha + t) - (s + 1) * np.log(beta + t)  # noqa: E731
-                          + _log_hyp2f1_1bc(s + 1, A + 1, zc(t)))
-    with np.errstate(all="ignore"):
-        f_tx = logF(t_x)
-        f_T = logF(T)
-        d = f_T - f_tx
-        l2 = np.log(s) - np.log(A) + f_tx + np.log(-np.expm1(d))
-    shape = np.broadcast(x, t_x, T).shape
-    l2 = np.broadcast_to(l2, shape).copy()
-    same = np.broadcast_to(T <= t_x, shape)
-    l2[same] = -np.inf
-    bad = ~same & ~np.isfinite(l2)
-    if np.any(bad):  # z too close to 1 for the series: Gauss-Legendre after substitution
-        xb, tb, Tb = (np.broadcast_to(v, shape) for v in (x, t_x, T))
-        l2[bad] = _pnbd_integral_gl_grad(r, alpha, s, beta, xb[bad], tb[bad], Tb[bad])[0]
-    return c, l1, l2
-
-
 def _hyp2f1_1bc_grad(b: np.ndarray, c: np.ndarray, z: np.ndarray):
     """log 2F1(1, b; c; z) and its derivatives in b, c and z, for 0 < b < c, 0 <= z < 1.
 
@@ -478,28 +446,30 @@ def _pnbd_integral_gl_grad(r, alpha, s, beta, x, t_x, T):
     return np.log(s) + peak + np.log(tot), grad
 
 
-#: Largest 2F1 argument summed as a series on the fitting path (beyond: quadrature).
+#: Largest 2F1 argument summed as a series (beyond: quadrature).
 _PNBD_ZMAX_FIT = 0.99
 
 
-def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
-    """Weighted Pareto/NBD log-likelihood and its analytic gradient in log-parameters.
+def _pnbd_parts(theta, x, t_x, T):
+    """Per-row Pareto/NBD log-likelihood ``c0 + logaddexp(l1, l2)`` (Fader & Hardie 2005 note).
 
-    The fitting path of :func:`fit_pareto_nbd`. The value is the closed form
-    of :func:`_pnbd_parts` (the same Fader-Hardie branch and Pfaff
-    transformation); its gradient comes from the derivatives of the
-    2F1(1, b; c; z) series (:func:`_hyp2f1_1bc_grad`) by the chain rule, so
-    one evaluation replaces the 9 of a numerical gradient. Rows whose 2F1
-    argument exceeds ``_PNBD_ZMAX_FIT`` (one of alpha, beta dwarfs the other)
-    use the Gauss-Legendre integral :func:`_pnbd_integral_gl_grad` and a
-    central-difference gradient on those rows only. Checked against the
-    numerical gradient of :func:`_pnbd_loglik` in the tests.
+    Returns ``(c0, l1, l2, g2)``: the constant, the log of the term alive through
+    T, the log of the dropout integral and the gradient (4, rows) of ``l2`` in
+    (r, alpha, s, beta). The integral is the closed form with the Fader-Hardie
+    branch and Pfaff transformation, log F(t) = log[2F1(A, B; A+1; z_t) /
+    base_t^A] rewritten with 2F1(A, B; A+1; z) = (1-z)^(1-B) 2F1(1, A+1-B; A+1; z);
+    its gradient comes from the derivatives of the 2F1(1, b; c; z) series
+    (:func:`_hyp2f1_1bc_grad`) by the chain rule, so one evaluation replaces the
+    9 of a numerical gradient. Rows whose 2F1 argument exceeds ``_PNBD_ZMAX_FIT``
+    (one of alpha, beta dwarfs the other), or whose closed form is not finite,
+    use the Gauss-Legendre integral :func:`_pnbd_integral_gl_grad`. Checked
+    against adaptive quadrature and the numerical gradient in the tests.
     """
+    x, t_x, T = (np.atleast_1d(v).astype(float) for v in np.broadcast_arrays(x, t_x, T))
     r, alpha, s, beta = theta
     A = r + s + x
-    lgA_T, lgB_T = np.log(alpha + T), np.log(beta + T)
     c0 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    l1 = -(r + x) * lgA_T - s * lgB_T
+    l1 = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
 
     has = T > t_x
     if alpha >= beta:
@@ -548,12 +518,22 @@ def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
     with np.errstate(all="ignore"):
         l2 = np.where(has, np.log(s) - np.log(A) + fx + np.log(-np.expm1(d)), -np.inf)
         q = 1.0 / np.expm1(-d)  # e^d / (1 - e^d)
-    g2 = (1.0 + q) * gx - q * gT
+        g2 = (1.0 + q) * gx - q * gT
     g2[0] -= 1.0 / A
     g2[2] += 1.0 / s - 1.0 / A
+    far |= has & ~np.isfinite(l2)
     if far.any():
         l2[far], g2[:, far] = _pnbd_integral_gl_grad(r, alpha, s, beta, x[far], t_x[far], T[far])
     g2[:, ~has] = 0.0
+    return c0, l1, l2, g2
+
+
+def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
+    """Weighted Pareto/NBD log-likelihood and its analytic gradient in log-parameters
+    (the fitting path of :func:`fit_pareto_nbd`; the pieces come from :func:`_pnbd_parts`)."""
+    r, alpha, s, beta = theta
+    c0, l1, l2, g2 = _pnbd_parts(theta, x, t_x, T)
+    lgA_T, lgB_T = np.log(alpha + T), np.log(beta + T)
     lse = np.logaddexp(l1, l2)
     w1 = np.exp(l1 - lse)
     w2 = 1.0 - w1
@@ -568,7 +548,7 @@ def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
 
 
 def _pnbd_loglik(theta, x, t_x, T) -> np.ndarray:
-    c, l1, l2 = _pnbd_parts(theta, x, t_x, T)
+    c, l1, l2, _ = _pnbd_parts(theta, x, t_x, T)
     return c + np.logaddexp(l1, l2)
 
 
@@ -738,7 +718,7 @@ def _p_alive(model, theta, x, t_x, T) -> np.ndarray:
             lr = np.log(a) - np.log(np.where(has, b + x + k - 1, 1.0)) + (r + x) * (
                 np.log(alpha + T) - np.log(alpha + t_x))
         return np.where(has, special.expit(-lr), 1.0)
-    c, l1, l2 = _pnbd_parts(theta, x, t_x, T)
+    c, l1, l2, _ = _pnbd_parts(theta, x, t_x, T)
     return np.exp(l1 - np.logaddexp(l1, l2))
 
 
