@@ -272,12 +272,8 @@ class BGBBFit:
                       - _loglik(theta, x, tx, n))
 
     @classmethod
-    def _conditional(cls, theta, x, tx, n, periods) -> np.ndarray:
-        a, b, g, d = theta
-        return cls._numer(theta, x, tx, n) * _alive_sum(g, d, n, 1, periods)
-
-    @classmethod
     def _clv(cls, theta, x, tx, n, discount, horizon) -> np.ndarray:
+        """Discounted expected transactions in opportunities n+1..n+horizon (discount 0: eq. 13)."""
         a, b, g, d = theta
         K = math.inf if horizon is None else horizon
         return cls._numer(theta, x, tx, n) * _alive_sum(g, d, n, 1, K, discount)
@@ -338,7 +334,7 @@ class BGBBFit:
         """E[X(n, n+periods) | x, t_x, n]: expected transactions in the next ``periods`` opportunities (eq. 13)."""
         k = int(check_number(periods, "periods", low=1, integer=True))
         x, tx, n = self._data(summary)
-        return pd.Series(self._conditional(self._theta(), x, tx, n, k), index=summary.index,
+        return pd.Series(self._clv(self._theta(), x, tx, n, 0.0, k), index=summary.index,
                          name="expected_transactions")
 
     def dert(self, summary: pd.DataFrame, discount: float) -> pd.Series:
@@ -386,7 +382,7 @@ class BGBBFit:
         """:meth:`conditional_expected_transactions` with delta-method intervals (log scale)."""
         k = int(check_number(periods, "periods", low=1, integer=True))
         x, tx, n = self._data(summary)
-        return self._iv(lambda th: self._conditional(th, x, tx, n, k), "log", level, summary.index)
+        return self._iv(lambda th: self._clv(th, x, tx, n, 0.0, k), "log", level, summary.index)
 
     def clv_interval(self, summary: pd.DataFrame, *, value_per_transaction: float,
                      discount: float, horizon: int | None = None, weights: str | None = None,

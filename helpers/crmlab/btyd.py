@@ -320,34 +320,20 @@ def _bg_grad(theta, x, t_x, T, w, k: int = 0) -> tuple[float, np.ndarray]:
 
 
 def _log_hyp2f1_1bc(b: np.ndarray, c: np.ndarray, z: np.ndarray, zmax: float = 0.99) -> np.ndarray:
-    """log 2F1(1, b; c; z) for 0 < b < c and 0 <= z <= zmax, by its power series.
+    """log 2F1(1, b; c; z) for 0 < b < c and 0 <= z <= zmax, by its power series (:func:`_hyp2f1_1bc_grad`).
 
     Every term is positive and the ratio of consecutive terms is
-    (b+j)/(c+j) z < z, so the sum has no cancellation and the tail after a term
-    t is below t z/(1-z); summation stops when that bound is under 1e-16 of the
-    sum. Entries with z > zmax are returned as NaN (the caller integrates them
+    (b+j)/(c+j) z < z, so the sum has no cancellation and the tail is bounded.
+    Entries with z < 0 or z > zmax are returned as NaN (the Pareto/NBD integrates them
     by Gauss-Legendre, :func:`_pnbd_integral_gl_grad`). scipy.special.hyp2f1 is not used: it returns wrong values
     for some arguments of this form (e.g. 2F1(1, 20.05; 121.05; -4) = 1.2e16
     instead of 0.605 in scipy 1.17).
     """
     b, c, z = np.broadcast_arrays(np.asarray(b, float), np.asarray(c, float), np.asarray(z, float))
     out = np.full(b.shape, np.nan)
-    ok = z <= zmax
-    idx = np.flatnonzero(ok)
-    bb, cc, zz = b.ravel()[idx], c.ravel()[idx], z.ravel()[idx]
-    total = np.ones(len(idx))
-    term = np.ones(len(idx))
-    live = np.arange(len(idx))
-    j = 0
-    while len(live) and j < 100_000:
-        term[live] *= (bb[live] + j) / (cc[live] + j) * zz[live]
-        total[live] += term[live]
-        done = term[live] * zz[live] <= 1e-16 * total[live] * (1 - zz[live])
-        live = live[~done]
-        j += 1
-    flat = out.ravel()
-    flat[idx] = np.log(total)
-    return flat.reshape(b.shape)
+    ok = (z >= 0) & (z <= zmax)
+    out[ok] = _hyp2f1_1bc_grad(b[ok], c[ok], z[ok])[0]
+    return out
 
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
@@ -370,7 +356,11 @@ def _hyp2f1_1bc_grad(b: np.ndarray, c: np.ndarray, z: np.ndarray):
     with np.errstate(divide="ignore"):
         need = np.where(z > 0, np.ceil(np.log(1e-17 * (1 - z)) / np.log(np.where(z > 0, z, 0.5))), 0)
     need = np.clip(need, 0, None)
-    edges = [0, 16, 48, 128, 256, 512, 1024, 1536, 2304, 3456, 5184, 7776]
+    edges = [0, 16, 48, 128, 256, 512, 1024, 1536, 2304, 3456, 5184, 7776, 11664, 17496, 26244,
+             39366, 59049]  # the last covers z = 1/1.001 (sbg.MIN_DISCOUNT)
+    if np.any(need > edges[-1]):
+        raise ParameterError(f"the 2F1(1, b; c; z) series at z = {float(np.max(z)):.6g} would need more "
+                             f"than {edges[-1]} terms; discount rates below 0.001 per period are not summed")
     for lo, hi in zip(edges[:-1], edges[1:]):
         sel = np.flatnonzero((need > lo) & (need <= hi)) if lo else np.flatnonzero((need > 0) & (need <= hi))
         step = max(1, (1 << 17) // hi)  # rows per chunk: keep the work arrays in cache
@@ -1168,6 +1158,14 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 
                      maxiter=maxiter, gtol=gtol)
 
 
+def _check_params(model: str, params: Any) -> np.ndarray:
+    theta = np.asarray(params, dtype=float)
+    k = len(PARAM_NAMES[model])
+    if theta.shape != (k,) or not np.all(np.isfinite(theta)) or np.any(theta <= 0):
+        raise ParameterError(f"params must be {k} positive numbers {PARAM_NAMES[model]}, got {params!r}")
+    return theta
+
+
 def loglik(model: str, params: Any, summary: pd.DataFrame, *, per_customer: bool = False) -> Any:
     """Log-likelihood of a summary under given parameter values.
 
@@ -1182,13 +1180,9 @@ def loglik(model: str, params: Any, summary: pd.DataFrame, *, per_customer: bool
     -9582.4
     """
     check_choice(model, "model", list(PARAM_NAMES))
-    theta = np.asarray(params, dtype=float)
-    k = len(PARAM_NAMES[model])
-    if theta.shape != (k,) or not np.all(np.isfinite(theta)) or np.any(theta <= 0):
-        raise ParameterError(f"params must be {k} positive numbers {PARAM_NAMES[model]}, got {params!r}")
+    theta = _check_params(model, params)
     if model == "gamma_gamma":
-        x, _, _ = validate_summary(summary)
-        m = summary["monetary_value"].to_numpy(dtype=float)
+        x, m = _spend_columns(summary, validate_summary(summary)[0])
         rep = x > 0
         ll = np.full(len(x), np.nan)
         ll[rep] = _gg_loglik(theta, x[rep], m[rep])
@@ -1674,9 +1668,7 @@ def simulate_summary(
     check_choice(model, "model", ["bgnbd", "mbgnbd", "pareto_nbd"])
     n = check_number(n, "n", low=1, integer=True)
     check_number(duration_holdout, "duration_holdout", low=0)
-    theta = np.asarray(params, dtype=float)
-    if theta.shape != (4,) or np.any(~np.isfinite(theta)) or np.any(theta <= 0):
-        raise ParameterError(f"params must be 4 positive numbers {PARAM_NAMES[model]}, got {params!r}")
+    theta = _check_params(model, params)
     rng = np.random.default_rng(seed)
     Tc = np.broadcast_to(np.asarray(T_cal, dtype=float), (n,)).copy()
     if np.any(Tc <= 0):

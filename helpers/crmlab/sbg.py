@@ -76,7 +76,7 @@ import pandas as pd
 from scipy import special
 
 from crmlab.errors import DataError, ParameterError
-from crmlab.finance import present_value, retention_clv
+from crmlab.finance import _out, present_value, retention_clv  # _out: a float for scalar input
 from crmlab.mle import delta_interval, maximize
 from crmlab.validation import as_float_array, check_choice, check_discount, check_number
 
@@ -181,10 +181,6 @@ def _t_array(t: Any, name: str = "t", low: int = 0) -> np.ndarray:
         bad = tt[(tt < low) | (tt != np.round(tt))].ravel()[0]
         raise ParameterError(f"{name} must be whole periods >= {low}, got {float(bad)!r}")
     return tt
-
-
-def _out(arr: np.ndarray) -> Any:
-    return float(arr) if np.ndim(arr) == 0 else arr
 
 
 def _log_survival(a: float, b: float, t: np.ndarray) -> np.ndarray:
