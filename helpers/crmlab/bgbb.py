@@ -122,15 +122,13 @@ def validate_bgbb_summary(summary: Any, *, weights: str | None = None,
     df = require_columns(summary, cols, what=what)
     if len(df) == 0:
         raise DataError(f"{what} is empty: at least one row is needed")
-    x = check_numeric_column(df, "frequency", what=what).to_numpy()
-    tx = check_numeric_column(df, "recency", what=what).to_numpy()
+    x = check_numeric_column(df, "frequency", what=what, min_value=0).to_numpy()
+    tx = check_numeric_column(df, "recency", what=what, min_value=0).to_numpy()
     n = check_numeric_column(df, "n", what=what).to_numpy()
-    w = np.ones(len(df)) if weights is None else check_numeric_column(df, weights, what=what).to_numpy()
+    w = np.ones(len(df)) if weights is None else check_numeric_column(
+        df, weights, what=what, min_value=0).to_numpy()
     wname = weights or "weights"
     checks = [
-        (w < 0, lambda i: f"{wname} is {w[i]:g}; a count of customers cannot be negative"),
-        (x < 0, lambda i: f"frequency is {x[i]:g}; it must be >= 0"),
-        (tx < 0, lambda i: f"recency is {tx[i]:g}; it must be >= 0"),
         ((x != np.round(x)) | (tx != np.round(tx)) | (n != np.round(n)),
          lambda i: f"frequency {x[i]:g}, recency {tx[i]:g}, n {n[i]:g}: the BG/BB model counts "
                    "whole transaction opportunities"),
