@@ -110,7 +110,6 @@ def test_intervals(fit, don):
     ({"frequency": 2, "recency": 5, "n": 4}, "n is 4 but recency is 5"),
     ({"frequency": 3, "recency": 2, "n": 6}, "frequency is 3 but recency is 2"),
     ({"frequency": 0, "recency": 2, "n": 6}, "frequency is 0 but recency is 2"),
-    ({"frequency": -1, "recency": 0, "n": 6}, "frequency is -1"),
     ({"frequency": 1.5, "recency": 2, "n": 6}, "frequency 1.5, recency 2, n 6: the BG/BB model counts whole"),
     ({"frequency": 0, "recency": 0, "n": 0}, "n is 0"),
 ])
@@ -120,10 +119,16 @@ def test_invalid_rows_named(row, match):
         bgbb.fit_bgbb(df)
 
 
+def test_negative_frequency_named_like_every_summary_column():
+    df = pd.DataFrame({"frequency": [1, -1], "recency": [1, 0], "n": [6, 6]})
+    with pytest.raises(DataError, match=r"column 'frequency', row 1: -1.0 is out of range; expected >= 0"):
+        bgbb.fit_bgbb(df)
+
+
 def test_negative_or_zero_counts(don):
     bad = don.copy()
     bad.loc[4, "n_custs"] = -3
-    with pytest.raises(DataError, match="row 4: n_custs is -3"):
+    with pytest.raises(DataError, match="'n_custs', row 4: -3.0 is out of range"):
         bgbb.fit_bgbb(bad, weights="n_custs")
     with pytest.raises(DataError, match="add up to 0"):
         bgbb.fit_bgbb(don.assign(n_custs=0), weights="n_custs")

@@ -213,6 +213,9 @@ def test_loglik_at_published_values(summ):
     assert per.shape == (2357,) and (per < 0).all()
     with pytest.raises(ParameterError, match="4 positive numbers"):
         btyd.loglik("bgnbd", [1, 2, 3], summ)
+    # the spend model's likelihood reads monetary_value through the same check as its fit
+    with pytest.raises(DataError, match="missing column.*'monetary_value'"):
+        btyd.loglik("gamma_gamma", [6.25, 3.74, 15.44], summ.drop(columns="monetary_value"))
 
 
 def test_bgnbd_hand_computed_likelihood():
@@ -494,13 +497,6 @@ def test_clv_decreases_with_discount_rate(bg, gg, summ):
         btyd.clv(bg, gg, summ, horizon=52, period=4, discount_rate=1.5)
 
 
-def test_potential_value(bg, gg, summ):
-    pv = btyd.potential_value(bg, gg, summ)
-    assert pv.name == "potential_value" and pv.index.equals(summ.index)
-    assert (pv >= 0).all()
-    assert round(float(pv.sum()), -3) == 71000
-
-
 # ----------------------------------------------------------------------------- validation
 def test_tracking_identities(log, summ, bg):
     tr = btyd.tracking(log, bg, summ)
@@ -573,19 +569,32 @@ def test_pareto_fitting_path_value_and_gradient(summ, theta):
     np.testing.assert_allclose(grad, num, rtol=1e-4, atol=1e-3)
 
 
-def test_series_with_derivatives_matches_the_loop_version():
-    b = np.array([0.5, 3.0, 20.0, 1.2])
-    c = np.array([1.7, 5.0, 121.0, 1.3])
-    z = np.array([0.0, 0.5, 0.9, 0.989])
+def _series_reference(b, c, z):
+    """log 2F1(1, b; c; z) term by term in plain Python: the oracle of the vectorised series."""
+    total, term, j = 1.0, 1.0, 0
+    while term > 1e-18 * total:
+        term *= (b + j) / (c + j) * z
+        total += term
+        j += 1
+    return math.log(total)
+
+
+def test_series_with_derivatives_matches_the_term_by_term_sum():
+    b = np.array([0.5, 3.0, 20.0, 1.2, 0.9])
+    c = np.array([1.7, 5.0, 121.0, 1.3, 2.5])
+    z = np.array([0.05, 0.5, 0.9, 0.989, 1 / 1.001])   # the last: sbg's smallest discount rate
+    assert btyd._log_hyp2f1_1bc(2.0, 3.0, 0.0) == 0.0 and np.isnan(btyd._log_hyp2f1_1bc(2.0, 3.0, -0.1))
     lh, gb, gc, gz = btyd._hyp2f1_1bc_grad(b, c, z)
-    np.testing.assert_allclose(lh, btyd._log_hyp2f1_1bc(b, c, z), rtol=1e-13, atol=1e-15)
+    ref = [_series_reference(*v) for v in zip(b, c, z)]
+    np.testing.assert_allclose(lh, ref, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(btyd._log_hyp2f1_1bc(b, c, z, zmax=0.9991), ref, rtol=1e-12, atol=1e-15)
     h = 1e-6
     for arr, g in [(0, gb), (1, gc), (2, gz)]:
         up = [b.copy(), c.copy(), z.copy()]
         dn = [b.copy(), c.copy(), z.copy()]
         up[arr] = up[arr] + h
         dn[arr] = dn[arr] - h
-        num = (btyd._log_hyp2f1_1bc(*up) - btyd._log_hyp2f1_1bc(*dn)) / (2 * h)
+        num = (btyd._log_hyp2f1_1bc(*up, zmax=1) - btyd._log_hyp2f1_1bc(*dn, zmax=1)) / (2 * h)
         np.testing.assert_allclose(g, num, rtol=1e-5, atol=1e-8)
 
 

@@ -49,7 +49,14 @@ from scipy import special
 
 from crmlab.errors import DataError, ParameterError
 from crmlab.mle import MLE, delta_interval, maximize
-from crmlab.validation import check_discount, check_number, check_numeric_column, require_columns
+from crmlab.sbg import MIN_DISCOUNT, _log_hyp2f1_1bc  # the smallest rate the DERL/DERT series sums
+from crmlab.validation import (
+    _describe_row,
+    check_discount,
+    check_number,
+    check_numeric_column,
+    require_columns,
+)
 
 __all__ = [
     "MAX_OPPORTUNITIES",
@@ -64,9 +71,6 @@ __all__ = [
 
 #: Parameter names of the BG/BB model.
 PARAM_NAMES: tuple[str, ...] = ("alpha", "beta", "gamma", "delta")
-
-#: Smallest discount rate per period for DERT/CLV over an infinite horizon.
-MIN_DISCOUNT = 1e-3
 
 #: Most transaction opportunities ``n`` a summary row may have. The likelihood sums
 #: over every opportunity at which a customer could have dropped out, so the work
@@ -95,13 +99,6 @@ def load_donations(path: Any = None) -> pd.DataFrame:
     return pd.read_csv(data_dir(path) / "donations.csv")
 
 
-def _row(df: pd.DataFrame, i: int) -> str:
-    lab = df.index[i]
-    if isinstance(lab, np.generic):
-        lab = lab.item()
-    return f"row {i}" if lab == i else f"row {i} (index {lab!r})"
-
-
 def validate_bgbb_summary(summary: Any, *, weights: str | None = None,
                           what: str = "summary") -> tuple[np.ndarray, ...]:
     """Check a ``(frequency, recency, n)`` table and return ``(x, t_x, n, w)`` arrays.
@@ -125,16 +122,13 @@ def validate_bgbb_summary(summary: Any, *, weights: str | None = None,
     df = require_columns(summary, cols, what=what)
     if len(df) == 0:
         raise DataError(f"{what} is empty: at least one row is needed")
-    x = check_numeric_column(df, "frequency", what=what).to_numpy()
-    tx = check_numeric_column(df, "recency", what=what).to_numpy()
+    x = check_numeric_column(df, "frequency", what=what, min_value=0).to_numpy()
+    tx = check_numeric_column(df, "recency", what=what, min_value=0).to_numpy()
     n = check_numeric_column(df, "n", what=what).to_numpy()
-    w = np.ones(len(df)) if weights is None else check_numeric_column(df, weights, what=what).to_numpy()
+    w = np.ones(len(df)) if weights is None else check_numeric_column(
+        df, weights, what=what, min_value=0).to_numpy()
     wname = weights or "weights"
     checks = [
-        (~np.isfinite(w), lambda i: f"{wname} is {w[i]}; counts must be finite"),
-        (w < 0, lambda i: f"{wname} is {w[i]:g}; a count of customers cannot be negative"),
-        (x < 0, lambda i: f"frequency is {x[i]:g}; it must be >= 0"),
-        (tx < 0, lambda i: f"recency is {tx[i]:g}; it must be >= 0"),
         ((x != np.round(x)) | (tx != np.round(tx)) | (n != np.round(n)),
          lambda i: f"frequency {x[i]:g}, recency {tx[i]:g}, n {n[i]:g}: the BG/BB model counts "
                    "whole transaction opportunities"),
@@ -153,7 +147,7 @@ def validate_bgbb_summary(summary: Any, *, weights: str | None = None,
     for mask, msg in checks:
         if mask.any():
             i = int(np.argmax(mask))
-            raise DataError(f"{what}: {_row(df, i)}: {msg(i)}")
+            raise DataError(f"{what}: {_describe_row(df, i)}: {msg(i)}")
     if w.sum() <= 0:
         raise DataError(f"{what}: the {wname} add up to 0; no customer to fit")
     return x, tx, n, w
@@ -217,13 +211,10 @@ def _alive_sum(g: float, d: float, n: np.ndarray, k0: int, K: np.ndarray | float
     """sum_{k=k0}^{K} B(g, d+n+k)/B(g, d) / (1+disc)^k (K may be inf when disc > 0)."""
     n = np.asarray(n, float)
     if np.ndim(K) == 0 and math.isinf(K):
-        from crmlab.btyd import _log_hyp2f1_1bc
-
         z = 1.0 / (1.0 + disc)
         # sum_{k>=k0} ... = B(g, d+n+k0)/B(g, d) z^k0 2F1(1, d+n+k0; g+d+n+k0; z)
         lead = special.betaln(g, d + n + k0) - special.betaln(g, d) + k0 * math.log(z)
-        return np.exp(lead + _log_hyp2f1_1bc(d + n + k0, g + d + n + k0, z,
-                                             zmax=1.0 / (1.0 + MIN_DISCOUNT) + 1e-12))
+        return np.exp(lead + _log_hyp2f1_1bc(d + n + k0, g + d + n + k0, z))
     Kmax = int(np.max(K))
     k = np.arange(k0, Kmax + 1, dtype=float)
     terms = np.exp(special.betaln(g, d + n[:, None] + k[None, :]) - special.betaln(g, d)
@@ -279,12 +270,8 @@ class BGBBFit:
                       - _loglik(theta, x, tx, n))
 
     @classmethod
-    def _conditional(cls, theta, x, tx, n, periods) -> np.ndarray:
-        a, b, g, d = theta
-        return cls._numer(theta, x, tx, n) * _alive_sum(g, d, n, 1, periods)
-
-    @classmethod
     def _clv(cls, theta, x, tx, n, discount, horizon) -> np.ndarray:
+        """Discounted expected transactions in opportunities n+1..n+horizon (discount 0: eq. 13)."""
         a, b, g, d = theta
         K = math.inf if horizon is None else horizon
         return cls._numer(theta, x, tx, n) * _alive_sum(g, d, n, 1, K, discount)
@@ -345,7 +332,7 @@ class BGBBFit:
         """E[X(n, n+periods) | x, t_x, n]: expected transactions in the next ``periods`` opportunities (eq. 13)."""
         k = int(check_number(periods, "periods", low=1, integer=True))
         x, tx, n = self._data(summary)
-        return pd.Series(self._conditional(self._theta(), x, tx, n, k), index=summary.index,
+        return pd.Series(self._clv(self._theta(), x, tx, n, 0.0, k), index=summary.index,
                          name="expected_transactions")
 
     def dert(self, summary: pd.DataFrame, discount: float) -> pd.Series:
@@ -393,7 +380,7 @@ class BGBBFit:
         """:meth:`conditional_expected_transactions` with delta-method intervals (log scale)."""
         k = int(check_number(periods, "periods", low=1, integer=True))
         x, tx, n = self._data(summary)
-        return self._iv(lambda th: self._conditional(th, x, tx, n, k), "log", level, summary.index)
+        return self._iv(lambda th: self._clv(th, x, tx, n, 0.0, k), "log", level, summary.index)
 
     def clv_interval(self, summary: pd.DataFrame, *, value_per_transaction: float,
                      discount: float, horizon: int | None = None, weights: str | None = None,

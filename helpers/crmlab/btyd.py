@@ -12,8 +12,9 @@ customer's repeat purchases:
   maximum likelihood; :func:`fit_gamma_gamma` (Fader, Hardie & Lee 2005b) fits
   spend per transaction.
 * A :class:`BTYDFit` gives P(alive), expected transactions in ``(0, t]``,
-  conditional expected transactions, expected spend; :func:`clv`,
-  :func:`potential_value` and :func:`dert` combine them into customer value.
+  conditional expected transactions, expected spend; :func:`clv` and
+  :func:`dert` combine them into customer value (:func:`clv` is also the
+  potential-value axis of chapter 3's CLV classification).
 * :func:`tracking`, :func:`conditional_by_frequency` and
   :func:`holdout_errors` validate a fit on a holdout period;
   :func:`plot_tracking` and :func:`plot_conditional` draw the literature's plots.
@@ -62,7 +63,9 @@ from scipy import special, stats
 
 from crmlab.datasets import to_occasions
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
-from crmlab.mle import minimize_mean_nll
+from crmlab.finance import discount_factor
+from crmlab.mle import MLE, delta_interval, minimize_mean_nll
+from crmlab.summary import _UNITS, customer_summary
 from crmlab.validation import (
     check_choice,
     check_date,
@@ -74,7 +77,6 @@ from crmlab.validation import (
 
 __all__ = [
     "MAX_CLV_CELLS",
-    "UNITS",
     "PARAM_NAMES",
     "summarize",
     "validate_summary",
@@ -83,10 +85,8 @@ __all__ = [
     "fit_mbgnbd",
     "fit_pareto_nbd",
     "fit_gamma_gamma",
-    "fit_nbd",
     "loglik",
     "clv",
-    "potential_value",
     "dert",
     "expected_transactions_interval",
     "p_alive_interval",
@@ -100,9 +100,6 @@ __all__ = [
     "plot_tracking",
     "plot_conditional",
 ]
-
-#: Length of one time unit in days.
-UNITS: dict[str, float] = {"D": 1.0, "W": 7.0}
 
 #: Parameter names of each model, in the order used everywhere.
 PARAM_NAMES: dict[str, tuple[str, ...]] = {
@@ -203,8 +200,6 @@ def summarize(
     >>> s[["frequency", "recency", "T_cal", "monetary_value"]].values.tolist()
     [[1.0, 2.0, 4.0, 20.0], [0.0, 0.0, 3.0, 0.0]]
     """
-    from crmlab.summary import customer_summary
-
     if calibration_end is None:
         raise ParameterError("calibration_end is needed: the last day of the calibration period")
     cal = check_date(calibration_end, "calibration_end")
@@ -325,111 +320,23 @@ def _bg_grad(theta, x, t_x, T, w, k: int = 0) -> tuple[float, np.ndarray]:
 
 
 def _log_hyp2f1_1bc(b: np.ndarray, c: np.ndarray, z: np.ndarray, zmax: float = 0.99) -> np.ndarray:
-    """log 2F1(1, b; c; z) for 0 < b < c and 0 <= z <= zmax, by its power series.
+    """log 2F1(1, b; c; z) for 0 < b < c and 0 <= z <= zmax, by its power series (:func:`_hyp2f1_1bc_grad`).
 
     Every term is positive and the ratio of consecutive terms is
-    (b+j)/(c+j) z < z, so the sum has no cancellation and the tail after a term
-    t is below t z/(1-z); summation stops when that bound is under 1e-16 of the
-    sum. Entries with z > zmax are returned as NaN (the caller integrates them
-    by Gauss-Legendre, :func:`_pnbd_integral_gl`). scipy.special.hyp2f1 is not used: it returns wrong values
+    (b+j)/(c+j) z < z, so the sum has no cancellation and the tail is bounded.
+    Entries with z < 0 or z > zmax are returned as NaN (the Pareto/NBD integrates them
+    by Gauss-Legendre, :func:`_pnbd_integral_gl_grad`). scipy.special.hyp2f1 is not used: it returns wrong values
     for some arguments of this form (e.g. 2F1(1, 20.05; 121.05; -4) = 1.2e16
     instead of 0.605 in scipy 1.17).
     """
     b, c, z = np.broadcast_arrays(np.asarray(b, float), np.asarray(c, float), np.asarray(z, float))
     out = np.full(b.shape, np.nan)
-    ok = z <= zmax
-    idx = np.flatnonzero(ok)
-    bb, cc, zz = b.ravel()[idx], c.ravel()[idx], z.ravel()[idx]
-    total = np.ones(len(idx))
-    term = np.ones(len(idx))
-    live = np.arange(len(idx))
-    j = 0
-    while len(live) and j < 100_000:
-        term[live] *= (bb[live] + j) / (cc[live] + j) * zz[live]
-        total[live] += term[live]
-        done = term[live] * zz[live] <= 1e-16 * total[live] * (1 - zz[live])
-        live = live[~done]
-        j += 1
-    flat = out.ravel()
-    flat[idx] = np.log(total)
-    return flat.reshape(b.shape)
+    ok = (z >= 0) & (z <= zmax)
+    out[ok] = _hyp2f1_1bc_grad(b[ok], c[ok], z[ok])[0]
+    return out
 
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
-
-
-def _pnbd_integral_gl(r, alpha, s, beta, x, t_x, T) -> np.ndarray:
-    """log of s * int_{t_x}^{T} (alpha+u)^-(r+x) (beta+u)^-(s+1) du, vectorised.
-
-    Used where one of alpha, beta dwarfs the other (the 2F1 argument is close to
-    1). With m = min(alpha, beta) and its exponent e_m, the substitution
-    v = ((m+t_x)/(m+u))^(e_m-1) integrates the dominant power law exactly
-    (or y = log(m+u) when e_m <= 1.05); the remaining factor
-    ((M+u)/(M+t_x))^-e_M is smooth and bounded by 1, so 64-point Gauss-Legendre
-    suffices. Checked against adaptive quadrature in the tests.
-    """
-    x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, t_x, T)))
-    if alpha <= beta:
-        m, M, e_m, e_M = alpha, beta, r + x, np.full(x.shape, s + 1.0)
-    else:
-        m, M, e_m, e_M = beta, alpha, np.full(x.shape, s + 1.0), r + x
-    out = np.empty(x.shape)
-    k = e_m - 1.0
-    big = k > 0.05
-    g = (_GL_NODES + 1.0) / 2.0  # nodes on (0, 1)
-    wg = _GL_WEIGHTS / 2.0
-    if big.any():
-        kb, tb, Tb, eM = k[big], t_x[big], T[big], e_M[big]
-        log_rho = kb * (np.log(m + tb) - np.log(m + Tb))  # log v_T, v_tx = 1
-        rho = np.exp(log_rho)
-        nu = rho[:, None] + (1.0 - rho)[:, None] * g[None, :]
-        u = (m + tb)[:, None] * np.exp(-np.log(nu) / kb[:, None]) - m
-        f = np.exp(-eM[:, None] * np.log1p((u - tb[:, None]) / (M + tb[:, None])))
-        inner = (f @ wg) * (1.0 - rho)
-        out[big] = (-kb * np.log(m + tb) - np.log(kb) - eM * np.log(M + tb) + np.log(inner))
-    small = ~big
-    if small.any():
-        ks, tb, Tb, eM = k[small], t_x[small], T[small], e_M[small]
-        y0, y1 = np.log(m + tb), np.log(m + Tb)
-        y = y0[:, None] + (y1 - y0)[:, None] * g[None, :]
-        u = np.exp(y) - m
-        logf = -ks[:, None] * y - eM[:, None] * np.log(M + u)
-        peak = logf.max(axis=1)
-        inner = (np.exp(logf - peak[:, None]) @ wg) * (y1 - y0)
-        out[small] = peak + np.log(inner)
-    return np.log(s) + out
-
-
-def _pnbd_parts(theta, x, t_x, T):
-    """log of the two likelihood terms of the Pareto/NBD (Fader & Hardie 2005 note)."""
-    r, alpha, s, beta = theta
-    c = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    l1 = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-    A = r + s + x
-    # log F(t) = log[2F1(A, B; A+1; z_t) / base_t^A] with the Fader-Hardie branch,
-    # rewritten with 2F1(A, B; A+1; z) = (1-z)^(1-B) 2F1(1, A+1-B; A+1; z)
-    if alpha >= beta:
-        zc = lambda t: (alpha - beta) / (alpha + t)  # noqa: E731
-        logF = lambda t: (-s * np.log(beta + t) - (r + x) * np.log(alpha + t)  # noqa: E731
-                          + _log_hyp2f1_1bc(r + x, A + 1, zc(t)))
-    else:
-        zc = lambda t: (beta - alpha) / (beta + t)  # noqa: E731
-        logF = lambda t: (-(r + x - 1) * np.log(alpha + t) - (s + 1) * np.log(beta + t)  # noqa: E731
-                          + _log_hyp2f1_1bc(s + 1, A + 1, zc(t)))
-    with np.errstate(all="ignore"):
-        f_tx = logF(t_x)
-        f_T = logF(T)
-        d = f_T - f_tx
-        l2 = np.log(s) - np.log(A) + f_tx + np.log(-np.expm1(d))
-    shape = np.broadcast(x, t_x, T).shape
-    l2 = np.broadcast_to(l2, shape).copy()
-    same = np.broadcast_to(T <= t_x, shape)
-    l2[same] = -np.inf
-    bad = ~same & ~np.isfinite(l2)
-    if np.any(bad):  # z too close to 1 for the series: Gauss-Legendre after substitution
-        xb, tb, Tb = (np.broadcast_to(v, shape) for v in (x, t_x, T))
-        l2[bad] = _pnbd_integral_gl(r, alpha, s, beta, xb[bad], tb[bad], Tb[bad])
-    return c, l1, l2
 
 
 def _hyp2f1_1bc_grad(b: np.ndarray, c: np.ndarray, z: np.ndarray):
@@ -449,7 +356,11 @@ def _hyp2f1_1bc_grad(b: np.ndarray, c: np.ndarray, z: np.ndarray):
     with np.errstate(divide="ignore"):
         need = np.where(z > 0, np.ceil(np.log(1e-17 * (1 - z)) / np.log(np.where(z > 0, z, 0.5))), 0)
     need = np.clip(need, 0, None)
-    edges = [0, 16, 48, 128, 256, 512, 1024, 1536, 2304, 3456, 5184, 7776]
+    edges = [0, 16, 48, 128, 256, 512, 1024, 1536, 2304, 3456, 5184, 7776, 11664, 17496, 26244,
+             39366, 59049]  # the last covers z = 1/1.001 (sbg.MIN_DISCOUNT)
+    if np.any(need > edges[-1]):
+        raise ParameterError(f"the 2F1(1, b; c; z) series at z = {float(np.max(z)):.6g} would need more "
+                             f"than {edges[-1]} terms; discount rates below 0.001 per period are not summed")
     for lo, hi in zip(edges[:-1], edges[1:]):
         sel = np.flatnonzero((need > lo) & (need <= hi)) if lo else np.flatnonzero((need > 0) & (need <= hi))
         step = max(1, (1 << 17) // hi)  # rows per chunk: keep the work arrays in cache
@@ -474,9 +385,15 @@ def _series_chunk(idx, jj, b, c, z, logH, gb, gc, gz) -> None:
 
 
 def _pnbd_integral_gl_grad(r, alpha, s, beta, x, t_x, T):
-    """:func:`_pnbd_integral_gl` and its gradient in (r, alpha, s, beta).
+    """log of s * int_{t_x}^{T} (alpha+u)^-(r+x) (beta+u)^-(s+1) du and its gradient in (r, alpha, s, beta).
 
-    The same substitution and 64 Gauss-Legendre nodes; the derivatives of
+    Used where one of alpha, beta dwarfs the other (the 2F1 argument is close to
+    1); x, t_x, T are 1-d arrays of one length. With m = min(alpha, beta) and
+    its exponent e_m, the substitution v = ((m+t_x)/(m+u))^(e_m-1) integrates
+    the dominant power law exactly (or y = log(m+u) when e_m <= 1.05); the
+    remaining factor ((M+u)/(M+t_x))^-e_M is smooth and bounded by 1, so
+    64-point Gauss-Legendre suffices. Checked against adaptive quadrature in
+    the tests. The derivatives of
     ``log(s I)`` are the node-weighted means of the integrand's log-derivatives
     (``-log(alpha+u)``, ``-(r+x)/(alpha+u)``, ``1/s - log(beta+u)``,
     ``-(s+1)/(beta+u)``): the quadrature of the derivative of the integrand.
@@ -519,28 +436,30 @@ def _pnbd_integral_gl_grad(r, alpha, s, beta, x, t_x, T):
     return np.log(s) + peak + np.log(tot), grad
 
 
-#: Largest 2F1 argument summed as a series on the fitting path (beyond: quadrature).
+#: Largest 2F1 argument summed as a series (beyond: quadrature).
 _PNBD_ZMAX_FIT = 0.99
 
 
-def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
-    """Weighted Pareto/NBD log-likelihood and its analytic gradient in log-parameters.
+def _pnbd_parts(theta, x, t_x, T):
+    """Per-row Pareto/NBD log-likelihood ``c0 + logaddexp(l1, l2)`` (Fader & Hardie 2005 note).
 
-    The fitting path of :func:`fit_pareto_nbd`. The value is the closed form
-    of :func:`_pnbd_parts` (the same Fader-Hardie branch and Pfaff
-    transformation); its gradient comes from the derivatives of the
-    2F1(1, b; c; z) series (:func:`_hyp2f1_1bc_grad`) by the chain rule, so
-    one evaluation replaces the 9 of a numerical gradient. Rows whose 2F1
-    argument exceeds ``_PNBD_ZMAX_FIT`` (one of alpha, beta dwarfs the other)
-    use the Gauss-Legendre integral :func:`_pnbd_integral_gl` and a
-    central-difference gradient on those rows only. Checked against the
-    numerical gradient of :func:`_pnbd_loglik` in the tests.
+    Returns ``(c0, l1, l2, g2)``: the constant, the log of the term alive through
+    T, the log of the dropout integral and the gradient (4, rows) of ``l2`` in
+    (r, alpha, s, beta). The integral is the closed form with the Fader-Hardie
+    branch and Pfaff transformation, log F(t) = log[2F1(A, B; A+1; z_t) /
+    base_t^A] rewritten with 2F1(A, B; A+1; z) = (1-z)^(1-B) 2F1(1, A+1-B; A+1; z);
+    its gradient comes from the derivatives of the 2F1(1, b; c; z) series
+    (:func:`_hyp2f1_1bc_grad`) by the chain rule, so one evaluation replaces the
+    9 of a numerical gradient. Rows whose 2F1 argument exceeds ``_PNBD_ZMAX_FIT``
+    (one of alpha, beta dwarfs the other), or whose closed form is not finite,
+    use the Gauss-Legendre integral :func:`_pnbd_integral_gl_grad`. Checked
+    against adaptive quadrature and the numerical gradient in the tests.
     """
+    x, t_x, T = (np.atleast_1d(v).astype(float) for v in np.broadcast_arrays(x, t_x, T))
     r, alpha, s, beta = theta
     A = r + s + x
-    lgA_T, lgB_T = np.log(alpha + T), np.log(beta + T)
     c0 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    l1 = -(r + x) * lgA_T - s * lgB_T
+    l1 = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
 
     has = T > t_x
     if alpha >= beta:
@@ -589,12 +508,22 @@ def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
     with np.errstate(all="ignore"):
         l2 = np.where(has, np.log(s) - np.log(A) + fx + np.log(-np.expm1(d)), -np.inf)
         q = 1.0 / np.expm1(-d)  # e^d / (1 - e^d)
-    g2 = (1.0 + q) * gx - q * gT
+        g2 = (1.0 + q) * gx - q * gT
     g2[0] -= 1.0 / A
     g2[2] += 1.0 / s - 1.0 / A
+    far |= has & ~np.isfinite(l2)
     if far.any():
         l2[far], g2[:, far] = _pnbd_integral_gl_grad(r, alpha, s, beta, x[far], t_x[far], T[far])
     g2[:, ~has] = 0.0
+    return c0, l1, l2, g2
+
+
+def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
+    """Weighted Pareto/NBD log-likelihood and its analytic gradient in log-parameters
+    (the fitting path of :func:`fit_pareto_nbd`; the pieces come from :func:`_pnbd_parts`)."""
+    r, alpha, s, beta = theta
+    c0, l1, l2, g2 = _pnbd_parts(theta, x, t_x, T)
+    lgA_T, lgB_T = np.log(alpha + T), np.log(beta + T)
     lse = np.logaddexp(l1, l2)
     w1 = np.exp(l1 - lse)
     w2 = 1.0 - w1
@@ -609,7 +538,7 @@ def _pnbd_value_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
 
 
 def _pnbd_loglik(theta, x, t_x, T) -> np.ndarray:
-    c, l1, l2 = _pnbd_parts(theta, x, t_x, T)
+    c, l1, l2, _ = _pnbd_parts(theta, x, t_x, T)
     return c + np.logaddexp(l1, l2)
 
 
@@ -690,25 +619,9 @@ class BTYDFit:
 
     def table(self, level: float = 0.95) -> pd.DataFrame:
         """Estimates, standard errors and Wald intervals (computed on the log scale,
-        so they stay positive).
-
-        >>> fit = fit_nbd(pd.DataFrame({"frequency": [0, 1, 3, 2, 0, 5],
-        ...     "recency": [0, 4, 20, 9, 0, 30], "T_cal": [30, 30, 35, 30, 25, 38]}))
-        >>> list(fit.table().columns)
-        ['estimate', 'se', 'ci_low', 'ci_high']
-        """
-        zq = stats.norm.ppf(0.5 + level / 2)
-        se_log = np.sqrt(np.diag(self.cov_log))
-        est = self.params.to_numpy()
-        return pd.DataFrame(
-            {
-                "estimate": est,
-                "se": self.se.to_numpy(),
-                "ci_low": est * np.exp(-zq * se_log),
-                "ci_high": est * np.exp(zq * se_log),
-            },
-            index=self.params.index,
-        )
+        so they stay positive): :meth:`crmlab.mle.MLE.table`."""
+        return MLE(np.log(self._theta()), self.cov_log, self.loglik, self.iterations,
+                   tuple(self.params.index)).table(level)
 
     def _theta(self) -> np.ndarray:
         return self.params.to_numpy(dtype=float)
@@ -737,9 +650,7 @@ class BTYDFit:
         """E[X(t)]: expected repeat transactions in ``(0, t]`` of a new customer
         (``t`` in the fit's unit, scalar or array)."""
         self._require(*_TRANSACTION_MODELS)
-        tt = np.asarray(t, dtype=float)
-        if np.any(tt < 0) or not np.all(np.isfinite(tt)):
-            raise ParameterError("t must be finite and >= 0")
+        tt = _times(t)
         out = _expected(self.model, self._theta(), tt)
         return float(out) if out.ndim == 0 else out
 
@@ -748,9 +659,7 @@ class BTYDFit:
         (scalar, or one value per customer) given each customer's history."""
         self._require(*_TRANSACTION_MODELS)
         x, t_x, T = validate_summary(summary)
-        tt = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
-        if np.any(tt < 0) or not np.all(np.isfinite(tt)):
-            raise ParameterError("t must be finite and >= 0")
+        tt = np.broadcast_to(_times(t), x.shape)
         out = _conditional(self.model, self._theta(), x, t_x, T, tt)
         return pd.Series(out, index=summary.index, name="expected_transactions")
 
@@ -763,16 +672,8 @@ class BTYDFit:
         p, q, g = self._theta()
         if q <= 1:
             raise ParameterError(f"the mean spend is infinite for q = {q:.3g} <= 1")
-        x = check_numeric_column(require_columns(summary, ["frequency"], what="summary"),
-                                 "frequency", what="summary", min_value=0).to_numpy()
-        m = check_numeric_column(require_columns(summary, ["monetary_value"], what="summary"),
-                                 "monetary_value", what="summary", allow_nan=True,
-                                 min_value=0).to_numpy()
-        bad = (x > 0) & np.isnan(m)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise DataError(f"summary: {_row_label(summary, i)}: monetary_value is missing (NaN) "
-                            "for a customer with repeat purchases")
+        x, m = _spend_columns(summary, check_numeric_column(summary, "frequency", what="summary",
+                                                            min_value=0).to_numpy())
         with np.errstate(invalid="ignore"):
             out = np.where(x > 0, p * (g + m * x) / (p * x + q - 1), p * g / (q - 1))
         return pd.Series(out, index=summary.index, name="expected_spend")
@@ -782,6 +683,18 @@ class BTYDFit:
         self._require("gamma_gamma")
         p, q, g = self._theta()
         return float(p * g / (q - 1)) if q > 1 else math.inf
+
+
+def _spend_columns(summary: pd.DataFrame, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``frequency`` (given) and ``monetary_value``, which must be known for every repeat buyer."""
+    m = check_numeric_column(summary, "monetary_value", what="summary", allow_nan=True,
+                             min_value=0.0).to_numpy()
+    bad = (x > 0) & np.isnan(m)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise DataError(f"summary: {_row_label(summary, i)}: monetary_value is missing (NaN) for a "
+                        f"customer with {x[i]:g} repeat purchases")
+    return x, m
 
 
 def _p_alive(model, theta, x, t_x, T) -> np.ndarray:
@@ -795,7 +708,7 @@ def _p_alive(model, theta, x, t_x, T) -> np.ndarray:
             lr = np.log(a) - np.log(np.where(has, b + x + k - 1, 1.0)) + (r + x) * (
                 np.log(alpha + T) - np.log(alpha + t_x))
         return np.where(has, special.expit(-lr), 1.0)
-    c, l1, l2 = _pnbd_parts(theta, x, t_x, T)
+    c, l1, l2, _ = _pnbd_parts(theta, x, t_x, T)
     return np.exp(l1 - np.logaddexp(l1, l2))
 
 
@@ -952,19 +865,8 @@ def _optimize(
 
     fit = minimize_mean_nll(obj, z0, names, n=n, label=_MODEL_LABEL[model], gtol=gtol,
                             maxiter=maxiter, polish=8, per="customer", hint=drift, stop=ridge)
-    theta = np.exp(fit.z)
-    cov = fit.cov_log * np.outer(theta, theta)
-    return BTYDFit(
-        model=model,
-        params=pd.Series(theta, index=list(names), name="estimate"),
-        se=pd.Series(np.sqrt(np.diag(cov)), index=list(names), name="se"),
-        cov=pd.DataFrame(cov, index=list(names), columns=list(names)),
-        loglik=fit.loglik,
-        n=n,
-        iterations=fit.iterations,
-        unit=unit,
-        cov_log=fit.cov_log,
-    )
+    return BTYDFit(model=model, params=fit.params, se=fit.se, cov=fit.cov, loglik=fit.loglik, n=n,
+                   iterations=fit.iterations, unit=unit, cov_log=fit.cov_log)
 
 
 def _nbd_loglik(theta, x, t_x, T) -> np.ndarray:
@@ -988,22 +890,6 @@ def _nbd_fit_arrays(x, t_x, T, unit, maxiter: int, gtol: float) -> BTYDFit:
 
     return _optimize("nbd", vg, np.log([1.0, _start(xu, tu, Tu, w)]), len(x), unit,
                      maxiter=maxiter, gtol=gtol)
-
-
-def fit_nbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6) -> BTYDFit:
-    """Fit the NBD model (no dropout): Poisson purchases with Gamma(r, alpha) rates.
-
-    The nested model at the no-dropout edge of BG/NBD (a -> 0) and Pareto/NBD
-    (s -> 0): every customer stays active, P(alive) = 1, and
-    E[Y(t) | x, T] = (r + x) / (alpha + T) t.
-
-    >>> df = pd.DataFrame({"frequency": [0, 1, 3, 2, 0, 5], "recency": [0, 4, 20, 9, 0, 30],
-    ...                    "T_cal": [30, 30, 35, 30, 25, 38]})
-    >>> list(fit_nbd(df).params.index)
-    ['r', 'alpha']
-    """
-    x, t_x, T = validate_summary(summary)
-    return _nbd_fit_arrays(x, t_x, T, summary.attrs.get("unit"), maxiter, gtol)
 
 
 #: Failures of an optimiser that point at the edge of the parameter space.
@@ -1249,16 +1135,8 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 
     >>> fit_gamma_gamma(s).params.round(2).to_dict()
     {'p': 6.25, 'q': 3.74, 'gamma': 15.44}
     """
-    x, _, _ = validate_summary(summary)
-    require_columns(summary, ["monetary_value"], what="summary")
-    m = check_numeric_column(summary, "monetary_value", what="summary", allow_nan=True,
-                             min_value=0.0).to_numpy()
+    x, m = _spend_columns(summary, validate_summary(summary)[0])
     rep = x > 0
-    nan_rep = rep & np.isnan(m)
-    if nan_rep.any():
-        i = int(np.argmax(nan_rep))
-        raise DataError(f"summary: {_row_label(summary, i)}: monetary_value is missing (NaN) for a "
-                        f"customer with {x[i]:g} repeat purchases")
     if not rep.any():
         raise DataError("summary has no customer with repeat purchases: the Gamma-Gamma model "
                         "is fitted to the mean spend of repeat transactions")
@@ -1280,6 +1158,14 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 
                      maxiter=maxiter, gtol=gtol)
 
 
+def _check_params(model: str, params: Any) -> np.ndarray:
+    theta = np.asarray(params, dtype=float)
+    k = len(PARAM_NAMES[model])
+    if theta.shape != (k,) or not np.all(np.isfinite(theta)) or np.any(theta <= 0):
+        raise ParameterError(f"params must be {k} positive numbers {PARAM_NAMES[model]}, got {params!r}")
+    return theta
+
+
 def loglik(model: str, params: Any, summary: pd.DataFrame, *, per_customer: bool = False) -> Any:
     """Log-likelihood of a summary under given parameter values.
 
@@ -1294,13 +1180,9 @@ def loglik(model: str, params: Any, summary: pd.DataFrame, *, per_customer: bool
     -9582.4
     """
     check_choice(model, "model", list(PARAM_NAMES))
-    theta = np.asarray(params, dtype=float)
-    k = len(PARAM_NAMES[model])
-    if theta.shape != (k,) or not np.all(np.isfinite(theta)) or np.any(theta <= 0):
-        raise ParameterError(f"params must be {k} positive numbers {PARAM_NAMES[model]}, got {params!r}")
+    theta = _check_params(model, params)
     if model == "gamma_gamma":
-        x, _, _ = validate_summary(summary)
-        m = summary["monetary_value"].to_numpy(dtype=float)
+        x, m = _spend_columns(summary, validate_summary(summary)[0])
         rep = x > 0
         ll = np.full(len(x), np.nan)
         ll[rep] = _gg_loglik(theta, x[rep], m[rep])
@@ -1404,7 +1286,7 @@ def clv(
         raise too_many(u)
     theta = transaction_fit._theta()
     times = np.minimum(np.arange(1, K + 1) * period, horizon)
-    factors = (1 + discount_rate) ** -np.arange(1, K + 1, dtype=float)
+    factors = discount_factor(np.arange(1, K + 1, dtype=float), discount_rate)
     cum = np.empty((u, K))
     chunk = max(1, _CLV_CHUNK // u)  # periods per vectorised evaluation
     for start in range(0, K, chunk):
@@ -1429,36 +1311,6 @@ def clv(
         index=summary.index,
     )
     return out
-
-
-def potential_value(
-    transaction_fit: BTYDFit,
-    spend_fit: BTYDFit | None,
-    summary: pd.DataFrame,
-    *,
-    horizon: float = 52.0,
-    period: float = 52.0 / 12,
-    discount_rate: float = 0.01,
-    margin: float = 1.0,
-) -> pd.Series:
-    """Per-customer potential (expected future) value for the CLV classification.
-
-    The potential-value axis of chapter 3's current x potential matrix (VIP,
-    improvement, maintenance, abandonment): :func:`clv` over ``horizon``
-    (default one year in weeks, monthly periods, 1 % a month). Returned as a
-    Series named ``potential_value`` indexed like ``summary``.
-
-    Examples
-    --------
-    >>> import crmlab
-    >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
-    >>> pv = potential_value(fit_bgnbd(s), fit_gamma_gamma(s), s)
-    >>> pv.name, len(pv)
-    ('potential_value', 2357)
-    """
-    v = clv(transaction_fit, spend_fit, summary, horizon=horizon, period=period,
-            discount_rate=discount_rate, margin=margin)["clv"]
-    return v.rename("potential_value")
 
 
 def dert(pareto_fit: BTYDFit, summary: pd.DataFrame, delta: float) -> pd.Series:
@@ -1502,7 +1354,16 @@ def dert(pareto_fit: BTYDFit, summary: pd.DataFrame, delta: float) -> pd.Series:
 
 
 # =========================================================================== intervals
-def _log_params(fit: BTYDFit) -> tuple[np.ndarray, np.ndarray]:
+def _times(t: Any) -> np.ndarray:
+    tt = np.asarray(t, dtype=float)
+    if np.any(tt < 0) or not np.all(np.isfinite(tt)):
+        raise ParameterError("t must be finite and >= 0")
+    return tt
+
+
+def _log_params(fit: BTYDFit, *models: str) -> tuple[np.ndarray, np.ndarray]:
+    """Log-parameters and their covariance of a fit of one of ``models`` (the delta-method input)."""
+    fit._require(*models)
     cov_log = getattr(fit, "cov_log", None)
     if cov_log is None:
         raise ParameterError(f"this {fit.label} fit has no covariance (cov_log); intervals need "
@@ -1512,8 +1373,6 @@ def _log_params(fit: BTYDFit) -> tuple[np.ndarray, np.ndarray]:
 
 def _at(fit: BTYDFit, z: np.ndarray) -> BTYDFit:
     """The same fit with its parameters replaced by exp(z) (all other fields kept)."""
-    import dataclasses
-
     return dataclasses.replace(fit, params=pd.Series(np.exp(z), index=fit.params.index,
                                                      name=fit.params.name))
 
@@ -1534,13 +1393,8 @@ def expected_transactions_interval(fit: BTYDFit, t: Any, *, level: float = 0.95)
     >>> bool((iv["ci_low"] < iv["estimate"]).all() and (iv["estimate"] < iv["ci_high"]).all())
     True
     """
-    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
-    tt = np.atleast_1d(np.asarray(t, dtype=float))
-    if np.any(tt < 0) or not np.all(np.isfinite(tt)):
-        raise ParameterError("t must be finite and >= 0")
-    z, C = _log_params(fit)
-    from crmlab.mle import delta_interval
-
+    tt = np.atleast_1d(_times(t))
+    z, C = _log_params(fit, "bgnbd", "mbgnbd", "pareto_nbd")
     return delta_interval(lambda zz: _expected(fit.model, np.exp(zz), tt), z, C, level=level,
                           scale="log", index=pd.Index(tt, name="t"))
 
@@ -1551,11 +1405,8 @@ def p_alive_interval(fit: BTYDFit, summary: pd.DataFrame, *, level: float = 0.95
     A P(alive) of exactly 1 (BG/NBD customers without repeat purchases) gets
     the interval [1, 1].
     """
-    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    z, C = _log_params(fit, "bgnbd", "mbgnbd", "pareto_nbd")
     x, t_x, T = validate_summary(summary)
-    z, C = _log_params(fit)
-    from crmlab.mle import delta_interval
-
     return delta_interval(lambda zz: _p_alive(fit.model, np.exp(zz), x, t_x, T), z, C,
                           level=level, scale="logit", index=summary.index)
 
@@ -1563,14 +1414,9 @@ def p_alive_interval(fit: BTYDFit, summary: pd.DataFrame, *, level: float = 0.95
 def conditional_expected_interval(fit: BTYDFit, summary: pd.DataFrame, t: Any, *,
                                   level: float = 0.95) -> pd.DataFrame:
     """:meth:`BTYDFit.conditional_expected_transactions` with delta-method intervals (log scale)."""
-    fit._require("bgnbd", "mbgnbd", "pareto_nbd")
+    z, C = _log_params(fit, "bgnbd", "mbgnbd", "pareto_nbd")
     x, t_x, T = validate_summary(summary)
-    tt = np.broadcast_to(np.asarray(t, dtype=float), x.shape)
-    if np.any(tt < 0) or not np.all(np.isfinite(tt)):
-        raise ParameterError("t must be finite and >= 0")
-    z, C = _log_params(fit)
-    from crmlab.mle import delta_interval
-
+    tt = np.broadcast_to(_times(t), x.shape)
     return delta_interval(lambda zz: _conditional(fit.model, np.exp(zz), x, t_x, T, tt), z, C,
                           level=level, scale="log", index=summary.index)
 
@@ -1605,12 +1451,10 @@ def clv_interval(
     >>> round(float(iv.loc["total", "estimate"]), -3), bool(iv.loc["total", "se"] > 0)
     (72000.0, True)
     """
-    transaction_fit._require("bgnbd", "mbgnbd", "pareto_nbd")
-    z1, C1 = _log_params(transaction_fit)
+    z1, C1 = _log_params(transaction_fit, "bgnbd", "mbgnbd", "pareto_nbd")
     k = len(z1)
     if spend_fit is not None:
-        spend_fit._require("gamma_gamma")
-        z2, C2 = _log_params(spend_fit)
+        z2, C2 = _log_params(spend_fit, "gamma_gamma")
     else:
         z2, C2 = np.zeros(0), np.zeros((0, 0))
     z = np.r_[z1, z2]
@@ -1623,8 +1467,6 @@ def clv_interval(
         sf = None if spend_fit is None else _at(spend_fit, zz[k:])
         v = clv(_at(transaction_fit, zz[:k]), sf, summary, **kw)["clv"].to_numpy()
         return float(v.sum()) if total else v
-
-    from crmlab.mle import delta_interval
 
     return delta_interval(fun, z, C, level=level, scale="log",
                           index=pd.Index(["total"]) if total else summary.index)
@@ -1672,7 +1514,7 @@ def tracking(
     """
     fit._require(*_TRANSACTION_MODELS)
     unit = summary.attrs.get("unit", fit.unit) or "W"
-    days = UNITS[unit]
+    days = _UNITS[unit]
     occ = to_occasions(validate_transactions(transactions), purchases_only=True)
     occ = occ[occ["customer_id"].isin(summary.index)]
     first = summary["first_purchase"]
@@ -1826,9 +1668,7 @@ def simulate_summary(
     check_choice(model, "model", ["bgnbd", "mbgnbd", "pareto_nbd"])
     n = check_number(n, "n", low=1, integer=True)
     check_number(duration_holdout, "duration_holdout", low=0)
-    theta = np.asarray(params, dtype=float)
-    if theta.shape != (4,) or np.any(~np.isfinite(theta)) or np.any(theta <= 0):
-        raise ParameterError(f"params must be 4 positive numbers {PARAM_NAMES[model]}, got {params!r}")
+    theta = _check_params(model, params)
     rng = np.random.default_rng(seed)
     Tc = np.broadcast_to(np.asarray(T_cal, dtype=float), (n,)).copy()
     if np.any(Tc <= 0):

@@ -45,11 +45,29 @@ from scipy import optimize, special, stats
 from crmlab.errors import ConvergenceError, ParameterError
 from crmlab.validation import check_choice, check_number
 
-__all__ = ["MLE", "maximize", "minimize_mean_nll", "num_grad", "num_hessian", "hessian_from_gradient",
-           "delta_interval", "SCALES"]
+__all__ = ["MLE", "maximize", "minimize_mean_nll", "num_grad", "num_jacobian", "delta_interval", "SCALES"]
 
 #: Scales on which :func:`delta_interval` builds the interval.
 SCALES = ("log", "logit", "identity")
+
+
+def num_jacobian(f: Callable[[np.ndarray], Any], z: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    """Central-difference Jacobian of a scalar- or 1-d-array-valued function: shape (outputs, len(z)).
+
+    The one finite-difference rule of crmlab: :func:`num_grad`, the Hessian of
+    :func:`minimize_mean_nll` and :func:`delta_interval` all call it.
+
+    >>> num_jacobian(lambda z: z ** 2, np.array([1.0, 2.0])).round(6).tolist()
+    [[2.0, 0.0], [0.0, 4.0]]
+    """
+    z = np.asarray(z, dtype=float).ravel()
+    cols = []
+    for j in range(len(z)):
+        e = np.zeros(len(z))
+        e[j] = h
+        cols.append((np.atleast_1d(np.asarray(f(z + e), dtype=float))
+                     - np.atleast_1d(np.asarray(f(z - e), dtype=float))) / (2 * h))
+    return np.column_stack(cols)
 
 
 def num_grad(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-5) -> np.ndarray:
@@ -58,19 +76,13 @@ def num_grad(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-5) -
     >>> num_grad(lambda z: float(z @ z), np.array([1.0, 2.0])).round(6).tolist()
     [2.0, 4.0]
     """
-    z = np.asarray(z, dtype=float)
-    g = np.empty_like(z)
-    for j in range(len(z)):
-        e = np.zeros_like(z)
-        e[j] = h
-        g[j] = (f(z + e) - f(z - e)) / (2 * h)
-    return g
+    return num_jacobian(f, z, h)[0]
 
 
-def num_hessian(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-4) -> np.ndarray:
+def _num_hessian(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-4) -> np.ndarray:
     """Symmetric central-difference Hessian of a scalar function (4 evaluations per pair).
 
-    >>> num_hessian(lambda z: float(z[0] ** 2 * z[1]), np.array([1.0, 3.0])).round(6).tolist()
+    >>> _num_hessian(lambda z: float(z[0] ** 2 * z[1]), np.array([1.0, 3.0])).round(6).tolist()
     [[6.0, 2.0], [2.0, 0.0]]
     """
     z = np.asarray(z, dtype=float)
@@ -87,24 +99,6 @@ def num_hessian(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-4
             H[i, j] = H[j, i] = (f(z + ei + ej) - f(z + ei - ej) - f(z - ei + ej)
                                  + f(z - ei - ej)) / (4 * h * h)
     return H
-
-
-def hessian_from_gradient(grad: Callable[[np.ndarray], np.ndarray], z: np.ndarray,
-                          h: float = 1e-4) -> np.ndarray:
-    """Hessian by central differences of an (analytic) gradient, symmetrised.
-
-    >>> hessian_from_gradient(lambda z: np.array([2 * z[0] * z[1], z[0] ** 2]),
-    ...                       np.array([1.0, 3.0])).round(6).tolist()
-    [[6.0, 2.0], [2.0, 0.0]]
-    """
-    z = np.asarray(z, dtype=float)
-    k = len(z)
-    H = np.empty((k, k))
-    for j in range(k):
-        e = np.zeros(k)
-        e[j] = h
-        H[:, j] = (grad(z + e) - grad(z - e)) / (2 * h)
-    return 0.5 * (H + H.T)
 
 
 @dataclass(frozen=True)
@@ -185,8 +179,9 @@ def minimize_mean_nll(
     """
     names = tuple(names)
     if hessian is None:
-        def hessian(z):
-            return hessian_from_gradient(lambda zz: objective(zz)[1], z)
+        def hessian(z):  # central differences of the gradient, symmetrised
+            H = num_jacobian(lambda zz: objective(zz)[1], z, 1e-4)
+            return 0.5 * (H + H.T)
     stopped: list[str] = []
 
     def callback(intermediate_result):
@@ -303,7 +298,7 @@ def maximize(
 
     return minimize_mean_nll(lambda z: (obj(z), num_grad(obj, z)), z0, names, n=n, label=label,
                              gtol=gtol, maxiter=maxiter, polish=20,
-                             hessian=lambda z: num_hessian(obj, z))
+                             hessian=lambda z: _num_hessian(obj, z))
 
 
 def delta_interval(
@@ -357,12 +352,7 @@ def delta_interval(
     if C.shape != (len(z), len(z)):
         raise ParameterError(f"cov_log must be {len(z)} x {len(z)}, got shape {C.shape}")
     est = np.atleast_1d(np.asarray(fun(z), dtype=float))
-    J = np.empty((est.size, len(z)))
-    for j in range(len(z)):
-        e = np.zeros(len(z))
-        e[j] = step
-        J[:, j] = (np.atleast_1d(np.asarray(fun(z + e), float))
-                   - np.atleast_1d(np.asarray(fun(z - e), float))) / (2 * step)
+    J = num_jacobian(fun, z, step)
     var = np.einsum("ij,jk,ik->i", J, C, J)
     se = np.sqrt(np.clip(var, 0, None))
     zq = stats.norm.ppf(0.5 + level / 2)

@@ -76,7 +76,7 @@ import pandas as pd
 from scipy import special
 
 from crmlab.errors import DataError, ParameterError
-from crmlab.finance import present_value, retention_clv
+from crmlab.finance import _out, present_value, retention_clv  # _out: a float for scalar input
 from crmlab.mle import delta_interval, maximize
 from crmlab.validation import as_float_array, check_choice, check_discount, check_number
 
@@ -148,28 +148,23 @@ def validate_survivors(survivors: Any, *, what: str = "survivors") -> np.ndarray
     if n.size < 3:
         raise DataError(f"{what} has {n.size} value(s); the sBG model needs the cohort at t = 0 "
                         "and at least two more periods (n_0, n_1, n_2, ...)")
-    bad = ~np.isfinite(n)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise DataError(f"{what} at {at(i)} is {n[i]}; every count must be a finite number")
-    bad = n < 0
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise DataError(f"{what} at {at(i)} is {n[i]:g}; counts of active customers cannot be "
-                        "negative")
-    bad = n != np.round(n)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise DataError(f"{what} at {at(i)} is {n[i]:g}, not a whole number of customers "
-                        "(for shares, multiply by the cohort size)")
-    if n[0] <= 0:
-        raise DataError(f"{what}: the cohort at {at(0)} has {n[0]:g} customers; it must be > 0")
-    inc = np.diff(n) > 0
-    if inc.any():
-        i = int(np.argmax(inc))
-        raise DataError(f"{what} increase from {n[i]:g} at {at(i)} to {n[i + 1]:g} at "
-                        f"{at(i + 1)}; a survivor curve counts the customers of one cohort still "
-                        "active, so it can only fall or stay (re-acquired customers are a new cohort)")
+    with np.errstate(invalid="ignore"):  # NaN is named by the first check
+        checks = [
+            (~np.isfinite(n), lambda i: f"{what} at {at(i)} is {n[i]}; every count must be a finite number"),
+            (n < 0, lambda i: f"{what} at {at(i)} is {n[i]:g}; counts of active customers cannot be "
+                              "negative"),
+            (n != np.round(n), lambda i: f"{what} at {at(i)} is {n[i]:g}, not a whole number of "
+                                         "customers (for shares, multiply by the cohort size)"),
+            (np.r_[n[0] <= 0, np.zeros(n.size - 1, bool)],
+             lambda i: f"{what}: the cohort at {at(0)} has {n[0]:g} customers; it must be > 0"),
+            (np.r_[np.diff(n) > 0, False],
+             lambda i: f"{what} increase from {n[i]:g} at {at(i)} to {n[i + 1]:g} at {at(i + 1)}; a "
+                       "survivor curve counts the customers of one cohort still active, so it can "
+                       "only fall or stay (re-acquired customers are a new cohort)"),
+        ]
+    for mask, msg in checks:
+        if mask.any():
+            raise DataError(msg(int(np.argmax(mask))))
     return n
 
 
@@ -186,10 +181,6 @@ def _t_array(t: Any, name: str = "t", low: int = 0) -> np.ndarray:
         bad = tt[(tt < low) | (tt != np.round(tt))].ravel()[0]
         raise ParameterError(f"{name} must be whole periods >= {low}, got {float(bad)!r}")
     return tt
-
-
-def _out(arr: np.ndarray) -> Any:
-    return float(arr) if np.ndim(arr) == 0 else arr
 
 
 def _log_survival(a: float, b: float, t: np.ndarray) -> np.ndarray:
