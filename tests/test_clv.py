@@ -246,15 +246,18 @@ def test_indicator_value_hand():
     groups = {"current": ["unit_gross_profit", "purchase_volume", "service_cost"],
               "potential": ["satisfaction", "loyalty_emotional", "loyalty_behavioural",
                             "trust_credibility", "trust_benevolence"]}
-    out = clv.indicator_value(df, w, groups=groups)
+    with pytest.warns(CrmlabWarning, match="constant indicator"):
+        out = clv.indicator_value(df, w, groups=groups)
     # customer 0: ugp 0, vol 0, cost 0 (worst) -> current 0
     assert out.loc[0, "current"] == 0
     # customer 2: ugp 100, vol 100, cost 50 -> 30 + 20 + 5
     assert out.loc[2, "current"] == pytest.approx(55)
-    # customer 1 potential: sat 50, emo 50, beh 50 (constant), cred 50, ben 100
-    assert out.loc[1, "potential"] == pytest.approx(5 + 5 + 5 + 2.5 + 5)
+    # customer 1 potential: sat 50, emo 50, beh 0 (constant: no information, as in ahp.standardize),
+    # cred 50, ben 100
+    assert out.loc[1, "potential"] == pytest.approx(5 + 5 + 0 + 2.5 + 5)
     np.testing.assert_allclose(out["total"], out["current"] + out["potential"])
-    z = clv.indicator_value(df, w, groups=groups, scale="zscore")
+    with pytest.warns(CrmlabWarning, match="constant indicator"):
+        z = clv.indicator_value(df, w, groups=groups, scale="zscore")
     assert z["total"].mean() == pytest.approx(50)
 
 

@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import optimize
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
+from crmlab.ahp import standardize
 from crmlab.finance import discount_factor, present_value, retention_clv
 from crmlab.validation import (
     as_float_array,
@@ -749,7 +750,8 @@ def indicator_value(
     Each indicator is scaled to 0-100 (``minmax``: worst customer 0, best 100;
     ``zscore``: 50 + 10 z) with cost-type indicators reversed (less is better),
     multiplied by its *global* weight (weights sum to 1, e.g. the products of
-    chapter 4's AHP local weights) and summed within each group.
+    chapter 4's AHP local weights) and summed within each group. The scaling is
+    :func:`crmlab.ahp.standardize`, so a constant indicator scores 0 (with a warning).
 
     Parameters
     ----------
@@ -782,22 +784,12 @@ def indicator_value(
     w = pd.Series({k: check_number(v, f"weights[{k!r}]", low=0) for k, v in weights.items()})
     if not np.isclose(w.sum(), 1.0, atol=1e-4):
         raise ParameterError(f"weights must sum to 1 (global weights), they sum to {w.sum():.6g}")
-    out = pd.DataFrame(index=data.index)
-    scores = {}
-    for i in names:
-        x = check_numeric_column(data, i, what="data")
-        if scale == "minmax":
-            span = x.max() - x.min()
-            s = (x - x.min()) / span * 100 if span > 0 else pd.Series(50.0, index=x.index)
-            if i in cost_indicators:
-                s = 100 - s
-        else:
-            sd = x.std(ddof=1)
-            z = (x - x.mean()) / sd if sd > 0 else x * 0
-            s = 50 + 10 * (-z if i in cost_indicators else z)
-        scores[i] = s
-    for g, members in grp.items():
-        out[g] = sum(w[i] * scores[i] for i in members)
+    # one standardisation rule (crmlab.ahp.standardize), put on the 0-100 scale of the lecture
+    direction = {i: "cost" for i in names if i in cost_indicators}
+    scores = standardize(data[names], scale, direction=direction)
+    scores = scores * 100 if scale == "minmax" else 50 + 10 * scores
+    out = pd.DataFrame({g: (scores[members] * w[members]).sum(axis=1) for g, members in grp.items()},
+                       index=data.index)
     out["total"] = out[list(grp)].sum(axis=1)
     return out
 
