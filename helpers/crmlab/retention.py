@@ -51,7 +51,6 @@ from crmlab.validation import (
     check_choice,
     check_date,
     check_number,
-    check_probability,
     check_rate,
     validate_transactions,
 )
@@ -72,9 +71,6 @@ __all__ = [
     "repeat_revenue_share",
     "revenue_concentration",
     "churn_cut_profit_uplift",
-    "uplift_grid",
-    "retention_spend_breakeven",
-    "funnel_economics",
     "retention_indicators",
 ]
 
@@ -634,101 +630,6 @@ def churn_cut_profit_uplift(
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(base > 0, (new - base) / np.where(base > 0, base, 1.0), np.nan)
     return float(out) if np.ndim(out) == 0 else out
-
-
-def uplift_grid(
-    retentions: Sequence[float],
-    discounts: Sequence[float],
-    *,
-    margin: float = 100.0,
-    acquisition_cost: float = 0.0,
-    cut: float = 0.05,
-    mode: str = "points",
-    horizon: int | None = None,
-    margin_growth: float = 0.0,
-    first_margin_at: int = 0,
-) -> pd.DataFrame:
-    """:func:`churn_cut_profit_uplift` on a discount × retention grid (rows × columns)."""
-    r = as_float_array(retentions, "retentions")
-    d = as_float_array(discounts, "discounts")
-    R, D = np.meshgrid(r, d)
-    vals = churn_cut_profit_uplift(
-        margin, R, D, cut=cut, mode=mode, acquisition_cost=acquisition_cost,
-        horizon=horizon, margin_growth=margin_growth, first_margin_at=first_margin_at,
-    )
-    return pd.DataFrame(vals, index=pd.Index(d, name="discount"), columns=pd.Index(r, name="retention"))
-
-
-def retention_spend_breakeven(
-    acquisition_cost: float, retention_cost: float, retention_lift: float
-) -> dict[str, float]:
-    """Does spending on retention beat acquiring replacements?
-
-    Spending ``retention_cost`` per customer per period lifts retention by
-    ``retention_lift`` (share of the base kept that would otherwise leave).
-    Keeping the base the same size by acquisition instead costs
-    ``acquisition_cost × retention_lift`` per customer. Retention pays iff
-    ``acquisition_cost / retention_cost > 1 / retention_lift``.
-
-    >>> retention_spend_breakeven(500, 100, 0.1)["pays"]
-    False
-    """
-    a = check_number(acquisition_cost, "acquisition_cost", low=0)
-    c = check_number(retention_cost, "retention_cost", low=0, low_inclusive=False)
-    lift = check_number(retention_lift, "retention_lift", low=0, high=1, low_inclusive=False)
-    return {
-        "cost_ratio": a / c,
-        "breakeven_ratio": 1.0 / lift,
-        "retention_cost_per_saved": c / lift,
-        "pays": bool(a / c > 1.0 / lift),
-    }
-
-
-def funnel_economics(
-    members: float,
-    conversion: float,
-    *,
-    share_three_plus: float,
-    budget_per_member: float = 150.0,
-    incentive_new: float = 5.0,
-    incentive_first: float = 5.0,
-    incentive_three: float = 30.0,
-) -> pd.Series:
-    """Yearly cost of a membership funnel (seed 003 No. 2, Kidswant 孩子王).
-
-    ``members`` join (awareness/intention layers); a share ``conversion`` buys
-    (the seed: 40% typical, 80% at Kidswant); a share ``share_three_plus`` of
-    the buyers buys three times or more. Costs: the member budget for every
-    member (150 CNY/yr), staff incentives 5 CNY per new member, 5 per first
-    purchase and 30 per member reaching three purchases.
-
-    >>> f = funnel_economics(1000, 0.8, share_three_plus=0.5)
-    >>> float(f["buyers"]), float(f["total_cost"]), round(float(f["cost_per_buyer"]), 2)
-    (800.0, 171000.0, 213.75)
-    """
-    n = check_number(members, "members", low=0, low_inclusive=False)
-    c = check_probability(conversion, "conversion")
-    q = check_probability(share_three_plus, "share_three_plus")
-    for v, name in [(budget_per_member, "budget_per_member"), (incentive_new, "incentive_new"),
-                    (incentive_first, "incentive_first"), (incentive_three, "incentive_three")]:
-        check_number(v, name, low=0)
-    buyers = n * c
-    loyal = buyers * q
-    budget = n * budget_per_member
-    incent = n * incentive_new + buyers * incentive_first + loyal * incentive_three
-    total = budget + incent
-    return pd.Series(
-        {
-            "members": n,
-            "buyers": buyers,
-            "three_plus_buyers": loyal,
-            "member_budget": budget,
-            "staff_incentives": incent,
-            "total_cost": total,
-            "cost_per_buyer": total / buyers if buyers > 0 else np.nan,
-            "cost_per_three_plus_buyer": total / loyal if loyal > 0 else np.nan,
-        }
-    )
 
 
 def retention_indicators(transactions: Any, period: str = "Q") -> pd.DataFrame:
