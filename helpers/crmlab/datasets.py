@@ -48,6 +48,7 @@ from crmlab.validation import (
     customer_id_problem,
     excerpt,
     first_out_of_range,
+    missing_columns_message,
     number_hint,
     validate_transactions,
 )
@@ -420,21 +421,11 @@ def _read_source(
 
 
 def _check_columns(raw: pd.DataFrame, wanted: dict[str, str], name: str, sep: str | None) -> None:
-    for param, col in wanted.items():
-        if not isinstance(col, str) or not col:
-            raise ParameterError(f"{param}= must be the name of a column (text), got {col!r}")
     cols = [str(c) for c in raw.columns]
     missing = [c for c in wanted.values() if c not in cols]
     if not missing:
         return
-    import difflib
-
-    hints = []
-    for c in missing:
-        close = difflib.get_close_matches(c, cols, n=1, cutoff=0.6)
-        hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    shown = cols if len(cols) <= 12 else cols[:12] + ["…"]  # a short, escaped view of the header
-    msg = f"{name} is missing column(s) {', '.join(hints)}; its header has {[excerpt(c, 30) for c in shown]}"
+    msg = missing_columns_message(name, missing, cols)
     if sep is not None and len(cols) == 1 and any(s in cols[0] for s in ",;\t|"):
         msg += f". The header was read as one column: is the delimiter not {sep!r}? pass sep=..."
     else:
@@ -468,9 +459,7 @@ def _parse_dates(
     """Dates as datetime64[ns] (time of day kept), never shifted across a day silently."""
     if not is_text and pd.api.types.is_datetime64_any_dtype(col):
         parsed = col
-    else:
-        if not is_text:
-            col = col.astype("string").fillna("")
+    else:  # text (load_transactions passes other columns as text, once per distinct value)
         dtext = _as_text(col).str.strip()
         bad = np.flatnonzero(dtext.str.lower().isin(MISSING_TEXT).to_numpy())
         if len(bad):
@@ -568,17 +557,11 @@ def _check_date_range(parsed: pd.Series, shown: pd.Series, name: str, column: st
 
 def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: dict[str, Any],
                     weights: np.ndarray | None = None) -> pd.Series:
-    if not isinstance(timezone, str):
-        raise ParameterError(f"timezone must be 'local' or an IANA zone name, got {timezone!r}")
+    # (load_transactions has checked the zone name)
     if timezone == "local":
         report["timezone"] = "local wall-clock time as written"
         return written.astype("datetime64[ns]")
-    try:
-        local = utc.dt.tz_convert(timezone).dt.tz_localize(None)
-    except Exception:  # pandas raises several types for unknown zones
-        raise ParameterError(
-            f"timezone {timezone!r} is not a known IANA time zone such as 'Asia/Shanghai' or 'UTC'"
-        ) from None
+    local = utc.dt.tz_convert(timezone).dt.tz_localize(None)
     changed = (local.dt.normalize() != written.dt.normalize()).to_numpy()
     moved = int(changed.sum() if weights is None else weights[changed].sum())
     report["timezone"] = timezone
@@ -1004,16 +987,12 @@ def load_transactions(
         except DataError:
             report["missing_customer_amount"] = None  # unparseable money on rows without an id
 
-    # ---- step 4: one policy step on the rows that have an id
+    # ---- step 4: one policy step on the rows that have an id (out's rows are sub's)
     keep2 = np.ones(len(out), dtype=bool)
-    pos2 = sub_pos
-
-    def where2(i: int) -> str:
-        return where(int(pos2[i]))
 
     def _nonpos_error(i: int, n: int) -> DataError:
         return DataError(
-            f"{name}: column {amount or price!r}, {where2(i)}: {out['amount'].iloc[i]} is not "
+            f"{name}: column {amount or price!r}, {where_sub(i)}: {out['amount'].iloc[i]} is not "
             f"positive ({n:,} such rows: returns, cancellations, refunds or free items?); pass "
             "nonpositive='net' to keep them (summaries net them per customer-day) or 'drop' to "
             "remove them (counted)"
@@ -1027,7 +1006,7 @@ def load_transactions(
 
     def _future_error(i: int, n: int) -> DataError:
         return DataError(
-            f"{name}: column {date!r}, {where2(i)}: {out['date'].iloc[i]} is after {ref.date()} "
+            f"{name}: column {date!r}, {where_sub(i)}: {out['date'].iloc[i]} is after {ref.date()} "
             f"(the as_of day; {n:,} such rows); check the date format or pass future='keep'/'drop', "
             "or as_of="
         )
@@ -1038,17 +1017,14 @@ def load_transactions(
 
     # duplicates: identical in every column of the source row
     src = sub.reset_index(drop=True)
-    if is_text:
+    try:
         dup = src.duplicated(keep="first").to_numpy()
-    else:
-        try:
-            dup = src.duplicated(keep="first").to_numpy()
-        except TypeError:  # unhashable cells: compare their text
-            dup = src.astype(str).duplicated(keep="first").to_numpy()
+    except TypeError:  # unhashable cells (a DataFrame's lists, dicts): compare their text
+        dup = src.astype(str).duplicated(keep="first").to_numpy()
 
     def _dup_error(i: int, n: int) -> DataError:
         return DataError(
-            f"{name}: {where2(i)} repeats an earlier row in every column ({n:,} such rows); pass "
+            f"{name}: {where_sub(i)} repeats an earlier row in every column ({n:,} such rows); pass "
             "duplicates='keep' or 'drop'"
         )
 

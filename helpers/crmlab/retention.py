@@ -67,6 +67,7 @@ __all__ = [
     "win_back_rate",
     "purchases_in_first",
     "cohort_matrix",
+    "cohort_frame",
     "plot_cohort_heatmap",
     "repeat_revenue_share",
     "revenue_concentration",
@@ -467,29 +468,44 @@ def cohort_matrix(
     first = occ.groupby("customer_id")["_p"].transform("min").to_numpy()
     occ["_c"] = first
     occ["_k"] = ordv - first
-    last_p = int(pd.Timestamp(ref).to_period(period).ordinal)
     size = occ.groupby("_c")["customer_id"].nunique()
-    n_k = int(last_p - size.index.min()) + 1
     if value in ("rate", "count"):
         cell = occ.groupby(["_c", "_k"])["customer_id"].nunique()
     else:
         cell = occ.groupby(["_c", "_k"])["amount"].sum()
-    mat = cell.unstack("_k").reindex(columns=range(n_k)).fillna(0.0).astype(float)
-    mat = mat.reindex(size.index).fillna(0.0)
-    cohorts = mat.index.to_numpy()
-    observed = (cohorts[:, None] + np.arange(n_k)[None, :]) <= last_p
+    last_p = int(pd.Timestamp(ref).to_period(period).ordinal)
+    return cohort_frame(cell, size, last_p, period, value, max_periods)
+
+
+def cohort_frame(cells: pd.Series, sizes: pd.Series, last_period: int, period: str, value: str,
+                 max_periods: int | None = None) -> pd.DataFrame:
+    """The layout of :func:`cohort_matrix`, from its cells (also used by the SQL engines).
+
+    ``cells`` holds the customers (``value`` "rate"/"count") or the revenue of
+    each (cohort, k) pair, indexed by Period ordinals of ``period`` and k;
+    ``sizes`` the cohort sizes by cohort ordinal; ``last_period`` is the ordinal
+    of ``as_of``'s period: later cells are NaN (not observed), missing earlier
+    ones 0.
+
+    >>> cells = pd.Series([2.0, 1.0, 1.0], index=pd.MultiIndex.from_tuples([(648, 0), (648, 1), (649, 0)]))
+    >>> cohort_frame(cells, pd.Series([2, 1], index=[648, 649]), 649, "M", "rate").to_numpy().tolist()
+    [[1.0, 0.5], [1.0, nan]]
+    """
+    n_k = int(last_period - sizes.index.min()) + 1
+    mat = cells.unstack().reindex(index=sizes.index, columns=range(n_k)).fillna(0.0).astype(float)
+    cohorts = sizes.index.to_numpy()
     values = mat.to_numpy()
     if value in ("rate", "revenue_per_customer"):
-        values = values / size.to_numpy()[:, None]
-    values = np.where(observed, values, np.nan)
+        values = values / sizes.to_numpy()[:, None]
+    observed = (cohorts[:, None] + np.arange(n_k)[None, :]) <= last_period
     out = pd.DataFrame(
-        values,
+        np.where(observed, values, np.nan),
         index=_ordinal_to_period(cohorts, period).rename("cohort"),
         columns=pd.RangeIndex(n_k, name="periods_since_first"),
     )
     if max_periods is not None:
         out = out.iloc[:, : int(max_periods)]
-    out.attrs["cohort_size"] = dict(zip(out.index.astype(str), size.to_numpy().tolist(), strict=True))
+    out.attrs["cohort_size"] = dict(zip(out.index.astype(str), sizes.astype("int64").tolist(), strict=True))
     out.attrs["value"] = value
     return out
 
