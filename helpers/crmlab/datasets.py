@@ -451,6 +451,37 @@ def _by_unique(col: pd.Series, where, parse) -> np.ndarray:
     return out[codes]
 
 
+# ---- step 1b: parse customer ids ------------------------------------------------
+def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column: str, is_text: bool,
+               report: dict[str, Any]) -> np.ndarray:
+    """Distinct ids (in order of first appearance) as text, None where missing; changes counted."""
+    if not is_text:  # a DataFrame's object column: booleans, bytes, fractions are not ids
+        for j, v in enumerate(uniq):
+            problem = None if isinstance(v, str) else customer_id_problem(v)
+            if problem is not None and problem[0] == "bad":
+                raise DataError(f"{name}: column {column!r}, {where(j)}: {excerpt(v)} {problem[1]}")
+    raw_u = uniq.map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
+    text_u = raw_u.str.strip(ID_STRIP_CHARS)
+    no_u = text_u.str.lower().isin(MISSING_TEXT).to_numpy()
+    control = (text_u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True).to_numpy() & ~no_u)
+    if control.any():
+        j = int(np.flatnonzero(control)[0])
+        raise DataError(
+            f"{name}: column {column!r}, {where(j)}: {excerpt(text_u.iloc[j])} contains "
+            "a control character (a line break or a tab inside a quoted id?); fix the id"
+        )
+    spaced = ((text_u != raw_u).to_numpy() & ~no_u)
+    if spaced.any():  # (the keys appear when something was changed, as before)
+        report["customer_ids_spaces_stripped"] = int(weights[spaced].sum())
+    # an id written as a whole number with a zero fraction (17850.0, a spreadsheet's float
+    # export) is that whole number: 17850 and 17850.0 are one customer (counted)
+    whole = (text_u.str.fullmatch(ZERO_FRACTION_ID).to_numpy() & ~no_u)
+    if whole.any():
+        text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
+        report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())
+    return text_u.where(~no_u, None).to_numpy(dtype=object)
+
+
 # ---- step 2: parse dates ----------------------------------------------------------
 def _parse_dates(
     col: pd.Series, *, is_text: bool, name: str, column: str, where, date_format: str | None,
@@ -855,39 +886,10 @@ def load_transactions(
         raise DataError(f"{name}: column {customer!r} holds booleans (True/False), not customer ids; "
                         "the wrong column?")
     if not (pd.api.types.is_integer_dtype(ids) or pd.api.types.is_float_dtype(ids)):
-        # text work once per distinct id (an export repeats each id on every line); pandas lists
-        # the distinct values in order of first appearance, so the first bad one is the first bad row
-        codes, uniq = pd.factorize(ids.to_numpy(dtype=object), use_na_sentinel=False)
-        first = np.empty(len(uniq), dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-        weights = np.bincount(codes, minlength=len(uniq))
-        if not is_text:  # a DataFrame's object column: booleans, bytes, fractions are not ids
-            for j, v in enumerate(uniq):
-                problem = None if isinstance(v, str) else customer_id_problem(v)
-                if problem is not None and problem[0] == "bad":
-                    raise DataError(f"{name}: column {customer!r}, {where(int(first[j]))}: "
-                                    f"{excerpt(v)} {problem[1]}")
-        raw_u = pd.Series(uniq, dtype=object).map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
-        text_u = raw_u.str.strip(ID_STRIP_CHARS)
-        no_u = text_u.str.lower().isin(MISSING_TEXT).to_numpy()
-        control = (text_u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True).to_numpy() & ~no_u)
-        if control.any():
-            j = int(np.flatnonzero(control)[np.argmin(first[control])])
-            raise DataError(
-                f"{name}: column {customer!r}, {where(int(first[j]))}: {excerpt(text_u.iloc[j])} contains "
-                "a control character (a line break or a tab inside a quoted id?); fix the id"
-            )
-        spaced = ((text_u != raw_u).to_numpy() & ~no_u)
-        if spaced.any():  # (the keys appear when something was changed, as before)
-            report["customer_ids_spaces_stripped"] = int(weights[spaced].sum())
-        # an id written as a whole number with a zero fraction (17850.0, a spreadsheet's float
-        # export) is that whole number: 17850 and 17850.0 are one customer (counted)
-        whole = (text_u.str.fullmatch(ZERO_FRACTION_ID).to_numpy() & ~no_u)
-        if whole.any():
-            text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
-            report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())
-        no_id = no_u[codes]
-        cust = text_u.to_numpy(dtype=object)[codes]
+        # text work once per distinct id (an export repeats each id on every line)
+        cust = _by_unique(ids, where, lambda u, w, n: _parse_ids(
+            u, w, n, name=name, column=customer, is_text=is_text, report=report))
+        no_id = pd.isna(cust)
     else:
         no_id = ids.isna().to_numpy()
         if pd.api.types.is_float_dtype(ids):
@@ -974,15 +976,11 @@ def load_transactions(
         out["invoice"] = sub[invoice].astype("string").fillna("").str.strip().astype(object).to_numpy()
     if missing_customer == "drop" and report["missing_customer_ids"]:
         dropped = rows[~keep]
+        quiet = {**num, "where": lambda i: "a row without customer id", "report": {}}
         try:
-            money = _parse_numbers(
-                dropped[amount] if price is None else dropped[quantity], column=amount or quantity,
-                what="_dropped", **{**num, "where": lambda i: "a row without customer id",
-                                    "report": {}})
-            if price is not None:
-                money = money * _parse_numbers(dropped[price], column=price, what="_dropped",
-                                               **{**num, "where": lambda i: "a row without customer id",
-                                                  "report": {}})
+            money = np.ones(len(dropped))
+            for column in [amount] if price is None else [quantity, price]:
+                money = money * _parse_numbers(dropped[column], column=column, what="_dropped", **quiet)
             report["missing_customer_amount"] = float(np.round(money.sum(), 2))
         except DataError:
             report["missing_customer_amount"] = None  # unparseable money on rows without an id

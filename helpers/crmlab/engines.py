@@ -50,7 +50,12 @@ import pandas as pd
 
 from crmlab.errors import DataError, ParameterError
 from crmlab.retention import cohort_frame  # one layout for pandas and SQL
-from crmlab.summary import _summary_warnings  # one home for the left-out notes
+from crmlab.summary import (  # one home for the columns and the left-out notes
+    _HOLDOUT_COLUMNS,
+    SUMMARY_COLUMNS,
+    _no_purchase_error,
+    _summary_warnings,
+)
 from crmlab.validation import (
     DATE_MAX,
     DATE_MIN,
@@ -82,12 +87,6 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 
 _NS_PER_DAY = 86_400_000_000_000
 _MONEY = "DECIMAL(38, 6)"  # exact sums: whole cents (and anything to 1e-6) add up exactly
-_SUMMARY_COLUMNS = [
-    "first_purchase", "last_purchase", "purchases", "repeat_purchases", "recency_days",
-    "tenure_days", "span_days", "total_spend", "purchase_spend", "first_amount",
-    "nonpurchase_days", "n_rows",
-]
-_HOLDOUT_COLUMNS = ["holdout_purchases", "holdout_purchase_spend", "holdout_spend"]
 _MONEY_COLUMNS = {"total_spend", "purchase_spend", "first_amount", "holdout_purchase_spend",
                   "holdout_spend"}
 _DATE_COLUMNS = {"first_purchase", "last_purchase"}
@@ -929,13 +928,8 @@ def engine_summary(
         raw = runner.query(sql["summary"])
         counts = runner.query(sql["attrs"]).iloc[0]
     if raw.empty:
-        raise DataError(
-            f"no customer made a first purchase (a day with a positive net amount) up to "
-            f"{ref.date()}"
-            + (f" on or after cohort_start {start.date()}" if start is not None else "")
-            + f"; the log runs from {first_day.date()} to {last_day.date()}"
-        )
-    columns = _SUMMARY_COLUMNS + (_HOLDOUT_COLUMNS if hold is not None else [])
+        raise _no_purchase_error(ref, start, first_day, last_day)
+    columns = SUMMARY_COLUMNS + (_HOLDOUT_COLUMNS if hold is not None else ())
     out = pd.DataFrame(index=_customer_index(raw["customer_id"]))
     for col in columns:
         values = raw[col]
