@@ -103,18 +103,16 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     >>> data_dir().name
     'datasets'
     """
-    candidates: list[Path] = []
     if path is not None:
-        candidates.append(Path(path))
+        folder = Path(path)
     elif os.environ.get("CRMLAB_DATA_DIR"):
-        candidates.append(Path(os.environ["CRMLAB_DATA_DIR"]))
+        folder = Path(os.environ["CRMLAB_DATA_DIR"])
     else:
-        candidates.append(Path(__file__).resolve().parents[2] / "datasets")
-    for c in candidates:
-        if (c / "CDNOW_master.txt").is_file():
-            return c
+        folder = Path(__file__).resolve().parents[2] / "datasets"
+    if (folder / "CDNOW_master.txt").is_file():
+        return folder
     raise DataError(
-        f"bundled data not found in {candidates[0]}: expected CDNOW_master.txt there. "
+        f"bundled data not found in {folder}: expected CDNOW_master.txt there. "
         "Install crmlab from the repository checkout (pip install -e .) or set "
         "CRMLAB_DATA_DIR to the repository's datasets/ folder."
     )
@@ -205,7 +203,6 @@ def load_report(df: pd.DataFrame) -> dict[str, Any]:
 
 def _line(pos: int) -> str:
     return f"row {pos + 1} (line {pos + 2} of the file)"
-
 
 
 #: leading bytes of files that are not CSV text, and what to do instead

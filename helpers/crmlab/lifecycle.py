@@ -35,7 +35,6 @@ from crmlab.validation import (
     check_date,
     check_number,
     require_columns,
-    validate_transactions,
 )
 
 __all__ = [
@@ -334,7 +333,7 @@ def _occasions(transactions: Any) -> pd.DataFrame:
             "transactions has no 'date' column: stage assignment needs the date of every "
             f"purchase (columns present: {[str(c) for c in transactions.columns]})"
         )
-    return to_occasions(validate_transactions(transactions), purchases_only=True)
+    return to_occasions(transactions, purchases_only=True)  # (validates the log)
 
 
 def _features(occ: pd.DataFrame, ref: pd.Timestamp, rules: StageRules) -> pd.DataFrame:
