@@ -563,10 +563,6 @@ def _check_sql(dialect: _Dialect) -> str:
     )
 
 
-def _day_rows_sql() -> str:
-    return "SELECT customer_id, amt, CAST(ts AS DATE) AS d FROM typed_rows"
-
-
 def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Rename, type and check the rows (one pass); return the first and last day of the log."""
     types = runner.columns()
@@ -621,7 +617,7 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
                 f"{src.name}: column {date!r}: {ts.date()} is outside the supported years 1678-2261; "
                 "a placeholder such as 9999-12-31? fix or remove the rows"
             )
-    runner.view("day_rows", _day_rows_sql())
+    runner.view("day_rows", "SELECT customer_id, amt, CAST(ts AS DATE) AS d FROM typed_rows")
     runner.view("occasions", occasions_sql("day_rows", day=runner.dialect.epoch_day("d")))
     return first_ts.normalize(), last_ts.normalize()
 
