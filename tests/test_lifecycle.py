@@ -185,19 +185,6 @@ def test_score_stages_hand_case():
 
 
 # --------------------------------------------------------------------------- ladder
-def test_customer_ladder_counts():
-    log = _log([
-        (1, "2020-01-01", 1),
-        (2, "2020-01-01", 1), (2, "2020-03-01", 1),
-        (3, "2020-01-01", 1), (3, "2020-05-01", 1), (3, "2020-09-01", 1), (3, "2021-02-01", 1),
-    ])
-    lad = lc.customer_ladder(log, as_of="2021-03-01", lost_days=300)
-    assert lad["customers"].tolist() == [3, 2, 1, 2]
-    assert lad["conversion"].iloc[1] == pytest.approx(2 / 3)
-    with pytest.raises(ParameterError, match="loyal_min"):
-        lc.customer_ladder(log, loyal_min=1)
-
-
 def test_rules_must_be_stage_rules():
     log = _log([(1, "2024-01-01", 5)])
     with pytest.raises(ParameterError, match="StageRules"):

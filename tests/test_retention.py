@@ -198,8 +198,8 @@ def test_churn_cut_uplift():
     rel = R.churn_cut_profit_uplift(1, 0.8, 0.1, mode="relative")  # churn 0.2 -> 0.19
     assert rel == pytest.approx((1.1 / 0.29) / (1.1 / 0.3) - 1)
     assert np.isnan(R.churn_cut_profit_uplift(100, 0.5, 0.1, acquisition_cost=1000))
-    g = R.uplift_grid([0.5, 0.9], [0.0, 0.1])
-    assert g.shape == (2, 2) and g.loc[0.1, 0.9] == pytest.approx(0.2 / 0.15 - 1)
+    grid = R.churn_cut_profit_uplift(100, np.array([[0.5, 0.9]]), np.array([[0.0], [0.1]]))
+    assert grid.shape == (2, 2) and grid[1, 1] == pytest.approx(0.2 / 0.15 - 1)
 
 
 def test_repeat_revenue_share_and_concentration(log4):
@@ -212,21 +212,6 @@ def test_repeat_revenue_share_and_concentration(log4):
     assert c["best_to_rest"].tolist() == pytest.approx([30 / (32 / 3), 23.5 / 7.5])
     with pytest.raises(DataError, match="empty group"):
         R.revenue_concentration(log4, [0.05])
-
-
-def test_breakeven_and_funnel():
-    b = R.retention_spend_breakeven(500, 100, 0.25)
-    assert b["breakeven_ratio"] == 4.0 and b["pays"] is True
-    assert R.retention_spend_breakeven(500, 100, 0.2)["pays"] is False  # 5x == 1/0.2: no gain
-    f40 = R.funnel_economics(1000, 0.4, share_three_plus=0.5)
-    f80 = R.funnel_economics(1000, 0.8, share_three_plus=0.5)
-    # 1000*150 + 1000*5 + 400*5 + 200*30 = 163,000
-    assert f40["total_cost"] == 163000.0
-    assert f80["total_cost"] == 150000 + 5000 + 4000 + 12000
-    assert f40["cost_per_buyer"] == pytest.approx(163000 / 400)
-    assert f80["cost_per_buyer"] < f40["cost_per_buyer"]
-    with pytest.raises(ParameterError, match="conversion"):
-        R.funnel_economics(1000, 1.4, share_three_plus=0.5)
 
 
 def test_retention_indicators(log4):

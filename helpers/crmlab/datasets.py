@@ -48,6 +48,7 @@ from crmlab.validation import (
     customer_id_problem,
     excerpt,
     first_out_of_range,
+    missing_columns_message,
     number_hint,
     validate_transactions,
 )
@@ -102,18 +103,16 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     >>> data_dir().name
     'datasets'
     """
-    candidates: list[Path] = []
     if path is not None:
-        candidates.append(Path(path))
+        folder = Path(path)
     elif os.environ.get("CRMLAB_DATA_DIR"):
-        candidates.append(Path(os.environ["CRMLAB_DATA_DIR"]))
+        folder = Path(os.environ["CRMLAB_DATA_DIR"])
     else:
-        candidates.append(Path(__file__).resolve().parents[2] / "datasets")
-    for c in candidates:
-        if (c / "CDNOW_master.txt").is_file():
-            return c
+        folder = Path(__file__).resolve().parents[2] / "datasets"
+    if (folder / "CDNOW_master.txt").is_file():
+        return folder
     raise DataError(
-        f"bundled data not found in {candidates[0]}: expected CDNOW_master.txt there. "
+        f"bundled data not found in {folder}: expected CDNOW_master.txt there. "
         "Install crmlab from the repository checkout (pip install -e .) or set "
         "CRMLAB_DATA_DIR to the repository's datasets/ folder."
     )
@@ -204,7 +203,6 @@ def load_report(df: pd.DataFrame) -> dict[str, Any]:
 
 def _line(pos: int) -> str:
     return f"row {pos + 1} (line {pos + 2} of the file)"
-
 
 
 #: leading bytes of files that are not CSV text, and what to do instead
@@ -420,21 +418,11 @@ def _read_source(
 
 
 def _check_columns(raw: pd.DataFrame, wanted: dict[str, str], name: str, sep: str | None) -> None:
-    for param, col in wanted.items():
-        if not isinstance(col, str) or not col:
-            raise ParameterError(f"{param}= must be the name of a column (text), got {col!r}")
     cols = [str(c) for c in raw.columns]
     missing = [c for c in wanted.values() if c not in cols]
     if not missing:
         return
-    import difflib
-
-    hints = []
-    for c in missing:
-        close = difflib.get_close_matches(c, cols, n=1, cutoff=0.6)
-        hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    shown = cols if len(cols) <= 12 else cols[:12] + ["…"]  # a short, escaped view of the header
-    msg = f"{name} is missing column(s) {', '.join(hints)}; its header has {[excerpt(c, 30) for c in shown]}"
+    msg = missing_columns_message(name, missing, cols)
     if sep is not None and len(cols) == 1 and any(s in cols[0] for s in ",;\t|"):
         msg += f". The header was read as one column: is the delimiter not {sep!r}? pass sep=..."
     else:
@@ -460,6 +448,37 @@ def _by_unique(col: pd.Series, where, parse) -> np.ndarray:
     return out[codes]
 
 
+# ---- step 1b: parse customer ids ------------------------------------------------
+def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column: str, is_text: bool,
+               report: dict[str, Any]) -> np.ndarray:
+    """Distinct ids (in order of first appearance) as text, None where missing; changes counted."""
+    if not is_text:  # a DataFrame's object column: booleans, bytes, fractions are not ids
+        for j, v in enumerate(uniq):
+            problem = None if isinstance(v, str) else customer_id_problem(v)
+            if problem is not None and problem[0] == "bad":
+                raise DataError(f"{name}: column {column!r}, {where(j)}: {excerpt(v)} {problem[1]}")
+    raw_u = uniq.map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
+    text_u = raw_u.str.strip(ID_STRIP_CHARS)
+    no_u = text_u.str.lower().isin(MISSING_TEXT).to_numpy()
+    control = (text_u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True).to_numpy() & ~no_u)
+    if control.any():
+        j = int(np.flatnonzero(control)[0])
+        raise DataError(
+            f"{name}: column {column!r}, {where(j)}: {excerpt(text_u.iloc[j])} contains "
+            "a control character (a line break or a tab inside a quoted id?); fix the id"
+        )
+    spaced = ((text_u != raw_u).to_numpy() & ~no_u)
+    if spaced.any():  # (the keys appear when something was changed, as before)
+        report["customer_ids_spaces_stripped"] = int(weights[spaced].sum())
+    # an id written as a whole number with a zero fraction (17850.0, a spreadsheet's float
+    # export) is that whole number: 17850 and 17850.0 are one customer (counted)
+    whole = (text_u.str.fullmatch(ZERO_FRACTION_ID).to_numpy() & ~no_u)
+    if whole.any():
+        text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
+        report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())
+    return text_u.where(~no_u, None).to_numpy(dtype=object)
+
+
 # ---- step 2: parse dates ----------------------------------------------------------
 def _parse_dates(
     col: pd.Series, *, is_text: bool, name: str, column: str, where, date_format: str | None,
@@ -468,9 +487,7 @@ def _parse_dates(
     """Dates as datetime64[ns] (time of day kept), never shifted across a day silently."""
     if not is_text and pd.api.types.is_datetime64_any_dtype(col):
         parsed = col
-    else:
-        if not is_text:
-            col = col.astype("string").fillna("")
+    else:  # text (load_transactions passes other columns as text, once per distinct value)
         dtext = _as_text(col).str.strip()
         bad = np.flatnonzero(dtext.str.lower().isin(MISSING_TEXT).to_numpy())
         if len(bad):
@@ -568,17 +585,11 @@ def _check_date_range(parsed: pd.Series, shown: pd.Series, name: str, column: st
 
 def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: dict[str, Any],
                     weights: np.ndarray | None = None) -> pd.Series:
-    if not isinstance(timezone, str):
-        raise ParameterError(f"timezone must be 'local' or an IANA zone name, got {timezone!r}")
+    # (load_transactions has checked the zone name)
     if timezone == "local":
         report["timezone"] = "local wall-clock time as written"
         return written.astype("datetime64[ns]")
-    try:
-        local = utc.dt.tz_convert(timezone).dt.tz_localize(None)
-    except Exception:  # pandas raises several types for unknown zones
-        raise ParameterError(
-            f"timezone {timezone!r} is not a known IANA time zone such as 'Asia/Shanghai' or 'UTC'"
-        ) from None
+    local = utc.dt.tz_convert(timezone).dt.tz_localize(None)
     changed = (local.dt.normalize() != written.dt.normalize()).to_numpy()
     moved = int(changed.sum() if weights is None else weights[changed].sum())
     report["timezone"] = timezone
@@ -872,39 +883,10 @@ def load_transactions(
         raise DataError(f"{name}: column {customer!r} holds booleans (True/False), not customer ids; "
                         "the wrong column?")
     if not (pd.api.types.is_integer_dtype(ids) or pd.api.types.is_float_dtype(ids)):
-        # text work once per distinct id (an export repeats each id on every line); pandas lists
-        # the distinct values in order of first appearance, so the first bad one is the first bad row
-        codes, uniq = pd.factorize(ids.to_numpy(dtype=object), use_na_sentinel=False)
-        first = np.empty(len(uniq), dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-        weights = np.bincount(codes, minlength=len(uniq))
-        if not is_text:  # a DataFrame's object column: booleans, bytes, fractions are not ids
-            for j, v in enumerate(uniq):
-                problem = None if isinstance(v, str) else customer_id_problem(v)
-                if problem is not None and problem[0] == "bad":
-                    raise DataError(f"{name}: column {customer!r}, {where(int(first[j]))}: "
-                                    f"{excerpt(v)} {problem[1]}")
-        raw_u = pd.Series(uniq, dtype=object).map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
-        text_u = raw_u.str.strip(ID_STRIP_CHARS)
-        no_u = text_u.str.lower().isin(MISSING_TEXT).to_numpy()
-        control = (text_u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True).to_numpy() & ~no_u)
-        if control.any():
-            j = int(np.flatnonzero(control)[np.argmin(first[control])])
-            raise DataError(
-                f"{name}: column {customer!r}, {where(int(first[j]))}: {excerpt(text_u.iloc[j])} contains "
-                "a control character (a line break or a tab inside a quoted id?); fix the id"
-            )
-        spaced = ((text_u != raw_u).to_numpy() & ~no_u)
-        if spaced.any():  # (the keys appear when something was changed, as before)
-            report["customer_ids_spaces_stripped"] = int(weights[spaced].sum())
-        # an id written as a whole number with a zero fraction (17850.0, a spreadsheet's float
-        # export) is that whole number: 17850 and 17850.0 are one customer (counted)
-        whole = (text_u.str.fullmatch(ZERO_FRACTION_ID).to_numpy() & ~no_u)
-        if whole.any():
-            text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
-            report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())
-        no_id = no_u[codes]
-        cust = text_u.to_numpy(dtype=object)[codes]
+        # text work once per distinct id (an export repeats each id on every line)
+        cust = _by_unique(ids, where, lambda u, w, n: _parse_ids(
+            u, w, n, name=name, column=customer, is_text=is_text, report=report))
+        no_id = pd.isna(cust)
     else:
         no_id = ids.isna().to_numpy()
         if pd.api.types.is_float_dtype(ids):
@@ -991,29 +973,21 @@ def load_transactions(
         out["invoice"] = sub[invoice].astype("string").fillna("").str.strip().astype(object).to_numpy()
     if missing_customer == "drop" and report["missing_customer_ids"]:
         dropped = rows[~keep]
+        quiet = {**num, "where": lambda i: "a row without customer id", "report": {}}
         try:
-            money = _parse_numbers(
-                dropped[amount] if price is None else dropped[quantity], column=amount or quantity,
-                what="_dropped", **{**num, "where": lambda i: "a row without customer id",
-                                    "report": {}})
-            if price is not None:
-                money = money * _parse_numbers(dropped[price], column=price, what="_dropped",
-                                               **{**num, "where": lambda i: "a row without customer id",
-                                                  "report": {}})
+            money = np.ones(len(dropped))
+            for column in [amount] if price is None else [quantity, price]:
+                money = money * _parse_numbers(dropped[column], column=column, what="_dropped", **quiet)
             report["missing_customer_amount"] = float(np.round(money.sum(), 2))
         except DataError:
             report["missing_customer_amount"] = None  # unparseable money on rows without an id
 
-    # ---- step 4: one policy step on the rows that have an id
+    # ---- step 4: one policy step on the rows that have an id (out's rows are sub's)
     keep2 = np.ones(len(out), dtype=bool)
-    pos2 = sub_pos
-
-    def where2(i: int) -> str:
-        return where(int(pos2[i]))
 
     def _nonpos_error(i: int, n: int) -> DataError:
         return DataError(
-            f"{name}: column {amount or price!r}, {where2(i)}: {out['amount'].iloc[i]} is not "
+            f"{name}: column {amount or price!r}, {where_sub(i)}: {out['amount'].iloc[i]} is not "
             f"positive ({n:,} such rows: returns, cancellations, refunds or free items?); pass "
             "nonpositive='net' to keep them (summaries net them per customer-day) or 'drop' to "
             "remove them (counted)"
@@ -1027,7 +1001,7 @@ def load_transactions(
 
     def _future_error(i: int, n: int) -> DataError:
         return DataError(
-            f"{name}: column {date!r}, {where2(i)}: {out['date'].iloc[i]} is after {ref.date()} "
+            f"{name}: column {date!r}, {where_sub(i)}: {out['date'].iloc[i]} is after {ref.date()} "
             f"(the as_of day; {n:,} such rows); check the date format or pass future='keep'/'drop', "
             "or as_of="
         )
@@ -1038,17 +1012,14 @@ def load_transactions(
 
     # duplicates: identical in every column of the source row
     src = sub.reset_index(drop=True)
-    if is_text:
+    try:
         dup = src.duplicated(keep="first").to_numpy()
-    else:
-        try:
-            dup = src.duplicated(keep="first").to_numpy()
-        except TypeError:  # unhashable cells: compare their text
-            dup = src.astype(str).duplicated(keep="first").to_numpy()
+    except TypeError:  # unhashable cells (a DataFrame's lists, dicts): compare their text
+        dup = src.astype(str).duplicated(keep="first").to_numpy()
 
     def _dup_error(i: int, n: int) -> DataError:
         return DataError(
-            f"{name}: {where2(i)} repeats an earlier row in every column ({n:,} such rows); pass "
+            f"{name}: {where_sub(i)} repeats an earlier row in every column ({n:,} such rows); pass "
             "duplicates='keep' or 'drop'"
         )
 

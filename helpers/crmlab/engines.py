@@ -32,7 +32,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import shutil
@@ -50,7 +49,13 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError
-from crmlab.summary import _summary_warnings  # one home for the left-out notes
+from crmlab.retention import cohort_frame  # one layout for pandas and SQL
+from crmlab.summary import (  # one home for the columns and the left-out notes
+    _HOLDOUT_COLUMNS,
+    SUMMARY_COLUMNS,
+    _no_purchase_error,
+    _summary_warnings,
+)
 from crmlab.validation import (
     DATE_MAX,
     DATE_MIN,
@@ -59,6 +64,7 @@ from crmlab.validation import (
     check_date,
     check_number,
     excerpt,
+    missing_columns_message,
     number_hint,
     validate_transactions,
 )
@@ -81,12 +87,6 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 
 _NS_PER_DAY = 86_400_000_000_000
 _MONEY = "DECIMAL(38, 6)"  # exact sums: whole cents (and anything to 1e-6) add up exactly
-_SUMMARY_COLUMNS = [
-    "first_purchase", "last_purchase", "purchases", "repeat_purchases", "recency_days",
-    "tenure_days", "span_days", "total_spend", "purchase_spend", "first_amount",
-    "nonpurchase_days", "n_rows",
-]
-_HOLDOUT_COLUMNS = ["holdout_purchases", "holdout_purchase_spend", "holdout_spend"]
 _MONEY_COLUMNS = {"total_spend", "purchase_spend", "first_amount", "holdout_purchase_spend",
                   "holdout_spend"}
 _DATE_COLUMNS = {"first_purchase", "last_purchase"}
@@ -374,13 +374,7 @@ def _raise_missing(name: str, missing: list[str], columns: list[str]) -> None:
             "content is not shown); "
             "name your columns with customer=, date=, amount="
         )
-    hints = []
-    for c in missing:
-        close = difflib.get_close_matches(c, columns, n=1, cutoff=0.6)
-        hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    shown = columns if len(columns) <= 12 else columns[:12] + ["…"]
-    msg = (f"{name} is missing column(s) {', '.join(hints)}; its header has "
-           f"{[excerpt(c, 30) for c in shown]}")
+    msg = missing_columns_message(name, missing, columns)
     if len(columns) == 1 and any(s in columns[0] for s in ",;\t|"):
         msg += ". The header was read as one column: is the delimiter unusual?"
     else:
@@ -388,7 +382,8 @@ def _raise_missing(name: str, missing: list[str], columns: list[str]) -> None:
     raise DataError(msg)
 
 
-def _infer_date_format(sample: str, name: str, column: str) -> str:
+def _sql_date_format(sample: str, name: str, column: str) -> str:
+    """Which of the formats both SQL dialects read (_DATE_FORMATS) the sample is written in."""
     s = sample.strip()
     if _ISO_RE.match(s):
         return "iso"
@@ -413,6 +408,10 @@ class _Runner:
     """Runs SQL text on one engine over one source; all statements see ``typed_rows``."""
 
     dialect: _Dialect
+    prefix: str  # of this run's relations, so that runs sharing a connection never collide
+
+    def _sql(self, sql: str) -> str:
+        return _RELATION_RE.sub(lambda m: self.prefix + m.group(1), sql)
 
     def columns(self) -> dict[str, str]:  # name -> type (upper case)
         raise NotImplementedError
@@ -459,9 +458,6 @@ class _DuckRunner(_Runner):
             self.view("log_source", f"SELECT * FROM read_parquet('{path}', union_by_name = true)")
         self.frame = src.kind == "frame"
 
-    def _sql(self, sql: str) -> str:
-        return _RELATION_RE.sub(lambda m: self.prefix + m.group(1), sql)
-
     def columns(self) -> dict[str, str]:
         rel = self.con.sql(f"SELECT * FROM {self.prefix}log_source LIMIT 0")
         return {c: str(t).upper() for c, t in zip(rel.columns, rel.types)}
@@ -504,9 +500,6 @@ class _SparkRunner(_Runner):
         df.createOrReplaceTempView(self.prefix + "log_source")
         self._views.append(self.prefix + "log_source")
 
-    def _sql(self, sql: str) -> str:
-        return _RELATION_RE.sub(lambda m: self.prefix + m.group(1), sql)
-
     def columns(self) -> dict[str, str]:
         df = self.spark.table(self.prefix + "log_source")
         return {f.name: f.dataType.simpleString().upper() for f in df.schema.fields}
@@ -532,8 +525,6 @@ class _SparkRunner(_Runner):
 _STRINGS = ("VARCHAR", "STRING")
 _RELATIONS = ("log_source", "log_columns", "typed_rows", "day_rows", "occasions", "per_customer")
 _RELATION_RE = re.compile(r"\b(" + "|".join(_RELATIONS) + r")\b")
-
-
 
 
 def _typed_rows_sql(dialect: _Dialect, types: dict[str, str], date_fmt: str | None) -> str:
@@ -572,10 +563,6 @@ def _check_sql(dialect: _Dialect) -> str:
     )
 
 
-def _day_rows_sql() -> str:
-    return "SELECT customer_id, amt, CAST(ts AS DATE) AS d FROM typed_rows"
-
-
 def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Rename, type and check the rows (one pass); return the first and last day of the log."""
     types = runner.columns()
@@ -594,7 +581,7 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
             "SELECT date FROM log_columns WHERE date IS NOT NULL AND TRIM(date) <> '' LIMIT 1"
         )
         if len(first):
-            date_fmt = _infer_date_format(str(first.iloc[0, 0]), src.name, date)
+            date_fmt = _sql_date_format(str(first.iloc[0, 0]), src.name, date)
     runner.view("typed_rows", _typed_rows_sql(runner.dialect, kinds, date_fmt))
     check = runner.query(_check_sql(runner.dialect)).iloc[0]
     if int(check["n"]) == 0:
@@ -630,7 +617,7 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
                 f"{src.name}: column {date!r}: {ts.date()} is outside the supported years 1678-2261; "
                 "a placeholder such as 9999-12-31? fix or remove the rows"
             )
-    runner.view("day_rows", _day_rows_sql())
+    runner.view("day_rows", "SELECT customer_id, amt, CAST(ts AS DATE) AS d FROM typed_rows")
     runner.view("occasions", occasions_sql("day_rows", day=runner.dialect.epoch_day("d")))
     return first_ts.normalize(), last_ts.normalize()
 
@@ -715,7 +702,9 @@ def _quiet_spark() -> Iterator[None]:
 
 
 @contextmanager
-def _runner(source: Any, engine: Any, customer: str, date: str, amount: str) -> Iterator[tuple[_Runner, _Source]]:
+def _runner(source: Any, engine: Any, customer: str, date: str,
+            amount: str) -> Iterator[tuple[_Runner, tuple[pd.Timestamp, pd.Timestamp]]]:
+    """The engine over the source with its rows checked, and the log's first and last day."""
     if isinstance(engine, str):
         name = check_choice(engine, "engine", list(ENGINES))
     elif hasattr(engine, "sparkContext") and hasattr(engine, "sql"):
@@ -749,7 +738,7 @@ def _runner(source: Any, engine: Any, customer: str, date: str, amount: str) -> 
                 spark.conf.set("spark.sql.session.timeZone", "UTC")  # wall-clock days
                 runner = _SparkRunner(src, spark)
         with _quiet_spark():
-            yield _Prepared(runner, src, customer, date, amount), src
+            yield runner, _prepare(runner, src, customer, date, amount)
     except (DataError, ParameterError):
         raise
     except Exception as exc:  # engine errors on a file: name the file, keep it short
@@ -817,20 +806,6 @@ def save_parquet(
     finally:
         con.close()
     return out
-
-
-class _Prepared:
-    def __init__(self, runner: _Runner, src: _Source, customer: str, date: str, amount: str) -> None:
-        self.runner = runner
-        self.src = src
-        self.names = (customer, date, amount)
-        self.days: tuple[pd.Timestamp, pd.Timestamp] | None = None
-
-    def prepare(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """(first day, last day) of the log, after the rows are checked."""
-        if self.days is None:
-            self.days = _prepare(self.runner, self.src, *self.names)
-        return self.days
 
 
 def _days_to_datetime(values: pd.Series) -> np.ndarray:
@@ -932,8 +907,7 @@ def engine_summary(
     (1, -3.0)
     """
     ref, hold, start = _resolve_dates(as_of, holdout_end, cohort_start)
-    with _runner(source, engine, customer, date, amount) as (prep, _src):
-        first_day, last_day = prep.prepare()
+    with _runner(source, engine, customer, date, amount) as (runner, (first_day, last_day)):
         as_of_default = ref is None
         ref = last_day if ref is None else ref
         if ref < first_day:
@@ -946,18 +920,12 @@ def engine_summary(
             holdout_end_day=None if hold is None else _day_number(hold),
             cohort_start_day=None if start is None else _day_number(start),
         )
-        runner = prep.runner
         runner.view("per_customer", sql["per_customer"], materialise=True)
         raw = runner.query(sql["summary"])
         counts = runner.query(sql["attrs"]).iloc[0]
     if raw.empty:
-        raise DataError(
-            f"no customer made a first purchase (a day with a positive net amount) up to "
-            f"{ref.date()}"
-            + (f" on or after cohort_start {start.date()}" if start is not None else "")
-            + f"; the log runs from {first_day.date()} to {last_day.date()}"
-        )
-    columns = _SUMMARY_COLUMNS + (_HOLDOUT_COLUMNS if hold is not None else [])
+        raise _no_purchase_error(ref, start, first_day, last_day)
+    columns = SUMMARY_COLUMNS + (_HOLDOUT_COLUMNS if hold is not None else ())
     out = pd.DataFrame(index=_customer_index(raw["customer_id"]))
     for col in columns:
         values = raw[col]
@@ -1014,9 +982,8 @@ def engine_occasions(
     >>> engine_occasions(log).to_dict("records")
     [{'customer_id': 1, 'date': Timestamp('2024-01-01 00:00:00'), 'amount': 0.3, 'n_rows': 2}]
     """
-    with _runner(source, engine, customer, date, amount) as (prep, _src):
-        prep.prepare()
-        raw = prep.runner.query(
+    with _runner(source, engine, customer, date, amount) as (runner, _days):
+        raw = runner.query(
             "SELECT customer_id, day, CAST(net AS DOUBLE) AS amount, n_rows FROM occasions "
             "ORDER BY customer_id, day"
         )
@@ -1061,41 +1028,16 @@ def engine_cohort_matrix(
     if max_periods is not None:
         check_number(max_periods, "max_periods", low=1, integer=True)
     ref = None if as_of is None else check_date(as_of, "as_of")
-    with _runner(source, engine, customer, date, amount) as (prep, _src):
-        _, last_day = prep.prepare()
+    with _runner(source, engine, customer, date, amount) as (runner, (_, last_day)):
         ref = last_day if ref is None else ref
-        cells = prep.runner.query(cohort_sql(_day_number(ref), period))
+        cells = runner.query(cohort_sql(_day_number(ref), period))
     if cells.empty:
         raise DataError(f"no purchases on or before as_of={ref.date()}")
     cohort = pd.to_numeric(cells["cohort"]).to_numpy(dtype="int64")
     k = pd.to_numeric(cells["k"]).to_numpy(dtype="int64")
     sizes = pd.Series(pd.to_numeric(cells["customers"]).to_numpy(dtype="float64")[k == 0],
                       index=cohort[k == 0]).sort_index()
-    last_p = int(ref.to_period(period).ordinal)
-    n_k = int(last_p - sizes.index.min()) + 1
     what = "customers" if value in ("rate", "count") else "revenue"
-    mat = (
-        pd.Series(pd.to_numeric(cells[what]).to_numpy(dtype="float64"),
-                  index=pd.MultiIndex.from_arrays([cohort, k]))
-        .unstack()
-        .reindex(index=sizes.index, columns=range(n_k))
-        .fillna(0.0)
-    )
-    values = mat.to_numpy()
-    if value in ("rate", "revenue_per_customer"):
-        values = values / sizes.to_numpy()[:, None]
-    observed = (sizes.index.to_numpy()[:, None] + np.arange(n_k)[None, :]) <= last_p
-    values = np.where(observed, values, np.nan)
-    out = pd.DataFrame(
-        values,
-        index=pd.PeriodIndex.from_ordinals(sizes.index.to_numpy(), freq=period).rename("cohort"),
-        columns=pd.RangeIndex(n_k, name="periods_since_first"),
-    )
-    if max_periods is not None:
-        out = out.iloc[:, : int(max_periods)]
-    out.attrs["cohort_size"] = dict(zip(out.index.astype(str), sizes.astype("int64").tolist(),
-                                        strict=True))
-    out.attrs["value"] = value
-    return out
-
-
+    cell = pd.Series(pd.to_numeric(cells[what]).to_numpy(dtype="float64"),
+                     index=pd.MultiIndex.from_arrays([cohort, k]))
+    return cohort_frame(cell, sizes, int(ref.to_period(period).ordinal), period, value, max_periods)

@@ -1,6 +1,7 @@
 """Customer lifecycle theory, computed: the stage-model figure, stylised curves, stage
-assignment from purchase data, exit patterns, the accumulation effect, the
-customer ladder (chapter 1; the revenue identity is in :mod:`crmlab.finance`).
+assignment from purchase data, exit patterns, the accumulation effect (chapter 1;
+the revenue identity is in :mod:`crmlab.finance`, the customer ladder is a few lines of
+pandas in notebook 01).
 
 The lecture tables (the stage models of the literature, strategy by stage)
 are data, not code: ``crmlab.datasets.load_seed_table("stage_models")`` and
@@ -34,7 +35,6 @@ from crmlab.validation import (
     check_date,
     check_number,
     require_columns,
-    validate_transactions,
 )
 
 __all__ = [
@@ -48,7 +48,6 @@ __all__ = [
     "classify_patterns",
     "score_stages",
     "accumulation_table",
-    "customer_ladder",
     "plot_stage_models",
     "cjk_font",
 ]
@@ -334,7 +333,7 @@ def _occasions(transactions: Any) -> pd.DataFrame:
             "transactions has no 'date' column: stage assignment needs the date of every "
             f"purchase (columns present: {[str(c) for c in transactions.columns]})"
         )
-    return to_occasions(validate_transactions(transactions), purchases_only=True)
+    return to_occasions(transactions, purchases_only=True)  # (validates the log)
 
 
 def _features(occ: pd.DataFrame, ref: pd.Timestamp, rules: StageRules) -> pd.DataFrame:
@@ -669,65 +668,3 @@ def accumulation_table(
             "profit_difference": num((b - a) * p),
         }
     )
-
-
-# --------------------------------------------------------------------------- ladder
-def customer_ladder(
-    transactions: Any,
-    *,
-    as_of: Any = None,
-    loyal_min: int = 4,
-    loyal_span_days: float = 365.0,
-    lost_days: float = 365.0,
-) -> pd.DataFrame:
-    """Measurable rungs of the customer ladder (seed 002) / relationship classes (seed 004).
-
-    From a log only the *actual* customers are visible, split the way seed 004
-    defines them: first-time buyers (one purchase occasion), repeat buyers
-    (two or more) and loyal customers ("many repeat purchases over a long
-    time": at least ``loyal_min`` occasions spanning at least
-    ``loyal_span_days``). Lost customers are those silent for ``lost_days``
-    before ``as_of``. Suspects, prospects, members, advocates and partners
-    need data a purchase log does not hold (leads, membership, referrals).
-
-    Returns
-    -------
-    DataFrame
-        One row per rung: ``rung``, ``rung_zh``, ``customers`` (nested
-        counts: every loyal customer is also a repeat buyer),
-        ``share_of_buyers`` and ``conversion`` (share of the rung above).
-
-    Examples
-    --------
-    >>> log = pd.DataFrame({"customer_id": [1, 2, 2, 3, 3, 3, 3], "amount": 1.0,
-    ...     "date": pd.to_datetime(["2020-01-01", "2020-01-01", "2020-03-01", "2020-01-01",
-    ...                             "2020-05-01", "2020-09-01", "2021-02-01"])})
-    >>> customer_ladder(log)["customers"].tolist()
-    [3, 2, 1, 1]
-    """
-    check_number(loyal_min, "loyal_min", low=2, integer=True)
-    check_number(loyal_span_days, "loyal_span_days", low=0.0)
-    check_number(lost_days, "lost_days", low=0.0, low_inclusive=False)
-    occ = _occasions(transactions)
-    ref = occ["date"].max() if as_of is None else check_date(as_of, "as_of")
-    o = occ[occ["date"] <= ref]
-    if o.empty:
-        raise DataError(f"no purchase on or before as_of={ref.date()}")
-    g = o.groupby("customer_id")
-    n = g.size()
-    span = (g["date"].max() - g["date"].min()).dt.days
-    recency = (ref - g["date"].max()).dt.days
-    counts = [
-        ("actual customers (≥1 purchase)", "现实客户（首次购买）", int(len(n))),
-        ("repeat buyers (≥2 purchases)", "重复购买者", int((n >= 2).sum())),
-        (f"loyal (≥{loyal_min} purchases over ≥{loyal_span_days:g} days)", "忠实客户",
-         int(((n >= loyal_min) & (span >= loyal_span_days)).sum())),
-        (f"lost (silent ≥{lost_days:g} days)", "流失客户", int((recency >= lost_days).sum())),
-    ]
-    out = pd.DataFrame(counts, columns=["rung", "rung_zh", "customers"])
-    out["share_of_buyers"] = out["customers"] / len(n)
-    conv = out["customers"] / out["customers"].shift(1)
-    conv.iloc[0] = 1.0
-    conv.iloc[3] = out["customers"].iloc[3] / len(n)
-    out["conversion"] = conv
-    return out

@@ -399,63 +399,14 @@ def _canonicalise(ids: pd.Series, column: Any) -> tuple[np.ndarray, dict[str, in
             "whitespace_stripped": 0, "nfc_normalised": 0, "numbers_written_as_integers": 0,
         }
     values = ids.to_numpy(dtype=object)
-    if pd.api.types.is_float_dtype(ids.dtype):
-        return _canonicalise_floats(ids.to_numpy(dtype="float64"), column)
-    if pd.api.types.infer_dtype(values) == "string":
+    if pd.api.types.is_float_dtype(ids.dtype) or pd.api.types.infer_dtype(values) == "string":
         # one type family, so equal values are one raw id: canonicalise each distinct value once
         codes, uniques = pd.factorize(values)
         first_row = np.full(len(uniques), len(values))
         np.minimum.at(first_row, codes, np.arange(len(values)))
-        canon_u, counts = _canonicalise_texts(list(uniques), first_row, column)
+        canon_u, counts = _canonicalise_values(np.asarray(uniques, dtype=object), first_row, column)
         return canon_u[codes], counts
     return _canonicalise_values(values, np.arange(len(values)), column)
-
-
-def _canonicalise_floats(x: np.ndarray, column: Any) -> tuple[np.ndarray, dict[str, int]]:
-    """The rule of :func:`canonical_id` for a float column, vectorised."""
-    bad = ~np.isfinite(x) | (np.abs(x) > _EXACT_FLOAT)
-    if bad.any():
-        pos = int(np.argmax(bad))
-        try:
-            canonical_id(float(x[pos]))
-        except DataError as err:
-            raise DataError(f"pseudonymize: column {column!r}, row {pos}: {err}") from None
-    codes, uniques = pd.factorize(x)
-    whole = uniques == np.floor(uniques)
-    canon_u = np.empty(len(uniques), dtype=object)
-    canon_u[whole] = uniques[whole].astype(np.int64).astype(str)
-    canon_u[~whole] = [repr(float(v)) for v in uniques[~whole]]
-    n = len(uniques)
-    return canon_u[codes], {
-        "distinct_raw_ids": n, "distinct_ids": n, "merged_by_canonicalisation": 0,
-        "whitespace_stripped": 0, "nfc_normalised": 0, "numbers_written_as_integers": int(whole.sum()),
-    }
-
-
-def _canonicalise_texts(
-    values: list[str], rows: np.ndarray, column: Any
-) -> tuple[np.ndarray, dict[str, int]]:
-    """The rule of :func:`canonical_id` for distinct text ids, in bulk."""
-    normal = [v if unicodedata.is_normalized("NFC", v) else unicodedata.normalize("NFC", v)
-              for v in values]
-    stripped = [t.strip(ID_STRIP_CHARS) for t in normal]
-    canon = [id_text(t) for t in stripped]
-    empty = [i for i, t in enumerate(canon) if not t]
-    if empty:
-        i = empty[0]
-        raise DataError(
-            f"pseudonymize: column {column!r}, row {rows[i]}: id {excerpt(values[i])} is empty "
-            "text; every row needs a customer id"
-        )
-    distinct = len(set(canon))
-    return np.asarray(canon, dtype=object), {
-        "distinct_raw_ids": len(values),
-        "distinct_ids": distinct,
-        "merged_by_canonicalisation": len(values) - distinct,
-        "whitespace_stripped": sum(st != t for st, t in zip(stripped, normal)),
-        "nfc_normalised": sum(t != v for t, v in zip(normal, values)),
-        "numbers_written_as_integers": sum(c != st for c, st in zip(canon, stripped)),
-    }
 
 
 def _canonicalise_values(

@@ -51,7 +51,6 @@ from crmlab.validation import (
     check_choice,
     check_date,
     check_number,
-    check_probability,
     check_rate,
     validate_transactions,
 )
@@ -68,13 +67,11 @@ __all__ = [
     "win_back_rate",
     "purchases_in_first",
     "cohort_matrix",
+    "cohort_frame",
     "plot_cohort_heatmap",
     "repeat_revenue_share",
     "revenue_concentration",
     "churn_cut_profit_uplift",
-    "uplift_grid",
-    "retention_spend_breakeven",
-    "funnel_economics",
     "retention_indicators",
 ]
 
@@ -471,29 +468,44 @@ def cohort_matrix(
     first = occ.groupby("customer_id")["_p"].transform("min").to_numpy()
     occ["_c"] = first
     occ["_k"] = ordv - first
-    last_p = int(pd.Timestamp(ref).to_period(period).ordinal)
     size = occ.groupby("_c")["customer_id"].nunique()
-    n_k = int(last_p - size.index.min()) + 1
     if value in ("rate", "count"):
         cell = occ.groupby(["_c", "_k"])["customer_id"].nunique()
     else:
         cell = occ.groupby(["_c", "_k"])["amount"].sum()
-    mat = cell.unstack("_k").reindex(columns=range(n_k)).fillna(0.0).astype(float)
-    mat = mat.reindex(size.index).fillna(0.0)
-    cohorts = mat.index.to_numpy()
-    observed = (cohorts[:, None] + np.arange(n_k)[None, :]) <= last_p
+    last_p = int(pd.Timestamp(ref).to_period(period).ordinal)
+    return cohort_frame(cell, size, last_p, period, value, max_periods)
+
+
+def cohort_frame(cells: pd.Series, sizes: pd.Series, last_period: int, period: str, value: str,
+                 max_periods: int | None = None) -> pd.DataFrame:
+    """The layout of :func:`cohort_matrix`, from its cells (also used by the SQL engines).
+
+    ``cells`` holds the customers (``value`` "rate"/"count") or the revenue of
+    each (cohort, k) pair, indexed by Period ordinals of ``period`` and k;
+    ``sizes`` the cohort sizes by cohort ordinal; ``last_period`` is the ordinal
+    of ``as_of``'s period: later cells are NaN (not observed), missing earlier
+    ones 0.
+
+    >>> cells = pd.Series([2.0, 1.0, 1.0], index=pd.MultiIndex.from_tuples([(648, 0), (648, 1), (649, 0)]))
+    >>> cohort_frame(cells, pd.Series([2, 1], index=[648, 649]), 649, "M", "rate").to_numpy().tolist()
+    [[1.0, 0.5], [1.0, nan]]
+    """
+    n_k = int(last_period - sizes.index.min()) + 1
+    mat = cells.unstack().reindex(index=sizes.index, columns=range(n_k)).fillna(0.0).astype(float)
+    cohorts = sizes.index.to_numpy()
     values = mat.to_numpy()
     if value in ("rate", "revenue_per_customer"):
-        values = values / size.to_numpy()[:, None]
-    values = np.where(observed, values, np.nan)
+        values = values / sizes.to_numpy()[:, None]
+    observed = (cohorts[:, None] + np.arange(n_k)[None, :]) <= last_period
     out = pd.DataFrame(
-        values,
+        np.where(observed, values, np.nan),
         index=_ordinal_to_period(cohorts, period).rename("cohort"),
         columns=pd.RangeIndex(n_k, name="periods_since_first"),
     )
     if max_periods is not None:
         out = out.iloc[:, : int(max_periods)]
-    out.attrs["cohort_size"] = dict(zip(out.index.astype(str), size.to_numpy().tolist(), strict=True))
+    out.attrs["cohort_size"] = dict(zip(out.index.astype(str), sizes.astype("int64").tolist(), strict=True))
     out.attrs["value"] = value
     return out
 
@@ -634,101 +646,6 @@ def churn_cut_profit_uplift(
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(base > 0, (new - base) / np.where(base > 0, base, 1.0), np.nan)
     return float(out) if np.ndim(out) == 0 else out
-
-
-def uplift_grid(
-    retentions: Sequence[float],
-    discounts: Sequence[float],
-    *,
-    margin: float = 100.0,
-    acquisition_cost: float = 0.0,
-    cut: float = 0.05,
-    mode: str = "points",
-    horizon: int | None = None,
-    margin_growth: float = 0.0,
-    first_margin_at: int = 0,
-) -> pd.DataFrame:
-    """:func:`churn_cut_profit_uplift` on a discount × retention grid (rows × columns)."""
-    r = as_float_array(retentions, "retentions")
-    d = as_float_array(discounts, "discounts")
-    R, D = np.meshgrid(r, d)
-    vals = churn_cut_profit_uplift(
-        margin, R, D, cut=cut, mode=mode, acquisition_cost=acquisition_cost,
-        horizon=horizon, margin_growth=margin_growth, first_margin_at=first_margin_at,
-    )
-    return pd.DataFrame(vals, index=pd.Index(d, name="discount"), columns=pd.Index(r, name="retention"))
-
-
-def retention_spend_breakeven(
-    acquisition_cost: float, retention_cost: float, retention_lift: float
-) -> dict[str, float]:
-    """Does spending on retention beat acquiring replacements?
-
-    Spending ``retention_cost`` per customer per period lifts retention by
-    ``retention_lift`` (share of the base kept that would otherwise leave).
-    Keeping the base the same size by acquisition instead costs
-    ``acquisition_cost × retention_lift`` per customer. Retention pays iff
-    ``acquisition_cost / retention_cost > 1 / retention_lift``.
-
-    >>> retention_spend_breakeven(500, 100, 0.1)["pays"]
-    False
-    """
-    a = check_number(acquisition_cost, "acquisition_cost", low=0)
-    c = check_number(retention_cost, "retention_cost", low=0, low_inclusive=False)
-    lift = check_number(retention_lift, "retention_lift", low=0, high=1, low_inclusive=False)
-    return {
-        "cost_ratio": a / c,
-        "breakeven_ratio": 1.0 / lift,
-        "retention_cost_per_saved": c / lift,
-        "pays": bool(a / c > 1.0 / lift),
-    }
-
-
-def funnel_economics(
-    members: float,
-    conversion: float,
-    *,
-    share_three_plus: float,
-    budget_per_member: float = 150.0,
-    incentive_new: float = 5.0,
-    incentive_first: float = 5.0,
-    incentive_three: float = 30.0,
-) -> pd.Series:
-    """Yearly cost of a membership funnel (seed 003 No. 2, Kidswant 孩子王).
-
-    ``members`` join (awareness/intention layers); a share ``conversion`` buys
-    (the seed: 40% typical, 80% at Kidswant); a share ``share_three_plus`` of
-    the buyers buys three times or more. Costs: the member budget for every
-    member (150 CNY/yr), staff incentives 5 CNY per new member, 5 per first
-    purchase and 30 per member reaching three purchases.
-
-    >>> f = funnel_economics(1000, 0.8, share_three_plus=0.5)
-    >>> float(f["buyers"]), float(f["total_cost"]), round(float(f["cost_per_buyer"]), 2)
-    (800.0, 171000.0, 213.75)
-    """
-    n = check_number(members, "members", low=0, low_inclusive=False)
-    c = check_probability(conversion, "conversion")
-    q = check_probability(share_three_plus, "share_three_plus")
-    for v, name in [(budget_per_member, "budget_per_member"), (incentive_new, "incentive_new"),
-                    (incentive_first, "incentive_first"), (incentive_three, "incentive_three")]:
-        check_number(v, name, low=0)
-    buyers = n * c
-    loyal = buyers * q
-    budget = n * budget_per_member
-    incent = n * incentive_new + buyers * incentive_first + loyal * incentive_three
-    total = budget + incent
-    return pd.Series(
-        {
-            "members": n,
-            "buyers": buyers,
-            "three_plus_buyers": loyal,
-            "member_budget": budget,
-            "staff_incentives": incent,
-            "total_cost": total,
-            "cost_per_buyer": total / buyers if buyers > 0 else np.nan,
-            "cost_per_three_plus_buyer": total / loyal if loyal > 0 else np.nan,
-        }
-    )
 
 
 def retention_indicators(transactions: Any, period: str = "Q") -> pd.DataFrame:

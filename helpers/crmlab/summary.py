@@ -425,12 +425,8 @@ def _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, p
         report["spend_before_cohort_start"] = float(total[early].sum() / scale)
         member &= ~early
     if not member.any():
-        raise DataError(
-            f"no customer made a first purchase (a day with a positive net amount) up to "
-            f"{_stamp(as_of_day).date()}"
-            + (f" on or after cohort_start {_stamp(cohort_day).date()}" if cohort_day is not None else "")
-            + f"; the log runs from {_stamp(first_day).date()} to {_stamp(last_day).date()}"
-        )
+        raise _no_purchase_error(_stamp(as_of_day), None if cohort_day is None else _stamp(cohort_day),
+                                 _stamp(first_day), _stamp(last_day))
     cust = np.flatnonzero(member)
     fp, lp = first_p[cust], last_p[cust]
     out = pd.DataFrame(
@@ -466,6 +462,16 @@ def _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, p
     out.attrs["summary"] = report
     _summary_warnings(report, holdout_end is not None)
     return out
+
+
+def _no_purchase_error(as_of: pd.Timestamp, cohort_start: pd.Timestamp | None, first: pd.Timestamp,
+                       last: pd.Timestamp) -> DataError:
+    """The error of every engine when no customer is left to summarise."""
+    return DataError(
+        f"no customer made a first purchase (a day with a positive net amount) up to {as_of.date()}"
+        + (f" on or after cohort_start {cohort_start.date()}" if cohort_start is not None else "")
+        + f"; the log runs from {first.date()} to {last.date()}"
+    )
 
 
 def _summary_warnings(rep: dict[str, Any], holdout: bool) -> None:

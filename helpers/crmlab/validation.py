@@ -32,6 +32,8 @@ from crmlab.errors import DataError, ParameterError
 __all__ = [
     "TRANSACTION_COLUMNS",
     "require_columns",
+    "did_you_mean",
+    "missing_columns_message",
     "first_bad",
     "check_numeric_column",
     "validate_transactions",
@@ -100,19 +102,38 @@ def require_columns(
         )
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        import difflib
-
-        hints = []
-        for c in missing:
-            close = difflib.get_close_matches(
-                str(c), [str(x) for x in df.columns], n=1, cutoff=0.6
-            )
-            hints.append(f"{c!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        have = [str(x) for x in df.columns]
         raise DataError(
-            f"{what} is missing column(s) {', '.join(hints)}; "
-            f"it has {[str(x) for x in df.columns]}"
+            f"{what} is missing column(s) {', '.join(did_you_mean(c, have) for c in missing)}; "
+            f"it has {have}"
         )
     return df
+
+
+def did_you_mean(name: Any, choices: Sequence[str]) -> str:
+    """``repr(name)``, followed by the closest of ``choices`` when one is close (a typo).
+
+    >>> did_you_mean("amout", ["amount", "date"]), did_you_mean("x", ["amount"])
+    ("'amout' (did you mean 'amount'?)", "'x'")
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)
+    return f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
+def missing_columns_message(what: str, missing: Sequence[str], columns: Sequence[str]) -> str:
+    """The loader's and the SQL engines' message for columns a source lacks (typos hinted).
+
+    The header is shown escaped and cut: at most 12 names of at most 30 characters.
+
+    >>> print(missing_columns_message("log.csv", ["amout"], ["customer_id", "amount"]))
+    log.csv is missing column(s) 'amout' (did you mean 'amount'?); its header has ["'customer_id'", "'amount'"]
+    """
+    columns = list(columns)
+    shown = columns if len(columns) <= 12 else columns[:12] + ["…"]
+    hints = ", ".join(did_you_mean(c, columns) for c in missing)
+    return f"{what} is missing column(s) {hints}; its header has {[excerpt(c, 30) for c in shown]}"
 
 
 def check_numeric_column(
@@ -577,7 +598,6 @@ def check_parameter_names(namespace: dict[str, Any], known: Iterable[str]) -> No
     ...
     crmlab.errors.ParameterError: unknown parameter 'SEDD' (did you mean 'SEED'?); this notebook's parameters are ['SEED']
     """
-    import difflib
     import types
 
     known = list(known)
@@ -586,10 +606,8 @@ def check_parameter_names(namespace: dict[str, Any], known: Iterable[str]) -> No
             continue
         if isinstance(value, (types.ModuleType, type, types.FunctionType)):
             continue
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         raise ParameterError(
-            f"unknown parameter {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
-            + f"; this notebook's parameters are {known}"
+            f"unknown parameter {did_you_mean(name, known)}; this notebook's parameters are {known}"
         )
 
 
