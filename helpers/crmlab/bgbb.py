@@ -51,10 +51,10 @@ from crmlab.errors import DataError, ParameterError
 from crmlab.mle import MLE, delta_interval, maximize
 from crmlab.sbg import MIN_DISCOUNT, _log_hyp2f1_1bc  # the smallest rate the DERL/DERT series sums
 from crmlab.validation import (
-    _describe_row,
     check_discount,
     check_number,
     check_numeric_column,
+    describe_row,
     require_columns,
 )
 
@@ -147,7 +147,7 @@ def validate_bgbb_summary(summary: Any, *, weights: str | None = None,
     for mask, msg in checks:
         if mask.any():
             i = int(np.argmax(mask))
-            raise DataError(f"{what}: {_describe_row(df, i)}: {msg(i)}")
+            raise DataError(f"{what}: {describe_row(df, i)}: {msg(i)}")
     if w.sum() <= 0:
         raise DataError(f"{what}: the {wname} add up to 0; no customer to fit")
     return x, tx, n, w

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.ahp import standardize
+from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor, present_value, retention_clv
 from crmlab.validation import (
     as_float_array,

@@ -34,6 +34,7 @@ __all__ = [
     "require_columns",
     "did_you_mean",
     "missing_columns_message",
+    "describe_row",
     "first_bad",
     "check_numeric_column",
     "validate_transactions",
@@ -67,7 +68,14 @@ __all__ = [
 TRANSACTION_COLUMNS: tuple[str, ...] = ("customer_id", "date", "amount")
 
 
-def _describe_row(df: pd.DataFrame | pd.Series, pos: int) -> str:
+def describe_row(df: pd.DataFrame | pd.Series, pos: int) -> str:
+    """Name row ``pos`` of ``df`` for an error message, with its index label when that differs.
+
+    >>> describe_row(pd.DataFrame({"a": [1, 2]}), 1)
+    'row 1'
+    >>> describe_row(pd.DataFrame({"a": [1, 2]}, index=["x", "y"]), 1)
+    "row 1 (index 'y')"
+    """
     label = df.index[pos]
     if isinstance(label, (int, np.integer)) and label == pos:
         return f"row {pos}"
@@ -165,7 +173,7 @@ def check_numeric_column(
             pos = first_bad(kinds.map(lambda t, b=bad_types: issubclass(t, b)))
             if pos is not None:
                 raise DataError(
-                    f"{what}: column {column!r}, {_describe_row(df, pos)}: "
+                    f"{what}: column {column!r}, {describe_row(df, pos)}: "
                     f"{_short(raw.iloc[pos])} {expected}; expected a number"
                 )
     try:
@@ -176,7 +184,7 @@ def check_numeric_column(
                 float(v)
             except OverflowError:
                 raise DataError(
-                    f"{what}: column {column!r}, {_describe_row(df, pos)}: {_short(v)} is too "
+                    f"{what}: column {column!r}, {describe_row(df, pos)}: {_short(v)} is too "
                     "large; expected a number of at most about 1.8e308 in size"
                 ) from None
             except (TypeError, ValueError):
@@ -186,19 +194,19 @@ def check_numeric_column(
     pos = first_bad(bad)
     if pos is not None:
         raise DataError(
-            f"{what}: column {column!r}, {_describe_row(df, pos)}: "
+            f"{what}: column {column!r}, {describe_row(df, pos)}: "
             f"{raw.iloc[pos]!r} is not a number"
         )
     if not allow_nan:
         pos = first_bad(values.isna())
         if pos is not None:
             raise DataError(
-                f"{what}: column {column!r}, {_describe_row(df, pos)}: value is missing (NaN)"
+                f"{what}: column {column!r}, {describe_row(df, pos)}: value is missing (NaN)"
             )
     pos = first_bad(np.isinf(values.to_numpy()))
     if pos is not None:
         raise DataError(
-            f"{what}: column {column!r}, {_describe_row(df, pos)}: "
+            f"{what}: column {column!r}, {describe_row(df, pos)}: "
             f"{values.iloc[pos]} is infinite; expected a finite number"
         )
     if min_value is not None:
@@ -207,7 +215,7 @@ def check_numeric_column(
         if pos is not None:
             op = ">=" if min_inclusive else ">"
             raise DataError(
-                f"{what}: column {column!r}, {_describe_row(df, pos)}: "
+                f"{what}: column {column!r}, {describe_row(df, pos)}: "
                 f"{values.iloc[pos]} is out of range; expected {op} {min_value}"
             )
     return values
@@ -272,7 +280,7 @@ def validate_transactions(
         min_inclusive=False,
     )
     check_money_total(out["amount"].to_numpy(), what=what, column="amount",
-                      where=lambda i: _describe_row(out, i))
+                      where=lambda i: describe_row(out, i))
     return out
 
 
@@ -764,7 +772,7 @@ def check_customer_ids(ids: pd.Series, *, what: str = "transactions", column: st
         problem = customer_id_problem(u.iloc[k])
         if problem is not None:
             raise DataError(
-                f"{what}: column {column!r}, {_describe_row(ids, int(first[order[k]]))}: "
+                f"{what}: column {column!r}, {describe_row(ids, int(first[order[k]]))}: "
                 f"customer id {excerpt(u.iloc[k])} {problem[1]}"
             )
     if len(kinds) > 1:
@@ -774,7 +782,7 @@ def check_customer_ids(ids: pd.Series, *, what: str = "transactions", column: st
         if clash:
             pos = int(first[order[clash[0]]])
             raise DataError(
-                f"{what}: column {column!r}, {_describe_row(ids, pos)}: {excerpt(ids.iloc[pos])} is text "
+                f"{what}: column {column!r}, {describe_row(ids, pos)}: {excerpt(ids.iloc[pos])} is text "
                 "while the same id is also a number (1 and '1' would be two customers); make the "
                 "column one type"
             )
@@ -829,7 +837,7 @@ def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
     date = out["date"]
     if pd.api.types.is_bool_dtype(date) or pd.api.types.is_numeric_dtype(date):
         raise DataError(
-            f"{what}: column 'date', {_describe_row(out, 0)}: {excerpt(date.iloc[0])} is a number, not a "
+            f"{what}: column 'date', {describe_row(out, 0)}: {excerpt(date.iloc[0])} is a number, not a "
             "date; convert it first (pd.to_datetime(..., format='%Y%m%d') or unit='s'), or load the "
             "data with load_transactions(date_format=...)"
         )
@@ -838,7 +846,7 @@ def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
         pos = first_bad(kinds.to_numpy(dtype=bool))
         if pos is not None:
             raise DataError(
-                f"{what}: column 'date', {_describe_row(out, pos)}: {excerpt(date.iloc[pos])} is a number, "
+                f"{what}: column 'date', {describe_row(out, pos)}: {excerpt(date.iloc[pos])} is a number, "
                 "not a date; expected e.g. '2024-01-31'"
             )
         parsed = pd.to_datetime(date, errors="coerce", format="ISO8601")
@@ -848,19 +856,19 @@ def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
         pos = first_bad(bad)
         if pos is not None:
             raise DataError(
-                f"{what}: column 'date', {_describe_row(out, pos)}: "
+                f"{what}: column 'date', {describe_row(out, pos)}: "
                 f"{excerpt(date.iloc[pos])} is not a date; expected e.g. '2024-01-31'"
             )
         date = parsed
     pos = first_out_of_range(date)
     if pos is not None:
         raise DataError(
-            f"{what}: column 'date', {_describe_row(out, pos)}: {excerpt(str(date.iloc[pos]))} is outside "
+            f"{what}: column 'date', {describe_row(out, pos)}: {excerpt(str(date.iloc[pos]))} is outside "
             "the supported years 1678-2261; a placeholder such as 9999-12-31? fix or remove the row"
         )
     if getattr(date.dt, "tz", None) is not None:
         date = date.dt.tz_localize(None)  # keep local wall time: the purchase day as the customer saw it
     pos = first_bad(date.isna())
     if pos is not None:
-        raise DataError(f"{what}: column 'date', {_describe_row(out, pos)}: date is missing")
+        raise DataError(f"{what}: column 'date', {describe_row(out, pos)}: date is missing")
     return date.astype("datetime64[ns]")

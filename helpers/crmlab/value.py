@@ -40,12 +40,12 @@ import pandas as pd
 from crmlab.errors import DataError, ParameterError, warn
 from crmlab.finance import discount_factor, retention_clv
 from crmlab.validation import (
-    _describe_row,
     as_float_array,
     check_choice,
     check_discount,
     check_number,
     check_numeric_column,
+    describe_row,
     require_columns,
 )
 
@@ -277,7 +277,7 @@ def _relative(tcv: pd.Series, tcc: pd.Series) -> pd.Series:
     if zero.any():
         pos = int(np.argmax(zero))
         raise DataError(
-            f"relative form: total customer cost is 0 at {_describe_row(tcc, pos)}, so "
+            f"relative form: total customer cost is 0 at {describe_row(tcc, pos)}, so "
             "TCV / TCC is undefined; use form='absolute' or check the cost columns (and "
             "cost weights)"
         )
