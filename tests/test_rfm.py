@@ -427,26 +427,6 @@ def test_score_by_bounds_errors():
         rfm.score_by_bounds([1, np.nan], [5])
 
 
-# --------------------------------------------------------------------------- SQL
-def test_sql_equals_pandas_on_synthetic():
-    tx, _ = simulate_transactions(300, seed=5)
-    tx = pd.concat([tx, tx.iloc[:50]])  # same-day duplicates
-    as_of = "2022-12-31"
-    with pytest.warns(CrmlabWarning):
-        a = rfm.rfm_table(tx, as_of)
-    a = a.drop(columns=[])
-    b = rfm.rfm_table_sql(tx, as_of)
-    pd.testing.assert_frame_equal(a.drop(columns=["monetary", "monetary_mean"]),
-                                  b.drop(columns=["monetary", "monetary_mean"]))
-    np.testing.assert_allclose(a["monetary"], b["monetary"], rtol=1e-12)
-    np.testing.assert_allclose(a["monetary_mean"], b["monetary_mean"], rtol=1e-12)
-
-
-def test_sql_string_ids():
-    log = _log([("b", "2024-01-02", 1.0), ("a", "2024-01-05", 2.0), ("b", "2024-01-01", 3.0)])
-    pd.testing.assert_frame_equal(rfm.rfm_table(log), rfm.rfm_table_sql(log), check_exact=False)
-
-
 # --------------------------------------------------------------------------- id types and alignment
 @pytest.mark.parametrize("dtype", ["int64", "Int64", "uint32", "str", "category", "float64", "object"])
 def test_id_dtypes(dtype):

@@ -42,7 +42,6 @@ customer_id
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -54,7 +53,6 @@ from crmlab.errors import DataError, ParameterError
 from crmlab.validation import (
     as_finite_vector,
     check_choice,
-    check_date,
     check_number,
     require_columns,
     validate_transactions,
@@ -73,8 +71,6 @@ __all__ = [
     "airline_rule_table",
     "airline_scores",
     "score_by_bounds",
-    "RFM_SQL",
-    "rfm_table_sql",
 ]
 
 
@@ -614,74 +610,3 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
     out.attrs["rfm"] = dict(rfm.attrs["rfm"], window_start_exclusive=start)
     return out
 
-
-# --------------------------------------------------------------------------- SQL
-#: The RFM table as one SQL query (SQLite dialect; ``:as_of`` is 'YYYY-MM-DD').
-RFM_SQL = """
-WITH occasions AS (              -- one row per customer and day: the day's net amount
-    SELECT customer_id,
-           date(date)  AS day,
-           ROUND(SUM(amount), 9) AS amount,   -- rounded: 0.1 + 0.2 - 0.3 is a net of 0
-           COUNT(*)    AS n_rows
-    FROM transactions
-    WHERE date(date) <= :as_of   -- rows after as_of are excluded
-    GROUP BY customer_id, date(date)
-)
-SELECT customer_id,
-       CAST(ROUND(julianday(:as_of) - julianday(MAX(CASE WHEN amount > 0 THEN day END))) AS INTEGER)
-                                                                    AS recency,
-       SUM(amount > 0)                                              AS frequency,  -- purchase days
-       SUM(amount)                                                  AS monetary,   -- net spend
-       SUM(amount) / SUM(amount > 0)                                AS monetary_mean,
-       CAST(ROUND(julianday(:as_of) - julianday(MIN(CASE WHEN amount > 0 THEN day END))) AS INTEGER)
-                                                                    AS tenure,
-       MIN(CASE WHEN amount > 0 THEN day END)                       AS first_purchase,
-       MAX(CASE WHEN amount > 0 THEN day END)                       AS last_purchase,
-       SUM(n_rows)                                                  AS n_rows
-FROM occasions
-GROUP BY customer_id
-HAVING SUM(amount > 0) > 0       -- customers with no purchase day are not in the table
-ORDER BY customer_id
-"""
-
-
-def rfm_table_sql(transactions: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
-    """:func:`rfm_table` computed by :data:`RFM_SQL` in an in-memory SQLite database.
-
-    For teaching: the same table from the query a database analyst would
-    write. Returns the same columns and dtypes as :func:`rfm_table` (without
-    the window columns). Money is summed in floating point by SQLite, so totals
-    can differ from :func:`rfm_table` in the last binary digit.
-
-    >>> log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [2.5, 1.0, 4.0],
-    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-05"])})
-    >>> rfm_table_sql(log)[["recency", "frequency", "monetary"]].values.tolist()
-    [[4.0, 1.0, 3.5], [0.0, 1.0, 4.0]]
-    """
-    tx = validate_transactions(transactions)
-    last_day = tx["date"].max().normalize()
-    if as_of is None:
-        as_of_ts = last_day
-    else:
-        as_of_ts = check_date(as_of, "as_of")
-        if as_of_ts < tx["date"].min().normalize():
-            raise DataError(f"as_of {as_of_ts.date()} is before every purchase")
-    id_is_int = pd.api.types.is_integer_dtype(tx["customer_id"])
-    data = pd.DataFrame(
-        {
-            "customer_id": tx["customer_id"] if id_is_int else tx["customer_id"].astype(str),
-            "date": tx["date"].dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "amount": tx["amount"],
-        }
-    )
-    with sqlite3.connect(":memory:") as con:
-        data.to_sql("transactions", con, index=False)
-        res = pd.read_sql_query(RFM_SQL, con, params={"as_of": as_of_ts.strftime("%Y-%m-%d")})
-    con.close()
-    res["first_purchase"] = pd.to_datetime(res["first_purchase"]).astype("datetime64[ns]")
-    res["last_purchase"] = pd.to_datetime(res["last_purchase"]).astype("datetime64[ns]")
-    for c in ["recency", "frequency", "tenure", "n_rows"]:
-        res[c] = res[c].astype("int64")
-    for c in ["monetary", "monetary_mean"]:
-        res[c] = res[c].astype("float64")
-    return res.set_index("customer_id")
