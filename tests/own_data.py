@@ -14,6 +14,7 @@ SMALL = {
     "00_getting_started": {"N_CUSTOMERS": 300},
     "01_customer_lifecycle": {"N_CUSTOMERS": 400},
     "03_customer_lifetime_value": {},
+    "04_ahp_customer_value": {"N_RANDOM": 500},
     "05_segmentation": {"N_SYNTH": 500},
     "06_retention_metrics": {"N_SYNTH": 500},
     "07_probabilistic_clv": {"N_SIM": 500},
