@@ -365,7 +365,7 @@ def test_constant_column_warns():
 
 
 def test_reconstructed_case_reproduces_published_outcome():
-    x = ahp.load_reconstructed_customers()
+    x = ahp.load_customers()
     tab = crmlab.datasets.load_seed_table("ahp_weights")
     w = tab.dropna(subset=["global_weight"]).set_index("node")["global_weight"]
     groups = {"current": [f"X{k}" for k in range(1, 8)],
@@ -410,3 +410,24 @@ def test_property_weights_positive_sum_one_permutation_equivariant(n, seed, meth
         warnings.simplefilter("error")
         r = ahp.analyze(m, method)
     assert r.lambda_max >= n - 1e-9 and r.cr >= 0
+
+
+# --------------------------------------------------------------------------- your own customer table
+def test_load_customers_reads_your_table_and_names_what_is_wrong(tmp_path):
+    f = tmp_path / "c.csv"
+    f.write_text("# my firm\ncustomer,X1,X2,note\nA,1,2.5,x\nB,3,4,y\n")
+    got = ahp.load_customers(f, ["X1", "X2"])
+    assert got.index.tolist() == ["A", "B"] and got.to_numpy().tolist() == [[1, 2.5], [3, 4]]
+    assert got.attrs["columns_not_used"] == ["note"]
+    assert ahp.load_customers(f, ["X1"], what="CUSTOMERS_PATH").attrs["columns_not_used"] == ["X2", "note"]
+    cases = [("customer,X1\nA,1\nA,2\n", r"P \(c\.csv\): row 1 repeats customer 'A'"),
+             ("customer,X1\n,1\nB,2\n", r"row 0 has no customer id"),
+             ("customer,X1\nA,1\nB,two\n", r"column 'X1', row 1: 'two' is not a number"),
+             ("customer,X2\nA,1\n", r"missing column\(s\) 'X1'"),
+             ("", r"cannot be read as a CSV file")]
+    for text, message in cases:
+        f.write_text(text)
+        with pytest.raises(DataError, match=message):
+            ahp.load_customers(f, ["X1"], what="P (c.csv)")
+    with pytest.raises(DataError, match="cannot be read"):
+        ahp.load_customers(tmp_path / "missing.csv")

@@ -70,7 +70,7 @@ def test_task3_matrix_is_labelled_so_the_helper_answers_with_names():
 
 def test_task5_and_task6_need_a_computation():
     # task 5: the paper's segments (z-scores) with and without X8, recomputed here
-    x = ahp.load_reconstructed_customers()
+    x = ahp.load_customers()
     assert "X8" in x.columns
     assert "changes segment" in ch04.check_5([]).message
     # task 6: recount the disagreements directly

@@ -38,7 +38,13 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
-from crmlab.validation import as_float_array, check_choice, check_number, check_numeric_column
+from crmlab.validation import (
+    as_float_array,
+    check_choice,
+    check_number,
+    check_numeric_column,
+    require_columns,
+)
 
 __all__ = [
     "SAATY_SCALE",
@@ -67,7 +73,7 @@ __all__ = [
     "standardize",
     "composite_score",
     "value_segments",
-    "load_reconstructed_customers",
+    "load_customers",
     "format_judgment",
 ]
 
@@ -1415,17 +1421,63 @@ def value_segments(
 
 
 # --------------------------------------------------------------------------- data
-def load_reconstructed_customers(path: Any = None) -> pd.DataFrame:
-    """The *reconstructed* 7-customer × 12-indicator table of seed 003 No. 15.
+def load_customers(file: Any = None, indicators: Sequence[str] | None = None, *,
+                   what: str | None = None) -> pd.DataFrame:
+    """A customer × indicator table to score: your CSV, or the bundled reconstruction.
 
-    The paper's Table 3 is lost; ``datasets/reconstructed_ahp_customers.csv``
-    is a documented reconstruction (see its header), not the company's data.
-    Indexed by ``customer`` (1..7), columns X1..X12.
+    ``file=None`` reads ``datasets/reconstructed_ahp_customers.csv``, the
+    *reconstructed* 7-customer × 12-indicator table of seed 003 No. 15 (the
+    paper's Table 3 is lost; the file is a documented reconstruction, see its
+    header, not the company's data).
 
-    >>> load_reconstructed_customers().shape
+    Parameters
+    ----------
+    file : path, optional
+        A CSV with a ``customer`` column (one row per customer) and one numeric
+        column per indicator; lines starting with ``#`` are comments. Columns
+        not in ``indicators`` are left out.
+    indicators : sequence of str, optional
+        Indicator columns to read (default: every column but ``customer``).
+    what : str, optional
+        How error messages name the table, e.g. a notebook parameter
+        (default: "customer table <file>").
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``customer``, one numeric column per indicator;
+        ``attrs["columns_not_used"]`` lists the file's other columns.
+
+    Raises
+    ------
+    DataError
+        The file cannot be read as a CSV, a column is missing, a customer id is
+        missing or repeated, or a value is not a number (naming column and row).
+
+    Examples
+    --------
+    >>> load_customers().shape
     (7, 12)
     """
     from crmlab.datasets import data_dir
 
-    df = pd.read_csv(data_dir(path) / "reconstructed_ahp_customers.csv", comment="#")
-    return df.set_index("customer")
+    where = what or ("the bundled AHP customer table" if file is None else f"customer table {file}")
+    source = data_dir() / "reconstructed_ahp_customers.csv" if file is None else file
+    try:
+        table = pd.read_csv(source, comment="#")
+    except (OSError, ValueError) as e:  # no such file, a folder, not a CSV, empty
+        raise DataError(f"{where} cannot be read as a CSV file: {e}") from None
+    require_columns(table, ["customer"], what=where)
+    names = [c for c in table.columns if c != "customer"] if indicators is None else list(indicators)
+    require_columns(table, names, what=where)
+    ids = table["customer"]
+    for bad, problem in [(ids.isna(), "has no customer id"), (ids.duplicated(), "repeats customer {!r}")]:
+        if bad.any():
+            pos = int(bad.to_numpy().argmax())
+            raise DataError(f"{where}: row {pos} " + problem.format(str(ids.iloc[pos]))
+                            + "; expected one row per customer, each with its own id")
+    checked = {c: check_numeric_column(table, c, what=where) for c in names}
+    out = table.set_index("customer")[names]  # numeric columns keep their dtype (ints print as ints)
+    out = out.assign(**{c: v.to_numpy() for c, v in checked.items() if out[c].dtype.kind not in "iuf"})
+    out.attrs["columns_not_used"] = [c for c in table.columns if c not in ["customer", *names]]
+    return out

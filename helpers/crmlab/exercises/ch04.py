@@ -154,8 +154,8 @@ def task5_segments(customers: pd.DataFrame, drop: str | None = None) -> pd.DataF
     ``tools/make_reconstructed_ahp.py`` applies it to each candidate table, so that the
     table it keeps gives this exercise its answer.
 
-    >>> from crmlab.ahp import load_reconstructed_customers
-    >>> task5_segments(load_reconstructed_customers(), "X8").loc[3, "segment"]
+    >>> from crmlab.ahp import load_customers
+    >>> task5_segments(load_customers(), "X8").loc[3, "segment"]
     'low current / low potential'
     """
     from crmlab.ahp import value_segments
@@ -173,23 +173,23 @@ def task5_segments(customers: pd.DataFrame, drop: str | None = None) -> pd.DataF
 
 @lru_cache(maxsize=1)
 def _task5() -> set[int]:
-    from crmlab.ahp import load_reconstructed_customers
+    from crmlab.ahp import load_customers
 
-    x = load_reconstructed_customers()
+    x = load_customers()
     before, after = task5_segments(x)["segment"], task5_segments(x, TASK5_DROP)["segment"]
     return set(before.index[before != after])
 
 
 def check_5(answer: Any) -> Feedback:
     """Task 5: customers whose segment changes when indicator TASK5_DROP is left out."""
-    from crmlab.ahp import load_reconstructed_customers
+    from crmlab.ahp import load_customers
 
     if isinstance(answer, (list, tuple, set, np.ndarray, pd.Index)) and len(answer) == 0:
         return Feedback("5", False, "At least one customer changes segment. Leave out the "
                                     "indicator's column *and* its weight, then compare the "
                                     "segment column with the paper's.")
     return compare_set(
-        answer, _task5(), task="5", options=list(load_reconstructed_customers().index),
+        answer, _task5(), task="5", options=list(load_customers().index),
         hint="Run ahp.value_segments twice (z-scores, published weights): once with all 12 "
              "indicators, once without the dropped one (its column, its weight and its place in "
              "the potential group), and compare the two segment columns.",
