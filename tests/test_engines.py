@@ -338,3 +338,34 @@ def test_the_sql_text_is_shared_by_both_engines():
     for text in sql.values():
         assert "duckdb" not in text.lower() and "unix_date" not in text
     assert "first_purchase >= 9900" in sql["summary"]
+
+
+# ----------------------------------------------------------------------------- reading a CSV like the loader
+@pytest.mark.parametrize("cut", [1, 2])
+def test_a_character_cut_by_the_64k_sample_is_not_an_encoding_error(tmp_path, cut):
+    """Valid UTF-8 over 64 KiB whose byte 65,536 falls inside a character ('客', 3 bytes) is read."""
+    lines = ["customer_id,date,amount,note"]
+    lines += [f"{i % 40},2024-01-{i % 28 + 1:02d},10.5,客户备注" for i in range(3000)]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    start = data.index("客".encode("utf-8"), 65_536 - 40)     # a character near the sample's end
+    pad = 65_536 - start - cut                                # move it so the sample ends inside it
+    data = data.replace(b"note\n", b"note" + b"x" * pad + b"\n", 1)
+    with pytest.raises(UnicodeDecodeError):
+        data[:65_536].decode("utf-8")
+    f = tmp_path / "notes.csv"
+    f.write_bytes(data)
+    full, _ = engines.engine_summary(f)
+    with pytest.warns(CrmlabWarning, match="exactly repeat"):
+        log = load_transactions(f)
+    assert full["purchases"].sum() == customer_summary(log)["purchases"].sum() == 280  # lcm(40, 28) days
+
+
+def test_the_engines_and_the_loader_agree_on_the_delimiter(tmp_path):
+    """A header with commas in a quoted name but ';' between fields: one rule for both readers."""
+    f = tmp_path / "semi.csv"
+    f.write_text('customer_id;date;amount;"note, free, text, here"\n1;2024-01-02;5;a\n2;2024-01-03;7;b, c\n'
+                 '1;2024-01-09;3;d\n', encoding="utf-8")
+    full, _ = engines.engine_summary(f)
+    ref = customer_summary(load_transactions(f))
+    assert full["purchases"].tolist() == ref["purchases"].tolist() == [2, 1]
+    assert full["total_spend"].tolist() == ref["total_spend"].tolist() == [8.0, 7.0]

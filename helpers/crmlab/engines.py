@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import shutil
@@ -48,6 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab.datasets import _sniff_sep
 from crmlab.errors import DataError, ParameterError
 from crmlab.retention import cohort_frame  # one layout for pandas and SQL
 from crmlab.summary import (  # one home for the columns and the left-out notes
@@ -352,17 +354,15 @@ def _resolve_source(source: Any, customer: str, date: str, amount: str) -> _Sour
         head = fh.read(65_536)
     if not head.strip():
         raise DataError(f"{p} is empty: expected a header line and transaction rows")
-    try:
-        first = head.decode("utf-8-sig").splitlines()[0]
+    try:  # incremental: a character cut at the end of the 64 KiB sample is not an error
+        sample = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
     except UnicodeDecodeError:
         raise DataError(
             f"{p} is not valid UTF-8 text; the SQL engines read UTF-8 CSV — convert it or "
             "load it with crmlab.datasets.load_transactions(..., encoding=...) and pass "
             "the DataFrame"
         ) from None
-    counts = {s: first.count(s) for s in (",", ";", "\t", "|")}
-    sep = max(counts, key=lambda s: counts[s]) if max(counts.values()) else ","
-    return _Source(str(p), "csv", path=str(p), sep=sep)
+    return _Source(str(p), "csv", path=str(p), sep=_sniff_sep(sample))  # the loader's delimiter rule
 
 
 def _raise_missing(name: str, missing: list[str], columns: list[str]) -> None:
