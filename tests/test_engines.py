@@ -347,7 +347,7 @@ def test_a_character_cut_by_the_64k_sample_is_not_an_encoding_error(tmp_path, cu
     lines = ["customer_id,date,amount,note"]
     lines += [f"{i % 40},2024-01-{i % 28 + 1:02d},10.5,客户备注" for i in range(3000)]
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    start = data.index("客".encode("utf-8"), 65_536 - 40)     # a character near the sample's end
+    start = data.index("客".encode(), 65_536 - 40)     # a character near the sample's end
     pad = 65_536 - start - cut                                # move it so the sample ends inside it
     data = data.replace(b"note\n", b"note" + b"x" * pad + b"\n", 1)
     with pytest.raises(UnicodeDecodeError):
