@@ -1,22 +1,17 @@
 """Discrete-time non-contractual customers: the BG/BB model (Fader, Hardie & Shang 2010).
 
-Some businesses give customers a fixed set of *transaction opportunities*:
-an annual fund-raising drive, a yearly conference, a cruise season, a weekly
-newsletter with an offer. We observe whether each customer bought at each of
-``n`` opportunities, but never whether she has quietly left (non-contractual).
-The beta-geometric/beta-Bernoulli (BG/BB) model is the discrete-time
-counterpart of the Pareto/NBD and BG/NBD (:mod:`crmlab.btyd`):
+The beta-geometric/beta-Bernoulli model for ``n`` discrete transaction
+opportunities, the discrete-time counterpart of :mod:`crmlab.btyd`:
 
 * while alive, a customer buys at each opportunity with probability ``p``
   (Bernoulli), ``p ~ Beta(alpha, beta)`` across customers;
 * before each opportunity after the first she becomes inactive for good with
   probability ``theta`` (geometric lifetime), ``theta ~ Beta(gamma, delta)``.
 
-Because the order of purchases carries no extra information, a customer is
-summarised by ``x`` (``frequency``, repeat transactions in opportunities
-1..n), ``t_x`` (``recency``, the opportunity of her last transaction, 0 if
-none) and ``n``; customers with the same ``(x, t_x, n)`` are pooled into one
-row with a count. The likelihood is (FHS 2010, eq. 5)
+A customer is summarised by ``x`` (``frequency``, repeat transactions in
+opportunities 1..n), ``t_x`` (``recency``, the opportunity of her last
+transaction, 0 if none) and ``n``; customers with the same ``(x, t_x, n)`` are
+pooled into one row with a count. The likelihood is (FHS 2010, eq. 5)
 
 .. math::
     L = \\frac{B(\\alpha+x,\\beta+n-x)}{B(\\alpha,\\beta)}\\frac{B(\\gamma,\\delta+n)}{B(\\gamma,\\delta)}
@@ -27,7 +22,8 @@ row with a count. The likelihood is (FHS 2010, eq. 5)
 conditional expected transactions over the next opportunities, discounted
 expected residual transactions (DERT) and CLV, each also with delta-method
 intervals (:func:`crmlab.mle.delta_interval`). The published donations data
-(:func:`load_donations`) reproduce the paper's estimates.
+(:func:`load_donations`) reproduce the paper's estimates. When a discrete-time
+model is the right one is taught in lessons/07_probabilistic_clv.md.
 
 Examples
 --------

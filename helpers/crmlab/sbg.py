@@ -1,59 +1,42 @@
 """Contractual retention: the shifted-beta-geometric (sBG) model of a cohort.
 
-In a *contractual* setting (subscriptions, memberships, insurance) we see when a
-customer leaves: she renews at the end of each period or cancels. Fader &
-Hardie (2007, "How to project customer retention") give the simplest model of
-a cohort's survival that explains why the *aggregate* retention rate rises with
-tenure although no customer's own retention changes:
-
-* each customer renews at the end of every period with her own constant
-  probability ``1 - theta`` (she churns with probability ``theta``), so her
-  lifetime is (shifted) geometric: ``P(T = t | theta) = theta (1-theta)^(t-1)``;
-* ``theta`` varies across customers as ``Beta(alpha, beta)``.
-
-Then, with ``B`` the beta function,
+Fader & Hardie (2007, "How to project customer retention"): each customer
+renews at the end of every period with her own constant probability
+``1 - theta``, so her lifetime is (shifted) geometric,
+``P(T = t | theta) = theta (1-theta)^(t-1)``, and ``theta ~ Beta(alpha, beta)``
+across customers. With ``B`` the beta function, :func:`churn_probability`,
+:func:`survival` and :func:`retention_curve` compute
 
 .. math::
     P(T = t) = \\frac{B(\\alpha+1, \\beta+t-1)}{B(\\alpha, \\beta)},\\qquad
     S(t) = \\frac{B(\\alpha, \\beta+t)}{B(\\alpha, \\beta)},\\qquad
     r_t = \\frac{S(t)}{S(t-1)} = \\frac{\\beta+t-1}{\\alpha+\\beta+t-1}.
 
-The retention rate ``r_t`` rises towards 1: the customers with high churn
-probabilities leave first, so the survivors are ever more loyal on average
-(*sorting*, not customers becoming more loyal: the retention "paradox").
-
-Fitting (:func:`fit_sbg`) uses the numbers still active at ``t = 0, 1, ..., T``:
-``n_{t-1} - n_t`` customers churned in period ``t`` and ``n_T`` are still active
-(right-censored), so
+:func:`fit_sbg` maximises, for the numbers ``n_0, ..., n_T`` still active
+(``n_{t-1} - n_t`` churned in period ``t``, ``n_T`` right-censored),
 
 .. math::
     \\ell(\\alpha, \\beta) = \\sum_{t=1}^{T} (n_{t-1}-n_t)\\ln P(T=t) + n_T \\ln S(T).
 
-Value (Fader & Hardie 2010, "Customer-base valuation in a contractual
-setting"): a customer active at tenure ``n`` (she has survived ``n`` renewal
-decisions) is still active ``k`` periods later with probability
-``S(n+k)/S(n) = (\\beta+n)_k/(\\alpha+\\beta+n)_k``; her discounted expected
-residual lifetime, in the timing conventions of
-:func:`crmlab.finance.retention_clv`, is
+:func:`derl` (Fader & Hardie 2010, "Customer-base valuation in a contractual
+setting") is the discounted expected residual lifetime of a customer active at
+tenure ``n``, in the timing conventions of :func:`crmlab.finance.retention_clv`
+(``first_margin_at=0`` counts the current period, ``=1`` starts at the next):
 
 .. math::
     \\mathrm{DERL}_0 = \\sum_{k\\ge 0}\\frac{S(n+k)}{S(n)(1+d)^k}
     = {}_2F_1\\Big(1, \\beta+n; \\alpha+\\beta+n; \\frac{1}{1+d}\\Big),\\qquad
-    \\mathrm{DERL}_1 = \\mathrm{DERL}_0 - 1
+    \\mathrm{DERL}_1 = \\mathrm{DERL}_0 - 1.
 
-(``first_margin_at=0`` counts the current period's margin; ``=1`` starts at
-the next period). Fader & Hardie's own DERL (payment at each renewal, the
-renewal at hand undiscounted) equals ``(1+d) * DERL_1``. A margin ``m`` per
-period makes the CLV ``m * DERL``. When every customer has the same churn
-probability (``alpha, beta -> infinity`` with ``beta/(alpha+beta) = r``) the
-sum becomes the constant-retention closed form ``retention_clv(m, r, d)`` of
-chapter 3; :func:`constant_retention_comparison` shows how far that closed
-form, fed with an observed retention rate, under-values a cohort.
-
-Intervals (:meth:`SBGFit.projection`, :meth:`SBGFit.derl_interval`,
-:meth:`SBGFit.cohort_value`) use the delta method on the fitted covariance of
-``(log alpha, log beta)`` (:func:`crmlab.mle.delta_interval`): they describe
-parameter uncertainty, not the binomial noise of a cohort's future counts.
+Fader & Hardie's own DERL (the renewal at hand undiscounted) is
+``(1+d) * DERL_1``; a margin ``m`` per period makes the CLV ``m * DERL``.
+The intervals of :class:`SBGFit` are delta-method intervals
+(:func:`crmlab.mle.delta_interval`) on the covariance of
+``(log alpha, log beta)``: parameter uncertainty only, not the binomial noise
+of a cohort's future counts. The retention "paradox" (``r_t`` rises although
+no customer's retention changes, :func:`plot_retention_paradox`) and the
+constant-retention closed form as its no-heterogeneity limit
+(:func:`constant_retention_comparison`) are taught in lessons/06_retention_metrics.md.
 
 Examples
 --------
