@@ -16,12 +16,8 @@ Two small tools shared by the retention and purchase models
   positive quantities, ``logit`` for probabilities, so it never leaves the
   quantity's range. The intervals cover *parameter* uncertainty only (how well
   the model's parameters are pinned down by the data), not the randomness of a
-  single customer's future, and they take the model as true.
-
-Why the delta method and not a parametric bootstrap from the same covariance:
-it is deterministic (no seed), needs 2k evaluations of the quantity for k
-parameters instead of hundreds, and for the sample sizes of customer bases the
-two agree closely (``tests/test_mle.py`` checks them against each other).
+  single customer's future, and they take the model as true. Why the delta
+  method rather than a parametric bootstrap: lessons/07_probabilistic_clv.md.
 
 Examples
 --------
