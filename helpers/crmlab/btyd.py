@@ -1,8 +1,7 @@
 """Probabilistic ("buy 'til you die") customer-base models and the CLV built on them.
 
-The seeds name a *fitting method* (拟合法) for customer lifetime value; the
-field's standard is the BTYD family fitted to a calibration summary of each
-customer's repeat purchases:
+The BTYD family, fitted to a calibration summary of each customer's repeat
+purchases (the seeds' *fitting method*, 拟合法, see lessons/07_probabilistic_clv.md):
 
 * :func:`summarize` turns a transaction log into the recency-frequency summary
   (calibration period, optional holdout period).
@@ -19,8 +18,8 @@ customer's repeat purchases:
   :func:`holdout_errors` validate a fit on a holdout period;
   :func:`plot_tracking` and :func:`plot_conditional` draw the literature's plots.
 
-Conventions (the peers' issue trackers are full of confusion about them)
-------------------------------------------------------------------------
+Conventions
+-----------
 * A *purchase* is an occasion: rows of one customer on the same calendar day
   are merged by :func:`crmlab.datasets.to_occasions`.
 * ``frequency`` = number of **repeat** occasions in the calibration period

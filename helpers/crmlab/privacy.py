@@ -25,13 +25,10 @@ identity silently:
   :class:`~crmlab.errors.CrmlabWarning` is issued when any were merged.
 * **Length.** The pseudonym is the first ``length`` hex characters of the
   digest. The default, 32 (128 bits), is the same for every table so
-  pseudonymised tables still join. The minimum for ``n`` distinct ids is the
-  smallest ``L >= 8`` whose birthday bound ``n(n-1)/2 * 16**-L`` is below
-  ``1e-9`` (17 for 300,000 ids); a shorter ``length`` is refused. After hashing,
-  two distinct ids sharing a pseudonym raise :class:`~crmlab.errors.DataError`.
-* **Keys.** At least 16 bytes (UTF-8) with at least 8 distinct characters, not
-  one block repeated and not a run of consecutive characters such as
-  ``"abcdefghijklmnop"``. The key is never stored in the result.
+  pseudonymised tables still join; a ``length`` below
+  :func:`min_pseudonym_length` (the birthday bound) is refused, and two
+  distinct ids sharing a pseudonym raise :class:`~crmlab.errors.DataError`.
+* **Keys.** Refused when weak (:func:`check_key`); never stored in the result.
 * **No raw ids in the output.** The index is replaced by ``0..n-1`` (make an
   index that matters a column first), ``attrs`` of the input are not carried
   over; columns named by a customer id, copies of the id column and person-id
