@@ -18,9 +18,7 @@ Definitions used throughout (stated once, used by every function):
   churned at ``as_of`` when their last purchase is more than
   ``threshold_days`` before it (``as_of - last > threshold_days``).
 * **Retention CLV**, expected lifetime and the revenue identity live in
-  :mod:`crmlab.finance`; :func:`churn_cut_profit_uplift` values a customer with
-  :func:`crmlab.finance.retention_clv` and, by default, counts the margin of
-  period 0 (``first_margin_at=0``: ``m (1+d) / (1+d-r)``).
+  :mod:`crmlab.finance` (:func:`churn_cut_profit_uplift` states its timing).
 
 Examples
 --------

@@ -4,14 +4,9 @@ Fader & Hardie (2007, "How to project customer retention"): each customer
 renews at the end of every period with her own constant probability
 ``1 - theta``, so her lifetime is (shifted) geometric,
 ``P(T = t | theta) = theta (1-theta)^(t-1)``, and ``theta ~ Beta(alpha, beta)``
-across customers. With ``B`` the beta function, :func:`churn_probability`,
-:func:`survival` and :func:`retention_curve` compute
-
-.. math::
-    P(T = t) = \\frac{B(\\alpha+1, \\beta+t-1)}{B(\\alpha, \\beta)},\\qquad
-    S(t) = \\frac{B(\\alpha, \\beta+t)}{B(\\alpha, \\beta)},\\qquad
-    r_t = \\frac{S(t)}{S(t-1)} = \\frac{\\beta+t-1}{\\alpha+\\beta+t-1}.
-
+across customers. The cohort's churn probability ``P(T = t)``, survival ``S(t)``
+and retention rate ``r_t`` follow in closed form (:func:`churn_probability`,
+:func:`survival`, :func:`retention_curve`, each with its formula), and
 :func:`fit_sbg` maximises, for the numbers ``n_0, ..., n_T`` still active
 (``n_{t-1} - n_t`` churned in period ``t``, ``n_T`` right-censored),
 
@@ -35,8 +30,8 @@ The intervals of :class:`SBGFit` are delta-method intervals
 ``(log alpha, log beta)``: parameter uncertainty only, not the binomial noise
 of a cohort's future counts. The retention "paradox" (``r_t`` rises although
 no customer's retention changes, :func:`plot_retention_paradox`) and the
-constant-retention closed form as its no-heterogeneity limit
-(:func:`constant_retention_comparison`) are taught in lessons/06_retention_metrics.md.
+constant-retention closed form, its no-heterogeneity limit
+(:func:`constant_retention_comparison`), are taught in lessons/06_retention_metrics.md.
 
 Examples
 --------
