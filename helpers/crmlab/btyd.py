@@ -64,7 +64,7 @@ from scipy import special, stats
 from crmlab.datasets import to_occasions
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor
-from crmlab.mle import MLE, delta_interval, minimize_mean_nll
+from crmlab.mle import _LogScaleFit, delta_interval, minimize_mean_nll
 from crmlab.summary import _UNITS, customer_summary
 from crmlab.validation import (
     check_choice,
@@ -565,7 +565,7 @@ def _gg_grad(theta, x, m, w) -> tuple[float, np.ndarray]:
 
 # =========================================================================== fitting
 @dataclass(frozen=True)
-class BTYDFit:
+class BTYDFit(_LogScaleFit):
     """A converged maximum-likelihood fit of one BTYD or spend model.
 
     Attributes
@@ -616,12 +616,6 @@ class BTYDFit:
     @property
     def label(self) -> str:
         return _MODEL_LABEL[self.model]
-
-    def table(self, level: float = 0.95) -> pd.DataFrame:
-        """Estimates, standard errors and Wald intervals (computed on the log scale,
-        so they stay positive): :meth:`crmlab.mle.MLE.table`."""
-        return MLE(np.log(self._theta()), self.cov_log, self.loglik, self.iterations,
-                   tuple(self.params.index)).table(level)
 
     def _theta(self) -> np.ndarray:
         return self.params.to_numpy(dtype=float)
