@@ -50,8 +50,6 @@ def main() -> None:
     t_loop, _ = timed(lambda: [ahp.analyze(stack[i]) for i in range(m)], repeat=1)
     print(f"| loop of analyze() over {m:,} matrices (validated, scipy eig) | {t_loop:.3f} | "
           f"≈ {t_loop * k / m:.1f} s for {k:,} |")
-    t_v, _ = timed(lambda: ahp.batch_analyze(stack, validate=True), repeat=1)
-    print(f"| batch_analyze {k:,} × {n}×{n} with validate=True | {t_v:.3f} | per-matrix checks |")
 
     t_ri, ri = timed(lambda: ahp.simulate_random_index(range(3, 16), size=100_000, seed=2024),
                      repeat=1)

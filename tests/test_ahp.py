@@ -118,6 +118,22 @@ def test_random_index_tables():
         ahp.random_index(3, "nope")
 
 
+def test_random_index_tables_are_data_documented_with_their_checksum():
+    import hashlib
+    from pathlib import Path
+
+    tables = ahp.RANDOM_INDEX  # read from datasets/seed_random_index.csv
+    assert list(tables) == ["saaty1980", "saaty2012", "alonso_lamata2006"]
+    assert all(list(t) == list(range(1, 16)) for t in tables.values())
+    assert tables["saaty1980"][12] == 1.48 and tables["alonso_lamata2006"][15] == 1.5838
+    assert all(type(v) is float for t in tables.values() for v in t.values())
+    data = Path(__file__).resolve().parents[1] / "datasets"
+    digest = hashlib.sha256((data / "seed_random_index.csv").read_bytes()).hexdigest()
+    assert digest in (data / "README.md").read_text(encoding="utf-8")
+    with pytest.raises(AttributeError, match="RANDOM_INDEXES"):
+        ahp.RANDOM_INDEXES  # noqa: B018
+
+
 def test_inconsistent_flagged_with_suggestion():
     m = ahp.from_upper_triangle([2, 1 / 4, 2], list("abc"))  # a>b, b>c, c>a
     r = ahp.analyze(m)
@@ -248,8 +264,8 @@ def test_batch_matches_single():
             assert b.cr[k] == pytest.approx(r.cr, rel=1e-9)
     with pytest.raises(DataError, match="shape"):
         ahp.batch_analyze(np.ones((3, 2, 4)))
-    with pytest.raises(DataError, match="matrix 1 of the stack"):
-        ahp.batch_analyze([[[1, 2], [0.5, 1]], [[1, 2], [2, 1]]], validate=True)
+    with pytest.raises(DataError, match="matrix 1 of the stack.*reciprocal"):
+        ahp.batch_analyze([[[1, 2], [0.5, 1]], [[1, 2], [2, 1]]])
 
 
 def test_random_matrices_are_reciprocal_on_scale():

@@ -25,13 +25,13 @@ def test_software_case_data_hold_the_seed_sums():
 
 
 # --------------------------------------------------------------------------- two buyers
-def test_stream_pv_two_buyers():
+def test_two_buyers_present_value():
+    # purchase k at period k x interval: the two-buyers case with crmlab.finance.present_value
     b = load_seed_table("two_buyers")
-    assert clv.stream_pv(b.query("buyer == 'A'")["amount"], 0.0) == 185000
-    assert clv.stream_pv(b.query("buyer == 'B'")["amount"], 0.1, interval=2) == pytest.approx(
+    a_amt, b_amt = b.query("buyer == 'A'")["amount"], b.query("buyer == 'B'")["amount"]
+    assert finance.present_value(a_amt, np.arange(len(a_amt)), 0.0) == 185000
+    assert finance.present_value(b_amt, 2 * np.arange(len(b_amt)), 0.1) == pytest.approx(
         15000 * (1 + 1.1**-2 + 1.1**-4))
-    assert clv.stream_pv([100, 100], 0.1, interval=2, first_at=1) == pytest.approx(
-        100 / 1.1 + 100 / 1.1**3)
 
 
 def test_break_even_discount():
@@ -39,7 +39,8 @@ def test_break_even_discount():
     b = [15000] * 3
     d = clv.break_even_discount(a, b, interval_a=3, interval_b=3)
     assert 0 < d < 1
-    assert clv.stream_pv(a, d, interval=3) == pytest.approx(clv.stream_pv(b, d, interval=3), rel=1e-9)
+    assert finance.present_value(a, 3 * np.arange(len(a)), d) == pytest.approx(
+        finance.present_value(b, 3 * np.arange(len(b)), d), rel=1e-9)
     # longer intervals push A's later purchases further away: lower break-even rate
     assert clv.break_even_discount(a, b, interval_a=5, interval_b=5) < d
     # a stream that dominates at every rate never breaks even

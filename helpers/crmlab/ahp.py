@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,7 +49,7 @@ from crmlab.validation import (
 
 __all__ = [
     "SAATY_SCALE",
-    "RANDOM_INDEX",
+    "RANDOM_INDEX",  # noqa: F822 (module __getattr__: read from datasets/ on first use)
     "METHODS",
     "JUDGMENT_RANGE",
     "AHPResult",
@@ -82,34 +83,26 @@ SAATY_SCALE: tuple[float, ...] = tuple(
     [1 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)]
 )
 
-#: Published random-index tables (mean CI of random reciprocal matrices) by order n.
-#:
-#: * ``"saaty1980"`` — Saaty, T. L. (1980). *The Analytic Hierarchy Process*.
-#:   McGraw-Hill, Table 1.7 (n = 1..15). The table of most Chinese textbooks
-#:   and of seed 003's lost Table 2. Note the non-monotone 1.48 at n = 12.
-#: * ``"saaty2012"`` — Saaty, T. L. & Vargas, L. G. (2012). *Models, Methods,
-#:   Concepts & Applications of the AHP*, 2nd ed., Springer, ch. 2 (recomputed
-#:   with 50,000 matrices), as commonly quoted.
-#: * ``"alonso_lamata2006"`` — Alonso, J. A. & Lamata, M. T. (2006). Consistency
-#:   in the analytic hierarchy process: a new approach. *Int. J. Uncertainty,
-#:   Fuzziness and Knowledge-Based Systems* 14(4), 445–459 (100,000 matrices per n).
-#:
-#: Orders 1 and 2 have RI = 0: every 1×1 or 2×2 reciprocal matrix is consistent.
-RANDOM_INDEX: dict[str, dict[int, float]] = {
-    "saaty1980": {
-        1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41,
-        9: 1.45, 10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,
-    },
-    "saaty2012": {
-        1: 0.0, 2: 0.0, 3: 0.52, 4: 0.89, 5: 1.11, 6: 1.25, 7: 1.35, 8: 1.40,
-        9: 1.45, 10: 1.49, 11: 1.52, 12: 1.54, 13: 1.56, 14: 1.58, 15: 1.59,
-    },
-    "alonso_lamata2006": {
-        1: 0.0, 2: 0.0, 3: 0.5245, 4: 0.8815, 5: 1.1086, 6: 1.2479, 7: 1.3417,
-        8: 1.4056, 9: 1.4499, 10: 1.4854, 11: 1.5141, 12: 1.5365, 13: 1.5551,
-        14: 1.5713, 15: 1.5838,
-    },
-}
+@functools.cache
+def _random_index_tables() -> dict[str, dict[int, float]]:
+    """The published random-index tables, read from ``datasets/seed_random_index.csv``."""
+    from crmlab.datasets import load_seed_table
+
+    t = load_seed_table("random_index").set_index("n")
+    return {name: {int(n): float(v) for n, v in t[name].items()} for name in t.columns}
+
+
+def __getattr__(name: str) -> Any:
+    """``RANDOM_INDEX``: published RI tables by name and order n, read on first use.
+
+    The tables and their sources (Saaty 1980, Saaty & Vargas 2012, Alonso &
+    Lamata 2006) are in ``datasets/seed_random_index.csv``; orders 1 and 2 have
+    RI = 0 (every 1×1 or 2×2 reciprocal matrix is consistent).
+    """
+    if name == "RANDOM_INDEX":
+        return _random_index_tables()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Priority-vector methods accepted by :func:`priority_vector` and :func:`analyze`.
 METHODS: tuple[str, ...] = ("eigenvector", "geometric_mean", "column_average")
@@ -590,8 +583,9 @@ def random_index(n: int, table: str = "saaty1980") -> float:
     (0.58, 1.45, 0.5245)
     """
     n = check_number(n, "n", low=1, integer=True)
-    check_choice(table, "ri_table", list(RANDOM_INDEX))
-    t = RANDOM_INDEX[table]
+    tables = _random_index_tables()
+    check_choice(table, "ri_table", list(tables))
+    t = tables[table]
     if n not in t:
         raise ParameterError(
             f"random index table {table!r} covers n = 1..{max(t)}, got n = {n}; "
@@ -830,7 +824,6 @@ def batch_analyze(
     *,
     ri_table: str = "saaty1980",
     ri: float | None = None,
-    validate: bool = False,
 ) -> BatchResult:
     """Analyse a stack of k n×n judgment matrices in one vectorised call.
 
@@ -844,11 +837,6 @@ def batch_analyze(
         Weighting method (λmax is always the exact principal eigenvalue).
     ri_table, ri : str, float
         Random index source, or an explicit ``ri`` (e.g. from a simulation).
-    validate : bool
-        Validate every matrix with :func:`validate_matrix` one by one (slow;
-        off by default). Without it the same rules (finite, inside
-        :data:`JUDGMENT_RANGE`, unit diagonal, reciprocal within 1e-3) are
-        checked vectorised, and the first bad matrix is named.
 
     Examples
     --------
@@ -860,17 +848,15 @@ def batch_analyze(
     arr = np.asarray(stack, dtype="float64")
     if arr.ndim != 3 or arr.shape[1] != arr.shape[2]:
         raise DataError(f"stack must have shape (k, n, n), got {arr.shape}")
-    if validate:
-        for k in range(arr.shape[0]):
-            validate_matrix(arr[k], what=f"matrix {k} of the stack")
-    else:  # vectorised: the per-matrix check runs only to name the first bad entry
-        entry_rules, off_diagonal, not_reciprocal = _violations(arr, _DEFAULT_RTOL)
-        bad = off_diagonal.any(axis=1) | not_reciprocal.any(axis=(1, 2))
-        for test, _ in entry_rules:
-            bad |= test.any(axis=(1, 2))
-        if bad.any():
-            k = int(np.argmax(bad))
-            validate_matrix(arr[k], what=f"matrix {k} of the stack")
+    # the rules of validate_matrix (finite, inside JUDGMENT_RANGE, unit diagonal,
+    # reciprocal within 1e-3), vectorised; validate_matrix then names the first bad entry
+    entry_rules, off_diagonal, not_reciprocal = _violations(arr, _DEFAULT_RTOL)
+    bad = off_diagonal.any(axis=1) | not_reciprocal.any(axis=(1, 2))
+    for test, _ in entry_rules:
+        bad |= test.any(axis=(1, 2))
+    if bad.any():
+        k = int(np.argmax(bad))
+        validate_matrix(arr[k], what=f"matrix {k} of the stack")
     arr = _exact_reciprocal(arr)
     n = arr.shape[1]
     ri_val = random_index(n, ri_table) if ri is None else check_number(ri, "ri", low=0.0)
@@ -925,7 +911,7 @@ def simulate_random_index(
         ci = batch_analyze(stack, ri=1.0).ci
         row = {"n": n, "ri": float(ci.mean()), "se": float(ci.std(ddof=1) / math.sqrt(size))
                if size > 1 else float("nan")}
-        for name, table in RANDOM_INDEX.items():
+        for name, table in _random_index_tables().items():
             row[name] = table.get(n, float("nan"))
         rows.append(row)
     return pd.DataFrame(rows).set_index("n")

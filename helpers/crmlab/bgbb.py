@@ -44,7 +44,7 @@ import pandas as pd
 from scipy import special
 
 from crmlab.errors import DataError, ParameterError
-from crmlab.mle import MLE, delta_interval, maximize
+from crmlab.mle import _LogScaleFit, maximize
 from crmlab.sbg import MIN_DISCOUNT, _log_hyp2f1_1bc  # the smallest rate the DERL/DERT series sums
 from crmlab.validation import (
     check_discount,
@@ -221,7 +221,7 @@ def _alive_sum(g: float, d: float, n: np.ndarray, k0: int, K: np.ndarray | float
 
 # --------------------------------------------------------------------------- fit
 @dataclass(frozen=True)
-class BGBBFit:
+class BGBBFit(_LogScaleFit):
     """A maximum-likelihood fit of the BG/BB model.
 
     Attributes
@@ -241,11 +241,6 @@ class BGBBFit:
     loglik: float
     n: float
     iterations: int
-
-    def table(self, level: float = 0.95) -> pd.DataFrame:
-        """Estimates, standard errors and Wald intervals built on the log scale."""
-        return MLE(np.log(self.params.to_numpy()), self.cov_log, self.loglik, self.iterations,
-                   PARAM_NAMES).table(level)
 
     def _theta(self) -> np.ndarray:
         return self.params.to_numpy(dtype=float)
@@ -360,23 +355,19 @@ class BGBBFit:
         return d, int(check_number(horizon, "horizon", low=1, integer=True))
 
     # ------------------------------------------------------------ intervals
-    def _iv(self, fun, scale, level, index) -> pd.DataFrame:
-        return delta_interval(lambda z: fun(np.exp(z)), np.log(self._theta()), self.cov_log,
-                              level=level, scale=scale, index=index)
-
     def p_alive_interval(self, summary: pd.DataFrame, *, periods_ahead: int = 0,
                          level: float = 0.95) -> pd.DataFrame:
         """:meth:`p_alive` with delta-method intervals (logit scale), one row per summary row."""
         k = int(check_number(periods_ahead, "periods_ahead", low=0, integer=True))
         x, tx, n = self._data(summary)
-        return self._iv(lambda th: self._p_alive(th, x, tx, n, k), "logit", level, summary.index)
+        return self._interval(lambda th: self._p_alive(th, x, tx, n, k), "logit", level, summary.index)
 
     def conditional_expected_interval(self, summary: pd.DataFrame, periods: int, *,
                                       level: float = 0.95) -> pd.DataFrame:
         """:meth:`conditional_expected_transactions` with delta-method intervals (log scale)."""
         k = int(check_number(periods, "periods", low=1, integer=True))
         x, tx, n = self._data(summary)
-        return self._iv(lambda th: self._clv(th, x, tx, n, 0.0, k), "log", level, summary.index)
+        return self._interval(lambda th: self._clv(th, x, tx, n, 0.0, k), "log", level, summary.index)
 
     def clv_interval(self, summary: pd.DataFrame, *, value_per_transaction: float,
                      discount: float, horizon: int | None = None, weights: str | None = None,
@@ -392,9 +383,9 @@ class BGBBFit:
         dd, H = self._clv_args(discount, horizon)
         x, tx, n, w = validate_bgbb_summary(summary, weights=weights)
         if total:
-            return self._iv(lambda th: v * float(w @ self._clv(th, x, tx, n, dd, H)), "log", level,
+            return self._interval(lambda th: v * float(w @ self._clv(th, x, tx, n, dd, H)), "log", level,
                             pd.Index(["total"]))
-        return self._iv(lambda th: v * self._clv(th, x, tx, n, dd, H), "log", level, summary.index)
+        return self._interval(lambda th: v * self._clv(th, x, tx, n, dd, H), "log", level, summary.index)
 
 
 def fit_bgbb(summary: pd.DataFrame, *, weights: str | None = None, init: Any = None,

@@ -63,7 +63,7 @@ from scipy import special, stats
 from crmlab.datasets import to_occasions
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor
-from crmlab.mle import MLE, delta_interval, minimize_mean_nll
+from crmlab.mle import _LogScaleFit, delta_interval, minimize_mean_nll
 from crmlab.summary import _UNITS, customer_summary
 from crmlab.validation import (
     check_choice,
@@ -564,7 +564,7 @@ def _gg_grad(theta, x, m, w) -> tuple[float, np.ndarray]:
 
 # =========================================================================== fitting
 @dataclass(frozen=True)
-class BTYDFit:
+class BTYDFit(_LogScaleFit):
     """A converged maximum-likelihood fit of one BTYD or spend model.
 
     Attributes
@@ -615,12 +615,6 @@ class BTYDFit:
     @property
     def label(self) -> str:
         return _MODEL_LABEL[self.model]
-
-    def table(self, level: float = 0.95) -> pd.DataFrame:
-        """Estimates, standard errors and Wald intervals (computed on the log scale,
-        so they stay positive): :meth:`crmlab.mle.MLE.table`."""
-        return MLE(np.log(self._theta()), self.cov_log, self.loglik, self.iterations,
-                   tuple(self.params.index)).table(level)
 
     def _theta(self) -> np.ndarray:
         return self.params.to_numpy(dtype=float)
@@ -769,21 +763,12 @@ def _beta_expect(a: float, b: np.ndarray, r: np.ndarray, alpha: np.ndarray, t: n
 
 
 def _expected(model, theta, t) -> np.ndarray:
-    t = np.asarray(t, dtype=float)
-    if model == "nbd":
-        r, alpha = theta
-        return r / alpha * t
-    if model == "pareto_nbd":
-        r, alpha, s, beta = theta
-        if abs(s - 1) < 1e-9:
-            return r * beta / alpha * np.log1p(t / beta)
-        return r * beta / (alpha * (s - 1)) * (-np.expm1((s - 1) * np.log(beta / (beta + t))))
-    r, alpha, a, b = theta
-    if model == "bgnbd":
-        # E[X(t)] = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]
-        return _beta_expect(a, b, r, alpha, t)
-    # MBG/NBD: E[(1-p)/p (...)] = b/(a+b) E_{Beta(a, b+1)}[(...)/p]
-    return b / (a + b) * _beta_expect(a, b + 1.0, r, alpha, t)
+    """E[X(t)] of a new customer: the expectation of :func:`_conditional_core` at x = 0, T = 0."""
+    core = _conditional_core(model, theta, 0.0, 0.0, np.asarray(t, dtype=float))
+    if model == "mbgnbd":  # E[(1-p)/p (...)] = b/(a+b) E_{Beta(a, b+1)}[(...)/p]: she survived time 0
+        a, b = theta[2], theta[3]
+        return b / (a + b) * core
+    return core
 
 
 def _conditional(model, theta, x, t_x, T, t) -> np.ndarray:

@@ -47,7 +47,6 @@ from crmlab.validation import (
 )
 
 __all__ = [
-    "stream_pv",
     "break_even_discount",
     "margin_multiplier_table",
     "lost_for_good",
@@ -74,22 +73,6 @@ DAYS_PER_YEAR = 365.25
 
 
 # --------------------------------------------------------------------------- two buyers
-def stream_pv(amounts: Any, discount: Any, *, interval: float = 1.0, first_at: float = 0.0) -> Any:
-    """PV of purchases made every ``interval`` periods, the first at ``first_at``.
-
-    Examples
-    --------
-    >>> stream_pv([15000, 15000, 15000], 0.0)
-    45000.0
-    >>> round(stream_pv([100, 100], 0.1, interval=2), 4)
-    182.6446
-    """
-    check_number(interval, "interval", low=0, low_inclusive=False)
-    check_number(first_at, "first_at", low=0)
-    a = as_float_array(amounts, "amounts").ravel()
-    return present_value(a, first_at + interval * np.arange(a.size), discount)
-
-
 def break_even_discount(
     stream_a: Any,
     stream_b: Any,

@@ -80,6 +80,7 @@ SEED_TABLES: dict[str, str] = {
     "software_case": "seed_software_case.csv",
     "airline_rfm": "seed_airline_rfm.csv",
     "ahp_weights": "seed_ahp_weights.csv",
+    "random_index": "seed_random_index.csv",
     # lecture tables (where lecturers edit them, not Python)
     "stage_models": "seed_stage_models.csv",
     "strategy_by_stage": "seed_strategy_by_stage.csv",

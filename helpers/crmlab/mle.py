@@ -135,6 +135,27 @@ class MLE:
                              "ci_high": est * np.exp(zq * se_log)}, index=list(self.names))
 
 
+
+class _LogScaleFit:
+    """What every crmlab likelihood fit (sBG, BG/BB, BTYD) reports from its ``params``,
+    ``cov_log``, ``loglik`` and ``iterations``: one table and one interval rule."""
+
+    params: pd.Series
+    cov_log: np.ndarray
+    loglik: float
+    iterations: int
+
+    def table(self, level: float = 0.95) -> pd.DataFrame:
+        """Estimates, standard errors and Wald intervals built on the log scale (so positive): :meth:`MLE.table`."""
+        return MLE(np.log(self.params.to_numpy(dtype=float)), self.cov_log, self.loglik, self.iterations,
+                   tuple(self.params.index)).table(level)
+
+    def _interval(self, fun: Callable[[np.ndarray], Any], scale: str, level: float,
+                  index: Any = None) -> pd.DataFrame:
+        """:func:`delta_interval` of ``fun(params)`` (natural-scale array) from ``cov_log``."""
+        return delta_interval(lambda z: fun(np.exp(z)), np.log(self.params.to_numpy(dtype=float)),
+                              self.cov_log, level=level, scale=scale, index=index)
+
 def minimize_mean_nll(
     objective: Callable[[np.ndarray], tuple[float, np.ndarray]],
     z0: Sequence[float],

@@ -55,7 +55,7 @@ from scipy import special
 
 from crmlab.errors import DataError, ParameterError
 from crmlab.finance import _out, present_value, retention_clv  # _out: a float for scalar input
-from crmlab.mle import delta_interval, maximize
+from crmlab.mle import _LogScaleFit, maximize
 from crmlab.validation import as_float_array, check_choice, check_discount, check_number
 
 __all__ = [
@@ -256,7 +256,7 @@ def _loglik(a: float, b: float, n: np.ndarray) -> float:
 
 
 @dataclass(frozen=True)
-class SBGFit:
+class SBGFit(_LogScaleFit):
     """A maximum-likelihood fit of the shifted-beta-geometric model to one cohort.
 
     Attributes
@@ -299,13 +299,6 @@ class SBGFit:
     def _ab(self) -> tuple[float, float]:
         return float(self.params["alpha"]), float(self.params["beta"])
 
-    def table(self, level: float = 0.95) -> pd.DataFrame:
-        """Estimates, standard errors and Wald intervals built on the log scale."""
-        from crmlab.mle import MLE
-
-        z = np.log(self.params.to_numpy())
-        return MLE(z, self.cov_log, self.loglik, self.iterations, PARAM_NAMES).table(level)
-
     def mean_churn(self) -> float:
         """E[theta] = alpha/(alpha+beta): the churn probability of a random new customer."""
         a, b = self._ab()
@@ -325,10 +318,6 @@ class SBGFit:
         return derl(*self._ab(), discount, tenure=n, first_margin_at=first_margin_at)
 
     # ------------------------------------------------------------ intervals
-    def _interval(self, fun, scale: str, level: float, index=None) -> pd.DataFrame:
-        return delta_interval(lambda z: fun(*np.exp(z)), np.log(self.params.to_numpy()),
-                              self.cov_log, level=level, scale=scale, index=index)
-
     def projection(self, horizon: int, *, observed: Any = None, level: float = 0.95) -> pd.DataFrame:
         """Survival and retention projected to ``horizon`` periods, with intervals.
 
@@ -361,9 +350,9 @@ class SBGFit:
         """
         h = int(check_number(horizon, "horizon", low=1, integer=True))
         t = np.arange(h + 1, dtype=float)
-        s = self._interval(lambda a, b: np.exp(_log_survival(a, b, t)), "logit", level)
+        s = self._interval(lambda th: np.exp(_log_survival(*th, t)), "logit", level)
         s.loc[0, ["se", "ci_low", "ci_high"]] = [0.0, 1.0, 1.0]
-        r = self._interval(lambda a, b: (b + t[1:] - 1) / (a + b + t[1:] - 1), "logit", level)
+        r = self._interval(lambda th: (th[1] + t[1:] - 1) / (th[0] + th[1] + t[1:] - 1), "logit", level)
         obs = np.full(h + 1, np.nan)
         src = self.survivors if observed is None else validate_survivors(observed, what="observed")
         k = min(len(src), h + 1)
@@ -395,8 +384,7 @@ class SBGFit:
         """:meth:`derl` with a delta-method interval (log scale), one row per tenure."""
         n = np.atleast_1d(_t_array(self.periods if tenure is None else tenure, "tenure"))
         derl(*self._ab(), discount, tenure=n, first_margin_at=first_margin_at)  # validate once
-        return self._interval(lambda a, b: derl(a, b, discount, tenure=n,
-                                                first_margin_at=first_margin_at),
+        return self._interval(lambda th: derl(*th, discount, tenure=n, first_margin_at=first_margin_at),
                               "log", level, index=pd.Index(n.astype(int), name="tenure"))
 
     def cohort_value(self, margin: float, discount: float, *, tenure: Any = None,
