@@ -1132,7 +1132,8 @@ def load_seed_table(name: str, *, path: str | os.PathLike[str] | None = None) ->
     ``airline_rfm``, ``ahp_weights``. Lecture tables: ``stage_models``,
     ``strategy_by_stage``, ``value_components``, ``value_properties``,
     ``value_drivers``, ``value_directions``, ``retention_levels``,
-    ``privacy_laws`` (see ``datasets/README.md`` for sources and columns).
+    ``privacy_laws``. Published reference data: ``random_index`` (AHP random
+    indices by source). See ``datasets/README.md`` for sources and columns.
 
     >>> load_seed_table("accumulation")["a_customers"].tolist()
     [100, 99, 98, 90, 75, 50]
