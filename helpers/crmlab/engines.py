@@ -52,8 +52,9 @@ import pandas as pd
 from crmlab.datasets import _sniff_sep
 from crmlab.errors import DataError, ParameterError
 from crmlab.retention import cohort_frame  # one layout for pandas and SQL
-from crmlab.summary import (  # one home for the columns and the left-out notes
+from crmlab.summary import (  # one home for the columns, the day unit and the left-out notes
     _HOLDOUT_COLUMNS,
+    _NS_PER_DAY,
     SUMMARY_COLUMNS,
     _no_purchase_error,
     _summary_warnings,
@@ -87,7 +88,6 @@ __all__ = [
 #: Engines that run the SQL (the pandas reference lives in :mod:`crmlab.summary`).
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 
-_NS_PER_DAY = 86_400_000_000_000
 _MONEY = "DECIMAL(38, 6)"  # exact sums: whole cents (and anything to 1e-6) add up exactly
 _MONEY_COLUMNS = {"total_spend", "purchase_spend", "first_amount", "holdout_purchase_spend",
                   "holdout_spend"}
