@@ -1088,7 +1088,7 @@ def load_log(
     for pname, value in [("CUSTOMER_COL", customer), ("DATE_COL", date), ("AMOUNT_COL", amount),
                          ("QUANTITY_COL", quantity), ("PRICE_COL", price), ("INVOICE_COL", invoice)]:
         if value is not None and (not isinstance(value, str) or not value):
-            raise ParameterError(f"{pname} must be a column name (text) or None, got {value!r}")
+            raise ParameterError(f"{pname} must be a column name (text) or None, got {excerpt(value)}")
     if options is None:
         options = {}
     if not isinstance(options, dict):

@@ -359,7 +359,7 @@ def _as_numbers(value: Any, name: str) -> np.ndarray:
     """Scalar or array of real numbers as float64; text and booleans are refused, not converted."""
     kind = np.asarray(value).dtype.kind if not isinstance(value, pd.Series) else value.dtype.kind
     if kind in "bSU":
-        raise ParameterError(f"{name} must be a number or numbers, got {value!r} ({type(value).__name__})")
+        raise ParameterError(f"{name} must be a number or numbers, got {excerpt(value)} ({type(value).__name__})")
     return as_float_array(value, name)
 
 
@@ -541,9 +541,9 @@ def check_date(value: Any, name: str, *, normalize: bool = True) -> pd.Timestamp
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {value!r}") from None
+        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {excerpt(value)}") from None
     if ts is pd.NaT or pd.isna(ts):
-        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {value!r}")
+        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {excerpt(value)}")
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
     return ts.normalize() if normalize else ts
