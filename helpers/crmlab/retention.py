@@ -224,17 +224,15 @@ def retention_rate(transactions: Any, at: Any, *, period: str = "M") -> float:
     """
     check_choice(period, "period", PERIODS)
     ts = check_date(at, "at")
-    occ = to_occasions(transactions, purchases_only=True)
+    t = retention_by_period(transactions, period)  # the one definition of the rate
     p = ts.to_period(period)
-    ordv = _period_ordinal(occ["date"], period)
-    base = set(occ.loc[ordv == p.ordinal - 1, "customer_id"])
-    if not base:
+    if p - 1 not in t.index or t.loc[p - 1, "active"] == 0:
+        occ = to_occasions(transactions, purchases_only=True)
         raise DataError(
             f"period {p - 1} has no active customers, so the retention rate into {p} is "
             f"undefined; the log covers {occ['date'].min().date()} to {occ['date'].max().date()}"
         )
-    now = set(occ.loc[ordv == p.ordinal, "customer_id"])
-    return len(base & now) / len(base)
+    return float(t.loc[p, "retention_rate"]) if p in t.index else 0.0
 
 
 def churn_status(transactions: Any, threshold_days: float, as_of: Any = None) -> pd.DataFrame:
