@@ -230,6 +230,12 @@ def test_as_of_before_the_log_and_no_purchase_are_refused_as_in_pandas():
         assert str(got.value) == str(want.value)
     with pytest.raises(ParameterError, match="holdout_end= needs as_of="):
         engines.engine_summary(log, holdout_end="2024-02-01")
+    for kw in [{"as_of": "2300-01-01"}, {"as_of": "2024-01-06", "cohort_start": "1600-01-01"}]:
+        with pytest.raises(ParameterError) as want:  # one date rule (crmlab.summary._dates)
+            customer_summary(log, **kw)
+        with pytest.raises(ParameterError) as got:
+            engines.engine_summary(log, **kw)
+        assert str(got.value) == str(want.value) and "outside the supported years" in str(got.value)
 
 
 @pytest.fixture(scope="module")

@@ -249,3 +249,16 @@ def test_the_property_can_fail(monkeypatch):
     log = load_transactions(io.StringIO("customer_id,date,amount\na,2024-01-02,5\n"), as_of=AS_OF)
     with pytest.raises(AssertionError):
         _check_summaries(log, 5.0)
+
+
+@pytest.mark.parametrize("value", [np.arange(5000.0).reshape(50, 100), "x" * 500, list(range(1000))])
+def test_a_huge_bad_parameter_is_quoted_as_one_short_line(value):
+    """Every validator quotes a bad value through validation.excerpt: one line, never the whole value."""
+    from crmlab.errors import ParameterError
+    from crmlab.validation import check_date, check_number
+
+    for check in (lambda: check_number(value, "n"), lambda: check_date(value, "as_of")):
+        with pytest.raises(ParameterError) as info:
+            check()
+        message = str(info.value)
+        assert "\n" not in message and len(message) < 160, message

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from crmlab import lifecycle as lc
-from crmlab.datasets import STAGES, load_seed_table
+from crmlab.datasets import load_seed_table
 from crmlab.errors import DataError, ParameterError
+from crmlab.lifecycle import STAGES
 from crmlab.simulate import simulate_transactions, stage_at
 
 

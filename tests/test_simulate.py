@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import crmlab
-from crmlab.datasets import PATTERNS, STAGES
 from crmlab.errors import ParameterError
+from crmlab.lifecycle import PATTERNS, STAGES
 from crmlab.simulate import SimulationConfig, simulate_transactions, stage_at
 
 

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError, warn
+from crmlab.lifecycle import PATTERNS, STAGES  # noqa: F401  old path, until exercises/ch01 imports lifecycle
 from crmlab.summary import to_occasions  # re-exported: the one definition lives in crmlab.summary
 from crmlab.validation import (
     ID_STRIP_CHARS,
@@ -62,16 +63,9 @@ __all__ = [
     "load_report",
     "load_seed_table",
     "SEED_TABLES",
-    "STAGES",
-    "PATTERNS",
     "to_occasions",
     "validate_transactions",
 ]
-
-#: Lifecycle stages of Chen Mingliang's four-stage model, plus the end state.
-STAGES: tuple[str, ...] = ("exploration", "formation", "stability", "decline", "terminated")
-#: Exit patterns I-IV (seed 000 ch. 9).
-PATTERNS: tuple[str, ...] = ("I", "II", "III", "IV")
 
 #: Seed tables bundled in ``datasets/`` (name -> file).
 SEED_TABLES: dict[str, str] = {
@@ -1095,7 +1089,7 @@ def load_log(
     for pname, value in [("CUSTOMER_COL", customer), ("DATE_COL", date), ("AMOUNT_COL", amount),
                          ("QUANTITY_COL", quantity), ("PRICE_COL", price), ("INVOICE_COL", invoice)]:
         if value is not None and (not isinstance(value, str) or not value):
-            raise ParameterError(f"{pname} must be a column name (text) or None, got {value!r}")
+            raise ParameterError(f"{pname} must be a column name (text) or None, got {excerpt(value)}")
     if options is None:
         options = {}
     if not isinstance(options, dict):

@@ -52,10 +52,14 @@ import pandas as pd
 from crmlab.datasets import _sniff_sep
 from crmlab.errors import DataError, ParameterError
 from crmlab.retention import cohort_frame  # one layout for pandas and SQL
-from crmlab.summary import (  # one home for the columns and the left-out notes
+from crmlab.summary import (  # one home for the columns, the day unit and the left-out notes
     _HOLDOUT_COLUMNS,
+    _NS_PER_DAY,
     SUMMARY_COLUMNS,
+    _dates,
+    _day,
     _no_purchase_error,
+    _stamp,
     _summary_warnings,
 )
 from crmlab.validation import (
@@ -87,7 +91,6 @@ __all__ = [
 #: Engines that run the SQL (the pandas reference lives in :mod:`crmlab.summary`).
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 
-_NS_PER_DAY = 86_400_000_000_000
 _MONEY = "DECIMAL(38, 6)"  # exact sums: whole cents (and anything to 1e-6) add up exactly
 _MONEY_COLUMNS = {"total_spend", "purchase_spend", "first_amount", "holdout_purchase_spend",
                   "holdout_spend"}
@@ -139,12 +142,8 @@ class _Dialect:
 _DIALECTS = {"duckdb": _Dialect("duckdb", "VARCHAR"), "spark": _Dialect("spark", "STRING")}
 
 
-def _day_number(value: pd.Timestamp) -> int:
-    return int((value.normalize() - pd.Timestamp("1970-01-01")).days)
-
-
 def _day_literal(day: int) -> str:
-    return f"{int(day)} /* {(pd.Timestamp('1970-01-01') + pd.Timedelta(days=day)).date()} */"
+    return f"{int(day)} /* {_stamp(day).date()} */"
 
 
 # --------------------------------------------------------------------------- the SQL
@@ -821,18 +820,6 @@ def _customer_index(values: pd.Series) -> pd.Index:
     return pd.Index(values.astype(str), name="customer_id")
 
 
-def _resolve_dates(as_of: Any, holdout_end: Any, cohort_start: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None, pd.Timestamp | None]:
-    """Check the date parameters before any work (same rules as crmlab.summary)."""
-    if holdout_end is not None and as_of is None:
-        raise ParameterError("holdout_end= needs as_of= (the end of the calibration period)")
-    ref = None if as_of is None else check_date(as_of, "as_of")
-    hold = None if holdout_end is None else check_date(holdout_end, "holdout_end")
-    if hold is not None and ref is not None and hold <= ref:
-        raise ParameterError(f"holdout_end ({hold.date()}) must be after as_of ({ref.date()})")
-    start = None if cohort_start is None else check_date(cohort_start, "cohort_start")
-    return ref, hold, start
-
-
 def engine_summary(
     source: Any,
     *,
@@ -906,7 +893,7 @@ def engine_summary(
     >>> attrs["customers_without_purchase"], attrs["spend_without_purchase"]
     (1, -3.0)
     """
-    ref, hold, start = _resolve_dates(as_of, holdout_end, cohort_start)
+    ref, hold, start = _dates(as_of, holdout_end, cohort_start)
     with _runner(source, engine, customer, date, amount) as (runner, (first_day, last_day)):
         as_of_default = ref is None
         ref = last_day if ref is None else ref
@@ -916,9 +903,9 @@ def engine_summary(
                 f"{first_day.date()}; choose a later as_of"
             )
         sql = summary_sql(
-            _day_number(ref),
-            holdout_end_day=None if hold is None else _day_number(hold),
-            cohort_start_day=None if start is None else _day_number(start),
+            _day(ref),
+            holdout_end_day=None if hold is None else _day(hold),
+            cohort_start_day=None if start is None else _day(start),
         )
         runner.view("per_customer", sql["per_customer"], materialise=True)
         raw = runner.query(sql["summary"])
@@ -1030,7 +1017,7 @@ def engine_cohort_matrix(
     ref = None if as_of is None else check_date(as_of, "as_of")
     with _runner(source, engine, customer, date, amount) as (runner, (_, last_day)):
         ref = last_day if ref is None else ref
-        cells = runner.query(cohort_sql(_day_number(ref), period))
+        cells = runner.query(cohort_sql(_day(ref), period))
     if cells.empty:
         raise DataError(f"no purchases on or before as_of={ref.date()}")
     cohort = pd.to_numeric(cells["cohort"]).to_numpy(dtype="int64")

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.datasets import PATTERNS, STAGES, to_occasions
 from crmlab.errors import DataError, ParameterError
+from crmlab.summary import to_occasions
 from crmlab.validation import (
     as_float_array,
     check_date,
@@ -38,6 +38,8 @@ from crmlab.validation import (
 )
 
 __all__ = [
+    "STAGES",
+    "PATTERNS",
     "LIVE_STAGES",
     "stylised_curves",
     "pattern_curves",
@@ -52,6 +54,10 @@ __all__ = [
     "cjk_font",
 ]
 
+#: Lifecycle stages of Chen Mingliang's four-stage model, plus the end state.
+STAGES: tuple[str, ...] = ("exploration", "formation", "stability", "decline", "terminated")
+#: Exit patterns I-IV (seed 000 ch. 9).
+PATTERNS: tuple[str, ...] = ("I", "II", "III", "IV")
 #: The four live stages of Chen's model (``STAGES`` without ``terminated``).
 LIVE_STAGES: tuple[str, ...] = tuple(s for s in STAGES if s != "terminated")
 
@@ -378,7 +384,7 @@ def _features(occ: pd.DataFrame, ref: pd.Timestamp, rules: StageRules) -> pd.Dat
 def stage_features(transactions: Any, as_of: Any, *, rules: StageRules | None = None) -> pd.DataFrame:
     """The observable behaviour :func:`assign_stages` uses, one row per customer.
 
-    Purchases are counted as occasions (:func:`crmlab.datasets.to_occasions`)
+    Purchases are counted as occasions (:func:`crmlab.summary.to_occasions`)
     and only those on or before ``as_of`` are seen.
 
     Returns

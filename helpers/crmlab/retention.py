@@ -43,6 +43,7 @@ import pandas as pd
 
 from crmlab.errors import DataError, ParameterError, warn
 from crmlab.finance import retention_clv
+from crmlab.segmentation import top_share
 from crmlab.summary import to_occasions
 from crmlab.validation import (
     as_float_array,
@@ -95,16 +96,9 @@ def _occasions(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.T
 
 
 def _threshold(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ParameterError(
-            f"threshold_days must be a positive number of days, got {value!r} ({type(value).__name__})"
-        )
-    if not np.isfinite(value) or value <= 0:
-        raise ParameterError(
-            f"threshold_days must be a positive number of days (the inactivity gap that "
-            f"counts as churn), got {value!r}"
-        )
-    return float(value)
+    """``threshold_days`` of :func:`churn_status` and :func:`crmlab.survival.survival_table`."""
+    return check_number(value, "threshold_days (the days of inactivity that count as churn)",
+                        low=0, low_inclusive=False)
 
 
 def _period_ordinal(dates: pd.Series, period: str) -> np.ndarray:
@@ -228,17 +222,15 @@ def retention_rate(transactions: Any, at: Any, *, period: str = "M") -> float:
     """
     check_choice(period, "period", PERIODS)
     ts = check_date(at, "at")
-    occ = to_occasions(transactions, purchases_only=True)
+    t = retention_by_period(transactions, period)  # the one definition of the rate
     p = ts.to_period(period)
-    ordv = _period_ordinal(occ["date"], period)
-    base = set(occ.loc[ordv == p.ordinal - 1, "customer_id"])
-    if not base:
+    if p - 1 not in t.index or t.loc[p - 1, "active"] == 0:
+        occ = to_occasions(transactions, purchases_only=True)
         raise DataError(
             f"period {p - 1} has no active customers, so the retention rate into {p} is "
             f"undefined; the log covers {occ['date'].min().date()} to {occ['date'].max().date()}"
         )
-    now = set(occ.loc[ordv == p.ordinal, "customer_id"])
-    return len(base & now) / len(base)
+    return float(t.loc[p, "retention_rate"]) if p in t.index else 0.0
 
 
 def churn_status(transactions: Any, threshold_days: float, as_of: Any = None) -> pd.DataFrame:
@@ -583,6 +575,8 @@ def revenue_concentration(
     spend: ``revenue_share`` (their share of revenue) and
     ``best_to_rest`` (their mean spend / the mean spend of the others) — the
     seed's "best customers spend 16:1 (retail) … 5:1 (hotels)" (003 No. 16).
+    ``revenue_share`` is :func:`crmlab.segmentation.top_share` at the share
+    ``n_top / n``, so a customer whose net spend is negative is refused there.
 
     >>> log = pd.DataFrame({"customer_id": [1, 2, 3, 4], "amount": [70.0, 10.0, 10.0, 10.0],
     ...     "date": pd.to_datetime(["2024-01-01"] * 4)})
@@ -602,7 +596,7 @@ def revenue_concentration(
         rows.append({
             "top_share": q,
             "n_top": k,
-            "revenue_share": float(tot[:k].sum() / tot.sum()),
+            "revenue_share": top_share(tot, k / n),
             "best_to_rest": float(tot[:k].mean() / rest) if rest > 0 else np.inf,
         })
     return pd.DataFrame(rows)

@@ -38,15 +38,16 @@ __all__ = [
 ]
 
 
-def _values(values: Any, name: str = "values", *, nonnegative: bool = True) -> np.ndarray:
+def _values(values: Any, name: str = "values") -> np.ndarray:
+    """Finite values >= 0 with a positive sum, as every concentration measure needs."""
     x = as_finite_vector(values, name)
-    if nonnegative and (x < 0).any():
+    if (x < 0).any():
         i = int(np.argmax(x < 0))
         raise DataError(
             f"{name}[{i}] = {x[i]} is negative; concentration measures need values >= 0 "
             "(net out refunds per customer or clip them first)"
         )
-    if nonnegative and x.sum() <= 0:
+    if x.sum() <= 0:
         raise DataError(f"{name} sum to zero: no value to distribute")
     return x
 
@@ -226,7 +227,7 @@ def deposit_tiers(balances: Any) -> pd.Categorical:
     >>> list(deposit_tiers([99_999.99, 100_000, 200_000, 299_999, 300_000]))
     ['ordinary', 'quality', 'key maintenance', 'key maintenance', 'VIP']
     """
-    band = score_by_bounds(_values(balances, "balances", nonnegative=False), (100_000, 200_000, 300_000),
+    band = score_by_bounds(as_finite_vector(balances, "balances"), (100_000, 200_000, 300_000),
                            closed="left", name="balances")
     labels = ["ordinary", "quality", "key maintenance", "VIP"]
     return pd.Categorical(np.asarray(labels, dtype=object)[band - 1], categories=labels, ordered=True)
@@ -269,8 +270,8 @@ def value_activity_segments(
         raise DataError("value and activity must be pandas Series indexed by customer")
     if not value.index.equals(activity.index):
         raise DataError("value and activity must have the same index (the same customers, same order)")
-    v = _values(value, "value", nonnegative=False)
-    a = _values(activity, "activity", nonnegative=False)
+    v = as_finite_vector(value, "value")
+    a = as_finite_vector(activity, "activity")
     active = a > inactive_at
     if not active.any():
         raise DataError(f"no customer has activity above inactive_at={inactive_at}")

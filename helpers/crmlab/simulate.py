@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.datasets import PATTERNS
 from crmlab.errors import ParameterError
+from crmlab.lifecycle import PATTERNS
 from crmlab.validation import check_date, check_number
 
 __all__ = ["SimulationConfig", "simulate_transactions", "stage_at", "messy_export", "MESSY_COLUMNS"]
@@ -244,7 +244,7 @@ def stage_at(truth: pd.DataFrame, as_of: str | pd.Timestamp) -> pd.Series:
 
     Customers acquired after ``as_of`` get ``<NA>`` (not yet customers).
 
-    >>> from crmlab.datasets import STAGES
+    >>> from crmlab.lifecycle import STAGES
     >>> tx, truth = simulate_transactions(20, seed=3)
     >>> set(stage_at(truth, "2021-06-30").dropna()) <= set(STAGES)
     True

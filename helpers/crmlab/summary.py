@@ -180,11 +180,24 @@ def _money_units(amount: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 # --------------------------------------------------------------------------- summary
-def _day(value: Any, name: str) -> int:
-    ts = check_date(value, name)
-    if not DATE_MIN <= ts < DATE_MAX:  # datetime64[ns] cannot hold it: never wrap silently
-        raise ParameterError(f"{name} {ts.date()} is outside the supported years 1678-2261")
-    return int(ts.value // _NS_PER_DAY)
+def _day(ts: pd.Timestamp) -> int:
+    """Days since 1970-01-01 of a date (the inverse of :func:`_stamp`)."""
+    return int(ts.normalize().value // _NS_PER_DAY)
+
+
+def _dates(as_of: Any, holdout_end: Any, cohort_start: Any) -> tuple[pd.Timestamp | None, ...]:
+    """``as_of``, ``holdout_end``, ``cohort_start`` checked by one rule for pandas and SQL."""
+    if holdout_end is not None and as_of is None:
+        raise ParameterError("holdout_end= needs as_of= (the end of the calibration period)")
+    out = []
+    for value, name in ((as_of, "as_of"), (holdout_end, "holdout_end"), (cohort_start, "cohort_start")):
+        ts = None if value is None else check_date(value, name)
+        if ts is not None and not DATE_MIN <= ts < DATE_MAX:  # datetime64[ns] cannot hold it
+            raise ParameterError(f"{name} {ts.date()} is outside the supported years 1678-2261")
+        out.append(ts)
+    if out[1] is not None and out[1] <= out[0]:
+        raise ParameterError(f"holdout_end ({out[1].date()}) must be after as_of ({out[0].date()})")
+    return tuple(out)
 
 
 def customer_summary(
@@ -277,8 +290,6 @@ def customer_summary(
         if view != "rfm":
             raise ParameterError("window_days= is a column of the rfm view; pass view='rfm'")
         window_days = check_number(window_days, "window_days", low=1, integer=True)
-    if holdout_end is not None and as_of is None:
-        raise ParameterError("holdout_end= needs as_of= (the end of the calibration period)")
     if engine != "pandas":
         if purchase_rule != "net_positive" or window_days is not None:
             raise ParameterError(
@@ -306,20 +317,15 @@ def _full_summary(transactions, as_of, holdout_end, cohort_start, window_days, p
     day = tx["date"].to_numpy(dtype="datetime64[ns]").view("int64") // _NS_PER_DAY
     amount = tx["amount"].to_numpy(dtype="float64")
     first_day, last_day = int(day.min()), int(day.max())
-    as_of_day = last_day if as_of is None else _day(as_of, "as_of")
+    as_of_ts, end_ts, start_ts = _dates(as_of, holdout_end, cohort_start)
+    as_of_day = last_day if as_of_ts is None else _day(as_of_ts)
     if as_of_day < first_day:
         raise DataError(
             f"as_of {_stamp(as_of_day).date()} is before every purchase: the log starts on "
             f"{_stamp(first_day).date()}; choose a later as_of"
         )
-    end_day = as_of_day
-    if holdout_end is not None:
-        end_day = _day(holdout_end, "holdout_end")
-        if end_day <= as_of_day:
-            raise ParameterError(
-                f"holdout_end ({_stamp(end_day).date()}) must be after as_of ({_stamp(as_of_day).date()})"
-            )
-    cohort_day = None if cohort_start is None else _day(cohort_start, "cohort_start")
+    end_day = as_of_day if end_ts is None else _day(end_ts)
+    cohort_day = None if start_ts is None else _day(start_ts)
     ids = tx["customer_id"].to_numpy()
     n_after_as_of = int((day > as_of_day).sum())
     n_after_end = int((day > end_day).sum())

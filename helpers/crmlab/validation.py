@@ -174,7 +174,7 @@ def check_numeric_column(
             if pos is not None:
                 raise DataError(
                     f"{what}: column {column!r}, {describe_row(df, pos)}: "
-                    f"{_short(raw.iloc[pos])} {expected}; expected a number"
+                    f"{excerpt(raw.iloc[pos])} {expected}; expected a number"
                 )
     try:
         values = pd.to_numeric(raw, errors="coerce").astype("float64")
@@ -184,7 +184,7 @@ def check_numeric_column(
                 float(v)
             except OverflowError:
                 raise DataError(
-                    f"{what}: column {column!r}, {describe_row(df, pos)}: {_short(v)} is too "
+                    f"{what}: column {column!r}, {describe_row(df, pos)}: {excerpt(v)} is too "
                     "large; expected a number of at most about 1.8e308 in size"
                 ) from None
             except (TypeError, ValueError):
@@ -320,35 +320,29 @@ def check_number(
         or not isinstance(value, (numbers.Real, np.integer, np.floating))
     ):
         raise ParameterError(
-            f"{name} must be a {kind}, got {_short(value)} ({type(value).__name__})"
+            f"{name} must be a {kind}, got {excerpt(value)} ({type(value).__name__})"
         )
     try:
         as_float = float(value)
     except (OverflowError, ValueError, TypeError):
         raise ParameterError(
-            f"{name} must be a {kind} of at most about 1.8e308 in size, got {_short(value)}"
+            f"{name} must be a {kind} of at most about 1.8e308 in size, got {excerpt(value)}"
         ) from None
     if not math.isfinite(as_float):
-        raise ParameterError(f"{name} must be a finite number, got {_short(value)}")
+        raise ParameterError(f"{name} must be a finite number, got {excerpt(value)}")
     if integer and as_float != math.floor(as_float):
-        raise ParameterError(f"{name} must be a whole number, got {_short(value)}")
+        raise ParameterError(f"{name} must be a whole number, got {excerpt(value)}")
     if low is not None and (as_float < low or (not low_inclusive and as_float == low)):
         raise ParameterError(
-            f"{name} must be {'>=' if low_inclusive else '>'} {low}, got {_short(value)}"
+            f"{name} must be {'>=' if low_inclusive else '>'} {low}, got {excerpt(value)}"
         )
     if high is not None and (as_float > high or (not high_inclusive and as_float == high)):
         raise ParameterError(
-            f"{name} must be {'<=' if high_inclusive else '<'} {high}, got {_short(value)}"
+            f"{name} must be {'<=' if high_inclusive else '<'} {high}, got {excerpt(value)}"
         )
     if integer:
         return int(value) if isinstance(value, (int, np.integer)) else int(as_float)
     return as_float
-
-
-def _short(value: Any, limit: int = 40) -> str:
-    """``repr(value)`` cut to ``limit`` characters (huge numbers, long text)."""
-    text = " ".join(repr(value).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def check_probability(value: Any, name: str, *, allow_one: bool = True) -> float:
@@ -365,7 +359,7 @@ def _as_numbers(value: Any, name: str) -> np.ndarray:
     """Scalar or array of real numbers as float64; text and booleans are refused, not converted."""
     kind = np.asarray(value).dtype.kind if not isinstance(value, pd.Series) else value.dtype.kind
     if kind in "bSU":
-        raise ParameterError(f"{name} must be a number or numbers, got {value!r} ({type(value).__name__})")
+        raise ParameterError(f"{name} must be a number or numbers, got {excerpt(value)} ({type(value).__name__})")
     return as_float_array(value, name)
 
 
@@ -444,7 +438,7 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     if isinstance(value, (bool, np.bool_)) and not any(isinstance(c, (bool, np.bool_)) for c in choices):
         known = False  # True == 1, but True is not the choice 1
     if not isinstance(known, (bool, np.bool_)) or not known:
-        raise ParameterError(f"{name} must be one of {list(choices)}, got {_short(value)}")
+        raise ParameterError(f"{name} must be one of {list(choices)}, got {excerpt(value)}")
     return value
 
 
@@ -466,7 +460,7 @@ def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.nda
     if isinstance(values, (bool, np.bool_)) or (
         isinstance(values, np.ndarray) and values.dtype.kind == "b"
     ):
-        raise ParameterError(f"{name} = {_short(values)} is a boolean; expected a number")
+        raise ParameterError(f"{name} = {excerpt(values)} is a boolean; expected a number")
     if isinstance(values, (pd.Series, pd.Index)) and pd.api.types.is_bool_dtype(values):
         raise ParameterError(f"{name} holds booleans; expected numbers")
     try:
@@ -479,7 +473,7 @@ def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.nda
             if isinstance(v, (bool, np.bool_)):
                 raise ParameterError(f"{name}[{i}] = {v!r} is a boolean; expected a number")
             if isinstance(v, (complex, np.complexfloating)):
-                raise ParameterError(f"{name}[{i}] = {_short(v)} is complex; expected a real number")
+                raise ParameterError(f"{name}[{i}] = {excerpt(v)} is complex; expected a real number")
     try:
         arr = np.asarray(values, dtype="float64")
     except (TypeError, ValueError, OverflowError):
@@ -489,12 +483,12 @@ def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.nda
                 float(v)
             except OverflowError:
                 raise ParameterError(
-                    f"{name}[{i}] = {_short(v)} is too large; expected a number of at most "
+                    f"{name}[{i}] = {excerpt(v)} is too large; expected a number of at most "
                     "about 1.8e308 in size"
                 ) from None
             except (TypeError, ValueError):
                 raise ParameterError(
-                    f"{name}[{i}] = {_short(v)} is not a number"
+                    f"{name}[{i}] = {excerpt(v)} is not a number"
                 ) from None
         raise ParameterError(f"{name} could not be read as numbers") from None
     if not allow_nan and np.isnan(arr).any():
@@ -541,15 +535,15 @@ def check_date(value: Any, name: str, *, normalize: bool = True) -> pd.Timestamp
         isinstance(value, np.ndarray) and value.dtype.kind in "biufc"
     ):
         raise ParameterError(
-            f"{name} must be a date such as '1998-06-30', got {_short(value)} "
+            f"{name} must be a date such as '1998-06-30', got {excerpt(value)} "
             f"({type(value).__name__}); a number is not read as a date"
         )
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {value!r}") from None
+        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {excerpt(value)}") from None
     if ts is pd.NaT or pd.isna(ts):
-        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {value!r}")
+        raise ParameterError(f"{name} must be a date such as '1998-06-30', got {excerpt(value)}")
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
     return ts.normalize() if normalize else ts
@@ -662,6 +656,8 @@ def excerpt(value: Any, limit: int = 40) -> str:
     "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…xxx'"
     """
     text = repr(value)
+    if "\n" in text:  # an array or a Series: one line, its alignment spaces collapsed
+        text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
 
 
