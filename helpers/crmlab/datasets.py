@@ -40,6 +40,9 @@ from crmlab.errors import DataError, ParameterError, warn
 from crmlab.lifecycle import PATTERNS, STAGES  # noqa: F401  old path, until exercises/ch01 imports lifecycle
 from crmlab.summary import to_occasions  # re-exported: the one definition lives in crmlab.summary
 from crmlab.validation import (
+    DATE_MAX,
+    DATE_MIN,
+    DATE_RANGE_TEXT,
     ID_STRIP_CHARS,
     MISSING_TEXT,
     ZERO_FRACTION_ID,
@@ -540,11 +543,10 @@ def _parse_dates(
             if len(bad):
                 v = dtext.iloc[bad[0]]
                 m = re.search(r"(?<!\d)(\d{4})(?!\d)", v)
-                if m and not 1678 <= int(m[1]) <= 2261:
+                if m and not DATE_MIN.year <= int(m[1]) < DATE_MAX.year:
                     raise DataError(
-                        f"{name}: column {column!r}, {where(bad[0])}: {excerpt(v)} is outside the "
-                        "supported date range 1678-2261; a placeholder such as 9999-12-31? fix or "
-                        "remove the row"
+                        f"{name}: column {column!r}, {where(bad[0])}: {excerpt(v)} is outside "
+                        f"{DATE_RANGE_TEXT}; a placeholder such as 9999-12-31? fix or remove the row"
                     )
                 how = "inferred from row 1" if date_format is None else "given as date_format"
                 raise DataError(
@@ -573,8 +575,8 @@ def _check_date_range(parsed: pd.Series, shown: pd.Series, name: str, column: st
     i = first_out_of_range(parsed)
     if i is not None:
         raise DataError(
-            f"{name}: column {column!r}, {where(i)}: {excerpt(str(shown.iloc[i]))} is outside the "
-            "supported years 1678-2261; a placeholder such as 9999-12-31? fix or remove the row"
+            f"{name}: column {column!r}, {where(i)}: {excerpt(str(shown.iloc[i]))} is outside "
+            f"{DATE_RANGE_TEXT}; a placeholder such as 9999-12-31? fix or remove the row"
         )
 
 

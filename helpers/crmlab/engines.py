@@ -65,6 +65,7 @@ from crmlab.summary import (  # one home for the columns, the day unit and the l
 from crmlab.validation import (
     DATE_MAX,
     DATE_MIN,
+    DATE_RANGE_TEXT,
     MISSING_TEXT,
     check_choice,
     check_date,
@@ -613,7 +614,7 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
     for ts in (first_ts, last_ts):
         if not DATE_MIN <= ts < DATE_MAX:  # as the loader: never a summary as of year 9999
             raise DataError(
-                f"{src.name}: column {date!r}: {ts.date()} is outside the supported years 1678-2261; "
+                f"{src.name}: column {date!r}: {ts.date()} is outside {DATE_RANGE_TEXT}; "
                 "a placeholder such as 9999-12-31? fix or remove the rows"
             )
     runner.view("day_rows", "SELECT customer_id, amt, CAST(ts AS DATE) AS d FROM typed_rows")

@@ -44,6 +44,7 @@ from crmlab.errors import DataError, ParameterError, warn
 from crmlab.validation import (
     DATE_MAX,
     DATE_MIN,
+    DATE_RANGE_TEXT,
     check_choice,
     check_date,
     check_number,
@@ -193,7 +194,7 @@ def _dates(as_of: Any, holdout_end: Any, cohort_start: Any) -> tuple[pd.Timestam
     for value, name in ((as_of, "as_of"), (holdout_end, "holdout_end"), (cohort_start, "cohort_start")):
         ts = None if value is None else check_date(value, name)
         if ts is not None and not DATE_MIN <= ts < DATE_MAX:  # datetime64[ns] cannot hold it
-            raise ParameterError(f"{name} {ts.date()} is outside the supported years 1678-2261")
+            raise ParameterError(f"{name} {ts.date()} is outside {DATE_RANGE_TEXT}")
         out.append(ts)
     if out[1] is not None and out[1] <= out[0]:
         raise ParameterError(f"holdout_end ({out[1].date()}) must be after as_of ({out[0].date()})")

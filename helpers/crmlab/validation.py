@@ -57,6 +57,7 @@ __all__ = [
     "MAX_MONEY_TOTAL",
     "DATE_MIN",
     "DATE_MAX",
+    "DATE_RANGE_TEXT",
     "excerpt",
     "customer_id_problem",
     "check_customer_ids",
@@ -628,6 +629,8 @@ MAX_MONEY_TOTAL: float = 2.0**53 / 100
 #: Dates crmlab stores (datetime64[ns] holds 1677-09-22 .. 2262-04-11): whole years 1678-2261.
 DATE_MIN: pd.Timestamp = pd.Timestamp("1678-01-01")
 DATE_MAX: pd.Timestamp = pd.Timestamp("2262-01-01")  # exclusive
+#: How messages name that range.
+DATE_RANGE_TEXT: str = f"the supported years {DATE_MIN.year}-{DATE_MAX.year - 1}"
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000"
 #: Characters stripped from around an id written as text (spaces, also invisible ones).
 ID_STRIP_CHARS: str = " \t\r\n\v\f" + _INVISIBLE
@@ -860,7 +863,7 @@ def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
     if pos is not None:
         raise DataError(
             f"{what}: column 'date', {describe_row(out, pos)}: {excerpt(str(date.iloc[pos]))} is outside "
-            "the supported years 1678-2261; a placeholder such as 9999-12-31? fix or remove the row"
+            f"{DATE_RANGE_TEXT}; a placeholder such as 9999-12-31? fix or remove the row"
         )
     if getattr(date.dt, "tz", None) is not None:
         date = date.dt.tz_localize(None)  # keep local wall time: the purchase day as the customer saw it
