@@ -447,3 +447,12 @@ def test_load_customers_reads_your_table_and_names_what_is_wrong(tmp_path):
             ahp.load_customers(f, ["X1"], what="P (c.csv)")
     with pytest.raises(DataError, match="cannot be read"):
         ahp.load_customers(tmp_path / "missing.csv")
+
+
+def test_batch_consistent_uses_the_threshold_like_analyze():
+    m = [[1, 2, 0.25], [0.5, 1, 2], [4, 0.5, 1]]
+    r = ahp.analyze(m, threshold=0.9)
+    b = ahp.batch_analyze([m], threshold=0.9)
+    assert b.cr[0] == pytest.approx(r.cr) and 0.1 < r.cr < 0.9
+    assert b.consistent.tolist() == [r.consistent] == [True]
+    assert ahp.batch_analyze([m]).consistent.tolist() == [False]   # default 0.1

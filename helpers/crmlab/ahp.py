@@ -811,11 +811,12 @@ class BatchResult:
     ci: np.ndarray
     cr: np.ndarray
     ri: float
+    threshold: float = 0.1
 
     @property
     def consistent(self) -> np.ndarray:
-        """``cr < 0.1`` for each matrix."""
-        return self.cr < 0.1
+        """``cr < threshold`` for each matrix (as :attr:`AHPResult.consistent`)."""
+        return self.cr < self.threshold
 
 
 def batch_analyze(
@@ -824,6 +825,7 @@ def batch_analyze(
     *,
     ri_table: str = "saaty1980",
     ri: float | None = None,
+    threshold: float = 0.1,
 ) -> BatchResult:
     """Analyse a stack of k n×n judgment matrices in one vectorised call.
 
@@ -837,6 +839,8 @@ def batch_analyze(
         Weighting method (λmax is always the exact principal eigenvalue).
     ri_table, ri : str, float
         Random index source, or an explicit ``ri`` (e.g. from a simulation).
+    threshold : float
+        ``consistent`` is ``cr < threshold``, as in :func:`analyze`.
 
     Examples
     --------
@@ -862,7 +866,8 @@ def batch_analyze(
     ri_val = random_index(n, ri_table) if ri is None else check_number(ri, "ri", low=0.0)
     lam, w = _solve(arr, method)
     ci, cr = _consistency(lam, n, ri_val)
-    return BatchResult(weights=w, lambda_max=lam, ci=ci, cr=cr, ri=ri_val)
+    threshold = check_number(threshold, "threshold", low=0.0)  # the rule of analyze
+    return BatchResult(weights=w, lambda_max=lam, ci=ci, cr=cr, ri=ri_val, threshold=threshold)
 
 
 def random_reciprocal_matrices(
