@@ -9,7 +9,7 @@ are data, not code: ``crmlab.datasets.load_seed_table("stage_models")`` and
 
 The working model is Chen Mingliang's four stages (exploration 考察期,
 formation 形成期, stability 稳定期, decline 退化期) plus the end state
-``terminated``, the same labels as :data:`crmlab.datasets.STAGES`.
+``terminated``, the labels of :data:`STAGES`.
 
 Examples
 --------
