@@ -58,3 +58,35 @@ def test_invalid_labels_are_named_invalid():
     assert not fb.correct and "'exploraton' is not a valid choice" in fb.message
     fb = ex.compare_set(["a", "q"], ["a", "d"], task="x", options=list("abcd"))
     assert "Not valid here: 'q'" in fb.message
+
+
+def test_known_mistakes_get_their_message_after_the_right_answer_and_the_unit_hint():
+    mistakes = [(-0.25, "Wrong sign."), (0.75, "That is the complement.")]
+    assert ex.compare_number(0.25, 0.25, task="x", mistakes=mistakes).correct
+    assert ex.compare_number(-0.25, 0.25, task="x", mistakes=mistakes).message == "Wrong sign."
+    assert ex.compare_number([0.75], 0.25, task="x", mistakes=mistakes).message.startswith("That")
+    assert "not a percentage" in ex.compare_number(25, 0.25, task="x", share=True,
+                                                   mistakes=[(25, "never")]).message
+    # mistake_rtol narrows (or widens) the match around a mistake, not around the answer
+    near = ex.compare_number(0.7505, 0.25, task="x", mistakes=mistakes, mistake_rtol=1e-4)
+    assert near.message.startswith("Your answer is too high"), near
+    fb = ex.compare_array([2.0, 4.0], [1.0, 2.0], task="x", mistakes=[([2, 4], "Doubled.")])
+    assert fb.message == "Doubled."
+    fb = ex.compare_array([2.0, 4.0], [1.0, 2.0], task="x", mistakes=[([2, 4, 6], "Doubled.")])
+    assert fb.message.startswith("2 of 2 values are off"), fb
+
+
+def test_quietly_silences_crmlab_notes_only():
+    import warnings
+
+    from crmlab.errors import CrmlabWarning
+
+    def noisy(x):
+        warnings.warn("a note", CrmlabWarning, stacklevel=2)
+        return 2 * x
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ex.quietly(noisy, 3) == 6
+        with pytest.raises(UserWarning):
+            ex.quietly(warnings.warn, "not a crmlab note", UserWarning)

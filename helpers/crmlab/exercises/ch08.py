@@ -14,16 +14,21 @@ True
 
 from __future__ import annotations
 
-import warnings
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
-from crmlab.errors import CrmlabWarning
-from crmlab.exercises import Feedback, compare_array, compare_label, compare_number, task_log
-
-__all__ = ["TASK1_AS_OF", "CALIBRATION_END", "task1_log", "check_1", "check_2", "check_3"]
+from crmlab.datasets import load_cdnow
+from crmlab.engines import engine_summary
+from crmlab.exercises import (
+    Feedback,
+    compare_array,
+    compare_label,
+    compare_number,
+    quietly,
+    task_log,
+)
 
 #: The last day summarised in task 1.
 TASK1_AS_OF = "2024-03-31"
@@ -49,11 +54,7 @@ def task1_log() -> pd.DataFrame:
 
 
 def _task1_expected() -> list[float]:
-    from crmlab.engines import engine_summary
-
-    with warnings.catch_warnings():  # the checker's own run needs no notes
-        warnings.simplefilter("ignore", CrmlabWarning)
-        full, _ = engine_summary(task1_log(), as_of=TASK1_AS_OF)
+    full, _ = quietly(engine_summary, task1_log(), as_of=TASK1_AS_OF)
     return [float(full.loc["mei", "purchases"]), float(full.loc["mei", "total_spend"])]
 
 
@@ -67,12 +68,7 @@ def check_1(answer: Any) -> Feedback:
 
 @lru_cache(maxsize=1)
 def _repeat_buyers() -> int:
-    from crmlab.datasets import load_cdnow
-    from crmlab.engines import engine_summary
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CrmlabWarning)
-        full, _ = engine_summary(load_cdnow("master"), as_of=CALIBRATION_END)
+    full, _ = quietly(engine_summary, load_cdnow("master"), as_of=CALIBRATION_END)
     return int((full["purchases"] >= 2).sum())
 
 
