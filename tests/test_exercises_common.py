@@ -90,3 +90,14 @@ def test_quietly_silences_crmlab_notes_only():
         assert ex.quietly(noisy, 3) == 6
         with pytest.raises(UserWarning):
             ex.quietly(warnings.warn, "not a crmlab note", UserWarning)
+
+
+def test_the_shared_cdnow_log_is_not_changed_by_the_checkers():
+    from crmlab.datasets import load_cdnow
+    from crmlab.exercises import ch01, ch05, ch06, ch07, ch08
+
+    for check in (ch01.check_5, ch05.check_2a, ch06.check_2, ch06.check_4a, ch06.check_5,
+                  ch07.check_1b, ch08.check_2):
+        check(0.5)
+    for kind in ("master", "sample"):
+        pd.testing.assert_frame_equal(ex.cdnow_log(kind), load_cdnow(kind))

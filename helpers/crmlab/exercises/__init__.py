@@ -43,17 +43,20 @@ import re
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from functools import lru_cache
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from crmlab.datasets import load_cdnow
 from crmlab.errors import CrmlabWarning
 
 __all__ = [
     "Feedback",
     "task_log",
     "quietly",
+    "cdnow_log",
     "missing_answer",
     "as_number",
     "normalize_label",
@@ -114,6 +117,18 @@ def quietly(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CrmlabWarning)
         return fn(*args, **kwargs)
+
+
+@lru_cache(maxsize=2)
+def cdnow_log(kind: Literal["master", "sample"] = "master") -> pd.DataFrame:
+    """:func:`crmlab.datasets.load_cdnow`, read once per session for every chapter's checkers.
+
+    The frame is shared between checkers: they read it and never change it.
+
+    >>> len(cdnow_log("sample"))
+    6919
+    """
+    return load_cdnow(kind)
 
 
 def missing_answer(task: str, answer: Any) -> Feedback | None:

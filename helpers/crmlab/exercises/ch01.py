@@ -21,9 +21,10 @@ from typing import Any
 
 import pandas as pd
 
-from crmlab.datasets import STAGES, load_cdnow, to_occasions
+from crmlab.datasets import STAGES, to_occasions
 from crmlab.exercises import (
     Feedback,
+    cdnow_log,
     compare_label,
     compare_number,
     missing_answer,
@@ -66,7 +67,7 @@ def _task4_expected() -> dict[str, str]:
 
 
 def _cohort_repeat_share(*, cut: bool = True, occasions: bool = True) -> float:
-    log = load_cdnow("master")
+    log = cdnow_log("master")
     occ = to_occasions(log) if occasions else log
     first = to_occasions(log).groupby("customer_id")["date"].min()
     cohort = first.index[first.dt.to_period("M") == pd.Period(TASK5_COHORT, "M")]

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from crmlab import rfm, segmentation
-from crmlab.datasets import load_cdnow
 from crmlab.exercises import (
     Feedback,
+    cdnow_log,
     compare_array,
     compare_label,
     compare_number,
@@ -63,7 +63,7 @@ def _task1() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def _cdnow_value() -> np.ndarray:
-    return rfm.rfm_table(load_cdnow("master"))["monetary"].to_numpy()
+    return rfm.rfm_table(cdnow_log("master"))["monetary"].to_numpy()
 
 
 def check_1a(answer: Any) -> Feedback:

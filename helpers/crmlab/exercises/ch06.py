@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from crmlab import churn, retention, sbg, survival
-from crmlab.datasets import load_cdnow
 from crmlab.exercises import (
     Feedback,
+    cdnow_log,
     compare_array,
     compare_label,
     compare_number,
@@ -57,13 +57,9 @@ def task1_log() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _sample() -> pd.DataFrame:
-    return load_cdnow("sample")
-
-
-@lru_cache(maxsize=1)
 def _survival() -> pd.DataFrame:
-    return survival.survival_table(_sample(), TASK4_THRESHOLD, TASK4_AS_OF, unit="M", cohort_period="M")
+    return survival.survival_table(cdnow_log("sample"), TASK4_THRESHOLD, TASK4_AS_OF, unit="M",
+                                   cohort_period="M")
 
 
 def check_1a(answer: Any) -> Feedback:
@@ -88,7 +84,7 @@ def check_1b(answer: Any) -> Feedback:
 
 def check_2(answer: Any) -> Feedback:
     """Task 2: CDNOW sample churn rate at 1997-12-31 with a 90-day inactivity threshold."""
-    expected = retention.churn_rate(_sample(), TASK2_THRESHOLD, TASK2_AS_OF)
+    expected = retention.churn_rate(cdnow_log("sample"), TASK2_THRESHOLD, TASK2_AS_OF)
     return compare_number(
         answer, expected, task="2", share=True,
         hint="Churned = more than 90 days between the last purchase on or before 1997-12-31 and "
@@ -98,7 +94,7 @@ def check_2(answer: Any) -> Feedback:
 
 def check_3(answer: Any) -> Feedback:
     """Task 3: share of the January-1997 cohort (CDNOW sample) buying 3 months after acquisition."""
-    m = retention.cohort_matrix(_sample(), period="M", value="rate")
+    m = retention.cohort_matrix(cdnow_log("sample"), period="M", value="rate")
     expected = float(m.loc[pd.Period("1997-01", "M"), 3])
     return compare_number(
         answer, expected, task="3", share=True,
@@ -135,7 +131,7 @@ def check_4b(answer: Any) -> Feedback:
 
 def check_5(answer: Any) -> Feedback:
     """Task 5: holdout AUC of recency_days alone as a churn score (CDNOW sample)."""
-    f = churn.churn_features(_sample(), TASK5_CALIBRATION_END, TASK5_HOLDOUT_END)
+    f = churn.churn_features(cdnow_log("sample"), TASK5_CALIBRATION_END, TASK5_HOLDOUT_END)
     expected = churn.auc(f["churn"], f["recency_days"])
     return compare_number(
         answer, expected, task="5",

@@ -21,9 +21,9 @@ from typing import Any
 import pandas as pd
 
 from crmlab import bgbb, btyd
-from crmlab.datasets import load_cdnow
 from crmlab.exercises import (
     Feedback,
+    cdnow_log,
     compare_array,
     compare_label,
     compare_number,
@@ -59,7 +59,7 @@ TASK1_CALIBRATION_END = "2024-03-27"
 
 @lru_cache(maxsize=1)
 def _cdnow():
-    summ = btyd.summarize(load_cdnow("sample"), CALIBRATION_END, OBSERVATION_END, unit="W",
+    summ = btyd.summarize(cdnow_log("sample"), CALIBRATION_END, OBSERVATION_END, unit="W",
                           purchase_rule="any_occasion")
     bg = btyd.fit_bgnbd(summ)
     gg = btyd.fit_gamma_gamma(summ)

@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from crmlab.datasets import load_cdnow
 from crmlab.engines import engine_summary
 from crmlab.exercises import (
     Feedback,
+    cdnow_log,
     compare_array,
     compare_label,
     compare_number,
@@ -68,7 +68,7 @@ def check_1(answer: Any) -> Feedback:
 
 @lru_cache(maxsize=1)
 def _repeat_buyers() -> int:
-    full, _ = quietly(engine_summary, load_cdnow("master"), as_of=CALIBRATION_END)
+    full, _ = quietly(engine_summary, cdnow_log("master"), as_of=CALIBRATION_END)
     return int((full["purchases"] >= 2).sum())
 
 
