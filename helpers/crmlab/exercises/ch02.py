@@ -23,15 +23,9 @@ from typing import Any
 
 import pandas as pd
 
+from crmlab import exercises as ex
 from crmlab import value
-from crmlab.exercises import (
-    Feedback,
-    as_number,
-    compare_array,
-    compare_label,
-    compare_number,
-    missing_answer,
-)
+from crmlab.exercises import Feedback
 
 #: CNY per hour: the customer's value of time (weight on the ``time`` component).
 VALUE_OF_TIME = 30.0
@@ -74,14 +68,14 @@ def _w(vot: float = VALUE_OF_TIME) -> dict[str, float]:
 
 def _label(answer: Any, expected: str, task: str, hint: str, aliases: tuple[str, ...] = (),
            options: tuple[str, ...] | None = None) -> Feedback:
-    if (fb := missing_answer(task, answer)) is not None:
+    if (fb := ex.missing_answer(task, answer)) is not None:
         return fb
     if not isinstance(answer, str):
         return Feedback(task, False, f"Expected a label (text), got {type(answer).__name__}.")
     if options is None:
         # a plan may be named by its full label or its first word ("Y basic" or "Y")
         options = tuple(plans().index) + tuple(x.split()[0] for x in plans().index)
-    return compare_label(answer, expected, task=task, hint=hint, options=options,
+    return ex.compare_label(answer, expected, task=task, hint=hint, options=options,
                          aliases=(expected.split()[0], *aliases))
 
 
@@ -92,7 +86,7 @@ def _abs(vot: float = VALUE_OF_TIME) -> pd.Series:
 
 def check_1a(answer: Any) -> Feedback:
     """Absolute delivered value TCV − TCC of each plan, value of time 30 CNY/h."""
-    fb = compare_array(answer, _abs(), task="1a", mistakes=[
+    fb = ex.compare_array(answer, _abs(), task="1a", mistakes=[
         (value.delivered_value(plans()), "Time is in hours: weight it by the value of time "
                                          "before adding it to the other costs."),
         (value.delivered_value(plans(), form="relative", weights=_w()),
@@ -102,7 +96,7 @@ def check_1a(answer: Any) -> Feedback:
 
 def check_1b(answer: Any) -> Feedback:
     """Relative delivered value TCV / TCC of each plan, value of time 30 CNY/h."""
-    fb = compare_array(answer, value.delivered_value(plans(), form="relative", weights=_w()),
+    fb = ex.compare_array(answer, value.delivered_value(plans(), form="relative", weights=_w()),
                        task="1b", mistakes=[(value.delivered_value(plans(), form="relative"),
                                              "Weight the hours of time by the value of time.")])
     return _values_off(fb, " Divide total value by total cost.")
@@ -130,7 +124,7 @@ def check_2b(answer: Any) -> Feedback:
 # --------------------------------------------------------------------------- task 3
 def check_3(answer: Any) -> Feedback:
     """Absolute delivered value of each plan for a student valuing time at 5 CNY/h."""
-    return compare_array(answer, _abs(STUDENT_VALUE_OF_TIME), task="3", mistakes=[
+    return ex.compare_array(answer, _abs(STUDENT_VALUE_OF_TIME), task="3", mistakes=[
         (_abs(), "These are the values for the 30 CNY/h customer; change the weight on time "
                  "to the student's value of time.")])
 
@@ -163,7 +157,7 @@ def check_5(answer: Any) -> Feedback:
     gap_abs = float(_abs()["X premium"] - _abs()["Z online"])
     in_absolute_form = ("That closes the gap in the absolute form; the task asks for the "
                         "relative form TCV / TCC.")
-    return compare_number(answer, expected, task="5", mistakes=[
+    return ex.compare_number(answer, expected, task="5", mistakes=[
         (-expected, "Right size, wrong sign: give the cut as a positive amount."),
         (gap_abs, in_absolute_form), (-gap_abs, in_absolute_form)],
         hint="Plan X's TCV stays; find the TCC at which TCV / TCC equals plan Z's ratio.")
@@ -179,11 +173,11 @@ def _retention() -> float:
 def check_6a(answer: Any) -> Feedback:
     """Monthly retention of plan X's customer against the best rival plan (logit)."""
     ab = _abs()
-    a = as_number(answer)
+    a = ex.as_number(answer)
     if isinstance(a, float) and not 0 <= a <= 1:
         return Feedback("6a", False, "A retention rate is a probability between 0 and 1.")
     wrong_rival = value.retention_from_value(ab["X premium"], ab["Y basic"], scale=CHOICE_SCALE)
-    return compare_number(answer, _retention(), task="6a", mistakes=[
+    return ex.compare_number(answer, _retention(), task="6a", mistakes=[
         (wrong_rival, "Compare with the *best* rival plan by the absolute form.")],
         hint="r = 1 / (1 + exp(-scale × (TCDV_X − TCDV_rival))).")
 
@@ -195,6 +189,6 @@ def check_6b(answer: Any) -> Feedback:
     rival = ab.drop("X premium").max()
     expected = float(value.bridge_clv(ab["X premium"], rival, **args)["clv"][0])
     prospect = float(value.bridge_clv(ab["X premium"], rival, acquired=False, **args)["clv"][0])
-    return compare_number(answer, expected, task="6b", mistakes=[
+    return ex.compare_number(answer, expected, task="6b", mistakes=[
         (prospect, "The customer is already acquired: the first month is certain (acquired=True).")],
         hint="CLV = margin × Σ_{t=0}^{23} (r / (1 + d))^t.")

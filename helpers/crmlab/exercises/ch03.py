@@ -20,8 +20,9 @@ from typing import Any
 import pandas as pd
 
 from crmlab import clv, finance
+from crmlab import exercises as ex
 from crmlab.datasets import load_seed_table
-from crmlab.exercises import Feedback, compare_array, compare_number, compare_set
+from crmlab.exercises import Feedback
 
 #: Task 1b: discount rate for the NPV of the software case.
 NPV_RATE = 0.08
@@ -55,7 +56,7 @@ def check_1a(answer: Any) -> Feedback:
     t = full.loc[2:5]
     referral, total = float(t["referral_sales"].sum()), float(t["total_sales"].sum())
     expected = referral / total
-    return compare_number(answer, expected, task="1a", share=True, mistake_rtol=1e-4, mistakes=[
+    return ex.compare_number(answer, expected, task="1a", share=True, mistake_rtol=1e-4, mistakes=[
         (referral / 13200.0, "You divided by the article's total. Add the direct and the "
                              "referral sales of years 2-5 yourself first."),
         (float(full["referral_sales"].sum() / full["total_sales"].sum()),
@@ -69,7 +70,7 @@ def check_1b(answer: Any) -> Feedback:
     """Task 1b: NPV of the yearly net flow at ``NPV_RATE``, first year discounted once."""
     net = _case_by_year()["net"]
     expected = finance.npv(net, NPV_RATE)
-    return compare_number(answer, expected, task="1b", rtol=1e-4, mistake_rtol=1e-6, mistakes=[
+    return ex.compare_number(answer, expected, task="1b", rtol=1e-4, mistake_rtol=1e-6, mistakes=[
         (finance.npv(net, NPV_RATE, first_period_at=0),
          "Year 1's flow arrives at the end of year 1: discount it once."),
         (float(net.sum()), "That is the undiscounted total; discount each year's net flow.")],
@@ -82,14 +83,14 @@ def check_2a(answer: Any) -> Feedback:
     expected = clv.break_even_discount(
         b.query("buyer == 'A'")["amount"], b.query("buyer == 'B'")["amount"],
         interval_a=TWO_BUYER_INTERVAL, interval_b=TWO_BUYER_INTERVAL)
-    return compare_number(answer, expected, task="2a", rtol=1e-3, share=True,
+    return ex.compare_number(answer, expected, task="2a", rtol=1e-3, share=True,
                         hint="Find d where both present values are equal (the first purchase is undiscounted).")
 
 
 def check_3a(answer: Any) -> Feedback:
     """Task 3a: infinite-horizon CLV, first margin one period from now."""
     m, r, d = TASK3["margin"], TASK3["retention"], TASK3["discount"]
-    return compare_number(answer, finance.retention_clv(m, r, d), task="3a", mistakes=[
+    return ex.compare_number(answer, finance.retention_clv(m, r, d), task="3a", mistakes=[
         (finance.retention_clv(m, r, d, first_margin_at=0),
          "You counted the current period's margin; this task starts at t = 1."),
         (m / (1 + d - r), "The margin at t = 1 is earned only if the customer is retained once.")],
@@ -100,7 +101,7 @@ def check_3b(answer: Any) -> Feedback:
     """Task 3b: five margins, the first one now (t = 0)."""
     m, r, d, h = TASK3["margin"], TASK3["retention"], TASK3["discount"], TASK3["horizon"]
     expected = finance.retention_clv(m, r, d, horizon=h, first_margin_at=0)
-    return compare_number(answer, expected, task="3b", mistakes=[
+    return ex.compare_number(answer, expected, task="3b", mistakes=[
         (finance.retention_clv(m, r, d, horizon=h, first_margin_at=1),
          "Start at t = 0: the first margin is certain and undiscounted."),
         (finance.retention_clv(m, r, d, horizon=h + 1, first_margin_at=0),
@@ -111,7 +112,7 @@ def check_3b(answer: Any) -> Feedback:
 def check_4a(answer: Any) -> Feedback:
     """Task 4a: infinite-horizon value per state of the task-4 chain (current period included)."""
     expected = clv.migration_clv(TASK4_P, TASK4_R, TASK4_DISCOUNT)
-    return compare_array(answer, expected, task="4a", mistakes=[
+    return ex.compare_array(answer, expected, task="4a", mistakes=[
         (expected - TASK4_R, "Include the current period's reward R (t = 0).")],
         hint="V = (I - P/(1+d))^-1 R: solve the linear system (np.linalg.solve).")
 
@@ -133,6 +134,6 @@ def check_5a(answer: Any) -> Feedback:
     expected = c.index[c["clv_class"] == "MGC"].tolist()
     if isinstance(answer, str) and re.fullmatch(r"[A-Ha-h]+", answer.strip()):
         answer = list(answer.strip())  # "BE" is ["B", "E"]
-    return compare_set(answer, expected, task="5a", options=list(v.index),
+    return ex.compare_set(answer, expected, task="5a", options=list(v.index),
                      hint="MGC: current value below its mean, potential value at or above its mean, "
                           "and current + potential not negative.")

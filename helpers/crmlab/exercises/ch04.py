@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from crmlab import ahp
+from crmlab import exercises as ex
 from crmlab.datasets import load_seed_table
-from crmlab.exercises import Feedback, compare_number, compare_set, normalize_label
+from crmlab.exercises import Feedback
 
 #: Task 1: a manager's judgments on three retention indicators.
 TASK1_STATEMENTS: tuple[str, ...] = (
@@ -70,7 +71,7 @@ def _task1() -> tuple[float, float]:
 
 def check_1a(answer: Any) -> Feedback:
     """Task 1a: eigenvector weight of the repeat purchase rate."""
-    return compare_number(
+    return ex.compare_number(
         answer, _task1()[0], task="1a", rtol=2e-3,
         hint="Build the matrix with ahp.from_statements, then ahp.analyze(...).weights; "
              "weights sum to 1.",
@@ -79,7 +80,7 @@ def check_1a(answer: Any) -> Feedback:
 
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: consistency ratio CR of the task-1 matrix (Saaty 1980 RI)."""
-    return compare_number(
+    return ex.compare_number(
         answer, _task1()[1], task="1b", rtol=1e-2, atol=1e-4,
         hint="CR = CI/RI with CI = (λmax − n)/(n − 1) and RI(3) = 0.58; it is a small number.",
     )
@@ -92,7 +93,7 @@ def check_2(answer: Any) -> Feedback:
     tolerance (0.1 %) covers that rounding and nothing else.
     """
     (m,) = ahp.recover_judgments([0.8333, 0.1667])
-    return compare_number(
+    return ex.compare_number(
         answer, float(m.iloc[0, 1]), task="2", rtol=1e-3,
         hint="For a 2×2 matrix w1 = a/(1 + a); solve for a.",
     )
@@ -103,11 +104,11 @@ def check_3(answer: Any) -> Feedback:
     best = ahp.most_inconsistent_judgment(TASK3_MATRIX).iloc[0]
     names = list(TASK3_MATRIX.index)
     if (isinstance(answer, (list, tuple, np.ndarray, pd.Series)) and len(answer) == 2
-            and all(isinstance(normalize_label(x), int) for x in answer)):
+            and all(isinstance(ex.normalize_label(x), int) for x in answer)):
         return Feedback("3", False, "Those look like positions; give the two criterion names "
                                     "(ch04.TASK3_MATRIX is labelled a-d, so crmlab.ahp answers "
                                     "with names).")
-    return compare_set(
+    return ex.compare_set(
         answer, {best["row"], best["col"]}, task="3", options=names,
         hint="Give the two criterion names, e.g. ['a', 'b']. Use ahp.most_inconsistent_judgment, "
              "or look for the judgment that contradicts the chain a > b > c.",
@@ -117,7 +118,7 @@ def check_3(answer: Any) -> Feedback:
 def check_4(answer: Any) -> Feedback:
     """Task 4: global weight of 'trust' in the task-4 hierarchy."""
     g = ahp.global_weights(task4_tree()).set_index("node")["global_weight"]
-    return compare_number(
+    return ex.compare_number(
         answer, float(g["trust"]), task="4", rtol=2e-3,
         hint="Multiply down the tree: weight of potential value × local weight of trust.",
     )
@@ -158,7 +159,7 @@ def check_5(answer: Any) -> Feedback:
         return Feedback("5", False, "At least one customer changes segment. Leave out the "
                                     "indicator's column *and* its weight, then compare the "
                                     "segment column with the paper's.")
-    return compare_set(
+    return ex.compare_set(
         answer, _task5(), task="5", options=list(ahp.load_customers().index),
         hint="Run ahp.value_segments twice (z-scores, published weights): once with all 12 "
              "indicators, once without the dropped one (its column, its weight and its place in "
@@ -179,7 +180,7 @@ def check_6(answer: Any) -> Feedback:
     """Task 6: share of random 4×4 matrices where eigenvector and geometric mean pick a
     different most important criterion."""
     t = _task6()
-    return compare_number(
+    return ex.compare_number(
         answer, t["right"], task="6", rtol=0, atol=0.5 / TASK6_SIZE, share=True, mistakes=[
             (t["column"], "That compares the eigenvector with the column average; the task asks "
                           "for the geometric mean."),

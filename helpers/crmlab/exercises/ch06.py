@@ -21,14 +21,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab import churn, retention, sbg, survival
-from crmlab.exercises import (
-    Feedback,
-    cdnow_log,
-    compare_array,
-    compare_label,
-    compare_number,
-    task_log,
-)
+from crmlab import exercises as ex
+from crmlab.exercises import Feedback
 from crmlab.finance import retention_clv
 
 TASK2_AS_OF = "1997-12-31"
@@ -53,19 +47,19 @@ def task1_log() -> pd.DataFrame:
         ("eve", "2024-03-08", 7.0),
         ("fei", "2024-01-09", 25.0), ("fei", "2024-04-30", 27.0),
     ]
-    return task_log(rows)
+    return ex.task_log(rows)
 
 
 @lru_cache(maxsize=1)
 def _survival() -> pd.DataFrame:
-    return survival.survival_table(cdnow_log("sample"), TASK4_THRESHOLD, TASK4_AS_OF, unit="M",
+    return survival.survival_table(ex.cdnow_log("sample"), TASK4_THRESHOLD, TASK4_AS_OF, unit="M",
                                    cohort_period="M")
 
 
 def check_1a(answer: Any) -> Feedback:
     """Task 1a: the retention rate from February into March 2024 (a share, 0-1)."""
     expected = retention.retention_rate(task1_log(), "2024-03-15")
-    return compare_number(
+    return ex.compare_number(
         answer, expected, task="1a", share=True,
         hint="Take the customers who bought in February; what share of them also bought in March? "
              "Give a share between 0 and 1, not a percentage.",
@@ -75,7 +69,7 @@ def check_1a(answer: Any) -> Feedback:
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: how many customers were won back in March 2024 (active, silent in February, bought before)."""
     expected = float(retention.retention_by_period(task1_log(), "M").loc[pd.Period("2024-03", "M"), "won_back"])
-    return compare_number(
+    return ex.compare_number(
         answer, expected, task="1b", rtol=0, atol=1e-9,
         hint="Won back = bought in March, not in February, but bought at some time before February. "
              "A first-time buyer in March is new, not won back.",
@@ -84,8 +78,8 @@ def check_1b(answer: Any) -> Feedback:
 
 def check_2(answer: Any) -> Feedback:
     """Task 2: CDNOW sample churn rate at 1997-12-31 with a 90-day inactivity threshold."""
-    expected = retention.churn_rate(cdnow_log("sample"), TASK2_THRESHOLD, TASK2_AS_OF)
-    return compare_number(
+    expected = retention.churn_rate(ex.cdnow_log("sample"), TASK2_THRESHOLD, TASK2_AS_OF)
+    return ex.compare_number(
         answer, expected, task="2", share=True,
         hint="Churned = more than 90 days between the last purchase on or before 1997-12-31 and "
              "that date; ignore purchases after it. Give a share between 0 and 1.",
@@ -94,9 +88,9 @@ def check_2(answer: Any) -> Feedback:
 
 def check_3(answer: Any) -> Feedback:
     """Task 3: share of the January-1997 cohort (CDNOW sample) buying 3 months after acquisition."""
-    m = retention.cohort_matrix(cdnow_log("sample"), period="M", value="rate")
+    m = retention.cohort_matrix(ex.cdnow_log("sample"), period="M", value="rate")
     expected = float(m.loc[pd.Period("1997-01", "M"), 3])
-    return compare_number(
+    return ex.compare_number(
         answer, expected, task="3", share=True,
         hint="Row = January 1997 cohort, column = 3 periods since first purchase (column 0 is the "
              "acquisition month). Give a share, not a count.",
@@ -108,7 +102,7 @@ def check_4a(answer: Any) -> Feedback:
     t = _survival()
     km = survival.kaplan_meier(t["duration"], t["event"])
     expected = km.survival_at(0.0)
-    return compare_number(
+    return ex.compare_number(
         answer, expected, task="4a",
         hint="Build the (duration, event) table with survival_table, fit kaplan_meier and read the "
              "survival at time 0 (the first row when there are churns at time 0).",
@@ -122,7 +116,7 @@ def check_4b(answer: Any) -> Feedback:
     expected = "yes" if p < 0.05 else "no"
     if isinstance(answer, (bool, np.bool_)):
         answer = "yes" if answer else "no"
-    return compare_label(
+    return ex.compare_label(
         answer, expected, task="4b", options=["yes", "no"],
         hint="Run logrank_test on duration, event and the cohort column and compare its p-value "
              "with 0.05. Answer 'yes' or 'no'.",
@@ -131,9 +125,9 @@ def check_4b(answer: Any) -> Feedback:
 
 def check_5(answer: Any) -> Feedback:
     """Task 5: holdout AUC of recency_days alone as a churn score (CDNOW sample)."""
-    f = churn.churn_features(cdnow_log("sample"), TASK5_CALIBRATION_END, TASK5_HOLDOUT_END)
+    f = churn.churn_features(ex.cdnow_log("sample"), TASK5_CALIBRATION_END, TASK5_HOLDOUT_END)
     expected = churn.auc(f["churn"], f["recency_days"])
-    return compare_number(
+    return ex.compare_number(
         answer, expected, task="5",
         mistakes=[(1 - expected, "Your score ranks the wrong way round: a larger recency "
                                  "(longer silence) should mean a higher churn score.")],
@@ -145,7 +139,7 @@ def check_5(answer: Any) -> Feedback:
 def check_6a(answer: Any) -> Feedback:
     """Task 6a: retention CLV, margin 100, retention 0.85, discount 0.10, infinite horizon."""
     expected = retention_clv(100, 0.85, 0.10, first_margin_at=0)
-    return compare_number(
+    return ex.compare_number(
         answer, expected, task="6a",
         hint="Sum m·r^t/(1+d)^t from t = 0 (first margin undiscounted and certain) to infinity; "
              "the geometric series has ratio r/(1+d).",
@@ -155,7 +149,7 @@ def check_6a(answer: Any) -> Feedback:
 def check_6b(answer: Any) -> Feedback:
     """Task 6b: relative profit gain from +5 points of retention (0.85 -> 0.90), no acquisition cost."""
     expected = retention.churn_cut_profit_uplift(100, 0.85, 0.10)
-    return compare_number(
+    return ex.compare_number(
         answer, expected, task="6b", share=True,
         hint="Compute the CLV at retention 0.90 and divide the increase over the 6a value by the 6a value.",
     )
@@ -173,7 +167,7 @@ def _sbg_fit():
 def check_7a(answer: Any) -> Feedback:
     """Task 7a: [alpha, beta] of the sBG model fitted to the high-end cohort, years 0-7."""
     full = sbg.fit_sbg(sbg.load_cohorts()[TASK7_COHORT]).params.to_numpy()
-    return compare_array(
+    return ex.compare_array(
         answer, _sbg_fit().params.to_numpy(), task="7a", rtol=2e-3, mistake_rtol=1e-2,
         mistakes=[(full, "These fit all 13 years; the task fits years 0-7 only "
                          "(cohorts['high_end'].loc[0:7]) and keeps 8-12 for checking.")],
@@ -185,7 +179,7 @@ def check_7b(answer: Any) -> Feedback:
     """Task 7b: customers of the high-end cohort the model expects still active in year 12."""
     fit = _sbg_fit()
     expected = float(fit.projection(12).loc[12, "expected_active"])
-    return compare_number(answer, expected, task="7b", rtol=0, atol=0.5,
+    return ex.compare_number(answer, expected, task="7b", rtol=0, atol=0.5,
                         hint="Expected active = 1000 * S(12), S(t) = B(alpha, beta+t)/B(alpha, beta) "
                              "at the fitted parameters (fit.projection(12)).")
 
@@ -196,7 +190,7 @@ def check_7c(answer: Any) -> Feedback:
     fit = _sbg_fit()
     expected = 100.0 * float(fit.derl(0.10))
     r_last = 491 / 517
-    return compare_number(
+    return ex.compare_number(
         answer, expected, task="7c", rtol=2e-3, mistake_rtol=1e-3,
         mistakes=[(retention_clv(100.0, r_last, 0.10),
                    "That is the constant-retention formula with the last observed rate: it "
