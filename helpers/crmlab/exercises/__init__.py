@@ -20,7 +20,9 @@ They share one normalisation of answers:
   numbers 1–10 are the same label (``"iii" == "III" == 3``);
 - a set of labels may be a list, tuple, set, array, Series or a comma-separated string;
 - a label outside the task's ``options`` is named as not a valid choice (a typo is not a
-  wrong answer).
+  wrong answer);
+- a known wrong answer (``mistakes=``: the undiscounted total, the wrong sign, ...) gets its
+  own message instead of "too high/low".
 
 Examples
 --------
