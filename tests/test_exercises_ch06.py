@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from crmlab import churn as C
@@ -92,3 +93,9 @@ def test_sbg_task(task, right, wrongs):
 def test_sbg_task_hints_name_the_mistake():
     assert "years 0-7 only" in ch06.check_7a([0.5961, 3.3270]).message
     assert "constant-retention" in ch06.check_7c(631.92).message
+
+
+def test_task7c_takes_a_one_element_list_like_every_number_answer():
+    # it used to call float(answer) and raise TypeError on [684.51] or np.array([631.92])
+    assert ch06.check_7c([684.51]).correct
+    assert "constant-retention" in ch06.check_7c(np.array([631.92])).message

@@ -2,6 +2,8 @@
 
 Each chapter has a module ``crmlab.exercises.chNN`` with one ``check_<task>`` function per
 task (the notebooks call these, and ``tools/grade.py`` applies the same ones to a class).
+A chapter module's names without a leading underscore are its interface (task constants,
+task data such as ``task1_log()``, checkers); it has no ``__all__`` to keep in step.
 A checker compares the student's answer with the expected one computed from crmlab itself
 and returns a :class:`Feedback` that says whether it is right and, if not, gives a hint —
 never the answer.
@@ -18,7 +20,9 @@ They share one normalisation of answers:
   numbers 1–10 are the same label (``"iii" == "III" == 3``);
 - a set of labels may be a list, tuple, set, array, Series or a comma-separated string;
 - a label outside the task's ``options`` is named as not a valid choice (a typo is not a
-  wrong answer).
+  wrong answer);
+- a known wrong answer (``mistakes=``: the undiscounted total, the wrong sign, ...) gets its
+  own message instead of "too high/low".
 
 Examples
 --------
@@ -38,16 +42,23 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from crmlab.datasets import load_cdnow
+from crmlab.errors import CrmlabWarning
+
 __all__ = [
     "Feedback",
     "task_log",
+    "quietly",
+    "cdnow_log",
     "missing_answer",
     "as_number",
     "normalize_label",
@@ -91,6 +102,35 @@ def task_log(rows: Iterable[tuple[Any, str, float]]) -> pd.DataFrame:
     df = pd.DataFrame(list(rows), columns=["customer_id", "date", "amount"])
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
     return df
+
+
+T = TypeVar("T")
+
+
+def quietly(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` with crmlab's notes (:class:`CrmlabWarning`) silenced.
+
+    A checker computing its expected value needs no notes; the student sees them in their
+    own run.
+
+    >>> quietly(sum, [1, 2])
+    3
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrmlabWarning)
+        return fn(*args, **kwargs)
+
+
+@lru_cache(maxsize=2)
+def cdnow_log(kind: Literal["master", "sample"] = "master") -> pd.DataFrame:
+    """:func:`crmlab.datasets.load_cdnow`, read once per session for every chapter's checkers.
+
+    The frame is shared between checkers: they read it and never change it.
+
+    >>> len(cdnow_log("sample"))
+    6919
+    """
+    return load_cdnow(kind)
 
 
 def missing_answer(task: str, answer: Any) -> Feedback | None:
@@ -174,14 +214,21 @@ def compare_number(
     hint: str = "",
     share: bool = False,
     percent: bool = False,
+    mistakes: Iterable[tuple[float, str]] = (),
+    mistake_rtol: float | None = None,
 ) -> Feedback:
     """Compare a numeric answer within ``rtol``/``atol``; say too high or too low.
 
     ``share=True``: the expected value is a share (0–1) and a percentage gets a hint;
     ``percent=True``: the expected value is in percent and a share gets a hint.
+    ``mistakes`` are known wrong answers as ``(value, message)`` pairs: an answer within
+    ``mistake_rtol`` (default ``rtol``) and ``atol`` of such a value gets its message instead
+    of "too high/low" (checked after the right answer and the share/percent hints).
 
     >>> compare_number([5.0], 5, task="2").correct
     True
+    >>> compare_number(-5.0, 5, task="2", mistakes=[(-5, "Wrong sign.")]).message
+    'Wrong sign.'
     """
     if (fb := missing_answer(task, answer)) is not None:
         return fb
@@ -196,16 +243,22 @@ def compare_number(
     if percent and expected != 0 and np.isclose(100 * value, expected, rtol=rtol, atol=atol):
         return Feedback(task, False, "Give the value in percent, not as a share "
                                      "(e.g. 25, not 0.25).")
+    for wrong, message in mistakes:
+        if np.isclose(value, wrong, rtol=rtol if mistake_rtol is None else mistake_rtol, atol=atol):
+            return Feedback(task, False, message)
     direction = "too high" if value > expected else "too low"
     return Feedback(task, False, f"Your answer is {direction}. {hint}".strip())
 
 
 def compare_array(
-    answer: Any, expected: Any, *, task: str, rtol: float = 1e-3, hint: str = ""
+    answer: Any, expected: Any, *, task: str, rtol: float = 1e-3, hint: str = "",
+    mistakes: Iterable[tuple[Any, str]] = (), mistake_rtol: float | None = None,
 ) -> Feedback:
     """Compare an array/list/Series of numbers: shape first, then values.
 
     A Series answer whose labels match an expected Series is put in the expected order.
+    ``mistakes`` are known wrong answers as ``(values, message)`` pairs, matched (within
+    ``mistake_rtol``, default ``rtol``) after the shape and the right answer.
 
     >>> compare_array([1.0, 2.0], [1, 2], task="4a").correct
     True
@@ -230,6 +283,10 @@ def compare_array(
     wrong = ~np.isclose(a, e, rtol=rtol, atol=1e-9)
     if not wrong.any():
         return Feedback(task, True, _WELL_DONE)
+    for values, message in mistakes:
+        m = np.asarray(values, dtype=float)
+        if m.shape == e.shape and np.allclose(a, m, rtol=rtol if mistake_rtol is None else mistake_rtol):
+            return Feedback(task, False, message)
     return Feedback(
         task, False, f"{int(wrong.sum())} of {wrong.size} values are off. {hint}".strip()
     )

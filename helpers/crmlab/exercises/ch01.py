@@ -21,28 +21,11 @@ from typing import Any
 
 import pandas as pd
 
-from crmlab.exercises import (
-    Feedback,
-    compare_label,
-    compare_number,
-    missing_answer,
-    normalize_label,
-    task_log,
-)
-
-__all__ = [
-    "TASK4_AS_OF",
-    "TASK5_COHORT",
-    "TASK5_AS_OF",
-    "task4_log",
-    "check_1a",
-    "check_1b",
-    "check_2",
-    "check_3",
-    "check_4",
-    "check_5",
-    "check_6",
-]
+from crmlab import exercises as ex
+from crmlab.datasets import STAGES, to_occasions
+from crmlab.exercises import Feedback
+from crmlab.finance import project_revenue, revenue_identity
+from crmlab.lifecycle import accumulation_table, assign_stages
 
 #: The date at which task 4 asks for each customer's stage.
 TASK4_AS_OF = "2024-06-01"
@@ -68,20 +51,16 @@ def task4_log() -> pd.DataFrame:
         ("eve", "2023-04-10", 45.0), ("eve", "2023-05-11", 44.0), ("eve", "2023-06-10", 40.0),
         ("eve", "2023-12-15", 20.0),
     ]
-    return task_log(rows)
+    return ex.task_log(rows)
 
 
 @lru_cache(maxsize=1)
 def _task4_expected() -> dict[str, str]:
-    from crmlab.lifecycle import assign_stages
-
     return assign_stages(task4_log(), TASK4_AS_OF).astype(str).to_dict()
 
 
 def _cohort_repeat_share(*, cut: bool = True, occasions: bool = True) -> float:
-    from crmlab.datasets import load_cdnow, to_occasions
-
-    log = load_cdnow("master")
+    log = ex.cdnow_log("master")
     occ = to_occasions(log) if occasions else log
     first = to_occasions(log).groupby("customer_id")["date"].min()
     cohort = first.index[first.dt.to_period("M") == pd.Period(TASK5_COHORT, "M")]
@@ -99,48 +78,40 @@ def _task5() -> dict[str, float]:
 
 def check_1a(answer: Any) -> Feedback:
     """Task 1a: B/A when A (100 customers) has lost 20 customers to B."""
-    from crmlab.lifecycle import accumulation_table
-
     expected = float(accumulation_table(lost=(20,))["ratio"].iloc[0])
-    return compare_number(answer, expected, task="1a", rtol=5e-3,
+    return ex.compare_number(answer, expected, task="1a", rtol=5e-3,
                         hint="Count A's and B's customers after the loss; each lost customer moves from A to B.")
 
 
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: customers A must lose for B to be exactly twice A's size."""
     expected = 100.0 / 3.0  # (100 + k) / (100 - k) = 2
-    return compare_number(answer, expected, task="1b", rtol=5e-3,
+    return ex.compare_number(answer, expected, task="1b", rtol=5e-3,
                         hint="Solve (100 + k) / (100 - k) = 2 for k (a fraction is fine).")
 
 
 def check_2(answer: Any) -> Feedback:
     """Task 2: revenue with 200 new, 1,000 existing, retention 85 %, usage 3, price 20."""
-    from crmlab.finance import revenue_identity
-
     expected = float(revenue_identity(200, 1000, 0.85, 3, 20))
-    return compare_number(answer, expected, task="2",
+    return ex.compare_number(answer, expected, task="2",
                         hint="Only retained existing customers buy: (new + existing × retention) × usage × price.")
 
 
 def check_3(answer: Any) -> Feedback:
     """Task 3: active customers in period 10 (1,000 at start, 150 new a period, retention 80 %)."""
-    from crmlab.finance import project_revenue
-
     expected = float(project_revenue(10, initial_customers=1000, new_customers=150,
                                      retention=0.8)["active"].iloc[-1])
-    return compare_number(answer, expected, task="3", rtol=1e-3,
+    return ex.compare_number(answer, expected, task="3", rtol=1e-3,
                         hint="Each period's active customers are the next period's existing customers; "
                              "use crmlab.finance.project_revenue and read period 10.")
 
 
 def check_4(answer: Any) -> Feedback:
     """Task 4: each customer's stage on TASK4_AS_OF (dict or Series customer -> stage)."""
-    from crmlab.datasets import STAGES
-
-    if (fb := missing_answer("4", answer)) is not None:
+    if (fb := ex.missing_answer("4", answer)) is not None:
         return fb
     try:
-        given = {str(k).strip().lower(): normalize_label(v) for k, v in dict(answer).items()}
+        given = {str(k).strip().lower(): ex.normalize_label(v) for k, v in dict(answer).items()}
     except (TypeError, ValueError, AttributeError):
         return Feedback("4", False, "Expected a dict or Series mapping customer id to stage name.")
     invalid = sorted({str(v) for v in given.values() if v not in STAGES})
@@ -164,24 +135,18 @@ def check_4(answer: Any) -> Feedback:
 def check_5(answer: Any) -> Feedback:
     """Task 5: share of the January-1997 CDNOW cohort that were repeat buyers by 1997-06-30."""
     t = _task5()
-    value = compare_number(answer, t["right"], task="5", rtol=2e-3, share=True)
-    if value.correct or "No answer" in value.message or "percentage" in value.message:
-        return value
-    if compare_number(answer, t["no_cut"], task="5", rtol=2e-3).correct:
-        return Feedback("5", False, "Count only purchases up to 30 June 1997: the ladder is read "
-                                    "on that date.")
-    if compare_number(answer, t["rows"], task="5", rtol=2e-3).correct:
-        return Feedback("5", False, "Count purchase occasions (same customer, same day = one), "
-                                    "not rows.")
-    if value.message.startswith("Your answer is"):
-        return Feedback("5", False, value.message + " The cohort is the customers whose *first* "
-                        "purchase fell in January 1997; of them, the share with two or more "
-                        "purchase days by 30 June 1997.")
-    return value
+    return ex.compare_number(
+        answer, t["right"], task="5", rtol=2e-3, share=True,
+        mistakes=[(t["no_cut"], "Count only purchases up to 30 June 1997: the ladder is read "
+                                "on that date."),
+                  (t["rows"], "Count purchase occasions (same customer, same day = one), "
+                              "not rows.")],
+        hint="The cohort is the customers whose *first* purchase fell in January 1997; of them, "
+             "the share with two or more purchase days by 30 June 1997.")
 
 
 def check_6(answer: Any) -> Feedback:
     """Task 6: exit pattern of a relationship that reached stability and ended 3 months into it."""
-    return compare_label(answer, "III", task="6", options=["I", "II", "III", "IV"],
+    return ex.compare_label(answer, "III", task="6", options=["I", "II", "III", "IV"],
                          hint="Which stage did the relationship reach, and did it stay there long? "
                               "Answer with a Roman numeral I-IV.")

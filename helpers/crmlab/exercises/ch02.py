@@ -21,37 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from crmlab import exercises as ex
 from crmlab import value
-from crmlab.exercises import (
-    Feedback,
-    as_number,
-    compare_array,
-    compare_label,
-    compare_number,
-    missing_answer,
-)
-
-__all__ = [
-    "VALUE_OF_TIME",
-    "STUDENT_VALUE_OF_TIME",
-    "CHOICE_SCALE",
-    "MARGIN",
-    "DISCOUNT",
-    "HORIZON",
-    "plans",
-    "check_1a",
-    "check_1b",
-    "check_2a",
-    "check_2b",
-    "check_3",
-    "check_4",
-    "check_5",
-    "check_6a",
-    "check_6b",
-]
+from crmlab.exercises import Feedback
 
 #: CNY per hour: the customer's value of time (weight on the ``time`` component).
 VALUE_OF_TIME = 30.0
@@ -92,32 +66,16 @@ def _w(vot: float = VALUE_OF_TIME) -> dict[str, float]:
     return {"time": vot}
 
 
-def _as_series(answer: Any, expected: pd.Series) -> Any:
-    """Put a Series answer in the expected row order when its labels match."""
-    if isinstance(answer, pd.Series) and set(answer.index) == set(expected.index):
-        return answer.reindex(expected.index)
-    return answer
-
-
-def _close(answer: Any, target: Any) -> bool:
-    try:
-        a = np.asarray(answer.to_numpy() if isinstance(answer, pd.Series) else answer, float)
-        t = np.asarray(target, float)
-        return a.shape == t.shape and bool(np.allclose(a, t, rtol=1e-3))
-    except (TypeError, ValueError):
-        return False
-
-
 def _label(answer: Any, expected: str, task: str, hint: str, aliases: tuple[str, ...] = (),
            options: tuple[str, ...] | None = None) -> Feedback:
-    if (fb := missing_answer(task, answer)) is not None:
+    if (fb := ex.missing_answer(task, answer)) is not None:
         return fb
     if not isinstance(answer, str):
         return Feedback(task, False, f"Expected a label (text), got {type(answer).__name__}.")
-    if isinstance(answer, str) and options is None:
+    if options is None:
         # a plan may be named by its full label or its first word ("Y basic" or "Y")
         options = tuple(plans().index) + tuple(x.split()[0] for x in plans().index)
-    return compare_label(answer, expected, task=task, hint=hint, options=options,
+    return ex.compare_label(answer, expected, task=task, hint=hint, options=options,
                          aliases=(expected.split()[0], *aliases))
 
 
@@ -128,30 +86,25 @@ def _abs(vot: float = VALUE_OF_TIME) -> pd.Series:
 
 def check_1a(answer: Any) -> Feedback:
     """Absolute delivered value TCV − TCC of each plan, value of time 30 CNY/h."""
-    expected = _abs()
-    answer = _as_series(answer, expected)
-    fb = compare_array(answer, expected, task="1a")
-    if not fb.correct and fb.message.endswith("off."):
-        if _close(answer, value.delivered_value(plans())):
-            return Feedback("1a", False, "Time is in hours: weight it by the value of time "
-                                         "before adding it to the other costs.")
-        if _close(answer, value.delivered_value(plans(), form="relative", weights=_w())):
-            return Feedback("1a", False, "That is the relative form; the absolute form subtracts.")
-        return Feedback("1a", False, fb.message + " TCV adds the four values, TCC the four "
-                                                  "costs (time × value of time).")
-    return fb
+    fb = ex.compare_array(answer, _abs(), task="1a", mistakes=[
+        (value.delivered_value(plans()), "Time is in hours: weight it by the value of time "
+                                         "before adding it to the other costs."),
+        (value.delivered_value(plans(), form="relative", weights=_w()),
+         "That is the relative form; the absolute form subtracts.")])
+    return _values_off(fb, " TCV adds the four values, TCC the four costs (time × value of time).")
 
 
 def check_1b(answer: Any) -> Feedback:
     """Relative delivered value TCV / TCC of each plan, value of time 30 CNY/h."""
-    expected = value.delivered_value(plans(), form="relative", weights=_w())
-    answer = _as_series(answer, expected)
-    fb = compare_array(answer, expected, task="1b")
-    if not fb.correct and fb.message.endswith("off."):
-        if _close(answer, value.delivered_value(plans(), form="relative")):
-            return Feedback("1b", False, "Weight the hours of time by the value of time.")
-        return Feedback("1b", False, fb.message + " Divide total value by total cost.")
-    return fb
+    fb = ex.compare_array(answer, value.delivered_value(plans(), form="relative", weights=_w()),
+                       task="1b", mistakes=[(value.delivered_value(plans(), form="relative"),
+                                             "Weight the hours of time by the value of time.")])
+    return _values_off(fb, " Divide total value by total cost.")
+
+
+def _values_off(fb: Feedback, hint: str) -> Feedback:
+    """Add ``hint`` when the values are off (not when the shape is)."""
+    return Feedback(fb.task, False, fb.message + hint) if fb.message.endswith("off.") else fb
 
 
 # --------------------------------------------------------------------------- task 2
@@ -171,13 +124,9 @@ def check_2b(answer: Any) -> Feedback:
 # --------------------------------------------------------------------------- task 3
 def check_3(answer: Any) -> Feedback:
     """Absolute delivered value of each plan for a student valuing time at 5 CNY/h."""
-    expected = _abs(STUDENT_VALUE_OF_TIME)
-    answer = _as_series(answer, expected)
-    fb = compare_array(answer, expected, task="3")
-    if not fb.correct and _close(answer, _abs()):
-        return Feedback("3", False, "These are the values for the 30 CNY/h customer; change "
-                                    "the weight on time to the student's value of time.")
-    return fb
+    return ex.compare_array(answer, _abs(STUDENT_VALUE_OF_TIME), task="3", mistakes=[
+        (_abs(), "These are the values for the 30 CNY/h customer; change the weight on time "
+                 "to the student's value of time.")])
 
 
 # --------------------------------------------------------------------------- task 4
@@ -205,20 +154,13 @@ def _price_cut() -> float:
 def check_5(answer: Any) -> Feedback:
     """CNY by which plan X must cut its monthly fee to match plan Z's TCV / TCC (positive)."""
     expected = _price_cut()
-    if (fb := missing_answer("5", answer)) is not None:
-        return fb
-    a = as_number(answer)
-    if isinstance(a, str):
-        return Feedback("5", False, a)
-    if np.isclose(a, -expected, rtol=1e-3):
-        return Feedback("5", False, "Right size, wrong sign: give the cut as a positive amount.")
     gap_abs = float(_abs()["X premium"] - _abs()["Z online"])
-    if np.isclose(abs(a), gap_abs, rtol=1e-3):
-        return Feedback("5", False, "That closes the gap in the absolute form; the task asks "
-                                    "for the relative form TCV / TCC.")
-    return compare_number(a, expected, task="5",
-                        hint="Plan X's TCV stays; find the TCC at which TCV / TCC equals plan "
-                             "Z's ratio.")
+    in_absolute_form = ("That closes the gap in the absolute form; the task asks for the "
+                        "relative form TCV / TCC.")
+    return ex.compare_number(answer, expected, task="5", mistakes=[
+        (-expected, "Right size, wrong sign: give the cut as a positive amount."),
+        (gap_abs, in_absolute_form), (-gap_abs, in_absolute_form)],
+        hint="Plan X's TCV stays; find the TCC at which TCV / TCC equals plan Z's ratio.")
 
 
 # --------------------------------------------------------------------------- task 6
@@ -230,37 +172,23 @@ def _retention() -> float:
 
 def check_6a(answer: Any) -> Feedback:
     """Monthly retention of plan X's customer against the best rival plan (logit)."""
-    expected = _retention()
     ab = _abs()
-    if (fb := missing_answer("6a", answer)) is not None:
-        return fb
-    wrong_rival = value.retention_from_value(ab["X premium"], ab["Y basic"], scale=CHOICE_SCALE)
-    a = as_number(answer)
-    if isinstance(a, str):
-        return Feedback("6a", False, a)
-    if not 0 <= a <= 1:
+    a = ex.as_number(answer)
+    if isinstance(a, float) and not 0 <= a <= 1:
         return Feedback("6a", False, "A retention rate is a probability between 0 and 1.")
-    if np.isclose(a, wrong_rival, rtol=1e-3) and not np.isclose(a, expected, rtol=1e-3):
-        return Feedback("6a", False, "Compare with the *best* rival plan by the absolute form.")
-    return compare_number(a, expected, task="6a",
-                        hint="r = 1 / (1 + exp(-scale × (TCDV_X − TCDV_rival))).")
+    wrong_rival = value.retention_from_value(ab["X premium"], ab["Y basic"], scale=CHOICE_SCALE)
+    return ex.compare_number(answer, _retention(), task="6a", mistakes=[
+        (wrong_rival, "Compare with the *best* rival plan by the absolute form.")],
+        hint="r = 1 / (1 + exp(-scale × (TCDV_X − TCDV_rival))).")
 
 
 def check_6b(answer: Any) -> Feedback:
     """Lifetime value of an acquired plan-X customer over 24 months (crmlab.value.bridge_clv)."""
     ab = _abs()
-    args = dict(margin=MARGIN, scale=CHOICE_SCALE, discount=DISCOUNT)
+    args = dict(margin=MARGIN, scale=CHOICE_SCALE, discount=DISCOUNT, horizon=HORIZON)
     rival = ab.drop("X premium").max()
-    expected = float(value.bridge_clv(ab["X premium"], rival, horizon=HORIZON, **args)["clv"][0])
-    if (fb := missing_answer("6b", answer)) is not None:
-        return fb
-    a = as_number(answer)
-    if isinstance(a, str):
-        return Feedback("6b", False, a)
-    prospect = float(value.bridge_clv(ab["X premium"], rival, horizon=HORIZON, acquired=False,
-                                      **args)["clv"][0])
-    if np.isclose(a, prospect, rtol=1e-3):
-        return Feedback("6b", False, "The customer is already acquired: the first month is "
-                                     "certain (acquired=True).")
-    return compare_number(a, expected, task="6b",
-                        hint="CLV = margin × Σ_{t=0}^{23} (r / (1 + d))^t.")
+    expected = float(value.bridge_clv(ab["X premium"], rival, **args)["clv"][0])
+    prospect = float(value.bridge_clv(ab["X premium"], rival, acquired=False, **args)["clv"][0])
+    return ex.compare_number(answer, expected, task="6b", mistakes=[
+        (prospect, "The customer is already acquired: the first month is certain (acquired=True).")],
+        hint="CLV = margin × Σ_{t=0}^{23} (r / (1 + d))^t.")

@@ -17,29 +17,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from crmlab import clv, finance
-from crmlab.exercises import Feedback, as_number, compare_array, compare_number, compare_set
-
-__all__ = [
-    "NPV_RATE",
-    "TWO_BUYER_INTERVAL",
-    "TASK3",
-    "TASK4_STATES",
-    "TASK4_P",
-    "TASK4_R",
-    "TASK4_DISCOUNT",
-    "task5_values",
-    "check_1a",
-    "check_1b",
-    "check_2a",
-    "check_3a",
-    "check_3b",
-    "check_4a",
-    "check_5a",
-]
+from crmlab import exercises as ex
+from crmlab.datasets import load_seed_table
+from crmlab.exercises import Feedback
 
 #: Task 1b: discount rate for the NPV of the software case.
 NPV_RATE = 0.08
@@ -58,8 +41,6 @@ TASK4_DISCOUNT = 0.03
 
 def _case_by_year() -> pd.DataFrame:
     """Seed 001's software case by year: direct, referral and total sales, development cost, net."""
-    from crmlab.datasets import load_seed_table
-
     case = load_seed_table("software_case")
     by = case.pivot_table(index="year", columns="category", values="amount", aggfunc="sum", fill_value=0)
     out = pd.DataFrame({"direct_sales": by[["first_purchase", "up_sell", "cross_sell"]].sum(axis=1),
@@ -69,89 +50,71 @@ def _case_by_year() -> pd.DataFrame:
     return out
 
 
-def _close(answer: Any, value: float, rtol: float = 1e-3) -> bool:
-    a = as_number(answer)
-    return not isinstance(a, str) and bool(np.isclose(a, value, rtol=rtol))
-
-
 def check_1a(answer: Any) -> Feedback:
     """Task 1a: share of A's years 2-5 value (direct + referral sales) that came from referrals."""
-    t = _case_by_year().loc[2:5]
+    full = _case_by_year()
+    t = full.loc[2:5]
     referral, total = float(t["referral_sales"].sum()), float(t["total_sales"].sum())
     expected = referral / total
-    fb = compare_number(answer, expected, task="1a", rtol=1e-3, share=True)
-    if fb.correct or not fb.message.startswith("Your answer is"):
-        return fb
-    if _close(answer, referral / 13200.0, rtol=1e-4):
-        return Feedback("1a", False, "You divided by the article's total. Add the direct and the "
-                                     "referral sales of years 2-5 yourself first.")
-    full = _case_by_year()
-    if _close(answer, float(full["referral_sales"].sum() / full["total_sales"].sum()), rtol=1e-4):
-        return Feedback("1a", False, "Years 2-5 only: leave out the first purchase of year 1.")
-    if _close(answer, 1 - expected, rtol=1e-4):
-        return Feedback("1a", False, "That is the share of A's own (direct) purchases; the task "
-                                     "asks for the referred customers' share.")
-    return Feedback("1a", False, fb.message + " Sum the referral sales and the total sales "
-                                              "of years 2-5 and divide.")
+    return ex.compare_number(answer, expected, task="1a", share=True, mistake_rtol=1e-4, mistakes=[
+        (referral / 13200.0, "You divided by the article's total. Add the direct and the "
+                             "referral sales of years 2-5 yourself first."),
+        (float(full["referral_sales"].sum() / full["total_sales"].sum()),
+         "Years 2-5 only: leave out the first purchase of year 1."),
+        (1 - expected, "That is the share of A's own (direct) purchases; the task asks for the "
+                       "referred customers' share.")],
+        hint="Sum the referral sales and the total sales of years 2-5 and divide.")
 
 
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: NPV of the yearly net flow at ``NPV_RATE``, first year discounted once."""
     net = _case_by_year()["net"]
-    if _close(answer, finance.npv(net, NPV_RATE, first_period_at=0), rtol=1e-6):
-        return Feedback("1b", False, "Year 1's flow arrives at the end of year 1: discount it once.")
-    if _close(answer, float(net.sum()), rtol=1e-6):
-        return Feedback("1b", False, "That is the undiscounted total; discount each year's net flow.")
-    return compare_number(answer, finance.npv(net, NPV_RATE), task="1b", rtol=1e-4,
-                        hint="Discount year t's net flow (sales - development cost) by (1 + d)^t.")
+    expected = finance.npv(net, NPV_RATE)
+    return ex.compare_number(answer, expected, task="1b", rtol=1e-4, mistake_rtol=1e-6, mistakes=[
+        (finance.npv(net, NPV_RATE, first_period_at=0),
+         "Year 1's flow arrives at the end of year 1: discount it once."),
+        (float(net.sum()), "That is the undiscounted total; discount each year's net flow.")],
+        hint="Discount year t's net flow (sales - development cost) by (1 + d)^t.")
 
 
 def check_2a(answer: Any) -> Feedback:
     """Task 2a: break-even discount rate of the two buyers, both buying every ``TWO_BUYER_INTERVAL`` years."""
-    from crmlab.datasets import load_seed_table
-
     b = load_seed_table("two_buyers")
     expected = clv.break_even_discount(
         b.query("buyer == 'A'")["amount"], b.query("buyer == 'B'")["amount"],
         interval_a=TWO_BUYER_INTERVAL, interval_b=TWO_BUYER_INTERVAL)
-    return compare_number(answer, expected, task="2a", rtol=1e-3, share=True,
+    return ex.compare_number(answer, expected, task="2a", rtol=1e-3, share=True,
                         hint="Find d where both present values are equal (the first purchase is undiscounted).")
 
 
 def check_3a(answer: Any) -> Feedback:
     """Task 3a: infinite-horizon CLV, first margin one period from now."""
     m, r, d = TASK3["margin"], TASK3["retention"], TASK3["discount"]
-    if _close(answer, finance.retention_clv(m, r, d, first_margin_at=0)):
-        return Feedback("3a", False, "You counted the current period's margin; this task starts at t = 1.")
-    if _close(answer, m / (1 + d - r)):
-        return Feedback("3a", False, "The margin at t = 1 is earned only if the customer is retained once.")
-    return compare_number(answer, finance.retention_clv(m, r, d), task="3a",
-                        hint="Sum m r^t / (1+d)^t for t = 1, 2, ... (a geometric series).")
+    return ex.compare_number(answer, finance.retention_clv(m, r, d), task="3a", mistakes=[
+        (finance.retention_clv(m, r, d, first_margin_at=0),
+         "You counted the current period's margin; this task starts at t = 1."),
+        (m / (1 + d - r), "The margin at t = 1 is earned only if the customer is retained once.")],
+        hint="Sum m r^t / (1+d)^t for t = 1, 2, ... (a geometric series).")
 
 
 def check_3b(answer: Any) -> Feedback:
     """Task 3b: five margins, the first one now (t = 0)."""
     m, r, d, h = TASK3["margin"], TASK3["retention"], TASK3["discount"], TASK3["horizon"]
-    if _close(answer, finance.retention_clv(m, r, d, horizon=h, first_margin_at=1)):
-        return Feedback("3b", False, "Start at t = 0: the first margin is certain and undiscounted.")
-    if _close(answer, finance.retention_clv(m, r, d, horizon=h + 1, first_margin_at=0)):
-        return Feedback("3b", False, "Five margins in all: t = 0, 1, 2, 3, 4.")
-    return compare_number(answer, finance.retention_clv(m, r, d, horizon=h, first_margin_at=0), task="3b",
-                        hint="Five terms m r^t / (1+d)^t, t = 0..4.")
+    expected = finance.retention_clv(m, r, d, horizon=h, first_margin_at=0)
+    return ex.compare_number(answer, expected, task="3b", mistakes=[
+        (finance.retention_clv(m, r, d, horizon=h, first_margin_at=1),
+         "Start at t = 0: the first margin is certain and undiscounted."),
+        (finance.retention_clv(m, r, d, horizon=h + 1, first_margin_at=0),
+         "Five margins in all: t = 0, 1, 2, 3, 4.")],
+        hint="Five terms m r^t / (1+d)^t, t = 0..4.")
 
 
 def check_4a(answer: Any) -> Feedback:
     """Task 4a: infinite-horizon value per state of the task-4 chain (current period included)."""
     expected = clv.migration_clv(TASK4_P, TASK4_R, TASK4_DISCOUNT)
-    try:
-        a = np.asarray(answer.to_numpy() if isinstance(answer, (pd.Series, pd.DataFrame)) else answer,
-                       dtype=float).ravel()
-        if a.shape == expected.shape and np.allclose(a, expected - TASK4_R, rtol=1e-3):
-            return Feedback("4a", False, "Include the current period's reward R (t = 0).")
-    except (TypeError, ValueError, AttributeError):
-        pass
-    return compare_array(answer, expected, task="4a",
-                       hint="V = (I - P/(1+d))^-1 R: solve the linear system (np.linalg.solve).")
+    return ex.compare_array(answer, expected, task="4a", mistakes=[
+        (expected - TASK4_R, "Include the current period's reward R (t = 0).")],
+        hint="V = (I - P/(1+d))^-1 R: solve the linear system (np.linalg.solve).")
 
 
 def task5_values() -> pd.DataFrame:
@@ -171,6 +134,6 @@ def check_5a(answer: Any) -> Feedback:
     expected = c.index[c["clv_class"] == "MGC"].tolist()
     if isinstance(answer, str) and re.fullmatch(r"[A-Ha-h]+", answer.strip()):
         answer = list(answer.strip())  # "BE" is ["B", "E"]
-    return compare_set(answer, expected, task="5a", options=list(v.index),
+    return ex.compare_set(answer, expected, task="5a", options=list(v.index),
                      hint="MGC: current value below its mean, potential value at or above its mean, "
                           "and current + potential not negative.")

@@ -20,24 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.exercises import Feedback, compare_number, compare_set, normalize_label
-
-__all__ = [
-    "TASK1_STATEMENTS",
-    "TASK3_MATRIX",
-    "TASK5_DROP",
-    "TASK6_SIZE",
-    "TASK6_SEED",
-    "task4_tree",
-    "task5_segments",
-    "check_1a",
-    "check_1b",
-    "check_2",
-    "check_3",
-    "check_4",
-    "check_5",
-    "check_6",
-]
+from crmlab import ahp
+from crmlab import exercises as ex
+from crmlab.datasets import load_seed_table
+from crmlab.exercises import Feedback
 
 #: Task 1: a manager's judgments on three retention indicators.
 TASK1_STATEMENTS: tuple[str, ...] = (
@@ -79,15 +65,13 @@ def task4_tree() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _task1() -> tuple[float, float]:
-    from crmlab.ahp import analyze, from_statements
-
-    r = analyze(from_statements(list(TASK1_STATEMENTS)))
+    r = ahp.analyze(ahp.from_statements(list(TASK1_STATEMENTS)))
     return float(r.weights["repeat purchase rate"]), float(r.cr)
 
 
 def check_1a(answer: Any) -> Feedback:
     """Task 1a: eigenvector weight of the repeat purchase rate."""
-    return compare_number(
+    return ex.compare_number(
         answer, _task1()[0], task="1a", rtol=2e-3,
         hint="Build the matrix with ahp.from_statements, then ahp.analyze(...).weights; "
              "weights sum to 1.",
@@ -96,7 +80,7 @@ def check_1a(answer: Any) -> Feedback:
 
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: consistency ratio CR of the task-1 matrix (Saaty 1980 RI)."""
-    return compare_number(
+    return ex.compare_number(
         answer, _task1()[1], task="1b", rtol=1e-2, atol=1e-4,
         hint="CR = CI/RI with CI = (λmax − n)/(n − 1) and RI(3) = 0.58; it is a small number.",
     )
@@ -108,10 +92,8 @@ def check_2(answer: Any) -> Feedback:
     The weights are published to 4 decimals, so w1 / w2 = 4.9988 is as right as 5: the
     tolerance (0.1 %) covers that rounding and nothing else.
     """
-    from crmlab.ahp import recover_judgments
-
-    (m,) = recover_judgments([0.8333, 0.1667])
-    return compare_number(
+    (m,) = ahp.recover_judgments([0.8333, 0.1667])
+    return ex.compare_number(
         answer, float(m.iloc[0, 1]), task="2", rtol=1e-3,
         hint="For a 2×2 matrix w1 = a/(1 + a); solve for a.",
     )
@@ -119,16 +101,14 @@ def check_2(answer: Any) -> Feedback:
 
 def check_3(answer: Any) -> Feedback:
     """Task 3: the pair of criteria whose judgment should be revised first."""
-    from crmlab.ahp import most_inconsistent_judgment
-
-    best = most_inconsistent_judgment(TASK3_MATRIX).iloc[0]
+    best = ahp.most_inconsistent_judgment(TASK3_MATRIX).iloc[0]
     names = list(TASK3_MATRIX.index)
     if (isinstance(answer, (list, tuple, np.ndarray, pd.Series)) and len(answer) == 2
-            and all(isinstance(normalize_label(x), int) for x in answer)):
+            and all(isinstance(ex.normalize_label(x), int) for x in answer)):
         return Feedback("3", False, "Those look like positions; give the two criterion names "
                                     "(ch04.TASK3_MATRIX is labelled a-d, so crmlab.ahp answers "
                                     "with names).")
-    return compare_set(
+    return ex.compare_set(
         answer, {best["row"], best["col"]}, task="3", options=names,
         hint="Give the two criterion names, e.g. ['a', 'b']. Use ahp.most_inconsistent_judgment, "
              "or look for the judgment that contradicts the chain a > b > c.",
@@ -137,10 +117,8 @@ def check_3(answer: Any) -> Feedback:
 
 def check_4(answer: Any) -> Feedback:
     """Task 4: global weight of 'trust' in the task-4 hierarchy."""
-    from crmlab.ahp import global_weights
-
-    g = global_weights(task4_tree()).set_index("node")["global_weight"]
-    return compare_number(
+    g = ahp.global_weights(task4_tree()).set_index("node")["global_weight"]
+    return ex.compare_number(
         answer, float(g["trust"]), task="4", rtol=2e-3,
         hint="Multiply down the tree: weight of potential value × local weight of trust.",
     )
@@ -158,9 +136,6 @@ def task5_segments(customers: pd.DataFrame, drop: str | None = None) -> pd.DataF
     >>> task5_segments(load_customers(), "X8").loc[3, "segment"]
     'low current / low potential'
     """
-    from crmlab.ahp import value_segments
-    from crmlab.datasets import load_seed_table
-
     tab = load_seed_table("ahp_weights")
     w = tab.dropna(subset=["global_weight"]).set_index("node")["global_weight"]
     groups = {"current": [f"X{k}" for k in range(1, 8)],
@@ -168,28 +143,24 @@ def task5_segments(customers: pd.DataFrame, drop: str | None = None) -> pd.DataF
     if drop is not None:
         customers, w = customers.drop(columns=drop), w.drop(drop)
         groups = {g: [c for c in cols if c != drop] for g, cols in groups.items()}
-    return value_segments(customers, w, groups, standardize="zscore")
+    return ahp.value_segments(customers, w, groups, standardize="zscore")
 
 
 @lru_cache(maxsize=1)
 def _task5() -> set[int]:
-    from crmlab.ahp import load_customers
-
-    x = load_customers()
+    x = ahp.load_customers()
     before, after = task5_segments(x)["segment"], task5_segments(x, TASK5_DROP)["segment"]
     return set(before.index[before != after])
 
 
 def check_5(answer: Any) -> Feedback:
     """Task 5: customers whose segment changes when indicator TASK5_DROP is left out."""
-    from crmlab.ahp import load_customers
-
     if isinstance(answer, (list, tuple, set, np.ndarray, pd.Index)) and len(answer) == 0:
         return Feedback("5", False, "At least one customer changes segment. Leave out the "
                                     "indicator's column *and* its weight, then compare the "
                                     "segment column with the paper's.")
-    return compare_set(
-        answer, _task5(), task="5", options=list(load_customers().index),
+    return ex.compare_set(
+        answer, _task5(), task="5", options=list(ahp.load_customers().index),
         hint="Run ahp.value_segments twice (z-scores, published weights): once with all 12 "
              "indicators, once without the dropped one (its column, its weight and its place in "
              "the potential group), and compare the two segment columns.",
@@ -198,10 +169,8 @@ def check_5(answer: Any) -> Feedback:
 
 @lru_cache(maxsize=1)
 def _task6() -> dict[str, float]:
-    from crmlab.ahp import batch_analyze, random_reciprocal_matrices
-
-    stack = random_reciprocal_matrices(TASK6_SIZE, 4, seed=TASK6_SEED)
-    top = {m: batch_analyze(stack, m).weights.argmax(axis=1)
+    stack = ahp.random_reciprocal_matrices(TASK6_SIZE, 4, seed=TASK6_SEED)
+    top = {m: ahp.batch_analyze(stack, m).weights.argmax(axis=1)
            for m in ("eigenvector", "geometric_mean", "column_average")}
     return {"right": float((top["eigenvector"] != top["geometric_mean"]).mean()),
             "column": float((top["eigenvector"] != top["column_average"]).mean())}
@@ -211,15 +180,10 @@ def check_6(answer: Any) -> Feedback:
     """Task 6: share of random 4×4 matrices where eigenvector and geometric mean pick a
     different most important criterion."""
     t = _task6()
-    fb = compare_number(answer, t["right"], task="6", rtol=0, atol=0.5 / TASK6_SIZE, share=True)
-    if not fb.correct and fb.message.startswith("Your answer is"):
-        if compare_number(answer, t["column"], task="6", rtol=0, atol=0.5 / TASK6_SIZE).correct:
-            return Feedback("6", False, "That compares the eigenvector with the column average; "
-                                        "the task asks for the geometric mean.")
-        if compare_number(answer, 1 - t["right"], task="6", rtol=0,
-                          atol=0.5 / TASK6_SIZE).correct:
-            return Feedback("6", False, "That is the share where the two methods *agree*.")
-        return Feedback("6", False, fb.message + " Use ahp.batch_analyze(stack, method).weights "
-                                                 "for both methods and compare the position of "
-                                                 "the largest weight in each row.")
-    return fb
+    return ex.compare_number(
+        answer, t["right"], task="6", rtol=0, atol=0.5 / TASK6_SIZE, share=True, mistakes=[
+            (t["column"], "That compares the eigenvector with the column average; the task asks "
+                          "for the geometric mean."),
+            (1 - t["right"], "That is the share where the two methods *agree*.")],
+        hint="Use ahp.batch_analyze(stack, method).weights for both methods and compare the "
+             "position of the largest weight in each row.")

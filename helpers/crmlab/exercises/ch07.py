@@ -18,33 +18,11 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from crmlab.exercises import (
-    Feedback,
-    as_number,
-    compare_array,
-    compare_label,
-    compare_number,
-    task_log,
-)
-
-__all__ = [
-    "CALIBRATION_END",
-    "OBSERVATION_END",
-    "task1_log",
-    "check_1a",
-    "check_1b",
-    "check_2a",
-    "check_2b",
-    "check_3",
-    "check_4",
-    "check_5a",
-    "check_5b",
-    "check_6a",
-    "check_6b",
-]
+from crmlab import bgbb, btyd
+from crmlab import exercises as ex
+from crmlab.exercises import Feedback
 
 #: Calibration and holdout ends used by every task (the literature's CDNOW split).
 CALIBRATION_END = "1997-09-30"
@@ -66,7 +44,7 @@ def task1_log() -> pd.DataFrame:
         ("lin", "2024-02-21", 9.5),
         ("lin", "2024-02-21", 4.5),
     ]
-    return task_log(rows)
+    return ex.task_log(rows)
 
 
 #: End of the calibration period of task 1a.
@@ -75,10 +53,7 @@ TASK1_CALIBRATION_END = "2024-03-27"
 
 @lru_cache(maxsize=1)
 def _cdnow():
-    from crmlab import btyd
-    from crmlab.datasets import load_cdnow
-
-    summ = btyd.summarize(load_cdnow("sample"), CALIBRATION_END, OBSERVATION_END, unit="W",
+    summ = btyd.summarize(ex.cdnow_log("sample"), CALIBRATION_END, OBSERVATION_END, unit="W",
                           purchase_rule="any_occasion")
     bg = btyd.fit_bgnbd(summ)
     gg = btyd.fit_gamma_gamma(summ)
@@ -87,20 +62,18 @@ def _cdnow():
 
 def check_1a(answer: Any) -> Feedback:
     """Task 1a: [frequency, recency, T] in weeks of the task-1 customer."""
-    from crmlab import btyd
-
     s = btyd.summarize(task1_log(), TASK1_CALIBRATION_END, unit="W")
     expected = s.loc["lin", ["frequency", "recency", "T_cal"]].to_numpy(dtype=float)
-    fb = compare_array(answer, expected, task="1a", rtol=1e-3,
-                     hint="Merge same-day rows first; frequency counts *repeat* occasions; "
-                          "recency and T are measured from the first purchase, in weeks (days / 7).")
-    return fb
+    return ex.compare_array(answer, expected, task="1a", rtol=1e-3,
+                         hint="Merge same-day rows first; frequency counts *repeat* occasions; "
+                              "recency and T are measured from the first purchase, in weeks "
+                              "(days / 7).")
 
 
 def check_1b(answer: Any) -> Feedback:
     """Task 1b: total repeat transactions of the CDNOW sample in the holdout period."""
     summ, _, _ = _cdnow()
-    return compare_number(answer, float(summ["frequency_holdout"].sum()), task="1b", rtol=0,
+    return ex.compare_number(answer, float(summ["frequency_holdout"].sum()), task="1b", rtol=0,
                         atol=0.5,
                         hint="Use btyd.summarize with observation_end and sum frequency_holdout; "
                              "purchases are occasions (same customer, same day = one).")
@@ -110,7 +83,7 @@ def check_2a(answer: Any) -> Feedback:
     """Task 2a: r / alpha of the BG/NBD fit (mean purchase rate per week of active customers)."""
     _, bg, _ = _cdnow()
     expected = float(bg.params["r"] / bg.params["alpha"])
-    return compare_number(answer, expected, task="2a", rtol=2e-3,
+    return ex.compare_number(answer, expected, task="2a", rtol=2e-3,
                         hint="Fit btyd.fit_bgnbd to the weekly summary and divide the gamma "
                              "shape r by the rate alpha (the mean of Gamma(r, alpha)).")
 
@@ -119,7 +92,7 @@ def check_2b(answer: Any) -> Feedback:
     """Task 2b: BG/NBD expected purchases of customer 4 in the 39 holdout weeks."""
     summ, bg, _ = _cdnow()
     expected = float(bg.conditional_expected_transactions(summ.loc[[TASK_CUSTOMER]], 39.0).iloc[0])
-    return compare_number(answer, expected, task="2b", rtol=2e-3,
+    return ex.compare_number(answer, expected, task="2b", rtol=2e-3,
                         hint="Use fit.conditional_expected_transactions(summary.loc[[4]], 39): "
                              "39 weeks, the customer's own (x, t_x, T).")
 
@@ -129,32 +102,27 @@ def check_3(answer: Any) -> Feedback:
     if isinstance(answer, str):  # "bg-nbd", "BG NBD", "pareto/nbd" ... are spellings of the three
         norm = re.sub(r"[\s/_-]", "", answer.upper())
         answer = {"BGNBD": "BG/NBD", "MBGNBD": "MBG/NBD", "PARETONBD": "Pareto/NBD"}.get(norm, answer)
-    return compare_label(answer, "BG/NBD", task="3", options=["BG/NBD", "MBG/NBD", "Pareto/NBD"],
+    return ex.compare_label(answer, "BG/NBD", task="3", options=["BG/NBD", "MBG/NBD", "Pareto/NBD"],
                                hint="In which model can a customer leave only right after a "
                                     "repeat purchase? Answer 'BG/NBD', 'MBG/NBD' or 'Pareto/NBD'.")
 
 
 def check_4(answer: Any) -> Feedback:
     """Task 4: BG/NBD aggregate holdout error in percent ((expected - actual) / actual * 100)."""
-    from crmlab import btyd
-
     summ, bg, _ = _cdnow()
     expected = float(btyd.holdout_errors(bg, summ)["total_error_pct"])
-    value = as_number(answer) if answer is not None and answer is not Ellipsis else None
-    if isinstance(value, float) and value != 0 and np.isclose(abs(value), abs(expected), rtol=1e-2) \
-            and np.sign(value) != np.sign(expected):
-        return Feedback("4", False, "The size is right but the sign is not: is the model "
-                                    "above or below the actual holdout total?")
-    return compare_number(answer, expected, task="4", rtol=1e-2, percent=True,
-                        hint="Sum the conditional expectations over the 39 holdout weeks for all "
-                             "customers and compare with the actual holdout total, in percent.")
+    return ex.compare_number(answer, expected, task="4", rtol=1e-2, percent=True, mistakes=[
+        (-expected, "The size is right but the sign is not: is the model above or below the "
+                    "actual holdout total?")],
+        hint="Sum the conditional expectations over the 39 holdout weeks for all customers and "
+             "compare with the actual holdout total, in percent.")
 
 
 def check_5a(answer: Any) -> Feedback:
     """Task 5a: Gamma-Gamma expected spend per transaction of customer 4."""
     summ, _, gg = _cdnow()
     expected = float(gg.conditional_expected_spend(summ.loc[[TASK_CUSTOMER]]).iloc[0])
-    return compare_number(answer, expected, task="5a", rtol=2e-3,
+    return ex.compare_number(answer, expected, task="5a", rtol=2e-3,
                         hint="Her expected spend is a weighted average of the population mean "
                              "p*gamma/(q-1) and her own mean repeat spend, with weight px/(px+q-1) "
                              "on her own mean.")
@@ -162,12 +130,10 @@ def check_5a(answer: Any) -> Feedback:
 
 def check_5b(answer: Any) -> Feedback:
     """Task 5b: CLV of customer 4 over 52 weeks, monthly periods, 1 % a month, margin 30 %."""
-    from crmlab import btyd
-
     summ, bg, gg = _cdnow()
     expected = float(btyd.clv(bg, gg, summ.loc[[TASK_CUSTOMER]], horizon=52, period=52 / 12,
                               discount_rate=0.01, margin=0.3)["clv"].iloc[0])
-    return compare_number(answer, expected, task="5b", rtol=3e-3,
+    return ex.compare_number(answer, expected, task="5b", rtol=3e-3,
                         hint="btyd.clv(bg, gg, ..., horizon=52, period=52/12, discount_rate=0.01, "
                              "margin=0.3): monthly periods in weeks, margin applied to spend.")
 
@@ -175,8 +141,6 @@ def check_5b(answer: Any) -> Feedback:
 # --------------------------------------------------------------------------- task 6: BG/BB
 @lru_cache(maxsize=1)
 def _donations():
-    from crmlab import bgbb
-
     don = bgbb.load_donations()
     return don, bgbb.fit_bgbb(don, weights="n_custs")
 
@@ -191,19 +155,17 @@ def check_6a(answer: Any) -> Feedback:
     _, fit = _donations()
     expected = float(fit.p_alive(_donor(3, 5), periods_ahead=1).iloc[0])
     at_n = float(fit.p_alive(_donor(3, 5), periods_ahead=0).iloc[0])
-    if isinstance(answer, (int, float, np.number)) and not isinstance(answer, bool) \
-            and np.isclose(float(answer), at_n, rtol=1e-3):
-        return Feedback("6a", False, "That is P(alive) at 2001, the last opportunity observed; "
-                                     "the task asks about the next one (periods_ahead=1).")
-    return compare_number(answer, expected, task="6a", rtol=2e-3,
-                        hint="Fit bgbb.fit_bgbb(donations, weights='n_custs') and use "
-                             "fit.p_alive(row, periods_ahead=1) for the row x=3, t_x=5, n=6.")
+    return ex.compare_number(answer, expected, task="6a", rtol=2e-3, mistake_rtol=1e-3, mistakes=[
+        (at_n, "That is P(alive) at 2001, the last opportunity observed; the task asks about "
+               "the next one (periods_ahead=1).")],
+        hint="Fit bgbb.fit_bgbb(donations, weights='n_custs') and use "
+             "fit.p_alive(row, periods_ahead=1) for the row x=3, t_x=5, n=6.")
 
 
 def check_6b(answer: Any) -> Feedback:
     """Task 6b: expected donations of that donor in the five drives 2002-2006."""
     _, fit = _donations()
     expected = float(fit.conditional_expected_transactions(_donor(3, 5), 5).iloc[0])
-    return compare_number(answer, expected, task="6b", rtol=2e-3,
+    return ex.compare_number(answer, expected, task="6b", rtol=2e-3,
                         hint="fit.conditional_expected_transactions(row, 5): five future "
                              "opportunities, given her (x, t_x, n).")

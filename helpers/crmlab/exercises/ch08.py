@@ -14,16 +14,14 @@ True
 
 from __future__ import annotations
 
-import warnings
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
-from crmlab.errors import CrmlabWarning
-from crmlab.exercises import Feedback, compare_array, compare_label, compare_number, task_log
-
-__all__ = ["TASK1_AS_OF", "CALIBRATION_END", "task1_log", "check_1", "check_2", "check_3"]
+from crmlab import exercises as ex
+from crmlab.engines import engine_summary
+from crmlab.exercises import Feedback
 
 #: The last day summarised in task 1.
 TASK1_AS_OF = "2024-03-31"
@@ -45,21 +43,17 @@ def task1_log() -> pd.DataFrame:
         ("mei", "2024-03-20 11:00", -7.50),
         ("mei", "2024-04-02 14:00", 30.00),
     ]
-    return task_log(rows)
+    return ex.task_log(rows)
 
 
 def _task1_expected() -> list[float]:
-    from crmlab.engines import engine_summary
-
-    with warnings.catch_warnings():  # the checker's own run needs no notes
-        warnings.simplefilter("ignore", CrmlabWarning)
-        full, _ = engine_summary(task1_log(), as_of=TASK1_AS_OF)
+    full, _ = ex.quietly(engine_summary, task1_log(), as_of=TASK1_AS_OF)
     return [float(full.loc["mei", "purchases"]), float(full.loc["mei", "total_spend"])]
 
 
 def check_1(answer: Any) -> Feedback:
     """Task 1: [purchases, total_spend] of customer "mei" up to TASK1_AS_OF."""
-    return compare_array(answer, _task1_expected(), task="1", rtol=1e-9,
+    return ex.compare_array(answer, _task1_expected(), task="1", rtol=1e-9,
                        hint="Merge each day's rows into one net amount first; a purchase is a day "
                             "with net amount > 0; total spend counts every row up to the end of "
                             "as_of, returns included; 2 April is after as_of.")
@@ -67,18 +61,13 @@ def check_1(answer: Any) -> Feedback:
 
 @lru_cache(maxsize=1)
 def _repeat_buyers() -> int:
-    from crmlab.datasets import load_cdnow
-    from crmlab.engines import engine_summary
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CrmlabWarning)
-        full, _ = engine_summary(load_cdnow("master"), as_of=CALIBRATION_END)
+    full, _ = ex.quietly(engine_summary, ex.cdnow_log("master"), as_of=CALIBRATION_END)
     return int((full["purchases"] >= 2).sum())
 
 
 def check_2(answer: Any) -> Feedback:
     """Task 2: CDNOW master customers with two or more purchase days up to CALIBRATION_END."""
-    return compare_number(answer, float(_repeat_buyers()), task="2", rtol=0, atol=0.5,
+    return ex.compare_number(answer, float(_repeat_buyers()), task="2", rtol=0, atol=0.5,
                         hint="Run engines.engine_summary on the Parquet copy with "
                              "as_of=CALIBRATION_END and count customers with purchases >= 2 "
                              "(purchase days, not rows).")
@@ -88,6 +77,6 @@ def check_3(answer: Any) -> Feedback:
     """Task 3: the column to bucket a cluster's log by so the summary needs no shuffle."""
     if isinstance(answer, str):
         answer = answer.strip().strip("`'\"")
-    return compare_label(answer, "customer_id", task="3",
+    return ex.compare_label(answer, "customer_id", task="3",
                          options=["date", "customer_id", "amount"],
                          hint="Which key do the summary's GROUP BYs have in common?")
