@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError, warn
-from crmlab.lifecycle import PATTERNS, STAGES  # noqa: F401  old path, until exercises/ch01 imports lifecycle
 from crmlab.summary import to_occasions  # re-exported: the one definition lives in crmlab.summary
 from crmlab.validation import (
     DATE_MAX,
