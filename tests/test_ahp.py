@@ -440,6 +440,7 @@ def test_load_customers_reads_your_table_and_names_what_is_wrong(tmp_path):
              ("customer,X1\n,1\nB,2\n", r"row 0 has no customer id"),
              ("customer,X1\nA,1\nB,two\n", r"column 'X1', row 1: 'two' is not a number"),
              ("customer,X2\nA,1\n", r"missing column\(s\) 'X1'"),
+             ("customer,X1\n", r"header but no rows"),
              ("", r"cannot be read as a CSV file")]
     for text, message in cases:
         f.write_text(text)

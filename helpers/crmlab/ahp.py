@@ -1442,8 +1442,9 @@ def load_customers(file: Any = None, indicators: Sequence[str] | None = None, *,
     Raises
     ------
     DataError
-        The file cannot be read as a CSV, a column is missing, a customer id is
-        missing or repeated, or a value is not a number (naming column and row).
+        The file cannot be read as a CSV, has no rows, a column is missing, a
+        customer id is missing or repeated, or a value is not a number (naming
+        column and row).
 
     Examples
     --------
@@ -1459,6 +1460,8 @@ def load_customers(file: Any = None, indicators: Sequence[str] | None = None, *,
     except (OSError, ValueError) as e:  # no such file, a folder, not a CSV, empty
         raise DataError(f"{where} cannot be read as a CSV file: {e}") from None
     require_columns(table, ["customer"], what=where)
+    if table.empty:
+        raise DataError(f"{where} has a header but no rows; expected one row per customer")
     names = [c for c in table.columns if c != "customer"] if indicators is None else list(indicators)
     require_columns(table, names, what=where)
     ids = table["customer"]
