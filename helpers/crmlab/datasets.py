@@ -30,6 +30,7 @@ import io
 import os
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -300,7 +301,7 @@ def _raise_ragged(text: str, sep: str, name: str) -> None:
     raise DataError(f"{name}: some rows have more fields than the header ({len(header)})")
 
 
-# ---- step 1: read -----------------------------------------------------------------
+# ---- reading ----------------------------------------------------------------------
 def _read_source(
     source: Any, sep: str | None, encoding: str, wanted: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, str, bool, str | None]:
@@ -445,7 +446,7 @@ def _by_unique(col: pd.Series, where, parse) -> np.ndarray:
     return out[codes]
 
 
-# ---- step 1b: parse customer ids ------------------------------------------------
+# ---- parsing customer ids -------------------------------------------------------
 def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column: str, is_text: bool,
                report: dict[str, Any]) -> np.ndarray:
     """Distinct ids (in order of first appearance) as text, None where missing; changes counted."""
@@ -476,7 +477,7 @@ def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column
     return text_u.where(~no_u, None).to_numpy(dtype=object)
 
 
-# ---- step 2: parse dates ----------------------------------------------------------
+# ---- parsing dates --------------------------------------------------------------
 def _parse_dates(
     col: pd.Series, *, is_text: bool, name: str, column: str, where, date_format: str | None,
     dayfirst: bool | None, timezone: str | None, report: dict[str, Any], weights: np.ndarray | None = None,
@@ -593,7 +594,7 @@ def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: d
     return local.astype("datetime64[ns]")
 
 
-# ---- step 3: parse amounts --------------------------------------------------------
+# ---- parsing numbers ------------------------------------------------------------
 def _parse_numbers(
     col: pd.Series, *, is_text: bool, name: str, column: str, where, decimal: str,
     thousands: str | None, currency_symbols: bool, report: dict[str, Any], what: str,
@@ -656,7 +657,211 @@ def _parse_numbers(
     return arr
 
 
-# ---- step 4: one policy step ------------------------------------------------------
+# ---- step 0: the options -----------------------------------------------------------
+def _options_step(
+    *, customer: Any, date: Any, amount: Any, quantity: Any, price: Any, invoice: Any,
+    date_format: Any, dayfirst: Any, timezone: Any, decimal: Any, thousands: Any,
+    currency_symbols: Any, missing_customer: Any, duplicates: Any, nonpositive: Any, future: Any,
+    as_of: Any,
+) -> tuple[pd.Timestamp, dict[str, str]]:
+    """Every option of :func:`load_transactions` checked before the source is read.
+
+    Returns the ``as_of`` day and the columns wanted (parameter -> column name;
+    ``amount`` defaults to ``"amount"`` unless ``quantity`` and ``price`` are given).
+    """
+    check_choice(missing_customer, "missing_customer", ["error", "drop"])
+    check_choice(duplicates, "duplicates", ["keep", "drop", "error"])
+    check_choice(nonpositive, "nonpositive", ["error", "net", "keep", "drop"])
+    check_choice(future, "future", ["error", "keep", "drop"])
+    for opt, val in [("decimal", decimal), ("thousands", thousands)]:
+        if val is not None and (not isinstance(val, str) or len(val) != 1):
+            raise ParameterError(f"{opt} must be one character such as ',' or '.', got {val!r}")
+    if thousands is not None and thousands == decimal:
+        raise ParameterError(
+            f"thousands={thousands!r} and decimal={decimal!r} are the same mark, so 12{decimal}50 "
+            f"would be read as 1250; pass decimal=',' with thousands='.' (or the reverse)"
+        )
+    if date_format is not None and not isinstance(date_format, str):
+        raise ParameterError(f"date_format must be a strftime format text or 'excel', got {date_format!r}")
+    if date_format not in (None, "excel"):
+        try:
+            pd.to_datetime(pd.Series(["x"]), format=date_format, errors="coerce")
+        except ValueError as exc:
+            raise ParameterError(f"date_format {date_format!r} is not a strftime format: {exc}") from None
+    for opt, val in [("dayfirst", dayfirst), ("currency_symbols", currency_symbols)]:
+        if val is not None and not isinstance(val, (bool, np.bool_)):
+            raise ParameterError(f"{opt} must be True or False, got {val!r}")
+    if timezone is not None:
+        if not isinstance(timezone, str):
+            raise ParameterError(f"timezone must be 'local' or an IANA zone name, got {timezone!r}")
+        if timezone != "local":
+            try:
+                pd.Timestamp("2024-01-01", tz=timezone)
+            except Exception:  # pandas/zoneinfo raise several types for unknown zones
+                raise ParameterError(
+                    f"timezone {timezone!r} is not a known IANA time zone such as 'Asia/Shanghai' or 'UTC'"
+                ) from None
+    if price is not None and amount is not None:
+        raise ParameterError(
+            "give either amount= (money per row) or quantity= and price= (line items), not both"
+        )
+    if price is not None and quantity is None:
+        raise ParameterError("price= needs quantity= too: the amount of a line is quantity × price")
+    if price is None and amount is None:
+        amount = "amount"
+    ref = check_date(as_of, "as_of") if as_of is not None else pd.Timestamp.today().normalize()
+    wanted = {"customer": customer, "date": date}
+    for param, col in [("amount", amount), ("quantity", quantity), ("price", price), ("invoice", invoice)]:
+        if col is not None:
+            wanted[param] = col
+    for param, col in wanted.items():
+        if not isinstance(col, str) or not col:
+            raise ParameterError(f"{param}= must be the name of a column (text), got {col!r}")
+    return ref, wanted
+
+
+# ---- step 1: read -----------------------------------------------------------------
+def _read_step(
+    source: Any, sep: str | None, encoding: str, wanted: dict[str, str]
+) -> tuple[pd.DataFrame, str, bool, int, Callable[[int], str]]:
+    """The source's data rows, blank lines of a file left out (they are counted).
+
+    Returns the rows, the source's name, whether its cells are text (a file), the
+    number of rows read (blank lines included) and ``where(i)``, which names data
+    row ``i`` in messages (its file line, or its DataFrame index).
+    """
+    raw, name, is_text, used_sep = _read_source(source, sep, encoding, wanted)
+    _check_columns(raw, wanted, name, used_sep)
+    blank = np.zeros(len(raw), dtype=bool)
+    if is_text and len(raw.columns):
+        maybe = np.flatnonzero((raw.iloc[:, 0] == "").to_numpy())  # only these can be blank lines
+        if len(maybe):
+            blank[maybe] = (raw.iloc[maybe] == "").all(axis=1).to_numpy()
+    if blank.all():
+        raise DataError(f"{name} has a header but no data rows")
+    positions = np.flatnonzero(~blank)
+
+    def where(i: int) -> str:
+        pos = int(positions[i])
+        return _line(pos) if is_text else f"row {pos} (index {raw.index[pos]!r})"
+
+    return (raw[~blank] if blank.any() else raw), name, is_text, len(raw), where
+
+
+# ---- step 2: customer ids ----------------------------------------------------------
+def _ids_step(
+    ids: pd.Series, missing_customer: str, *, name: str, column: str, is_text: bool, where: Any,
+    report: dict[str, Any], notes: list[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The customer ids (text for files; numbers stay numbers) and the rows kept.
+
+    Rows without an id are refused or dropped as ``missing_customer`` says (counted).
+    """
+    if pd.api.types.is_bool_dtype(ids):
+        raise DataError(f"{name}: column {column!r} holds booleans (True/False), not customer ids; "
+                        "the wrong column?")
+    if not (pd.api.types.is_integer_dtype(ids) or pd.api.types.is_float_dtype(ids)):
+        # text work once per distinct id (an export repeats each id on every line)
+        cust = _by_unique(ids, where, lambda u, w, n: _parse_ids(
+            u, w, n, name=name, column=column, is_text=is_text, report=report))
+        no_id = pd.isna(cust)
+    else:
+        no_id = ids.isna().to_numpy()
+        if pd.api.types.is_float_dtype(ids):
+            v = ids.to_numpy(dtype="float64")
+            ok = ~no_id
+            if np.all(np.mod(v[ok], 1) == 0) and np.all(np.abs(v[ok]) < 2**53):
+                cust = np.where(ok, v, 0).astype("int64")
+            else:
+                i = int(np.argmax(ok & ((np.mod(np.where(ok, v, 0), 1) != 0) | (np.abs(np.where(ok, v, 0)) >= 2**53))))
+                problem = customer_id_problem(float(v[i]))
+                raise DataError(
+                    f"{name}: column {column!r}, {where(i)}: {excerpt(ids.iloc[i])} "
+                    f"{problem[1] if problem else 'is not a customer id'}"
+                )
+        else:
+            cust = ids.to_numpy()
+    report["missing_customer_ids"] = int(no_id.sum())
+
+    def _no_id_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: column {column!r}, {where(i)}: customer id is missing ({n:,} of "
+            f"{len(ids):,} rows have none: guest checkouts?); pass missing_customer='drop' to "
+            "leave them out (counted, with their money, in load_report)"
+        )
+
+    keep = np.ones(len(ids), dtype=bool)
+    _apply_policy(no_id, missing_customer, keep=keep, key="missing_customer_ids", report=report,
+                  notes=notes, error=_no_id_error, note="rows without a customer id")
+    return cust, keep
+
+
+# ---- step 3: dates -----------------------------------------------------------------
+def _dates_step(
+    col: pd.Series, *, is_text: bool, where: Any, name: str, column: str, date_format: str | None,
+    dayfirst: bool | None, timezone: str | None, report: dict[str, Any],
+) -> np.ndarray:
+    """The purchase dates as datetime64[ns]; text is parsed once per distinct value."""
+    dkw = {"name": name, "column": column, "date_format": date_format, "dayfirst": dayfirst,
+           "timezone": timezone, "report": report}
+    if is_text or not pd.api.types.is_datetime64_any_dtype(col):
+        return _by_unique(col, where, lambda u, w, n: _parse_dates(
+            u, is_text=True, where=w, weights=n, **dkw).to_numpy(dtype="datetime64[ns]"))
+    return _parse_dates(col, is_text=False, where=where, **dkw).to_numpy().astype("datetime64[ns]")
+
+
+# ---- step 4: amounts ---------------------------------------------------------------
+def _amounts_step(
+    sub: pd.DataFrame, dropped: pd.DataFrame | None, *, amount: str | None, quantity: str | None,
+    price: str | None, num: dict[str, Any],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The money of each row (``amount``, or ``quantity`` × ``price``) and the quantities.
+
+    ``num`` holds :func:`_parse_numbers`' options. The money of the rows ``dropped``
+    for a missing customer id is counted as ``missing_customer_amount``.
+    """
+    name, where, report, is_text = num["name"], num["where"], num["report"], num["is_text"]
+
+    def numbers(column: str, what: str) -> np.ndarray:
+        col = sub[column]
+        if is_text or not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
+            return _by_unique(col, where, lambda u, w, n: _parse_numbers(
+                u, column=column, what=what, weights=n, **{**num, "where": w, "is_text": True})).astype("float64")
+        return _parse_numbers(col, column=column, what=what, **num)
+
+    qty = None
+    if quantity is not None:
+        qty = numbers(quantity, "quantities")
+    if price is not None:
+        unit = numbers(price, "prices")
+        both = np.flatnonzero((qty < 0) & (unit < 0))
+        if len(both):  # the product would be positive: a return read as a purchase
+            i = int(both[0])
+            raise DataError(
+                f"{name}: {where(i)}: quantity {qty[i]:g} at a negative price {unit[i]:g} gives a "
+                f"positive amount ({len(both):,} such rows); a return is a negative quantity at a "
+                "positive price — fix the sign of one of them"
+            )
+        values = qty * unit
+        # quantity x price in binary floats (6 x 2.55 = 15.299999999999999): round to 1e-9
+        values = np.round(values, 9)
+        report["amount_from"] = f"{quantity} × {price}"
+    else:
+        values = numbers(amount, "amounts")
+    check_money_total(values, what=name, column=amount or f"{quantity} × {price}", where=where)
+    if dropped is not None:
+        quiet = {**num, "where": lambda i: "a row without customer id", "report": {}}
+        try:
+            money = np.ones(len(dropped))
+            for column in [amount] if price is None else [quantity, price]:
+                money = money * _parse_numbers(dropped[column], column=column, what="_dropped", **quiet)
+            report["missing_customer_amount"] = float(np.round(money.sum(), 2))
+        except DataError:
+            report["missing_customer_amount"] = None  # unparseable money on rows without an id
+    return values, qty
+
+
+# ---- step 5: one policy step ------------------------------------------------------
 def _apply_policy(
     mask: np.ndarray, policy: str, *, keep: np.ndarray, key: str, report: dict[str, Any],
     notes: list[str], error: Any, note: str,
@@ -673,6 +878,78 @@ def _apply_policy(
         notes.append(f"dropped {n} {note}")
     else:
         notes.append(f"kept {n} {note}")
+
+
+def _policy_step(
+    out: pd.DataFrame, source_rows: pd.DataFrame, *, nonpositive: str, future: str, duplicates: str,
+    ref: pd.Timestamp, name: str, money_column: str, date_column: str, where: Any,
+    report: dict[str, Any], notes: list[str],
+) -> np.ndarray:
+    """Which rows of ``out`` are kept: nonpositive amounts, future dates, duplicates.
+
+    ``source_rows`` are the source rows behind ``out`` (duplicates are judged on
+    every column of the source).
+    """
+    keep = np.ones(len(out), dtype=bool)
+
+    def _nonpos_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: column {money_column!r}, {where(i)}: {out['amount'].iloc[i]} is not "
+            f"positive ({n:,} such rows: returns, cancellations, refunds or free items?); pass "
+            "nonpositive='net' to keep them (summaries net them per customer-day) or 'drop' to "
+            "remove them (counted)"
+        )
+
+    _apply_policy((out["amount"] <= 0).to_numpy(), "keep" if nonpositive == "net" else nonpositive,
+                  keep=keep, key="nonpositive_amounts", report=report, notes=notes,
+                  error=_nonpos_error, note="rows with zero or negative amount")
+    if nonpositive in ("net", "keep"):
+        report["nonpositive_policy"] = "net"
+
+    def _future_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: column {date_column!r}, {where(i)}: {out['date'].iloc[i]} is after {ref.date()} "
+            f"(the as_of day; {n:,} such rows); check the date format or pass future='keep'/'drop', "
+            "or as_of="
+        )
+
+    fut = (out["date"] >= ref + pd.Timedelta(days=1)).to_numpy()
+    _apply_policy(fut, future, keep=keep, key="future_dates", report=report, notes=notes,
+                  error=_future_error, note=f"rows dated after {ref.date()}")
+
+    # duplicates: identical in every column of the source row
+    src = source_rows.reset_index(drop=True)
+    try:
+        dup = src.duplicated(keep="first").to_numpy()
+    except TypeError:  # unhashable cells (a DataFrame's lists, dicts): compare their text
+        dup = src.astype(str).duplicated(keep="first").to_numpy()
+
+    def _dup_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: {where(i)} repeats an earlier row in every column ({n:,} such rows); pass "
+            "duplicates='keep' or 'drop'"
+        )
+
+    _apply_policy(dup, duplicates, keep=keep, key="duplicate_rows", report=report, notes=notes,
+                  error=_dup_error, note="rows that exactly repeat an earlier row in every column (duplicates)")
+    return keep
+
+
+def _notes(report: dict[str, Any], timezone: str | None) -> list[str]:
+    """What the report's cleaning counts say, as sentences of the loader's warning."""
+    notes = []
+    if report["blank_lines_skipped"]:
+        notes.append(f"skipped {report['blank_lines_skipped']} blank lines")
+    for k, v in report.items():
+        if k.endswith("_parenthesised_negative") and v:
+            notes.append(f"read {v} accounting negatives such as '(12.50)' as negative {k.split('_')[0]}")
+    cleaned = {k: v for k, v in report.items() if k.endswith(("_currency_stripped", "_thousands_removed")) and v}
+    if cleaned:
+        notes.append("cleaned numbers: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in cleaned.items()))
+    if report.get("dates_moved_to_another_day_by_timezone"):
+        notes.append(f"{report['dates_moved_to_another_day_by_timezone']} timestamps fall on another "
+                     f"calendar day in {timezone} than as written")
+    return notes
 
 
 def load_transactions(
@@ -795,248 +1072,48 @@ def load_transactions(
     >>> log["amount"].sum(), load_report(log)["rows_returned"]
     (np.float64(22.5), 2)
     """
-    check_choice(missing_customer, "missing_customer", ["error", "drop"])
-    check_choice(duplicates, "duplicates", ["keep", "drop", "error"])
-    check_choice(nonpositive, "nonpositive", ["error", "net", "keep", "drop"])
-    check_choice(future, "future", ["error", "keep", "drop"])
-    for opt, val in [("decimal", decimal), ("thousands", thousands)]:
-        if val is not None and (not isinstance(val, str) or len(val) != 1):
-            raise ParameterError(f"{opt} must be one character such as ',' or '.', got {val!r}")
-    if thousands is not None and thousands == decimal:
-        raise ParameterError(
-            f"thousands={thousands!r} and decimal={decimal!r} are the same mark, so 12{decimal}50 "
-            f"would be read as 1250; pass decimal=',' with thousands='.' (or the reverse)"
-        )
-    if date_format is not None and not isinstance(date_format, str):
-        raise ParameterError(f"date_format must be a strftime format text or 'excel', got {date_format!r}")
-    if date_format not in (None, "excel"):
-        try:
-            pd.to_datetime(pd.Series(["x"]), format=date_format, errors="coerce")
-        except ValueError as exc:
-            raise ParameterError(f"date_format {date_format!r} is not a strftime format: {exc}") from None
-    for opt, val in [("dayfirst", dayfirst), ("currency_symbols", currency_symbols)]:
-        if val is not None and not isinstance(val, (bool, np.bool_)):
-            raise ParameterError(f"{opt} must be True or False, got {val!r}")
-    if timezone is not None:
-        if not isinstance(timezone, str):
-            raise ParameterError(f"timezone must be 'local' or an IANA zone name, got {timezone!r}")
-        if timezone != "local":
-            try:
-                pd.Timestamp("2024-01-01", tz=timezone)
-            except Exception:  # pandas/zoneinfo raise several types for unknown zones
-                raise ParameterError(
-                    f"timezone {timezone!r} is not a known IANA time zone such as 'Asia/Shanghai' or 'UTC'"
-                ) from None
-    if price is not None and amount is not None:
-        raise ParameterError(
-            "give either amount= (money per row) or quantity= and price= (line items), not both"
-        )
-    if price is not None and quantity is None:
-        raise ParameterError("price= needs quantity= too: the amount of a line is quantity × price")
-    if price is None and amount is None:
-        amount = "amount"
-    ref = check_date(as_of, "as_of") if as_of is not None else pd.Timestamp.today().normalize()
-
-    # ---- step 1: read
-    wanted = {"customer": customer, "date": date}
-    for param, col in [("amount", amount), ("quantity", quantity), ("price", price), ("invoice", invoice)]:
-        if col is not None:
-            wanted[param] = col
-    for param, col in wanted.items():
-        if not isinstance(col, str) or not col:
-            raise ParameterError(f"{param}= must be the name of a column (text), got {col!r}")
-    raw, name, is_text, used_sep = _read_source(source, sep, encoding, wanted)
-    _check_columns(raw, wanted, name, used_sep)
-    if is_text:
-        blank = np.zeros(len(raw), dtype=bool)
-        if len(raw.columns):
-            maybe = np.flatnonzero((raw.iloc[:, 0] == "").to_numpy())   # only these can be blank lines
-            if len(maybe):
-                blank[maybe] = (raw.iloc[maybe] == "").all(axis=1).to_numpy()
-    else:
-        blank = np.zeros(len(raw), dtype=bool)
-    n_blank = int(blank.sum())
-    if len(raw) - n_blank == 0:
-        raise DataError(f"{name} has a header but no data rows")
-    rows = raw[~blank] if n_blank else raw
-    positions = np.flatnonzero(~blank)
-
-    def where(i: int) -> str:
-        pos = int(positions[i])
-        return _line(pos) if is_text else f"row {pos} (index {raw.index[pos]!r})"
-
+    ref, wanted = _options_step(
+        customer=customer, date=date, amount=amount, quantity=quantity, price=price, invoice=invoice,
+        date_format=date_format, dayfirst=dayfirst, timezone=timezone, decimal=decimal,
+        thousands=thousands, currency_symbols=currency_symbols, missing_customer=missing_customer,
+        duplicates=duplicates, nonpositive=nonpositive, future=future, as_of=as_of,
+    )
+    amount = wanted.get("amount")
+    rows, name, is_text, rows_read, where = _read_step(source, sep, encoding, wanted)
     report: dict[str, Any] = {
-        "source": name, "rows_read": int(len(raw)), "blank_lines_skipped": n_blank,
+        "source": name, "rows_read": rows_read, "blank_lines_skipped": rows_read - len(rows),
         "amounts_currency_stripped": 0, "amounts_thousands_removed": 0,
         "amounts_parenthesised_negative": 0,
     }
     notes: list[str] = []
-    keep = np.ones(len(rows), dtype=bool)
-
-    # ---- customer ids
-    ids = rows[customer]
-    if pd.api.types.is_bool_dtype(ids):
-        raise DataError(f"{name}: column {customer!r} holds booleans (True/False), not customer ids; "
-                        "the wrong column?")
-    if not (pd.api.types.is_integer_dtype(ids) or pd.api.types.is_float_dtype(ids)):
-        # text work once per distinct id (an export repeats each id on every line)
-        cust = _by_unique(ids, where, lambda u, w, n: _parse_ids(
-            u, w, n, name=name, column=customer, is_text=is_text, report=report))
-        no_id = pd.isna(cust)
-    else:
-        no_id = ids.isna().to_numpy()
-        if pd.api.types.is_float_dtype(ids):
-            v = ids.to_numpy(dtype="float64")
-            ok = ~no_id
-            if np.all(np.mod(v[ok], 1) == 0) and np.all(np.abs(v[ok]) < 2**53):
-                cust = np.where(ok, v, 0).astype("int64")
-            else:
-                i = int(np.argmax(ok & ((np.mod(np.where(ok, v, 0), 1) != 0) | (np.abs(np.where(ok, v, 0)) >= 2**53))))
-                problem = customer_id_problem(float(v[i]))
-                raise DataError(
-                    f"{name}: column {customer!r}, {where(i)}: {excerpt(ids.iloc[i])} "
-                    f"{problem[1] if problem else 'is not a customer id'}"
-                )
-        else:
-            cust = ids.to_numpy()
-    report["missing_customer_ids"] = int(no_id.sum())
-
-    def _no_id_error(i: int, n: int) -> DataError:
-        return DataError(
-            f"{name}: column {customer!r}, {where(i)}: customer id is missing ({n:,} of "
-            f"{len(rows):,} rows have none: guest checkouts?); pass missing_customer='drop' to "
-            "leave them out (counted, with their money, in load_report)"
-        )
-
-    _apply_policy(no_id, missing_customer, keep=keep, key="missing_customer_ids", report=report,
-                  notes=notes, error=_no_id_error, note="rows without a customer id")
-
-    # rows without an id are not parsed further when they are dropped
+    cust, keep = _ids_step(rows[customer], missing_customer, name=name, column=customer,
+                           is_text=is_text, where=where, report=report, notes=notes)
+    # rows without an id are not parsed further (they are dropped, or there are none)
     sub = rows if keep.all() else rows[keep]
     sub_pos = np.flatnonzero(keep)
 
     def where_sub(i: int) -> str:
         return where(int(sub_pos[i]))
 
-    # ---- step 2: dates
-    dkw = {"is_text": is_text, "name": name, "column": date, "date_format": date_format,
-           "dayfirst": dayfirst, "timezone": timezone, "report": report}
-    if is_text or not pd.api.types.is_datetime64_any_dtype(sub[date]):
-        dates = pd.Series(_by_unique(sub[date], where_sub, lambda u, w, n: _parse_dates(
-            u, where=w, weights=n, **{**dkw, "is_text": True}).to_numpy(dtype="datetime64[ns]")))
-    else:
-        dates = _parse_dates(sub[date], where=where_sub, **dkw)
-    # ---- step 3: numbers
+    dates = _dates_step(sub[date], is_text=is_text, where=where_sub, name=name, column=date,
+                        date_format=date_format, dayfirst=dayfirst, timezone=timezone, report=report)
     num = {"name": name, "where": where_sub, "decimal": decimal, "thousands": thousands,
            "currency_symbols": currency_symbols, "report": report, "is_text": is_text}
-    def numbers(column: str, what: str) -> np.ndarray:
-        col = sub[column]
-        if is_text or not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
-            return _by_unique(col, where_sub, lambda u, w, n: _parse_numbers(
-                u, column=column, what=what, weights=n, **{**num, "where": w, "is_text": True})).astype("float64")
-        return _parse_numbers(col, column=column, what=what, **num)
-
-    qty = None
-    if quantity is not None:
-        qty = numbers(quantity, "quantities")
-    if price is not None:
-        unit = numbers(price, "prices")
-        both = np.flatnonzero((qty < 0) & (unit < 0))
-        if len(both):  # the product would be positive: a return read as a purchase
-            i = int(both[0])
-            raise DataError(
-                f"{name}: {where_sub(i)}: quantity {qty[i]:g} at a negative price {unit[i]:g} gives a "
-                f"positive amount ({len(both):,} such rows); a return is a negative quantity at a "
-                "positive price — fix the sign of one of them"
-            )
-        values = qty * unit
-        # quantity x price in binary floats (6 x 2.55 = 15.299999999999999): round to 1e-9
-        values = np.round(values, 9)
-        report["amount_from"] = f"{quantity} × {price}"
-    else:
-        values = numbers(amount, "amounts")
-    check_money_total(values, what=name, column=amount or f"{quantity} × {price}", where=where_sub)
-    out = pd.DataFrame(
-        {
-            "customer_id": cust[keep],
-            "date": dates.to_numpy().astype("datetime64[ns]"),
-            "amount": values,
-        }
-    )
+    values, qty = _amounts_step(sub, None if keep.all() else rows[~keep], amount=amount,
+                                quantity=quantity, price=price, num=num)
+    out = pd.DataFrame({"customer_id": cust[keep], "date": dates, "amount": values})
     if qty is not None:
         out["quantity"] = qty
     if invoice is not None:
         out["invoice"] = sub[invoice].astype("string").fillna("").str.strip().astype(object).to_numpy()
-    if missing_customer == "drop" and report["missing_customer_ids"]:
-        dropped = rows[~keep]
-        quiet = {**num, "where": lambda i: "a row without customer id", "report": {}}
-        try:
-            money = np.ones(len(dropped))
-            for column in [amount] if price is None else [quantity, price]:
-                money = money * _parse_numbers(dropped[column], column=column, what="_dropped", **quiet)
-            report["missing_customer_amount"] = float(np.round(money.sum(), 2))
-        except DataError:
-            report["missing_customer_amount"] = None  # unparseable money on rows without an id
-
-    # ---- step 4: one policy step on the rows that have an id (out's rows are sub's)
-    keep2 = np.ones(len(out), dtype=bool)
-
-    def _nonpos_error(i: int, n: int) -> DataError:
-        return DataError(
-            f"{name}: column {amount or price!r}, {where_sub(i)}: {out['amount'].iloc[i]} is not "
-            f"positive ({n:,} such rows: returns, cancellations, refunds or free items?); pass "
-            "nonpositive='net' to keep them (summaries net them per customer-day) or 'drop' to "
-            "remove them (counted)"
-        )
-
-    _apply_policy((out["amount"] <= 0).to_numpy(), "keep" if nonpositive == "net" else nonpositive,
-                  keep=keep2, key="nonpositive_amounts", report=report, notes=notes,
-                  error=_nonpos_error, note="rows with zero or negative amount")
-    if nonpositive in ("net", "keep"):
-        report["nonpositive_policy"] = "net"
-
-    def _future_error(i: int, n: int) -> DataError:
-        return DataError(
-            f"{name}: column {date!r}, {where_sub(i)}: {out['date'].iloc[i]} is after {ref.date()} "
-            f"(the as_of day; {n:,} such rows); check the date format or pass future='keep'/'drop', "
-            "or as_of="
-        )
-
-    fut = (out["date"] >= ref + pd.Timedelta(days=1)).to_numpy()
-    _apply_policy(fut, future, keep=keep2, key="future_dates", report=report, notes=notes,
-                  error=_future_error, note=f"rows dated after {ref.date()}")
-
-    # duplicates: identical in every column of the source row
-    src = sub.reset_index(drop=True)
-    try:
-        dup = src.duplicated(keep="first").to_numpy()
-    except TypeError:  # unhashable cells (a DataFrame's lists, dicts): compare their text
-        dup = src.astype(str).duplicated(keep="first").to_numpy()
-
-    def _dup_error(i: int, n: int) -> DataError:
-        return DataError(
-            f"{name}: {where_sub(i)} repeats an earlier row in every column ({n:,} such rows); pass "
-            "duplicates='keep' or 'drop'"
-        )
-
-    _apply_policy(dup, duplicates, keep=keep2, key="duplicate_rows", report=report, notes=notes,
-                  error=_dup_error, note="rows that exactly repeat an earlier row in every column (duplicates)")
-
-    out = out[keep2].reset_index(drop=True)
+    kept = _policy_step(out, sub, nonpositive=nonpositive, future=future, duplicates=duplicates,
+                        ref=ref, name=name, money_column=amount or price, date_column=date,
+                        where=where_sub, report=report, notes=notes)
+    out = out[kept].reset_index(drop=True)
     report["rows_dropped"] = int(len(rows) - len(out))
     report["rows_returned"] = int(len(out))
     report["net_amount"] = float(np.round(out["amount"].sum(), 2))
-    if n_blank:
-        notes.append(f"skipped {n_blank} blank lines")
-    for k, v in report.items():
-        if k.endswith("_parenthesised_negative") and v:
-            notes.append(f"read {v} accounting negatives such as '(12.50)' as negative {k.split('_')[0]}")
-    cleaned = {k: v for k, v in report.items() if k.endswith(("_currency_stripped", "_thousands_removed")) and v}
-    if cleaned:
-        notes.append("cleaned numbers: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in cleaned.items()))
-    if report.get("dates_moved_to_another_day_by_timezone"):
-        notes.append(f"{report['dates_moved_to_another_day_by_timezone']} timestamps fall on another "
-                     f"calendar day in {timezone} than as written")
+    notes += _notes(report, timezone)
     if len(out) == 0:
         raise DataError(f"{name}: no rows left after the options ({'; '.join(notes)})")
     out.attrs["crmlab_report"] = report
