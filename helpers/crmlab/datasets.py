@@ -30,7 +30,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -303,7 +303,7 @@ def _raise_ragged(text: str, sep: str, name: str) -> None:
 
 # ---- reading ----------------------------------------------------------------------
 def _read_source(
-    source: Any, sep: str | None, encoding: str, wanted: dict[str, str] | None = None
+    source: Any, sep: str | None, encoding: str, wanted: list[str]
 ) -> tuple[pd.DataFrame, str, bool, str | None]:
     """The raw table (text cells for files), its name, whether it is text, the delimiter."""
     if isinstance(source, pd.DataFrame):
@@ -376,15 +376,8 @@ def _read_source(
         sep = _sniff_sep(text)
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     names = [h.strip() for h in header]
-    if wanted and not set(wanted.values()) & set(names):
-        # nothing of a transaction log (a system file?): name what is missing, quote none of it
-        raise DataError(
-            f"{name} does not look like a CSV transaction log: no column named "
-            f"{', '.join(repr(c) for c in wanted.values())} (its first line has {len(header)} "
-            f"field(s) separated by {sep!r}; its content is not shown); pass the columns' names with "
-            "customer=, date=, amount= (or quantity= and price=), or sep= if the delimiter is not "
-            f"{sep!r}"
-        )
+    if not set(wanted) & set(names):  # nothing of a transaction log (a system file?): quote none of it
+        _check_columns(name, wanted, names, sep=sep)
     dups = sorted({h for h in names if names.count(h) > 1 and h})
     if dups:
         raise DataError(
@@ -415,16 +408,47 @@ def _read_source(
     return raw, name, True, sep
 
 
-def _check_columns(raw: pd.DataFrame, wanted: dict[str, str], name: str, sep: str | None) -> None:
-    cols = [str(c) for c in raw.columns]
-    missing = [c for c in wanted.values() if c not in cols]
+#: the loader's parameters that name the columns (the SQL engines have the first three)
+_COLUMN_OPTIONS = "customer=, date=, amount= (or quantity= and price=)"
+
+
+def _check_columns(
+    name: str, wanted: Iterable[str], columns: Sequence[Any], *, sep: str | None,
+    options: str = _COLUMN_OPTIONS, sep_option: bool = True,
+) -> None:
+    """The loader's and the SQL engines' one check that a source has the columns asked for.
+
+    ``sep`` is the delimiter a text file was read with (None for a DataFrame or a
+    Parquet file): a file with none of the columns is not quoted at all (it may
+    not be a transaction log), and a header read as one column points at the
+    delimiter. ``options`` names the caller's column parameters and
+    ``sep_option`` whether it takes ``sep=``.
+
+    >>> _check_columns("log.csv", ["date", "amount"], ["date", "amount"], sep=",")
+    >>> _check_columns("log.csv", ["date", "amount"], ["date", "amout"], sep=",")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataError: log.csv is missing column(s) 'amount' (did you mean 'amout'?); its header has ["'date'", "'amout'"]. Name your columns with customer=, date=, amount= (or quantity= and price=)
+    """
+    wanted = list(wanted)
+    missing = [c for c in wanted if c not in list(columns)]
     if not missing:
         return
+    cols = [str(c) for c in columns]
+    if sep is not None and not any(c.strip() in wanted for c in cols):
+        # nothing of a transaction log (a system file?): name what is missing, quote none of it
+        raise DataError(
+            f"{name} does not look like a CSV transaction log: no column named "
+            f"{', '.join(repr(c) for c in wanted)} (its first line has {len(cols)} field(s) "
+            f"separated by {sep!r}; its content is not shown); pass the columns' names with {options}"
+            + (f", or sep= if the delimiter is not {sep!r}" if sep_option else "")
+        )
     msg = missing_columns_message(name, missing, cols)
     if sep is not None and len(cols) == 1 and any(s in cols[0] for s in ",;\t|"):
-        msg += f". The header was read as one column: is the delimiter not {sep!r}? pass sep=..."
+        msg += f". The header was read as one column: is the delimiter not {sep!r}?"
+        msg += " pass sep=..." if sep_option else ""
     else:
-        msg += ". Name your columns with customer=, date=, amount= (or quantity= and price=)"
+        msg += f". Name your columns with {options}"
     raise DataError(msg)
 
 
@@ -730,8 +754,8 @@ def _read_step(
     number of rows read (blank lines included) and ``where(i)``, which names data
     row ``i`` in messages (its file line, or its DataFrame index).
     """
-    raw, name, is_text, used_sep = _read_source(source, sep, encoding, wanted)
-    _check_columns(raw, wanted, name, used_sep)
+    raw, name, is_text, used_sep = _read_source(source, sep, encoding, list(wanted.values()))
+    _check_columns(name, wanted.values(), raw.columns, sep=used_sep)
     blank = np.zeros(len(raw), dtype=bool)
     if is_text and len(raw.columns):
         maybe = np.flatnonzero((raw.iloc[:, 0] == "").to_numpy())  # only these can be blank lines

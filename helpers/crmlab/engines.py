@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.datasets import _sniff_sep
+from crmlab.datasets import _check_columns, _sniff_sep  # the loader's rules
 from crmlab.errors import DataError, ParameterError
 from crmlab.retention import cohort_frame  # one layout for pandas and SQL
 from crmlab.summary import (  # one home for the columns, the day unit and the left-out notes
@@ -71,7 +71,6 @@ from crmlab.validation import (
     check_date,
     check_number,
     excerpt,
-    missing_columns_message,
     number_hint,
     validate_transactions,
 )
@@ -96,6 +95,7 @@ _MONEY = "DECIMAL(38, 6)"  # exact sums: whole cents (and anything to 1e-6) add 
 _MONEY_COLUMNS = {"total_spend", "purchase_spend", "first_amount", "holdout_purchase_spend",
                   "holdout_spend"}
 _DATE_COLUMNS = {"first_purchase", "last_purchase"}
+_COLUMN_OPTIONS = "customer=, date=, amount="  # the engines' column parameters
 
 # --------------------------------------------------------------------------- dialects
 # Date text formats the SQL path reads: (example, python, duckdb strptime, spark pattern).
@@ -327,9 +327,8 @@ class _Source:
 
 def _resolve_source(source: Any, customer: str, date: str, amount: str) -> _Source:
     if isinstance(source, pd.DataFrame):
-        missing = [c for c in (customer, date, amount) if c not in source.columns]
-        if missing:
-            _raise_missing("the DataFrame", missing, [str(c) for c in source.columns])
+        _check_columns("the DataFrame", (customer, date, amount), source.columns, sep=None,
+                       options=_COLUMN_OPTIONS, sep_option=False)
         frame = source[[customer, date, amount]].rename(
             columns={customer: "customer_id", date: "date", amount: "amount"}
         )
@@ -363,23 +362,6 @@ def _resolve_source(source: Any, customer: str, date: str, amount: str) -> _Sour
             "the DataFrame"
         ) from None
     return _Source(str(p), "csv", path=str(p), sep=_sniff_sep(sample))  # the loader's delimiter rule
-
-
-def _raise_missing(name: str, missing: list[str], columns: list[str]) -> None:
-    if len(missing) == 3 and not any(c.strip() in missing for c in columns):
-        # nothing of a transaction log (a system file, an image): quote none of it
-        raise DataError(
-            f"{name} does not look like a CSV transaction log: no column named "
-            f"{', '.join(repr(c) for c in missing)} (its header has {len(columns)} field(s); its "
-            "content is not shown); "
-            "name your columns with customer=, date=, amount="
-        )
-    msg = missing_columns_message(name, missing, columns)
-    if len(columns) == 1 and any(s in columns[0] for s in ",;\t|"):
-        msg += ". The header was read as one column: is the delimiter unusual?"
-    else:
-        msg += ". Name your columns with customer=, date=, amount="
-    raise DataError(msg)
 
 
 def _sql_date_format(sample: str, name: str, column: str) -> str:
@@ -566,9 +548,8 @@ def _check_sql(dialect: _Dialect) -> str:
 def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Rename, type and check the rows (one pass); return the first and last day of the log."""
     types = runner.columns()
-    missing = [c for c in (customer, date, amount) if c not in types]
-    if missing:
-        _raise_missing(src.name, missing, list(types))
+    _check_columns(src.name, (customer, date, amount), list(types), sep=src.sep,
+                   options=_COLUMN_OPTIONS, sep_option=False)
     q = runner.dialect.quote
     runner.view("log_columns", (
         f"SELECT {q(customer)} AS customer_id, {q(date)} AS date, "
