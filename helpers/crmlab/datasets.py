@@ -302,6 +302,19 @@ def _raise_ragged(text: str, sep: str, name: str) -> None:
 
 
 # ---- reading ----------------------------------------------------------------------
+def _source_path(source: str | os.PathLike[str], *, folders: bool = False) -> Path:
+    """The path of a file to read (or of a folder, with ``folders``), checked (loader and engines)."""
+    if not str(source).strip():
+        raise ParameterError("the file path is empty; pass the path of a CSV file")
+    p = Path(source)
+    if not p.is_file() and not (folders and p.is_dir()):
+        if p.exists() and not p.is_dir():
+            raise DataError(f"{excerpt(str(p), 60)} is not a regular file (a device or a pipe?); "
+                            "pass the path of a CSV file")
+        raise DataError(f"file not found: {p}" + (" (it is a folder)" if p.is_dir() else ""))
+    return p
+
+
 def _read_source(
     source: Any, sep: str | None, encoding: str, wanted: list[str]
 ) -> tuple[pd.DataFrame, str, bool, str | None]:
@@ -318,14 +331,7 @@ def _read_source(
             )
         return source.copy(), "DataFrame", False, None
     if isinstance(source, (str, os.PathLike)):
-        if not str(source).strip():
-            raise ParameterError("the file path is empty; pass the path of a CSV file")
-        p = Path(source)
-        if not p.is_file():
-            if p.exists() and not p.is_dir():
-                raise DataError(f"{excerpt(str(p), 60)} is not a regular file (a device or a pipe?); "
-                                "pass the path of a CSV file")
-            raise DataError(f"file not found: {p}" + (" (it is a folder)" if p.is_dir() else ""))
+        p = _source_path(source)
         data = p.read_bytes()
         name = str(p)
     elif hasattr(source, "read"):
@@ -452,6 +458,12 @@ def _check_columns(
     raise DataError(msg)
 
 
+def _count(mask: Any, weights: np.ndarray | None) -> int:
+    """Rows where ``mask`` holds; ``weights`` are the rows behind each distinct value (None: one each)."""
+    m = np.asarray(mask, dtype=bool)
+    return int(m.sum() if weights is None else weights[m].sum())
+
+
 def _by_unique(col: pd.Series, where, parse) -> np.ndarray:
     """Run a text parser once per distinct value and spread the result back to the rows.
 
@@ -491,13 +503,13 @@ def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column
         )
     spaced = ((text_u != raw_u).to_numpy() & ~no_u)
     if spaced.any():  # (the keys appear when something was changed, as before)
-        report["customer_ids_spaces_stripped"] = int(weights[spaced].sum())
+        report["customer_ids_spaces_stripped"] = _count(spaced, weights)
     # an id written as a whole number with a zero fraction (17850.0, a spreadsheet's float
     # export) is that whole number: 17850 and 17850.0 are one customer (counted)
     whole = (text_u.str.fullmatch(ZERO_FRACTION_ID).to_numpy() & ~no_u)
     if whole.any():
         text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
-        report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())
+        report["customer_ids_trailing_zero_removed"] = _count(whole, weights)
     return text_u.where(~no_u, None).to_numpy(dtype=object)
 
 
@@ -568,10 +580,7 @@ def _parse_dates(
                 v = dtext.iloc[bad[0]]
                 m = re.search(r"(?<!\d)(\d{4})(?!\d)", v)
                 if m and not DATE_MIN.year <= int(m[1]) < DATE_MAX.year:
-                    raise DataError(
-                        f"{name}: column {column!r}, {where(bad[0])}: {excerpt(v)} is outside "
-                        f"{DATE_RANGE_TEXT}; a placeholder such as 9999-12-31? fix or remove the row"
-                    )
+                    raise _date_range_error(name, f"column {column!r}, {where(bad[0])}", excerpt(v))
                 how = "inferred from row 1" if date_format is None else "given as date_format"
                 raise DataError(
                     f"{name}: column {column!r}, {where(bad[0])}: {excerpt(v)} does not match "
@@ -598,10 +607,13 @@ def _check_date_range(parsed: pd.Series, shown: pd.Series, name: str, column: st
     """Dates datetime64[ns] cannot hold (before 1678, after 2261) are named, never wrapped."""
     i = first_out_of_range(parsed)
     if i is not None:
-        raise DataError(
-            f"{name}: column {column!r}, {where(i)}: {excerpt(str(shown.iloc[i]))} is outside "
-            f"{DATE_RANGE_TEXT}; a placeholder such as 9999-12-31? fix or remove the row"
-        )
+        raise _date_range_error(name, f"column {column!r}, {where(i)}", excerpt(str(shown.iloc[i])))
+
+
+def _date_range_error(name: str, place: str, shown: str) -> DataError:
+    """A date datetime64[ns] cannot hold, named (loader and engines): ``place`` is column and row."""
+    return DataError(f"{name}: {place}: {shown} is outside {DATE_RANGE_TEXT}; a placeholder such as "
+                     "9999-12-31? fix or remove the row")
 
 
 def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: dict[str, Any],
@@ -612,9 +624,8 @@ def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: d
         return written.astype("datetime64[ns]")
     local = utc.dt.tz_convert(timezone).dt.tz_localize(None)
     changed = (local.dt.normalize() != written.dt.normalize()).to_numpy()
-    moved = int(changed.sum() if weights is None else weights[changed].sum())
     report["timezone"] = timezone
-    report["dates_moved_to_another_day_by_timezone"] = moved
+    report["dates_moved_to_another_day_by_timezone"] = _count(changed, weights)
     return local.astype("datetime64[ns]")
 
 
@@ -625,10 +636,6 @@ def _parse_numbers(
     weights: np.ndarray | None = None,
 ) -> np.ndarray:
     """A numeric column as float64, or a DataError naming the first bad row."""
-    def count(mask: Any) -> int:
-        m = np.asarray(mask, dtype=bool)
-        return int(m.sum() if weights is None else weights[m].sum())
-
     if not is_text and pd.api.types.is_complex_dtype(col):
         raise DataError(f"{name}: column {column!r} holds complex numbers; expected real {what}")
     if not is_text and (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
@@ -641,7 +648,7 @@ def _parse_numbers(
         atext = _normalise_numbers(original.str.strip())
         if currency_symbols:
             stripped = atext.str.replace(_CURRENCY_RE, "", regex=True)
-            report[f"{what}_currency_stripped"] = count(stripped != atext)
+            report[f"{what}_currency_stripped"] = _count(stripped != atext, weights)
             atext = stripped
         if thousands:
             has = atext.str.contains(thousands, regex=False)
@@ -656,11 +663,11 @@ def _parse_numbers(
                         f"{decimal!r}); is the thousands separator or the decimal mark wrong?"
                     )
                 atext = atext.str.replace(thousands, "", regex=False)
-            report[f"{what}_thousands_removed"] = count(has)
+            report[f"{what}_thousands_removed"] = _count(has, weights)
         if decimal != ".":
             atext = atext.str.replace(decimal, ".", regex=False)
         paren = atext.str.fullmatch(r"\(\s*[-+]?[\d.]+\s*\)")
-        n_paren = count(paren)
+        n_paren = _count(paren, weights)
         if n_paren:
             atext = atext.where(~paren, "-" + atext.str.strip("() "))
             report[f"{what}_parenthesised_negative"] = n_paren

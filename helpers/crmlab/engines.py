@@ -49,7 +49,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.datasets import _check_columns, _sniff_sep  # the loader's rules
+from crmlab.datasets import (  # the loader's rules
+    _check_columns,
+    _date_range_error,
+    _sniff_sep,
+    _source_path,
+)
 from crmlab.errors import DataError, ParameterError
 from crmlab.retention import cohort_frame  # one layout for pandas and SQL
 from crmlab.summary import (  # one home for the columns, the day unit and the left-out notes
@@ -65,8 +70,8 @@ from crmlab.summary import (  # one home for the columns, the day unit and the l
 from crmlab.validation import (
     DATE_MAX,
     DATE_MIN,
-    DATE_RANGE_TEXT,
     MISSING_TEXT,
+    ZERO_FRACTION_ID,
     check_choice,
     check_date,
     check_number,
@@ -339,14 +344,11 @@ def _resolve_source(source: Any, customer: str, date: str, amount: str) -> _Sour
             "source must be a transaction DataFrame or the path of a CSV file, a Parquet "
             f"file or a directory of Parquet files, got {type(source).__name__}"
         )
-    p = Path(source)
+    p = _source_path(source, folders=True)  # the loader's checks, folders allowed
     if p.is_dir():
-        files = sorted(p.rglob("*.parquet"))
-        if not files:
+        if not any(p.rglob("*.parquet")):
             raise DataError(f"{p} is a directory without .parquet files")
         return _Source(str(p), "parquet", path=str(p))
-    if not p.is_file():
-        raise DataError(f"file not found: {p}")
     if p.suffix.lower() in (".parquet", ".pq"):
         return _Source(str(p), "parquet", path=str(p))
     with open(p, "rb") as fh:
@@ -507,6 +509,8 @@ class _SparkRunner(_Runner):
 _STRINGS = ("VARCHAR", "STRING")
 _RELATIONS = ("log_source", "log_columns", "typed_rows", "day_rows", "occasions", "per_customer")
 _RELATION_RE = re.compile(r"\b(" + "|".join(_RELATIONS) + r")\b")
+#: the loader's whole-number id rule (17850.0 is 17850), without backslashes for SQL
+_ZERO_FRACTION_SQL = "^" + ZERO_FRACTION_ID.replace("\\d", "[0-9]").replace("\\.", "[.]") + "$"
 
 
 def _typed_rows_sql(dialect: _Dialect, types: dict[str, str], date_fmt: str | None) -> str:
@@ -517,7 +521,7 @@ def _typed_rows_sql(dialect: _Dialect, types: dict[str, str], date_fmt: str | No
         missing = ", ".join("'" + m.replace("'", "''") + "'" for m in sorted(MISSING_TEXT))
         cust = (
             "CASE WHEN LOWER(TRIM(customer_id)) IN (" + missing + ") THEN NULL "
-            f"WHEN {dialect.matches('TRIM(customer_id)', '^[-+]?[0-9]+[.]0+$')} "
+            f"WHEN {dialect.matches('TRIM(customer_id)', _ZERO_FRACTION_SQL)} "
             "THEN regexp_replace(TRIM(customer_id), '[.]0+$', '') "
             "ELSE TRIM(customer_id) END"
         )
@@ -594,10 +598,7 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
     first_ts, last_ts = pd.Timestamp(check["first_ts"]), pd.Timestamp(check["last_ts"])
     for ts in (first_ts, last_ts):
         if not DATE_MIN <= ts < DATE_MAX:  # as the loader: never a summary as of year 9999
-            raise DataError(
-                f"{src.name}: column {date!r}: {ts.date()} is outside {DATE_RANGE_TEXT}; "
-                "a placeholder such as 9999-12-31? fix or remove the rows"
-            )
+            raise _date_range_error(src.name, f"column {date!r}", str(ts.date()))
     runner.view("day_rows", "SELECT customer_id, amt, CAST(ts AS DATE) AS d FROM typed_rows")
     runner.view("occasions", occasions_sql("day_rows", day=runner.dialect.epoch_day("d")))
     return first_ts.normalize(), last_ts.normalize()
