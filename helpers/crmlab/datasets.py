@@ -45,13 +45,13 @@ from crmlab.validation import (
     DATE_RANGE_TEXT,
     ID_STRIP_CHARS,
     MISSING_TEXT,
-    ZERO_FRACTION_ID,
     check_choice,
     check_date,
     check_money_total,
     customer_id_problem,
     excerpt,
     first_out_of_range,
+    id_text,
     missing_columns_message,
     number_hint,
     validate_transactions,
@@ -504,13 +504,13 @@ def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column
     spaced = ((text_u != raw_u).to_numpy() & ~no_u)
     if spaced.any():  # (the keys appear when something was changed, as before)
         report["customer_ids_spaces_stripped"] = _count(spaced, weights)
-    # an id written as a whole number with a zero fraction (17850.0, a spreadsheet's float
-    # export) is that whole number: 17850 and 17850.0 are one customer (counted)
-    whole = (text_u.str.fullmatch(ZERO_FRACTION_ID).to_numpy() & ~no_u)
+    # the one id rule (crmlab.validation.id_text): an id written as a whole number with a zero
+    # fraction (17850.0, a spreadsheet's float export) is that whole number (counted)
+    canon = text_u.map(id_text)
+    whole = ((canon != text_u).to_numpy() & ~no_u)
     if whole.any():
-        text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
         report["customer_ids_trailing_zero_removed"] = _count(whole, weights)
-    return text_u.where(~no_u, None).to_numpy(dtype=object)
+    return canon.where(~no_u, None).to_numpy(dtype=object)
 
 
 # ---- parsing dates --------------------------------------------------------------
