@@ -515,11 +515,11 @@ def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column
 
 # ---- parsing dates --------------------------------------------------------------
 def _parse_dates(
-    col: pd.Series, *, is_text: bool, name: str, column: str, where, date_format: str | None,
+    col: pd.Series, *, name: str, column: str, where, date_format: str | None,
     dayfirst: bool | None, timezone: str | None, report: dict[str, Any], weights: np.ndarray | None = None,
 ) -> pd.Series:
     """Dates as datetime64[ns] (time of day kept), never shifted across a day silently."""
-    if not is_text and pd.api.types.is_datetime64_any_dtype(col):
+    if pd.api.types.is_datetime64_any_dtype(col):  # a DataFrame's datetime column
         parsed = col
     else:  # text (load_transactions passes other columns as text, once per distinct value)
         dtext = _as_text(col).str.strip()
@@ -829,16 +829,16 @@ def _ids_step(
 
 # ---- step 3: dates -----------------------------------------------------------------
 def _dates_step(
-    col: pd.Series, *, is_text: bool, where: Any, name: str, column: str, date_format: str | None,
+    col: pd.Series, *, where: Any, name: str, column: str, date_format: str | None,
     dayfirst: bool | None, timezone: str | None, report: dict[str, Any],
 ) -> np.ndarray:
     """The purchase dates as datetime64[ns]; text is parsed once per distinct value."""
     dkw = {"name": name, "column": column, "date_format": date_format, "dayfirst": dayfirst,
            "timezone": timezone, "report": report}
-    if is_text or not pd.api.types.is_datetime64_any_dtype(col):
+    if not pd.api.types.is_datetime64_any_dtype(col):  # (a file's cells are text)
         return _by_unique(col, where, lambda u, w, n: _parse_dates(
-            u, is_text=True, where=w, weights=n, **dkw).to_numpy(dtype="datetime64[ns]"))
-    return _parse_dates(col, is_text=False, where=where, **dkw).to_numpy().astype("datetime64[ns]")
+            u, where=w, weights=n, **dkw).to_numpy(dtype="datetime64[ns]"))
+    return _parse_dates(col, where=where, **dkw).to_numpy().astype("datetime64[ns]")
 
 
 # ---- step 4: amounts ---------------------------------------------------------------
@@ -1126,7 +1126,7 @@ def load_transactions(
     def where_sub(i: int) -> str:
         return where(int(sub_pos[i]))
 
-    dates = _dates_step(sub[date], is_text=is_text, where=where_sub, name=name, column=date,
+    dates = _dates_step(sub[date], where=where_sub, name=name, column=date,
                         date_format=date_format, dayfirst=dayfirst, timezone=timezone, report=report)
     num = {"name": name, "where": where_sub, "decimal": decimal, "thousands": thousands,
            "currency_symbols": currency_symbols, "report": report, "is_text": is_text}
