@@ -1009,9 +1009,9 @@ def load_transactions(
     """Load your own transactions (CSV file or DataFrame) into the crmlab log, checking every row.
 
     The one transaction-log contract of the collection: every chapter function
-    that takes a log expects what this returns. The work is done in four steps
-    (read, parse dates, parse amounts, one policy step) and whatever an option
-    changes is counted in :func:`load_report` and announced with a
+    that takes a log expects what this returns. The work is done in steps
+    (options, read, customer ids, dates, amounts, one policy step) and whatever an
+    option changes is counted in :func:`load_report` and announced with a
     :class:`~crmlab.errors.CrmlabWarning`.
 
     Parameters
