@@ -491,7 +491,7 @@ def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column
             problem = None if isinstance(v, str) else customer_id_problem(v)
             if problem is not None and problem[0] == "bad":
                 raise DataError(f"{name}: column {column!r}, {where(j)}: {excerpt(v)} {problem[1]}")
-    raw_u = uniq.map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
+    raw_u = _as_text(uniq)
     text_u = raw_u.str.strip(ID_STRIP_CHARS)
     no_u = text_u.str.lower().isin(MISSING_TEXT).to_numpy()
     control = (text_u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True).to_numpy() & ~no_u)
