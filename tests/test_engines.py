@@ -375,3 +375,28 @@ def test_the_engines_and_the_loader_agree_on_the_delimiter(tmp_path):
     ref = customer_summary(load_transactions(f))
     assert full["purchases"].tolist() == ref["purchases"].tolist() == [2, 1]
     assert full["total_spend"].tolist() == ref["total_spend"].tolist() == [8.0, 7.0]
+
+
+def test_the_engines_and_the_loader_check_columns_and_paths_alike(tmp_path):
+    """One missing-column message and one path check for both readers (crmlab.datasets)."""
+    typo = tmp_path / "typo.csv"
+    typo.write_text("customer_id,date,amonut\na,2024-01-02,10\n", encoding="utf-8")
+    messages = []
+    for read in (engines.engine_summary, load_transactions):
+        with pytest.raises(DataError) as info:
+            read(typo)
+        messages.append(str(info.value))
+    head = f"{typo} is missing column(s) 'amount' (did you mean 'amonut'?); its header has "
+    assert all(m.startswith(head) for m in messages), messages
+    assert messages[0].endswith("Name your columns with customer=, date=, amount=")
+    assert messages[1].endswith("Name your columns with customer=, date=, amount= (or quantity= and price=)")
+    # a DataFrame is not a CSV file: its header is shown, never 'does not look like a CSV ...'
+    with pytest.raises(DataError, match=r"the DataFrame is missing column\(s\) 'customer_id', 'date', "
+                                        r"'amount'; its header has \[\"'x'\"\]"):
+        engines.engine_summary(pd.DataFrame({"x": [1]}))
+    # an empty path is not the working directory (it was scanned as a Parquet folder)
+    for read in (engines.engine_summary, load_transactions):
+        with pytest.raises(ParameterError, match="the file path is empty"):
+            read("")
+        with pytest.raises(DataError, match=r"file not found: .*nothere\.csv$"):
+            read(tmp_path / "nothere.csv")

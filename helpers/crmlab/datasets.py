@@ -30,6 +30,7 @@ import io
 import os
 import re
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,13 +45,13 @@ from crmlab.validation import (
     DATE_RANGE_TEXT,
     ID_STRIP_CHARS,
     MISSING_TEXT,
-    ZERO_FRACTION_ID,
     check_choice,
     check_date,
     check_money_total,
     customer_id_problem,
     excerpt,
     first_out_of_range,
+    id_text,
     missing_columns_message,
     number_hint,
     validate_transactions,
@@ -300,9 +301,22 @@ def _raise_ragged(text: str, sep: str, name: str) -> None:
     raise DataError(f"{name}: some rows have more fields than the header ({len(header)})")
 
 
-# ---- step 1: read -----------------------------------------------------------------
+# ---- reading ----------------------------------------------------------------------
+def _source_path(source: str | os.PathLike[str], *, folders: bool = False) -> Path:
+    """The path of a file to read (or of a folder, with ``folders``), checked (loader and engines)."""
+    if not str(source).strip():
+        raise ParameterError("the file path is empty; pass the path of a CSV file")
+    p = Path(source)
+    if not p.is_file() and not (folders and p.is_dir()):
+        if p.exists() and not p.is_dir():
+            raise DataError(f"{excerpt(str(p), 60)} is not a regular file (a device or a pipe?); "
+                            "pass the path of a CSV file")
+        raise DataError(f"file not found: {p}" + (" (it is a folder)" if p.is_dir() else ""))
+    return p
+
+
 def _read_source(
-    source: Any, sep: str | None, encoding: str, wanted: dict[str, str] | None = None
+    source: Any, sep: str | None, encoding: str, wanted: list[str]
 ) -> tuple[pd.DataFrame, str, bool, str | None]:
     """The raw table (text cells for files), its name, whether it is text, the delimiter."""
     if isinstance(source, pd.DataFrame):
@@ -317,14 +331,7 @@ def _read_source(
             )
         return source.copy(), "DataFrame", False, None
     if isinstance(source, (str, os.PathLike)):
-        if not str(source).strip():
-            raise ParameterError("the file path is empty; pass the path of a CSV file")
-        p = Path(source)
-        if not p.is_file():
-            if p.exists() and not p.is_dir():
-                raise DataError(f"{excerpt(str(p), 60)} is not a regular file (a device or a pipe?); "
-                                "pass the path of a CSV file")
-            raise DataError(f"file not found: {p}" + (" (it is a folder)" if p.is_dir() else ""))
+        p = _source_path(source)
         data = p.read_bytes()
         name = str(p)
     elif hasattr(source, "read"):
@@ -375,15 +382,8 @@ def _read_source(
         sep = _sniff_sep(text)
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     names = [h.strip() for h in header]
-    if wanted and not set(wanted.values()) & set(names):
-        # nothing of a transaction log (a system file?): name what is missing, quote none of it
-        raise DataError(
-            f"{name} does not look like a CSV transaction log: no column named "
-            f"{', '.join(repr(c) for c in wanted.values())} (its first line has {len(header)} "
-            f"field(s) separated by {sep!r}; its content is not shown); pass the columns' names with "
-            "customer=, date=, amount= (or quantity= and price=), or sep= if the delimiter is not "
-            f"{sep!r}"
-        )
+    if not set(wanted) & set(names):  # nothing of a transaction log (a system file?): quote none of it
+        _check_columns(name, wanted, names, sep=sep)
     dups = sorted({h for h in names if names.count(h) > 1 and h})
     if dups:
         raise DataError(
@@ -414,17 +414,54 @@ def _read_source(
     return raw, name, True, sep
 
 
-def _check_columns(raw: pd.DataFrame, wanted: dict[str, str], name: str, sep: str | None) -> None:
-    cols = [str(c) for c in raw.columns]
-    missing = [c for c in wanted.values() if c not in cols]
+#: the loader's parameters that name the columns (the SQL engines have the first three)
+_COLUMN_OPTIONS = "customer=, date=, amount= (or quantity= and price=)"
+
+
+def _check_columns(
+    name: str, wanted: Iterable[str], columns: Sequence[Any], *, sep: str | None,
+    options: str = _COLUMN_OPTIONS, sep_option: bool = True,
+) -> None:
+    """The loader's and the SQL engines' one check that a source has the columns asked for.
+
+    ``sep`` is the delimiter a text file was read with (None for a DataFrame or a
+    Parquet file): a file with none of the columns is not quoted at all (it may
+    not be a transaction log), and a header read as one column points at the
+    delimiter. ``options`` names the caller's column parameters and
+    ``sep_option`` whether it takes ``sep=``.
+
+    >>> _check_columns("log.csv", ["date", "amount"], ["date", "amount"], sep=",")
+    >>> _check_columns("log.csv", ["date", "amount"], ["date", "amout"], sep=",")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataError: log.csv is missing column(s) 'amount' (did you mean 'amout'?); its header has ["'date'", "'amout'"]. Name your columns with customer=, date=, amount= (or quantity= and price=)
+    """
+    wanted = list(wanted)
+    missing = [c for c in wanted if c not in list(columns)]
     if not missing:
         return
+    cols = [str(c) for c in columns]
+    if sep is not None and not any(c.strip() in wanted for c in cols):
+        # nothing of a transaction log (a system file?): name what is missing, quote none of it
+        raise DataError(
+            f"{name} does not look like a CSV transaction log: no column named "
+            f"{', '.join(repr(c) for c in wanted)} (its first line has {len(cols)} field(s) "
+            f"separated by {sep!r}; its content is not shown); pass the columns' names with {options}"
+            + (f", or sep= if the delimiter is not {sep!r}" if sep_option else "")
+        )
     msg = missing_columns_message(name, missing, cols)
     if sep is not None and len(cols) == 1 and any(s in cols[0] for s in ",;\t|"):
-        msg += f". The header was read as one column: is the delimiter not {sep!r}? pass sep=..."
+        msg += f". The header was read as one column: is the delimiter not {sep!r}?"
+        msg += " pass sep=..." if sep_option else ""
     else:
-        msg += ". Name your columns with customer=, date=, amount= (or quantity= and price=)"
+        msg += f". Name your columns with {options}"
     raise DataError(msg)
+
+
+def _count(mask: Any, weights: np.ndarray | None) -> int:
+    """Rows where ``mask`` holds; ``weights`` are the rows behind each distinct value (None: one each)."""
+    m = np.asarray(mask, dtype=bool)
+    return int(m.sum() if weights is None else weights[m].sum())
 
 
 def _by_unique(col: pd.Series, where, parse) -> np.ndarray:
@@ -445,7 +482,7 @@ def _by_unique(col: pd.Series, where, parse) -> np.ndarray:
     return out[codes]
 
 
-# ---- step 1b: parse customer ids ------------------------------------------------
+# ---- parsing customer ids -------------------------------------------------------
 def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column: str, is_text: bool,
                report: dict[str, Any]) -> np.ndarray:
     """Distinct ids (in order of first appearance) as text, None where missing; changes counted."""
@@ -454,7 +491,7 @@ def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column
             problem = None if isinstance(v, str) else customer_id_problem(v)
             if problem is not None and problem[0] == "bad":
                 raise DataError(f"{name}: column {column!r}, {where(j)}: {excerpt(v)} {problem[1]}")
-    raw_u = uniq.map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
+    raw_u = _as_text(uniq)
     text_u = raw_u.str.strip(ID_STRIP_CHARS)
     no_u = text_u.str.lower().isin(MISSING_TEXT).to_numpy()
     control = (text_u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True).to_numpy() & ~no_u)
@@ -466,23 +503,23 @@ def _parse_ids(uniq: pd.Series, where, weights: np.ndarray, *, name: str, column
         )
     spaced = ((text_u != raw_u).to_numpy() & ~no_u)
     if spaced.any():  # (the keys appear when something was changed, as before)
-        report["customer_ids_spaces_stripped"] = int(weights[spaced].sum())
-    # an id written as a whole number with a zero fraction (17850.0, a spreadsheet's float
-    # export) is that whole number: 17850 and 17850.0 are one customer (counted)
-    whole = (text_u.str.fullmatch(ZERO_FRACTION_ID).to_numpy() & ~no_u)
+        report["customer_ids_spaces_stripped"] = _count(spaced, weights)
+    # the one id rule (crmlab.validation.id_text): an id written as a whole number with a zero
+    # fraction (17850.0, a spreadsheet's float export) is that whole number (counted)
+    canon = text_u.map(id_text)
+    whole = ((canon != text_u).to_numpy() & ~no_u)
     if whole.any():
-        text_u = text_u.where(~whole, text_u.str.replace(r"\.0+$", "", regex=True))
-        report["customer_ids_trailing_zero_removed"] = int(weights[whole].sum())
-    return text_u.where(~no_u, None).to_numpy(dtype=object)
+        report["customer_ids_trailing_zero_removed"] = _count(whole, weights)
+    return canon.where(~no_u, None).to_numpy(dtype=object)
 
 
-# ---- step 2: parse dates ----------------------------------------------------------
+# ---- parsing dates --------------------------------------------------------------
 def _parse_dates(
-    col: pd.Series, *, is_text: bool, name: str, column: str, where, date_format: str | None,
+    col: pd.Series, *, name: str, column: str, where, date_format: str | None,
     dayfirst: bool | None, timezone: str | None, report: dict[str, Any], weights: np.ndarray | None = None,
 ) -> pd.Series:
     """Dates as datetime64[ns] (time of day kept), never shifted across a day silently."""
-    if not is_text and pd.api.types.is_datetime64_any_dtype(col):
+    if pd.api.types.is_datetime64_any_dtype(col):  # a DataFrame's datetime column
         parsed = col
     else:  # text (load_transactions passes other columns as text, once per distinct value)
         dtext = _as_text(col).str.strip()
@@ -543,10 +580,7 @@ def _parse_dates(
                 v = dtext.iloc[bad[0]]
                 m = re.search(r"(?<!\d)(\d{4})(?!\d)", v)
                 if m and not DATE_MIN.year <= int(m[1]) < DATE_MAX.year:
-                    raise DataError(
-                        f"{name}: column {column!r}, {where(bad[0])}: {excerpt(v)} is outside "
-                        f"{DATE_RANGE_TEXT}; a placeholder such as 9999-12-31? fix or remove the row"
-                    )
+                    raise _date_range_error(name, f"column {column!r}, {where(bad[0])}", excerpt(v))
                 how = "inferred from row 1" if date_format is None else "given as date_format"
                 raise DataError(
                     f"{name}: column {column!r}, {where(bad[0])}: {excerpt(v)} does not match "
@@ -573,10 +607,13 @@ def _check_date_range(parsed: pd.Series, shown: pd.Series, name: str, column: st
     """Dates datetime64[ns] cannot hold (before 1678, after 2261) are named, never wrapped."""
     i = first_out_of_range(parsed)
     if i is not None:
-        raise DataError(
-            f"{name}: column {column!r}, {where(i)}: {excerpt(str(shown.iloc[i]))} is outside "
-            f"{DATE_RANGE_TEXT}; a placeholder such as 9999-12-31? fix or remove the row"
-        )
+        raise _date_range_error(name, f"column {column!r}, {where(i)}", excerpt(str(shown.iloc[i])))
+
+
+def _date_range_error(name: str, place: str, shown: str) -> DataError:
+    """A date datetime64[ns] cannot hold, named (loader and engines): ``place`` is column and row."""
+    return DataError(f"{name}: {place}: {shown} is outside {DATE_RANGE_TEXT}; a placeholder such as "
+                     "9999-12-31? fix or remove the row")
 
 
 def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: dict[str, Any],
@@ -587,23 +624,18 @@ def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: d
         return written.astype("datetime64[ns]")
     local = utc.dt.tz_convert(timezone).dt.tz_localize(None)
     changed = (local.dt.normalize() != written.dt.normalize()).to_numpy()
-    moved = int(changed.sum() if weights is None else weights[changed].sum())
     report["timezone"] = timezone
-    report["dates_moved_to_another_day_by_timezone"] = moved
+    report["dates_moved_to_another_day_by_timezone"] = _count(changed, weights)
     return local.astype("datetime64[ns]")
 
 
-# ---- step 3: parse amounts --------------------------------------------------------
+# ---- parsing numbers ------------------------------------------------------------
 def _parse_numbers(
     col: pd.Series, *, is_text: bool, name: str, column: str, where, decimal: str,
     thousands: str | None, currency_symbols: bool, report: dict[str, Any], what: str,
     weights: np.ndarray | None = None,
 ) -> np.ndarray:
     """A numeric column as float64, or a DataError naming the first bad row."""
-    def count(mask: Any) -> int:
-        m = np.asarray(mask, dtype=bool)
-        return int(m.sum() if weights is None else weights[m].sum())
-
     if not is_text and pd.api.types.is_complex_dtype(col):
         raise DataError(f"{name}: column {column!r} holds complex numbers; expected real {what}")
     if not is_text and (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
@@ -616,7 +648,7 @@ def _parse_numbers(
         atext = _normalise_numbers(original.str.strip())
         if currency_symbols:
             stripped = atext.str.replace(_CURRENCY_RE, "", regex=True)
-            report[f"{what}_currency_stripped"] = count(stripped != atext)
+            report[f"{what}_currency_stripped"] = _count(stripped != atext, weights)
             atext = stripped
         if thousands:
             has = atext.str.contains(thousands, regex=False)
@@ -631,11 +663,11 @@ def _parse_numbers(
                         f"{decimal!r}); is the thousands separator or the decimal mark wrong?"
                     )
                 atext = atext.str.replace(thousands, "", regex=False)
-            report[f"{what}_thousands_removed"] = count(has)
+            report[f"{what}_thousands_removed"] = _count(has, weights)
         if decimal != ".":
             atext = atext.str.replace(decimal, ".", regex=False)
         paren = atext.str.fullmatch(r"\(\s*[-+]?[\d.]+\s*\)")
-        n_paren = count(paren)
+        n_paren = _count(paren, weights)
         if n_paren:
             atext = atext.where(~paren, "-" + atext.str.strip("() "))
             report[f"{what}_parenthesised_negative"] = n_paren
@@ -656,7 +688,211 @@ def _parse_numbers(
     return arr
 
 
-# ---- step 4: one policy step ------------------------------------------------------
+# ---- step 0: the options -----------------------------------------------------------
+def _options_step(
+    *, customer: Any, date: Any, amount: Any, quantity: Any, price: Any, invoice: Any,
+    date_format: Any, dayfirst: Any, timezone: Any, decimal: Any, thousands: Any,
+    currency_symbols: Any, missing_customer: Any, duplicates: Any, nonpositive: Any, future: Any,
+    as_of: Any,
+) -> tuple[pd.Timestamp, dict[str, str]]:
+    """Every option of :func:`load_transactions` checked before the source is read.
+
+    Returns the ``as_of`` day and the columns wanted (parameter -> column name;
+    ``amount`` defaults to ``"amount"`` unless ``quantity`` and ``price`` are given).
+    """
+    check_choice(missing_customer, "missing_customer", ["error", "drop"])
+    check_choice(duplicates, "duplicates", ["keep", "drop", "error"])
+    check_choice(nonpositive, "nonpositive", ["error", "net", "keep", "drop"])
+    check_choice(future, "future", ["error", "keep", "drop"])
+    for opt, val in [("decimal", decimal), ("thousands", thousands)]:
+        if val is not None and (not isinstance(val, str) or len(val) != 1):
+            raise ParameterError(f"{opt} must be one character such as ',' or '.', got {val!r}")
+    if thousands is not None and thousands == decimal:
+        raise ParameterError(
+            f"thousands={thousands!r} and decimal={decimal!r} are the same mark, so 12{decimal}50 "
+            f"would be read as 1250; pass decimal=',' with thousands='.' (or the reverse)"
+        )
+    if date_format is not None and not isinstance(date_format, str):
+        raise ParameterError(f"date_format must be a strftime format text or 'excel', got {date_format!r}")
+    if date_format not in (None, "excel"):
+        try:
+            pd.to_datetime(pd.Series(["x"]), format=date_format, errors="coerce")
+        except ValueError as exc:
+            raise ParameterError(f"date_format {date_format!r} is not a strftime format: {exc}") from None
+    for opt, val in [("dayfirst", dayfirst), ("currency_symbols", currency_symbols)]:
+        if val is not None and not isinstance(val, (bool, np.bool_)):
+            raise ParameterError(f"{opt} must be True or False, got {val!r}")
+    if timezone is not None:
+        if not isinstance(timezone, str):
+            raise ParameterError(f"timezone must be 'local' or an IANA zone name, got {timezone!r}")
+        if timezone != "local":
+            try:
+                pd.Timestamp("2024-01-01", tz=timezone)
+            except Exception:  # pandas/zoneinfo raise several types for unknown zones
+                raise ParameterError(
+                    f"timezone {timezone!r} is not a known IANA time zone such as 'Asia/Shanghai' or 'UTC'"
+                ) from None
+    if price is not None and amount is not None:
+        raise ParameterError(
+            "give either amount= (money per row) or quantity= and price= (line items), not both"
+        )
+    if price is not None and quantity is None:
+        raise ParameterError("price= needs quantity= too: the amount of a line is quantity × price")
+    if price is None and amount is None:
+        amount = "amount"
+    ref = check_date(as_of, "as_of") if as_of is not None else pd.Timestamp.today().normalize()
+    wanted = {"customer": customer, "date": date}
+    for param, col in [("amount", amount), ("quantity", quantity), ("price", price), ("invoice", invoice)]:
+        if col is not None:
+            wanted[param] = col
+    for param, col in wanted.items():
+        if not isinstance(col, str) or not col:
+            raise ParameterError(f"{param}= must be the name of a column (text), got {col!r}")
+    return ref, wanted
+
+
+# ---- step 1: read -----------------------------------------------------------------
+def _read_step(
+    source: Any, sep: str | None, encoding: str, wanted: dict[str, str]
+) -> tuple[pd.DataFrame, str, bool, int, Callable[[int], str]]:
+    """The source's data rows, blank lines of a file left out (they are counted).
+
+    Returns the rows, the source's name, whether its cells are text (a file), the
+    number of rows read (blank lines included) and ``where(i)``, which names data
+    row ``i`` in messages (its file line, or its DataFrame index).
+    """
+    raw, name, is_text, used_sep = _read_source(source, sep, encoding, list(wanted.values()))
+    _check_columns(name, wanted.values(), raw.columns, sep=used_sep)
+    blank = np.zeros(len(raw), dtype=bool)
+    if is_text and len(raw.columns):
+        maybe = np.flatnonzero((raw.iloc[:, 0] == "").to_numpy())  # only these can be blank lines
+        if len(maybe):
+            blank[maybe] = (raw.iloc[maybe] == "").all(axis=1).to_numpy()
+    if blank.all():
+        raise DataError(f"{name} has a header but no data rows")
+    positions = np.flatnonzero(~blank)
+
+    def where(i: int) -> str:
+        pos = int(positions[i])
+        return _line(pos) if is_text else f"row {pos} (index {raw.index[pos]!r})"
+
+    return (raw[~blank] if blank.any() else raw), name, is_text, len(raw), where
+
+
+# ---- step 2: customer ids ----------------------------------------------------------
+def _ids_step(
+    ids: pd.Series, missing_customer: str, *, name: str, column: str, is_text: bool, where: Any,
+    report: dict[str, Any], notes: list[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The customer ids (text for files; numbers stay numbers) and the rows kept.
+
+    Rows without an id are refused or dropped as ``missing_customer`` says (counted).
+    """
+    if pd.api.types.is_bool_dtype(ids):
+        raise DataError(f"{name}: column {column!r} holds booleans (True/False), not customer ids; "
+                        "the wrong column?")
+    if not (pd.api.types.is_integer_dtype(ids) or pd.api.types.is_float_dtype(ids)):
+        # text work once per distinct id (an export repeats each id on every line)
+        cust = _by_unique(ids, where, lambda u, w, n: _parse_ids(
+            u, w, n, name=name, column=column, is_text=is_text, report=report))
+        no_id = pd.isna(cust)
+    else:
+        no_id = ids.isna().to_numpy()
+        if pd.api.types.is_float_dtype(ids):
+            v = ids.to_numpy(dtype="float64")
+            ok = ~no_id
+            if np.all(np.mod(v[ok], 1) == 0) and np.all(np.abs(v[ok]) < 2**53):
+                cust = np.where(ok, v, 0).astype("int64")
+            else:
+                i = int(np.argmax(ok & ((np.mod(np.where(ok, v, 0), 1) != 0) | (np.abs(np.where(ok, v, 0)) >= 2**53))))
+                problem = customer_id_problem(float(v[i]))
+                raise DataError(
+                    f"{name}: column {column!r}, {where(i)}: {excerpt(ids.iloc[i])} "
+                    f"{problem[1] if problem else 'is not a customer id'}"
+                )
+        else:
+            cust = ids.to_numpy()
+    report["missing_customer_ids"] = int(no_id.sum())
+
+    def _no_id_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: column {column!r}, {where(i)}: customer id is missing ({n:,} of "
+            f"{len(ids):,} rows have none: guest checkouts?); pass missing_customer='drop' to "
+            "leave them out (counted, with their money, in load_report)"
+        )
+
+    keep = np.ones(len(ids), dtype=bool)
+    _apply_policy(no_id, missing_customer, keep=keep, key="missing_customer_ids", report=report,
+                  notes=notes, error=_no_id_error, note="rows without a customer id")
+    return cust, keep
+
+
+# ---- step 3: dates -----------------------------------------------------------------
+def _dates_step(
+    col: pd.Series, *, where: Any, name: str, column: str, date_format: str | None,
+    dayfirst: bool | None, timezone: str | None, report: dict[str, Any],
+) -> np.ndarray:
+    """The purchase dates as datetime64[ns]; text is parsed once per distinct value."""
+    dkw = {"name": name, "column": column, "date_format": date_format, "dayfirst": dayfirst,
+           "timezone": timezone, "report": report}
+    if not pd.api.types.is_datetime64_any_dtype(col):  # (a file's cells are text)
+        return _by_unique(col, where, lambda u, w, n: _parse_dates(
+            u, where=w, weights=n, **dkw).to_numpy(dtype="datetime64[ns]"))
+    return _parse_dates(col, where=where, **dkw).to_numpy().astype("datetime64[ns]")
+
+
+# ---- step 4: amounts ---------------------------------------------------------------
+def _amounts_step(
+    sub: pd.DataFrame, dropped: pd.DataFrame | None, *, amount: str | None, quantity: str | None,
+    price: str | None, num: dict[str, Any],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The money of each row (``amount``, or ``quantity`` × ``price``) and the quantities.
+
+    ``num`` holds :func:`_parse_numbers`' options. The money of the rows ``dropped``
+    for a missing customer id is counted as ``missing_customer_amount``.
+    """
+    name, where, report, is_text = num["name"], num["where"], num["report"], num["is_text"]
+
+    def numbers(column: str, what: str) -> np.ndarray:
+        col = sub[column]
+        if is_text or not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
+            return _by_unique(col, where, lambda u, w, n: _parse_numbers(
+                u, column=column, what=what, weights=n, **{**num, "where": w, "is_text": True})).astype("float64")
+        return _parse_numbers(col, column=column, what=what, **num)
+
+    qty = None
+    if quantity is not None:
+        qty = numbers(quantity, "quantities")
+    if price is not None:
+        unit = numbers(price, "prices")
+        both = np.flatnonzero((qty < 0) & (unit < 0))
+        if len(both):  # the product would be positive: a return read as a purchase
+            i = int(both[0])
+            raise DataError(
+                f"{name}: {where(i)}: quantity {qty[i]:g} at a negative price {unit[i]:g} gives a "
+                f"positive amount ({len(both):,} such rows); a return is a negative quantity at a "
+                "positive price — fix the sign of one of them"
+            )
+        values = qty * unit
+        # quantity x price in binary floats (6 x 2.55 = 15.299999999999999): round to 1e-9
+        values = np.round(values, 9)
+        report["amount_from"] = f"{quantity} × {price}"
+    else:
+        values = numbers(amount, "amounts")
+    check_money_total(values, what=name, column=amount or f"{quantity} × {price}", where=where)
+    if dropped is not None:
+        quiet = {**num, "where": lambda i: "a row without customer id", "report": {}}
+        try:
+            money = np.ones(len(dropped))
+            for column in [amount] if price is None else [quantity, price]:
+                money = money * _parse_numbers(dropped[column], column=column, what="_dropped", **quiet)
+            report["missing_customer_amount"] = float(np.round(money.sum(), 2))
+        except DataError:
+            report["missing_customer_amount"] = None  # unparseable money on rows without an id
+    return values, qty
+
+
+# ---- step 5: one policy step ------------------------------------------------------
 def _apply_policy(
     mask: np.ndarray, policy: str, *, keep: np.ndarray, key: str, report: dict[str, Any],
     notes: list[str], error: Any, note: str,
@@ -673,6 +909,78 @@ def _apply_policy(
         notes.append(f"dropped {n} {note}")
     else:
         notes.append(f"kept {n} {note}")
+
+
+def _policy_step(
+    out: pd.DataFrame, source_rows: pd.DataFrame, *, nonpositive: str, future: str, duplicates: str,
+    ref: pd.Timestamp, name: str, money_column: str, date_column: str, where: Any,
+    report: dict[str, Any], notes: list[str],
+) -> np.ndarray:
+    """Which rows of ``out`` are kept: nonpositive amounts, future dates, duplicates.
+
+    ``source_rows`` are the source rows behind ``out`` (duplicates are judged on
+    every column of the source).
+    """
+    keep = np.ones(len(out), dtype=bool)
+
+    def _nonpos_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: column {money_column!r}, {where(i)}: {out['amount'].iloc[i]} is not "
+            f"positive ({n:,} such rows: returns, cancellations, refunds or free items?); pass "
+            "nonpositive='net' to keep them (summaries net them per customer-day) or 'drop' to "
+            "remove them (counted)"
+        )
+
+    _apply_policy((out["amount"] <= 0).to_numpy(), "keep" if nonpositive == "net" else nonpositive,
+                  keep=keep, key="nonpositive_amounts", report=report, notes=notes,
+                  error=_nonpos_error, note="rows with zero or negative amount")
+    if nonpositive in ("net", "keep"):
+        report["nonpositive_policy"] = "net"
+
+    def _future_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: column {date_column!r}, {where(i)}: {out['date'].iloc[i]} is after {ref.date()} "
+            f"(the as_of day; {n:,} such rows); check the date format or pass future='keep'/'drop', "
+            "or as_of="
+        )
+
+    fut = (out["date"] >= ref + pd.Timedelta(days=1)).to_numpy()
+    _apply_policy(fut, future, keep=keep, key="future_dates", report=report, notes=notes,
+                  error=_future_error, note=f"rows dated after {ref.date()}")
+
+    # duplicates: identical in every column of the source row
+    src = source_rows.reset_index(drop=True)
+    try:
+        dup = src.duplicated(keep="first").to_numpy()
+    except TypeError:  # unhashable cells (a DataFrame's lists, dicts): compare their text
+        dup = src.astype(str).duplicated(keep="first").to_numpy()
+
+    def _dup_error(i: int, n: int) -> DataError:
+        return DataError(
+            f"{name}: {where(i)} repeats an earlier row in every column ({n:,} such rows); pass "
+            "duplicates='keep' or 'drop'"
+        )
+
+    _apply_policy(dup, duplicates, keep=keep, key="duplicate_rows", report=report, notes=notes,
+                  error=_dup_error, note="rows that exactly repeat an earlier row in every column (duplicates)")
+    return keep
+
+
+def _notes(report: dict[str, Any], timezone: str | None) -> list[str]:
+    """What the report's cleaning counts say, as sentences of the loader's warning."""
+    notes = []
+    if report["blank_lines_skipped"]:
+        notes.append(f"skipped {report['blank_lines_skipped']} blank lines")
+    for k, v in report.items():
+        if k.endswith("_parenthesised_negative") and v:
+            notes.append(f"read {v} accounting negatives such as '(12.50)' as negative {k.split('_')[0]}")
+    cleaned = {k: v for k, v in report.items() if k.endswith(("_currency_stripped", "_thousands_removed")) and v}
+    if cleaned:
+        notes.append("cleaned numbers: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in cleaned.items()))
+    if report.get("dates_moved_to_another_day_by_timezone"):
+        notes.append(f"{report['dates_moved_to_another_day_by_timezone']} timestamps fall on another "
+                     f"calendar day in {timezone} than as written")
+    return notes
 
 
 def load_transactions(
@@ -701,9 +1009,9 @@ def load_transactions(
     """Load your own transactions (CSV file or DataFrame) into the crmlab log, checking every row.
 
     The one transaction-log contract of the collection: every chapter function
-    that takes a log expects what this returns. The work is done in four steps
-    (read, parse dates, parse amounts, one policy step) and whatever an option
-    changes is counted in :func:`load_report` and announced with a
+    that takes a log expects what this returns. The work is done in steps
+    (options, read, customer ids, dates, amounts, one policy step) and whatever an
+    option changes is counted in :func:`load_report` and announced with a
     :class:`~crmlab.errors.CrmlabWarning`.
 
     Parameters
@@ -795,248 +1103,48 @@ def load_transactions(
     >>> log["amount"].sum(), load_report(log)["rows_returned"]
     (np.float64(22.5), 2)
     """
-    check_choice(missing_customer, "missing_customer", ["error", "drop"])
-    check_choice(duplicates, "duplicates", ["keep", "drop", "error"])
-    check_choice(nonpositive, "nonpositive", ["error", "net", "keep", "drop"])
-    check_choice(future, "future", ["error", "keep", "drop"])
-    for opt, val in [("decimal", decimal), ("thousands", thousands)]:
-        if val is not None and (not isinstance(val, str) or len(val) != 1):
-            raise ParameterError(f"{opt} must be one character such as ',' or '.', got {val!r}")
-    if thousands is not None and thousands == decimal:
-        raise ParameterError(
-            f"thousands={thousands!r} and decimal={decimal!r} are the same mark, so 12{decimal}50 "
-            f"would be read as 1250; pass decimal=',' with thousands='.' (or the reverse)"
-        )
-    if date_format is not None and not isinstance(date_format, str):
-        raise ParameterError(f"date_format must be a strftime format text or 'excel', got {date_format!r}")
-    if date_format not in (None, "excel"):
-        try:
-            pd.to_datetime(pd.Series(["x"]), format=date_format, errors="coerce")
-        except ValueError as exc:
-            raise ParameterError(f"date_format {date_format!r} is not a strftime format: {exc}") from None
-    for opt, val in [("dayfirst", dayfirst), ("currency_symbols", currency_symbols)]:
-        if val is not None and not isinstance(val, (bool, np.bool_)):
-            raise ParameterError(f"{opt} must be True or False, got {val!r}")
-    if timezone is not None:
-        if not isinstance(timezone, str):
-            raise ParameterError(f"timezone must be 'local' or an IANA zone name, got {timezone!r}")
-        if timezone != "local":
-            try:
-                pd.Timestamp("2024-01-01", tz=timezone)
-            except Exception:  # pandas/zoneinfo raise several types for unknown zones
-                raise ParameterError(
-                    f"timezone {timezone!r} is not a known IANA time zone such as 'Asia/Shanghai' or 'UTC'"
-                ) from None
-    if price is not None and amount is not None:
-        raise ParameterError(
-            "give either amount= (money per row) or quantity= and price= (line items), not both"
-        )
-    if price is not None and quantity is None:
-        raise ParameterError("price= needs quantity= too: the amount of a line is quantity × price")
-    if price is None and amount is None:
-        amount = "amount"
-    ref = check_date(as_of, "as_of") if as_of is not None else pd.Timestamp.today().normalize()
-
-    # ---- step 1: read
-    wanted = {"customer": customer, "date": date}
-    for param, col in [("amount", amount), ("quantity", quantity), ("price", price), ("invoice", invoice)]:
-        if col is not None:
-            wanted[param] = col
-    for param, col in wanted.items():
-        if not isinstance(col, str) or not col:
-            raise ParameterError(f"{param}= must be the name of a column (text), got {col!r}")
-    raw, name, is_text, used_sep = _read_source(source, sep, encoding, wanted)
-    _check_columns(raw, wanted, name, used_sep)
-    if is_text:
-        blank = np.zeros(len(raw), dtype=bool)
-        if len(raw.columns):
-            maybe = np.flatnonzero((raw.iloc[:, 0] == "").to_numpy())   # only these can be blank lines
-            if len(maybe):
-                blank[maybe] = (raw.iloc[maybe] == "").all(axis=1).to_numpy()
-    else:
-        blank = np.zeros(len(raw), dtype=bool)
-    n_blank = int(blank.sum())
-    if len(raw) - n_blank == 0:
-        raise DataError(f"{name} has a header but no data rows")
-    rows = raw[~blank] if n_blank else raw
-    positions = np.flatnonzero(~blank)
-
-    def where(i: int) -> str:
-        pos = int(positions[i])
-        return _line(pos) if is_text else f"row {pos} (index {raw.index[pos]!r})"
-
+    ref, wanted = _options_step(
+        customer=customer, date=date, amount=amount, quantity=quantity, price=price, invoice=invoice,
+        date_format=date_format, dayfirst=dayfirst, timezone=timezone, decimal=decimal,
+        thousands=thousands, currency_symbols=currency_symbols, missing_customer=missing_customer,
+        duplicates=duplicates, nonpositive=nonpositive, future=future, as_of=as_of,
+    )
+    amount = wanted.get("amount")
+    rows, name, is_text, rows_read, where = _read_step(source, sep, encoding, wanted)
     report: dict[str, Any] = {
-        "source": name, "rows_read": int(len(raw)), "blank_lines_skipped": n_blank,
+        "source": name, "rows_read": rows_read, "blank_lines_skipped": rows_read - len(rows),
         "amounts_currency_stripped": 0, "amounts_thousands_removed": 0,
         "amounts_parenthesised_negative": 0,
     }
     notes: list[str] = []
-    keep = np.ones(len(rows), dtype=bool)
-
-    # ---- customer ids
-    ids = rows[customer]
-    if pd.api.types.is_bool_dtype(ids):
-        raise DataError(f"{name}: column {customer!r} holds booleans (True/False), not customer ids; "
-                        "the wrong column?")
-    if not (pd.api.types.is_integer_dtype(ids) or pd.api.types.is_float_dtype(ids)):
-        # text work once per distinct id (an export repeats each id on every line)
-        cust = _by_unique(ids, where, lambda u, w, n: _parse_ids(
-            u, w, n, name=name, column=customer, is_text=is_text, report=report))
-        no_id = pd.isna(cust)
-    else:
-        no_id = ids.isna().to_numpy()
-        if pd.api.types.is_float_dtype(ids):
-            v = ids.to_numpy(dtype="float64")
-            ok = ~no_id
-            if np.all(np.mod(v[ok], 1) == 0) and np.all(np.abs(v[ok]) < 2**53):
-                cust = np.where(ok, v, 0).astype("int64")
-            else:
-                i = int(np.argmax(ok & ((np.mod(np.where(ok, v, 0), 1) != 0) | (np.abs(np.where(ok, v, 0)) >= 2**53))))
-                problem = customer_id_problem(float(v[i]))
-                raise DataError(
-                    f"{name}: column {customer!r}, {where(i)}: {excerpt(ids.iloc[i])} "
-                    f"{problem[1] if problem else 'is not a customer id'}"
-                )
-        else:
-            cust = ids.to_numpy()
-    report["missing_customer_ids"] = int(no_id.sum())
-
-    def _no_id_error(i: int, n: int) -> DataError:
-        return DataError(
-            f"{name}: column {customer!r}, {where(i)}: customer id is missing ({n:,} of "
-            f"{len(rows):,} rows have none: guest checkouts?); pass missing_customer='drop' to "
-            "leave them out (counted, with their money, in load_report)"
-        )
-
-    _apply_policy(no_id, missing_customer, keep=keep, key="missing_customer_ids", report=report,
-                  notes=notes, error=_no_id_error, note="rows without a customer id")
-
-    # rows without an id are not parsed further when they are dropped
+    cust, keep = _ids_step(rows[customer], missing_customer, name=name, column=customer,
+                           is_text=is_text, where=where, report=report, notes=notes)
+    # rows without an id are not parsed further (they are dropped, or there are none)
     sub = rows if keep.all() else rows[keep]
     sub_pos = np.flatnonzero(keep)
 
     def where_sub(i: int) -> str:
         return where(int(sub_pos[i]))
 
-    # ---- step 2: dates
-    dkw = {"is_text": is_text, "name": name, "column": date, "date_format": date_format,
-           "dayfirst": dayfirst, "timezone": timezone, "report": report}
-    if is_text or not pd.api.types.is_datetime64_any_dtype(sub[date]):
-        dates = pd.Series(_by_unique(sub[date], where_sub, lambda u, w, n: _parse_dates(
-            u, where=w, weights=n, **{**dkw, "is_text": True}).to_numpy(dtype="datetime64[ns]")))
-    else:
-        dates = _parse_dates(sub[date], where=where_sub, **dkw)
-    # ---- step 3: numbers
+    dates = _dates_step(sub[date], where=where_sub, name=name, column=date,
+                        date_format=date_format, dayfirst=dayfirst, timezone=timezone, report=report)
     num = {"name": name, "where": where_sub, "decimal": decimal, "thousands": thousands,
            "currency_symbols": currency_symbols, "report": report, "is_text": is_text}
-    def numbers(column: str, what: str) -> np.ndarray:
-        col = sub[column]
-        if is_text or not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
-            return _by_unique(col, where_sub, lambda u, w, n: _parse_numbers(
-                u, column=column, what=what, weights=n, **{**num, "where": w, "is_text": True})).astype("float64")
-        return _parse_numbers(col, column=column, what=what, **num)
-
-    qty = None
-    if quantity is not None:
-        qty = numbers(quantity, "quantities")
-    if price is not None:
-        unit = numbers(price, "prices")
-        both = np.flatnonzero((qty < 0) & (unit < 0))
-        if len(both):  # the product would be positive: a return read as a purchase
-            i = int(both[0])
-            raise DataError(
-                f"{name}: {where_sub(i)}: quantity {qty[i]:g} at a negative price {unit[i]:g} gives a "
-                f"positive amount ({len(both):,} such rows); a return is a negative quantity at a "
-                "positive price — fix the sign of one of them"
-            )
-        values = qty * unit
-        # quantity x price in binary floats (6 x 2.55 = 15.299999999999999): round to 1e-9
-        values = np.round(values, 9)
-        report["amount_from"] = f"{quantity} × {price}"
-    else:
-        values = numbers(amount, "amounts")
-    check_money_total(values, what=name, column=amount or f"{quantity} × {price}", where=where_sub)
-    out = pd.DataFrame(
-        {
-            "customer_id": cust[keep],
-            "date": dates.to_numpy().astype("datetime64[ns]"),
-            "amount": values,
-        }
-    )
+    values, qty = _amounts_step(sub, None if keep.all() else rows[~keep], amount=amount,
+                                quantity=quantity, price=price, num=num)
+    out = pd.DataFrame({"customer_id": cust[keep], "date": dates, "amount": values})
     if qty is not None:
         out["quantity"] = qty
     if invoice is not None:
         out["invoice"] = sub[invoice].astype("string").fillna("").str.strip().astype(object).to_numpy()
-    if missing_customer == "drop" and report["missing_customer_ids"]:
-        dropped = rows[~keep]
-        quiet = {**num, "where": lambda i: "a row without customer id", "report": {}}
-        try:
-            money = np.ones(len(dropped))
-            for column in [amount] if price is None else [quantity, price]:
-                money = money * _parse_numbers(dropped[column], column=column, what="_dropped", **quiet)
-            report["missing_customer_amount"] = float(np.round(money.sum(), 2))
-        except DataError:
-            report["missing_customer_amount"] = None  # unparseable money on rows without an id
-
-    # ---- step 4: one policy step on the rows that have an id (out's rows are sub's)
-    keep2 = np.ones(len(out), dtype=bool)
-
-    def _nonpos_error(i: int, n: int) -> DataError:
-        return DataError(
-            f"{name}: column {amount or price!r}, {where_sub(i)}: {out['amount'].iloc[i]} is not "
-            f"positive ({n:,} such rows: returns, cancellations, refunds or free items?); pass "
-            "nonpositive='net' to keep them (summaries net them per customer-day) or 'drop' to "
-            "remove them (counted)"
-        )
-
-    _apply_policy((out["amount"] <= 0).to_numpy(), "keep" if nonpositive == "net" else nonpositive,
-                  keep=keep2, key="nonpositive_amounts", report=report, notes=notes,
-                  error=_nonpos_error, note="rows with zero or negative amount")
-    if nonpositive in ("net", "keep"):
-        report["nonpositive_policy"] = "net"
-
-    def _future_error(i: int, n: int) -> DataError:
-        return DataError(
-            f"{name}: column {date!r}, {where_sub(i)}: {out['date'].iloc[i]} is after {ref.date()} "
-            f"(the as_of day; {n:,} such rows); check the date format or pass future='keep'/'drop', "
-            "or as_of="
-        )
-
-    fut = (out["date"] >= ref + pd.Timedelta(days=1)).to_numpy()
-    _apply_policy(fut, future, keep=keep2, key="future_dates", report=report, notes=notes,
-                  error=_future_error, note=f"rows dated after {ref.date()}")
-
-    # duplicates: identical in every column of the source row
-    src = sub.reset_index(drop=True)
-    try:
-        dup = src.duplicated(keep="first").to_numpy()
-    except TypeError:  # unhashable cells (a DataFrame's lists, dicts): compare their text
-        dup = src.astype(str).duplicated(keep="first").to_numpy()
-
-    def _dup_error(i: int, n: int) -> DataError:
-        return DataError(
-            f"{name}: {where_sub(i)} repeats an earlier row in every column ({n:,} such rows); pass "
-            "duplicates='keep' or 'drop'"
-        )
-
-    _apply_policy(dup, duplicates, keep=keep2, key="duplicate_rows", report=report, notes=notes,
-                  error=_dup_error, note="rows that exactly repeat an earlier row in every column (duplicates)")
-
-    out = out[keep2].reset_index(drop=True)
+    kept = _policy_step(out, sub, nonpositive=nonpositive, future=future, duplicates=duplicates,
+                        ref=ref, name=name, money_column=amount or price, date_column=date,
+                        where=where_sub, report=report, notes=notes)
+    out = out[kept].reset_index(drop=True)
     report["rows_dropped"] = int(len(rows) - len(out))
     report["rows_returned"] = int(len(out))
     report["net_amount"] = float(np.round(out["amount"].sum(), 2))
-    if n_blank:
-        notes.append(f"skipped {n_blank} blank lines")
-    for k, v in report.items():
-        if k.endswith("_parenthesised_negative") and v:
-            notes.append(f"read {v} accounting negatives such as '(12.50)' as negative {k.split('_')[0]}")
-    cleaned = {k: v for k, v in report.items() if k.endswith(("_currency_stripped", "_thousands_removed")) and v}
-    if cleaned:
-        notes.append("cleaned numbers: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in cleaned.items()))
-    if report.get("dates_moved_to_another_day_by_timezone"):
-        notes.append(f"{report['dates_moved_to_another_day_by_timezone']} timestamps fall on another "
-                     f"calendar day in {timezone} than as written")
+    notes += _notes(report, timezone)
     if len(out) == 0:
         raise DataError(f"{name}: no rows left after the options ({'; '.join(notes)})")
     out.attrs["crmlab_report"] = report

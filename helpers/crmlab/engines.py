@@ -49,7 +49,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.datasets import _sniff_sep
+from crmlab.datasets import (  # the loader's rules
+    _check_columns,
+    _date_range_error,
+    _sniff_sep,
+    _source_path,
+)
 from crmlab.errors import DataError, ParameterError
 from crmlab.retention import cohort_frame  # one layout for pandas and SQL
 from crmlab.summary import (  # one home for the columns, the day unit and the left-out notes
@@ -65,13 +70,12 @@ from crmlab.summary import (  # one home for the columns, the day unit and the l
 from crmlab.validation import (
     DATE_MAX,
     DATE_MIN,
-    DATE_RANGE_TEXT,
     MISSING_TEXT,
+    ZERO_FRACTION_ID,
     check_choice,
     check_date,
     check_number,
     excerpt,
-    missing_columns_message,
     number_hint,
     validate_transactions,
 )
@@ -96,6 +100,7 @@ _MONEY = "DECIMAL(38, 6)"  # exact sums: whole cents (and anything to 1e-6) add 
 _MONEY_COLUMNS = {"total_spend", "purchase_spend", "first_amount", "holdout_purchase_spend",
                   "holdout_spend"}
 _DATE_COLUMNS = {"first_purchase", "last_purchase"}
+_COLUMN_OPTIONS = "customer=, date=, amount="  # the engines' column parameters
 
 # --------------------------------------------------------------------------- dialects
 # Date text formats the SQL path reads: (example, python, duckdb strptime, spark pattern).
@@ -327,9 +332,8 @@ class _Source:
 
 def _resolve_source(source: Any, customer: str, date: str, amount: str) -> _Source:
     if isinstance(source, pd.DataFrame):
-        missing = [c for c in (customer, date, amount) if c not in source.columns]
-        if missing:
-            _raise_missing("the DataFrame", missing, [str(c) for c in source.columns])
+        _check_columns("the DataFrame", (customer, date, amount), source.columns, sep=None,
+                       options=_COLUMN_OPTIONS, sep_option=False)
         frame = source[[customer, date, amount]].rename(
             columns={customer: "customer_id", date: "date", amount: "amount"}
         )
@@ -340,14 +344,11 @@ def _resolve_source(source: Any, customer: str, date: str, amount: str) -> _Sour
             "source must be a transaction DataFrame or the path of a CSV file, a Parquet "
             f"file or a directory of Parquet files, got {type(source).__name__}"
         )
-    p = Path(source)
+    p = _source_path(source, folders=True)  # the loader's checks, folders allowed
     if p.is_dir():
-        files = sorted(p.rglob("*.parquet"))
-        if not files:
+        if not any(p.rglob("*.parquet")):
             raise DataError(f"{p} is a directory without .parquet files")
         return _Source(str(p), "parquet", path=str(p))
-    if not p.is_file():
-        raise DataError(f"file not found: {p}")
     if p.suffix.lower() in (".parquet", ".pq"):
         return _Source(str(p), "parquet", path=str(p))
     with open(p, "rb") as fh:
@@ -363,23 +364,6 @@ def _resolve_source(source: Any, customer: str, date: str, amount: str) -> _Sour
             "the DataFrame"
         ) from None
     return _Source(str(p), "csv", path=str(p), sep=_sniff_sep(sample))  # the loader's delimiter rule
-
-
-def _raise_missing(name: str, missing: list[str], columns: list[str]) -> None:
-    if len(missing) == 3 and not any(c.strip() in missing for c in columns):
-        # nothing of a transaction log (a system file, an image): quote none of it
-        raise DataError(
-            f"{name} does not look like a CSV transaction log: no column named "
-            f"{', '.join(repr(c) for c in missing)} (its header has {len(columns)} field(s); its "
-            "content is not shown); "
-            "name your columns with customer=, date=, amount="
-        )
-    msg = missing_columns_message(name, missing, columns)
-    if len(columns) == 1 and any(s in columns[0] for s in ",;\t|"):
-        msg += ". The header was read as one column: is the delimiter unusual?"
-    else:
-        msg += ". Name your columns with customer=, date=, amount="
-    raise DataError(msg)
 
 
 def _sql_date_format(sample: str, name: str, column: str) -> str:
@@ -525,6 +509,8 @@ class _SparkRunner(_Runner):
 _STRINGS = ("VARCHAR", "STRING")
 _RELATIONS = ("log_source", "log_columns", "typed_rows", "day_rows", "occasions", "per_customer")
 _RELATION_RE = re.compile(r"\b(" + "|".join(_RELATIONS) + r")\b")
+#: the loader's whole-number id rule (17850.0 is 17850), without backslashes for SQL
+_ZERO_FRACTION_SQL = "^" + ZERO_FRACTION_ID.replace("\\d", "[0-9]").replace("\\.", "[.]") + "$"
 
 
 def _typed_rows_sql(dialect: _Dialect, types: dict[str, str], date_fmt: str | None) -> str:
@@ -535,7 +521,7 @@ def _typed_rows_sql(dialect: _Dialect, types: dict[str, str], date_fmt: str | No
         missing = ", ".join("'" + m.replace("'", "''") + "'" for m in sorted(MISSING_TEXT))
         cust = (
             "CASE WHEN LOWER(TRIM(customer_id)) IN (" + missing + ") THEN NULL "
-            f"WHEN {dialect.matches('TRIM(customer_id)', '^[-+]?[0-9]+[.]0+$')} "
+            f"WHEN {dialect.matches('TRIM(customer_id)', _ZERO_FRACTION_SQL)} "
             "THEN regexp_replace(TRIM(customer_id), '[.]0+$', '') "
             "ELSE TRIM(customer_id) END"
         )
@@ -566,9 +552,8 @@ def _check_sql(dialect: _Dialect) -> str:
 def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Rename, type and check the rows (one pass); return the first and last day of the log."""
     types = runner.columns()
-    missing = [c for c in (customer, date, amount) if c not in types]
-    if missing:
-        _raise_missing(src.name, missing, list(types))
+    _check_columns(src.name, (customer, date, amount), list(types), sep=src.sep,
+                   options=_COLUMN_OPTIONS, sep_option=False)
     q = runner.dialect.quote
     runner.view("log_columns", (
         f"SELECT {q(customer)} AS customer_id, {q(date)} AS date, "
@@ -613,10 +598,7 @@ def _prepare(runner: _Runner, src: _Source, customer: str, date: str, amount: st
     first_ts, last_ts = pd.Timestamp(check["first_ts"]), pd.Timestamp(check["last_ts"])
     for ts in (first_ts, last_ts):
         if not DATE_MIN <= ts < DATE_MAX:  # as the loader: never a summary as of year 9999
-            raise DataError(
-                f"{src.name}: column {date!r}: {ts.date()} is outside {DATE_RANGE_TEXT}; "
-                "a placeholder such as 9999-12-31? fix or remove the rows"
-            )
+            raise _date_range_error(src.name, f"column {date!r}", str(ts.date()))
     runner.view("day_rows", "SELECT customer_id, amt, CAST(ts AS DATE) AS d FROM typed_rows")
     runner.view("occasions", occasions_sql("day_rows", day=runner.dialect.epoch_day("d")))
     return first_ts.normalize(), last_ts.normalize()
