@@ -998,11 +998,11 @@ def engine_cohort_matrix(
     if max_periods is not None:
         check_number(max_periods, "max_periods", low=1, integer=True)
     ref = None if as_of is None else check_date(as_of, "as_of")
-    with _runner(source, engine, customer, date, amount) as (runner, (_, last_day)):
+    with _runner(source, engine, customer, date, amount) as (runner, (first_day, last_day)):
         ref = last_day if ref is None else ref
         cells = runner.query(cohort_sql(_day(ref), period))
     if cells.empty:
-        raise DataError(f"no purchases on or before as_of={ref.date()}")
+        raise _no_purchase_error(ref, None, first_day, last_day)
     cohort = pd.to_numeric(cells["cohort"]).to_numpy(dtype="int64")
     k = pd.to_numeric(cells["k"]).to_numpy(dtype="int64")
     sizes = pd.Series(pd.to_numeric(cells["customers"]).to_numpy(dtype="float64")[k == 0],
