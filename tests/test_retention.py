@@ -155,8 +155,10 @@ def test_cohort_matrix_bad_arguments(log4):
         R.cohort_matrix(log4, value="share")
     with pytest.raises(ParameterError, match="period must be one of"):
         R.cohort_matrix(log4, period="month")
-    with pytest.raises(DataError, match="no purchases on or before"):
+    with pytest.raises(DataError, match="no customer made a first purchase .* up to 2020-01-01"):
         R.cohort_matrix(log4, as_of="2020-01-01")
+    with pytest.raises(DataError, match="no customer made a first purchase"):  # returns only
+        R.churn_status(log4.assign(amount=-1.0), 30)
     with pytest.raises(DataError, match="column 'amount'"):
         R.cohort_matrix(log4.assign(amount=["x"] * len(log4)))
 

@@ -44,7 +44,7 @@ import pandas as pd
 from crmlab.errors import DataError, ParameterError, warn
 from crmlab.finance import retention_clv
 from crmlab.segmentation import top_share
-from crmlab.summary import to_occasions
+from crmlab.summary import _no_purchase_error, to_occasions
 from crmlab.validation import (
     as_float_array,
     check_choice,
@@ -80,18 +80,20 @@ PERIODS: tuple[str, ...] = ("W", "M", "Q", "Y")
 
 # --------------------------------------------------------------------------- helpers
 def _occasions(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """Purchase occasions up to ``as_of`` (inclusive) and the effective as_of."""
-    occ = to_occasions(transactions, purchases_only=True)
-    if as_of is None:
-        ref = occ["date"].max()
-    else:
+    """Purchase occasions up to ``as_of`` (inclusive) and the effective as_of.
+
+    The default ``as_of`` is the last purchase day. No purchase up to ``as_of``
+    is the customer summary's error (:func:`crmlab.summary.customer_summary`).
+    """
+    days = to_occasions(transactions)
+    occ = days[days["is_purchase"].to_numpy()]
+    if as_of is not None:
         ref = check_date(as_of, "as_of")
-        occ = occ[occ["date"] <= ref]
-        if occ.empty:
-            raise DataError(
-                f"no purchases on or before as_of={ref.date()}; the log starts "
-                f"{to_occasions(transactions, purchases_only=True)['date'].min().date()}"
-            )
+    else:
+        ref = occ["date"].max() if len(occ) else days["date"].max()
+    occ = occ[occ["date"] <= ref]
+    if occ.empty:
+        raise _no_purchase_error(ref, None, days["date"].min(), days["date"].max())
     return occ.reset_index(drop=True), ref
 
 
