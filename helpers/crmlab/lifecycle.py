@@ -491,8 +491,7 @@ def assign_stages(
     ['exploration', 'stability', 'terminated']
     """
     base = _rules(rules, thresholds)
-    occ = to_occasions(transactions, purchases_only=True)
-    f = _features(transactions, occ, check_date(as_of, "as_of"), base)
+    f = stage_features(transactions, as_of, rules=base)
     stage = _classify(f, base)
     if return_features:
         return f.assign(stage=stage)
