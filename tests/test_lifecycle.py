@@ -203,3 +203,16 @@ def test_as_of_is_a_day_like_rfm_and_retention():
     assert lc.stage_features(log, "2024-04-01 23:59").equals(day)
     mix = lc.stage_mix(log, ["2024-04-01 12:00"])
     assert mix.index.tolist() == [pd.Timestamp("2024-04-01")]
+
+
+def test_stage_dates_inside_the_log_print_no_summary_notes():
+    # later rows and not-yet customers are ignored by design: the summary's notes stay quiet here
+    import warnings
+
+    from crmlab.errors import CrmlabWarning
+
+    log = _log([(1, "2024-01-01", 5), (1, "2024-09-01", 5), (2, "2024-08-01", 5), (3, "2024-01-02", -5)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CrmlabWarning)
+        assert lc.assign_stages(log, "2024-03-01").index.tolist() == [1]
+        assert lc.stage_mix(log, ["2024-03-01", "2024-12-31"]).sum(axis=1).tolist() == [1, 2]
