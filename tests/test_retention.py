@@ -84,13 +84,14 @@ def test_repeat_purchase_counts_occasions_not_rows():
 
 def test_churn_status_and_rate(log4):
     s = R.churn_status(log4, 30, "2024-03-31")
-    assert s["days_since_last"].tolist() == [57.0, 81.0, 22.0, 16.0]
+    assert s["recency_days"].tolist() == [57, 81, 22, 16]
+    assert s["purchases"].tolist() == [2, 1, 2, 2]
     assert s["churned"].tolist() == [True, True, False, False]
     assert R.churn_rate(log4, 30, "2024-03-31") == 0.5
     # exactly at the threshold is not churned (strictly greater)
     assert R.churn_rate(log4, 81, "2024-03-31") == 0.0
     # purchases after as_of are ignored
-    assert R.churn_status(log4, 30, "2024-02-10")["last"].max() == pd.Timestamp("2024-02-03")
+    assert R.churn_status(log4, 30, "2024-02-10")["last_purchase"].max() == pd.Timestamp("2024-02-03")
 
 
 @pytest.mark.parametrize("bad", [0, -30, 0.0, float("nan"), True, "90", None])
@@ -223,3 +224,4 @@ def test_retention_indicators(log4):
     assert ind["won_back_share"].tolist() == pytest.approx([0.0, 0.5])
     assert ind["repeat_rate"].tolist() == [0.0, 0.0]
     assert ind["revenue_per_active"].tolist() == pytest.approx([14.0, 7.5])
+

@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,8 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import CrmlabWarning, DataError, ParameterError
-from crmlab.summary import customer_summary, to_occasions
+from crmlab.errors import DataError, ParameterError
+from crmlab.retention import _quiet_summary
+from crmlab.summary import to_occasions
 from crmlab.validation import (
     as_float_array,
     check_date,
@@ -334,21 +334,9 @@ def _rules(rules: Any, thresholds: dict[str, Any]) -> StageRules:
     return rules.validate()
 
 
-def _summary(transactions: Any, ref: pd.Timestamp) -> pd.DataFrame:
-    """The full customer summary on ``ref`` (later rows and customers are ignored by design).
-
-    The summary's notes about what it leaves out (rows after ``ref``, customers
-    not yet acquired, customers without a purchase day) are expected here
-    and would repeat at every date of :func:`stage_mix`, so they are not shown.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="customer_summary: ", category=CrmlabWarning)
-        return customer_summary(transactions, ref)
-
-
 def _features(transactions: Any, occ: pd.DataFrame, ref: pd.Timestamp, rules: StageRules) -> pd.DataFrame:
     """:func:`stage_features` from the summary on ``ref`` and the purchase occasions ``occ``."""
-    s = _summary(transactions, ref)
+    s = _quiet_summary(transactions, ref)  # its notes would repeat at every date of stage_mix
     n = s["purchases"]
     tenure = s["tenure_days"].astype(float)
     recency = s["recency_days"].astype(float)

@@ -35,16 +35,17 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import DataError, ParameterError, warn
+from crmlab.errors import CrmlabWarning, DataError, ParameterError, warn
 from crmlab.finance import retention_clv
 from crmlab.segmentation import top_share
-from crmlab.summary import _no_purchase_error, to_occasions
+from crmlab.summary import _no_purchase_error, customer_summary, to_occasions
 from crmlab.validation import (
     as_float_array,
     check_choice,
@@ -95,6 +96,20 @@ def _occasions(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.T
     if occ.empty:
         raise _no_purchase_error(ref, None, days["date"].min(), days["date"].max())
     return occ.reset_index(drop=True), ref
+
+
+def _quiet_summary(transactions: Any, as_of: Any = None, **options: Any) -> pd.DataFrame:
+    """The full customer summary on ``as_of`` without its notes (also used by :mod:`crmlab.lifecycle`).
+
+    The notes say what a summary on a date leaves out (rows after it, customers
+    not yet acquired, customers without a purchase day). Here that is the
+    definition (a metric at ``as_of`` counts the purchases up to it), and the
+    callers ask for summaries at many dates, so the notes would only repeat.
+    The counts stay in ``attrs["summary"]``; errors are raised as usual.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="customer_summary: ", category=CrmlabWarning)
+        return customer_summary(transactions, as_of, **options)
 
 
 def _threshold(value: Any) -> float:
@@ -245,13 +260,16 @@ def churn_status(transactions: Any, threshold_days: float, as_of: Any = None) ->
     threshold_days : float
         Inactivity gap (days, > 0) after which a customer counts as churned.
     as_of : date-like, optional
-        Reference date (default: the last purchase date in the log).
+        Reference date, inclusive (default: the last day in the log, as in
+        :func:`crmlab.summary.customer_summary`).
 
     Returns
     -------
     DataFrame
-        Indexed by ``customer_id``: ``first``, ``last``, ``n_purchases``,
-        ``days_since_last`` and ``churned`` (``days_since_last > threshold_days``).
+        Indexed by ``customer_id`` (customers with a purchase up to ``as_of``):
+        the customer summary's ``first_purchase``, ``last_purchase``,
+        ``purchases``, ``recency_days`` (``as_of`` - last purchase, days) and
+        ``churned`` (``recency_days > threshold_days``).
 
     Examples
     --------
@@ -261,11 +279,9 @@ def churn_status(transactions: Any, threshold_days: float, as_of: Any = None) ->
     [True, False]
     """
     thr = _threshold(threshold_days)
-    occ, ref = _occasions(transactions, as_of)
-    g = occ.groupby("customer_id")["date"]
-    out = pd.DataFrame({"first": g.min(), "last": g.max(), "n_purchases": g.size()})
-    out["days_since_last"] = (ref - out["last"]).dt.days.astype(float)
-    out["churned"] = out["days_since_last"] > thr
+    summary = _quiet_summary(transactions, as_of)
+    out = summary[["first_purchase", "last_purchase", "purchases", "recency_days"]].copy()
+    out["churned"] = out["recency_days"] > thr
     return out
 
 
