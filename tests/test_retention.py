@@ -225,3 +225,16 @@ def test_retention_indicators(log4):
     assert ind["repeat_rate"].tolist() == [0.0, 0.0]
     assert ind["revenue_per_active"].tolist() == pytest.approx([14.0, 7.5])
 
+
+def test_repeat_revenue_counts_purchase_days_only(log4):
+    # a zero-amount day (customer 1) and a return (customer 3) before the first purchase are not
+    # purchases: the next purchase is the first one, not a repeat (the old code counted every
+    # customer-day and gave (10 + 10 + 15) / 50 = 0.7)
+    log = make_log([(1, "2024-01-01", 0.0), (1, "2024-01-05", 10.0), (2, "2024-01-02", 20.0),
+                    (2, "2024-01-09", 10.0), (3, "2024-01-01", -5.0), (3, "2024-01-03", 15.0)])
+    assert R.repeat_revenue_share(log) == pytest.approx(10 / 55)
+    # a customer with only a zero-amount day is not a customer of the concentration table
+    # (the old code counted 5 customers: 30 / mean(17, 10, 5, 0) = 3.75)
+    c = R.revenue_concentration(pd.concat([log4, make_log([(5, "2024-01-02", 0.0)])]), [0.25])
+    assert c["n_top"].tolist() == [1]
+    assert c["best_to_rest"].tolist() == pytest.approx([30 / (32 / 3)])

@@ -565,23 +565,35 @@ def plot_cohort_heatmap(
 
 # --------------------------------------------------------------------------- seed claims
 def repeat_revenue_share(transactions: Any) -> float:
-    """Share of revenue from repeat purchases (every occasion after a customer's first).
+    """Share of the purchase revenue that comes from repeat purchases.
+
+    A purchase is a customer-day with a net amount > 0
+    (:func:`crmlab.summary.to_occasions` with ``purchases_only=True``); a repeat
+    purchase is a purchase day after the customer's first purchase day, so a
+    zero-amount or return-only day neither is a first purchase nor makes the
+    next purchase a repeat. The share is taken of the money of the purchase
+    days (the customer summary's ``purchase_spend``: first plus repeat
+    purchases); returns netted on days without a purchase are in neither part.
 
     Tests the seed's "returning customers bring 25%–85% of profit" (000 §9.4) on
     revenue; with equal margins on first and repeat purchases it is the
     profit share too.
 
-    >>> log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 30.0, 20.0],
-    ...     "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05"])})
-    >>> repeat_revenue_share(log)
-    0.5
+    Raises
+    ------
+    DataError
+        Invalid log, or no purchase in it (the customer summary's errors).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": [1, 1, 2, 3, 3], "amount": [10.0, 30.0, 20.0, 0.0, 40.0],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05", "2024-01-02", "2024-01-09"])})
+    >>> repeat_revenue_share(log)   # customer 3's first purchase is on 2024-01-09
+    0.3
     """
-    occ = to_occasions(transactions)
-    total = float(occ["amount"].sum())
-    if total <= 0:
-        raise DataError("total revenue is not positive: the repeat share is undefined")
-    repeat = occ.groupby("customer_id").cumcount() > 0
-    return float(occ.loc[repeat, "amount"].sum()) / total
+    summary = _quiet_summary(transactions)
+    repeat = summary["purchase_spend"] - summary["first_amount"]
+    return float(repeat.sum() / summary["purchase_spend"].sum())
 
 
 def revenue_concentration(
@@ -589,6 +601,9 @@ def revenue_concentration(
 ) -> pd.DataFrame:
     """Share of revenue from the top customers and their best-to-rest spend ratio.
 
+    The customers are those with a purchase (a day with a net amount > 0), each
+    with the customer summary's ``total_spend`` (net money of all their rows);
+    a customer with only zero-amount or return days is not a customer here.
     For each share q, the top ``round(q × n)`` customers by total
     spend: ``revenue_share`` (their share of revenue) and
     ``best_to_rest`` (their mean spend / the mean spend of the others) — the
@@ -596,13 +611,12 @@ def revenue_concentration(
     ``revenue_share`` is :func:`crmlab.segmentation.top_share` at the share
     ``n_top / n``, so a customer whose net spend is negative is refused there.
 
-    >>> log = pd.DataFrame({"customer_id": [1, 2, 3, 4], "amount": [70.0, 10.0, 10.0, 10.0],
-    ...     "date": pd.to_datetime(["2024-01-01"] * 4)})
-    >>> revenue_concentration(log, [0.25]).to_numpy().tolist()
+    >>> log = pd.DataFrame({"customer_id": [1, 2, 3, 4, 5], "amount": [70.0, 10.0, 10.0, 10.0, 0.0],
+    ...     "date": pd.to_datetime(["2024-01-01"] * 5)})
+    >>> revenue_concentration(log, [0.25]).to_numpy().tolist()   # customer 5 bought nothing
     [[0.25, 1.0, 0.7, 7.0]]
     """
-    occ = to_occasions(transactions)
-    tot = occ.groupby("customer_id")["amount"].sum().sort_values(ascending=False).to_numpy()
+    tot = _quiet_summary(transactions)["total_spend"].sort_values(ascending=False).to_numpy()
     n = len(tot)
     rows = []
     for q in top_shares:
