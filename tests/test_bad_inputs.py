@@ -402,7 +402,7 @@ def test_raw_frames_count_refund_and_zero_days_as_no_purchase_everywhere():
     assert table["frequency"].to_dict() == {1: 1, 3: 2} and table.loc[1, "monetary"] == 7.0
     assert full.attrs["summary"]["customers_without_purchase"] == 1 and crmlab.summary.reconcile(full) == 0.0
     assert cal.loc[1, "frequency"] == 0 and cal.loc[3, "frequency"] == 1
-    assert retention.churn_status(raw, 30)["n_purchases"].to_dict() == {1: 1, 3: 2}
+    assert retention.churn_status(raw, 30)["purchases"].to_dict() == {1: 1, 3: 2}
 
 
 # ------------------------------------------------------------------ handled on request, counted

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from crmlab import churn as C
 from crmlab.errors import DataError, ParameterError
+from crmlab.summary import customer_summary
 
 
 # --------------------------------------------------------------------------- churn model
@@ -37,9 +39,15 @@ def test_churn_features_and_logit():
     tx, _ = simulate_transactions(600, seed=2)
     f = C.churn_features(tx, "2022-06-30", "2023-06-30")
     assert set(f["churn"].unique()) <= {0.0, 1.0}
-    assert (f["recency_days"] >= 0).all() and (f["frequency"] >= 0).all()
+    assert (f["recency_days"] >= 0).all() and (f["repeat_purchases"] >= 0).all()
     assert (f["recency_days"] <= f["tenure_days"]).all()
-    res = C.fit_churn_logit(f, ["recency_days", "frequency"])
+    # the summary's columns, with the summary's meanings
+    s = customer_summary(tx, "2022-06-30", holdout_end="2023-06-30")
+    pd.testing.assert_frame_equal(f[["recency_days", "repeat_purchases", "tenure_days", "total_spend"]],
+                                  s[["recency_days", "repeat_purchases", "tenure_days", "total_spend"]])
+    assert f["monetary_mean"].tolist() == pytest.approx((s["total_spend"] / s["purchases"]).tolist())
+    assert f["churn"].tolist() == (s["holdout_purchases"] == 0).astype(float).tolist()
+    res = C.fit_churn_logit(f, ["recency_days", "repeat_purchases"])
     ort = C.odds_ratio_table(res)
     assert ort.loc["recency_days", "odds_ratio"] > 1  # longer silence, more churn
     assert (ort["or_lower_95"] <= ort["odds_ratio"]).all()
@@ -53,3 +61,17 @@ def test_churn_features_and_logit():
         C.fit_churn_logit(f, ["recency"])
     with pytest.raises(ParameterError, match="holdout_end"):
         C.churn_features(tx, "2022-06-30", "2022-01-01")
+
+
+def test_churn_features_hand_case_and_errors():
+    log = pd.DataFrame({"customer_id": [1, 1, 2, 1, 3], "amount": [10.0, 20.0, 5.0, 9.0, 4.0],
+                        "date": pd.to_datetime(["2024-01-01", "2024-01-31", "2024-01-15",
+                                                "2024-03-31", "2024-02-10"])})
+    f = C.churn_features(log, "2024-01-31", "2024-03-31")
+    assert f.index.tolist() == [1, 2]  # customer 3 was acquired after calibration_end
+    assert f["repeat_purchases"].tolist() == [1, 0] and f["monetary_mean"].tolist() == [15.0, 5.0]
+    assert f["churn"].tolist() == [0.0, 1.0]
+    with pytest.warns(UserWarning, match="before holdout_end=2024-06-30"):
+        C.churn_features(log, "2024-01-31", "2024-06-30")
+    with pytest.raises(DataError, match="before every purchase"):
+        C.churn_features(log, "2023-12-31", "2024-03-31")

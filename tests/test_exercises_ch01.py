@@ -13,11 +13,11 @@ RIGHT = {
     "1b": 100 / 3,
     "2": (200 + 1000 * 0.85) * 3 * 20,
     "3": 776.8435456,
-    "5": 2860 / 7846,  # January-1997 cohort: 7,846 customers, 2,860 with 2+ days by 30 June
+    "5": 2858 / 7814,  # January-1997 cohort: 7,814 customers, 2,858 with 2+ purchase days by 30 June
     "6": "III",
 }
 WRONG = {"1a": 1.4, "1b": 50, "2": 72000.0, "3": 750.0, "5": 0.52, "6": "IV"}
-HAND = {"5": (7846, 2860)}
+HAND = {"5": (7814, 2858)}
 CHECKS = {"1a": ch01.check_1a, "1b": ch01.check_1b, "2": ch01.check_2, "3": ch01.check_3,
           "5": ch01.check_5, "6": ch01.check_6}
 
@@ -54,7 +54,7 @@ def test_task4_typo_is_named_invalid_not_wrong():
 def test_task5_hand_count_and_traps():
     from crmlab.datasets import load_cdnow, to_occasions
 
-    occ = to_occasions(load_cdnow("master"))
+    occ = to_occasions(load_cdnow("master"), purchases_only=True)
     first = occ.groupby("customer_id")["date"].min()
     jan = first.index[(first >= "1997-01-01") & (first < "1997-02-01")]
     early = occ[occ["customer_id"].isin(jan) & (occ["date"] <= "1997-06-30")]
@@ -63,7 +63,9 @@ def test_task5_hand_count_and_traps():
     assert ch01.check_5(100 * RIGHT["5"]).message.startswith("Give a share")
     everything = occ[occ["customer_id"].isin(jan)].groupby("customer_id").size()
     assert "30 June 1997" in ch01.check_5((everything >= 2).mean()).message
-    assert "occasions" in ch01.check_5(2917 / 7846).message   # rows instead of purchase days
+    assert "occasions" in ch01.check_5(2915 / 7814).message   # rows instead of purchase days
+    # every customer-day as a purchase (zero-amount days too): 7,846 customers, 2,860 repeat
+    assert "net amount above 0" in ch01.check_5(2860 / 7846).message
 
 
 def test_task6_roman_numeral_spellings_and_invalid_choice():

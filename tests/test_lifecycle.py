@@ -111,13 +111,13 @@ def test_assign_stages_ignores_future_and_not_yet_customers():
     log = _log([(1, "2024-01-01", 5), (1, "2024-09-01", 5), (2, "2024-08-01", 5)])
     f = lc.assign_stages(log, "2024-03-01", return_features=True)
     assert f.index.tolist() == [1]
-    assert f["n_purchases"].iloc[0] == 1
+    assert f["purchases"].iloc[0] == 1
 
 
 def test_same_day_rows_are_one_occasion():
     log = _log([(1, "2024-01-01", 5), (1, "2024-01-01", 7), (1, "2024-02-01", 1)])
     f = lc.stage_features(log, "2024-03-01")
-    assert f["n_purchases"].iloc[0] == 2 and f["spend"].iloc[0] == 13
+    assert f["purchases"].iloc[0] == 2 and f["purchase_spend"].iloc[0] == 13
 
 
 def test_thresholds_override():
@@ -132,15 +132,17 @@ def test_thresholds_override():
 
 def test_assign_stages_errors_name_the_problem():
     no_dates = pd.DataFrame({"customer_id": [1], "amount": [3.0]})
-    with pytest.raises(DataError, match="no 'date' column"):
+    with pytest.raises(DataError, match=r"missing column\(s\) 'date'"):
         lc.assign_stages(no_dates, "2024-01-01")
     bad_date = pd.DataFrame({"customer_id": [1], "date": ["yesterday"], "amount": [3.0]})
     with pytest.raises(DataError, match="column 'date'"):
         lc.assign_stages(bad_date, "2024-01-01")
     with pytest.raises(ParameterError, match="as_of"):
         lc.assign_stages(_log([(1, "2024-01-01", 5)]), "not a date")
-    with pytest.raises(DataError, match="no purchase on or before"):
+    with pytest.raises(DataError, match="as_of 2020-01-01 is before every purchase.*2024-01-01"):
         lc.assign_stages(_log([(1, "2024-01-01", 5)]), "2020-01-01")
+    with pytest.raises(DataError, match="no customer made a first purchase"):  # only a return
+        lc.assign_stages(_log([(1, "2024-01-01", -5)]), "2024-02-01")
     with pytest.raises(DataError, match="DataFrame"):
         lc.assign_stages([1, 2, 3], "2024-01-01")
 
@@ -201,3 +203,16 @@ def test_as_of_is_a_day_like_rfm_and_retention():
     assert lc.stage_features(log, "2024-04-01 23:59").equals(day)
     mix = lc.stage_mix(log, ["2024-04-01 12:00"])
     assert mix.index.tolist() == [pd.Timestamp("2024-04-01")]
+
+
+def test_stage_dates_inside_the_log_print_no_summary_notes():
+    # later rows and not-yet customers are ignored by design: the summary's notes stay quiet here
+    import warnings
+
+    from crmlab.errors import CrmlabWarning
+
+    log = _log([(1, "2024-01-01", 5), (1, "2024-09-01", 5), (2, "2024-08-01", 5), (3, "2024-01-02", -5)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CrmlabWarning)
+        assert lc.assign_stages(log, "2024-03-01").index.tolist() == [1]
+        assert lc.stage_mix(log, ["2024-03-01", "2024-12-31"]).sum(axis=1).tolist() == [1, 2]

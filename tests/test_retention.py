@@ -84,13 +84,14 @@ def test_repeat_purchase_counts_occasions_not_rows():
 
 def test_churn_status_and_rate(log4):
     s = R.churn_status(log4, 30, "2024-03-31")
-    assert s["days_since_last"].tolist() == [57.0, 81.0, 22.0, 16.0]
+    assert s["recency_days"].tolist() == [57, 81, 22, 16]
+    assert s["purchases"].tolist() == [2, 1, 2, 2]
     assert s["churned"].tolist() == [True, True, False, False]
     assert R.churn_rate(log4, 30, "2024-03-31") == 0.5
     # exactly at the threshold is not churned (strictly greater)
     assert R.churn_rate(log4, 81, "2024-03-31") == 0.0
     # purchases after as_of are ignored
-    assert R.churn_status(log4, 30, "2024-02-10")["last"].max() == pd.Timestamp("2024-02-03")
+    assert R.churn_status(log4, 30, "2024-02-10")["last_purchase"].max() == pd.Timestamp("2024-02-03")
 
 
 @pytest.mark.parametrize("bad", [0, -30, 0.0, float("nan"), True, "90", None])
@@ -155,8 +156,10 @@ def test_cohort_matrix_bad_arguments(log4):
         R.cohort_matrix(log4, value="share")
     with pytest.raises(ParameterError, match="period must be one of"):
         R.cohort_matrix(log4, period="month")
-    with pytest.raises(DataError, match="no purchases on or before"):
+    with pytest.raises(DataError, match="no customer made a first purchase .* up to 2020-01-01"):
         R.cohort_matrix(log4, as_of="2020-01-01")
+    with pytest.raises(DataError, match="no customer made a first purchase"):  # returns only
+        R.churn_status(log4.assign(amount=-1.0), 30)
     with pytest.raises(DataError, match="column 'amount'"):
         R.cohort_matrix(log4.assign(amount=["x"] * len(log4)))
 
@@ -221,3 +224,17 @@ def test_retention_indicators(log4):
     assert ind["won_back_share"].tolist() == pytest.approx([0.0, 0.5])
     assert ind["repeat_rate"].tolist() == [0.0, 0.0]
     assert ind["revenue_per_active"].tolist() == pytest.approx([14.0, 7.5])
+
+
+def test_repeat_revenue_counts_purchase_days_only(log4):
+    # a zero-amount day (customer 1) and a return (customer 3) before the first purchase are not
+    # purchases: the next purchase is the first one, not a repeat (the old code counted every
+    # customer-day and gave (10 + 10 + 15) / 50 = 0.7)
+    log = make_log([(1, "2024-01-01", 0.0), (1, "2024-01-05", 10.0), (2, "2024-01-02", 20.0),
+                    (2, "2024-01-09", 10.0), (3, "2024-01-01", -5.0), (3, "2024-01-03", 15.0)])
+    assert R.repeat_revenue_share(log) == pytest.approx(10 / 55)
+    # a customer with only a zero-amount day is not a customer of the concentration table
+    # (the old code counted 5 customers: 30 / mean(17, 10, 5, 0) = 3.75)
+    c = R.revenue_concentration(pd.concat([log4, make_log([(5, "2024-01-02", 0.0)])]), [0.25])
+    assert c["n_top"].tolist() == [1]
+    assert c["best_to_rest"].tolist() == pytest.approx([30 / (32 / 3)])

@@ -2,7 +2,7 @@
 
 The target is non-contractual churn: a customer who bought on or before
 ``calibration_end`` and not in ``(calibration_end, holdout_end]`` churned.
-Features are built from purchase occasions (:func:`crmlab.summary.to_occasions`).
+Features are columns of the customer summary (:func:`crmlab.summary.customer_summary`).
 The period metrics are in :mod:`crmlab.retention`, lifetimes and
 Kaplan–Meier in :mod:`crmlab.survival`.
 
@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
-from crmlab.summary import to_occasions
+from crmlab.summary import customer_summary
 from crmlab.survival import _check_events
-from crmlab.validation import as_float_array, check_date, check_number
+from crmlab.validation import as_float_array, check_date, check_number, validate_transactions
 
 __all__ = [
     "churn_features",
@@ -40,21 +40,36 @@ __all__ = [
 ]
 
 def churn_features(transactions: Any, calibration_end: Any, holdout_end: Any) -> pd.DataFrame:
-    """RFM-type features from the calibration period and the churn target from the holdout.
+    """Summary features from the calibration period and the churn target from the holdout.
 
-    Customers with a purchase on or before ``calibration_end`` are included.
-    Features (occasions, see :func:`crmlab.summary.to_occasions`):
-    ``recency_days`` (calibration_end - last purchase), ``frequency`` (repeat
-    purchases = occasions - 1), ``monetary`` (mean spend per occasion),
-    ``tenure_days`` (calibration_end - first purchase), ``total_spend``.
-    Target ``churn`` = 1 if no purchase in ``(calibration_end, holdout_end]``.
+    The features are columns of the one customer summary on ``calibration_end``
+    (:func:`crmlab.summary.customer_summary`, full view, same names and
+    meanings): customers with a purchase day on or before ``calibration_end``
+    are included (the summary announces those it leaves out).
+
+    Returns
+    -------
+    DataFrame indexed by ``customer_id``
+        ``recency_days`` (calibration_end - last purchase), ``repeat_purchases``
+        (purchase days - 1), ``monetary_mean`` (``total_spend`` per purchase
+        day, as in the RFM view), ``tenure_days`` (calibration_end - first
+        purchase), ``total_spend`` (net money up to calibration_end) and the
+        target ``churn`` = 1.0 if no purchase day in ``(calibration_end,
+        holdout_end]``, else 0.0.
+
+    Raises
+    ------
+    ParameterError
+        Unparseable dates, ``holdout_end`` not after ``calibration_end``.
+    DataError
+        Invalid log, or no purchase on or before ``calibration_end``.
 
     Examples
     --------
     >>> log = pd.DataFrame({"customer_id": [1, 1, 2, 1], "amount": [10.0, 20.0, 5.0, 9.0],
     ...     "date": pd.to_datetime(["2024-01-01", "2024-01-31", "2024-01-15", "2024-03-31"])})
     >>> f = churn_features(log, "2024-01-31", "2024-03-31")
-    >>> f[["recency_days", "frequency", "monetary", "churn"]].to_numpy().tolist()
+    >>> f[["recency_days", "repeat_purchases", "monetary_mean", "churn"]].to_numpy().tolist()
     [[0.0, 1.0, 15.0, 0.0], [16.0, 0.0, 5.0, 1.0]]
     """
     c_end = check_date(calibration_end, "calibration_end")
@@ -63,25 +78,15 @@ def churn_features(transactions: Any, calibration_end: Any, holdout_end: Any) ->
         raise ParameterError(
             f"holdout_end ({h_end.date()}) must be after calibration_end ({c_end.date()})"
         )
-    occ = to_occasions(transactions, purchases_only=True)
-    cal = occ[occ["date"] <= c_end]
-    if cal.empty:
-        raise DataError(f"no purchases on or before calibration_end={c_end.date()}")
-    if occ["date"].max() < h_end:
-        warn(f"the log ends {occ['date'].max().date()}, before holdout_end={h_end.date()}: "
+    tx = validate_transactions(transactions)
+    summary = customer_summary(tx, c_end, holdout_end=h_end)
+    log_end = tx["date"].max().normalize()
+    if log_end < h_end:
+        warn(f"the log ends {log_end.date()}, before holdout_end={h_end.date()}: "
             "churn is judged on a shorter holdout")
-    g = cal.groupby("customer_id")
-    out = pd.DataFrame(
-        {
-            "recency_days": (c_end - g["date"].max()).dt.days.astype(float),
-            "frequency": (g.size() - 1).astype(float),
-            "monetary": g["amount"].mean(),
-            "tenure_days": (c_end - g["date"].min()).dt.days.astype(float),
-            "total_spend": g["amount"].sum(),
-        }
-    )
-    hold = occ[(occ["date"] > c_end) & (occ["date"] <= h_end)]
-    out["churn"] = (~out.index.isin(hold["customer_id"].unique())).astype(float)
+    out = summary[["recency_days", "repeat_purchases", "tenure_days", "total_spend"]].copy()
+    out.insert(2, "monetary_mean", summary["total_spend"] / summary["purchases"])
+    out["churn"] = (summary["holdout_purchases"] == 0).astype(float)
     return out
 
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError
+from crmlab.retention import _quiet_summary
 from crmlab.summary import to_occasions
 from crmlab.validation import (
     as_float_array,
@@ -333,47 +334,37 @@ def _rules(rules: Any, thresholds: dict[str, Any]) -> StageRules:
     return rules.validate()
 
 
-def _occasions(transactions: Any) -> pd.DataFrame:
-    if isinstance(transactions, pd.DataFrame) and "date" not in transactions.columns:
-        raise DataError(
-            "transactions has no 'date' column: stage assignment needs the date of every "
-            f"purchase (columns present: {[str(c) for c in transactions.columns]})"
-        )
-    return to_occasions(transactions, purchases_only=True)  # (validates the log)
-
-
-def _features(occ: pd.DataFrame, ref: pd.Timestamp, rules: StageRules) -> pd.DataFrame:
-    o = occ[occ["date"] <= ref]
-    if o.empty:
-        raise DataError(f"no purchase on or before as_of={ref.date()}: nobody is a customer yet")
-    g = o.groupby("customer_id", sort=True)
-    first = g["date"].min()
-    last = g["date"].max()
-    n = g.size().astype("int64")
-    spend = g["amount"].sum()
-    tenure = (ref - first).dt.days.astype(float)
-    recency = (ref - last).dt.days.astype(float)
-    span = (last - first).dt.days.astype(float)
+def _features(transactions: Any, occ: pd.DataFrame, ref: pd.Timestamp, rules: StageRules) -> pd.DataFrame:
+    """:func:`stage_features` from the summary on ``ref`` and the purchase occasions ``occ``."""
+    s = _quiet_summary(transactions, ref)  # its notes would repeat at every date of stage_mix
+    n = s["purchases"]
+    tenure = s["tenure_days"].astype(float)
+    recency = s["recency_days"].astype(float)
+    span = s["span_days"].astype(float)
+    spend = s["purchase_spend"]
     if rules.prior_gap_days is None:
         rep = n > 1
         prior_gap = float(span[rep].sum() / (n[rep] - 1).sum()) if rep.any() else rules.formation_days
     else:
         prior_gap = float(rules.prior_gap_days)
     rhythm = (span + rules.prior_weight * prior_gap) / (n - 1 + rules.prior_weight)
+    # spend in the window: the purchase days' net amounts, as in ``purchase_spend``
     w0 = ref - pd.Timedelta(days=rules.window_days)
-    recent = o[o["date"] > w0].groupby("customer_id")["amount"].sum().reindex(first.index, fill_value=0.0)
+    in_window = occ[(occ["date"] > w0) & (occ["date"] <= ref)]
+    recent = in_window.groupby("customer_id")["amount"].sum().reindex(s.index, fill_value=0.0)
     before = spend - recent
     earlier_days = (tenure - rules.window_days).clip(lower=0.0)
     expected = before / earlier_days.where(earlier_days > 0) * rules.window_days
     trend = (recent / expected).where(tenure >= rules.window_days * 2)
     return pd.DataFrame(
         {
-            "first_purchase": first,
-            "last_purchase": last,
-            "n_purchases": n,
-            "spend": spend,
+            "first_purchase": s["first_purchase"],
+            "last_purchase": s["last_purchase"],
+            "purchases": n,
+            "purchase_spend": spend,
             "tenure_days": tenure,
             "recency_days": recency,
+            "span_days": span,
             "rhythm_days": rhythm,
             "silence": recency / rhythm,
             "spend_trend": trend,
@@ -384,28 +375,32 @@ def _features(occ: pd.DataFrame, ref: pd.Timestamp, rules: StageRules) -> pd.Dat
 def stage_features(transactions: Any, as_of: Any, *, rules: StageRules | None = None) -> pd.DataFrame:
     """The observable behaviour :func:`assign_stages` uses, one row per customer.
 
-    Purchases are counted as occasions (:func:`crmlab.summary.to_occasions`)
-    and only those on or before ``as_of`` are seen.
+    The counts and days are the customer summary's on ``as_of``
+    (:func:`crmlab.summary.customer_summary`, same names): purchases are
+    purchase days and only those on or before ``as_of`` are seen.
 
     Returns
     -------
     DataFrame indexed by ``customer_id``
-        ``first_purchase``, ``last_purchase``, ``n_purchases``, ``spend``,
-        ``tenure_days``, ``recency_days``, ``rhythm_days`` (own mean gap,
-        shrunk to the prior), ``silence`` (recency / rhythm) and
-        ``spend_trend`` (spend in the last ``window_days`` / spend the earlier
-        pace predicts; NaN when tenure < 2 windows).
+        From the summary: ``first_purchase``, ``last_purchase``,
+        ``purchases``, ``purchase_spend`` (net money of the purchase days),
+        ``tenure_days``, ``recency_days``, ``span_days`` (days as floats);
+        lifecycle's own: ``rhythm_days`` (own mean gap, shrunk to the prior),
+        ``silence`` (recency / rhythm) and ``spend_trend`` (purchase spend in
+        the last ``window_days`` / the spend the earlier pace predicts; NaN
+        when tenure < 2 windows).
 
     Examples
     --------
     >>> log = pd.DataFrame({"customer_id": [1, 1, 1], "amount": [10.0, 10.0, 10.0],
     ...                     "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-02"])})
     >>> f = stage_features(log, "2024-04-01", rules=StageRules(prior_weight=0))
-    >>> f[["n_purchases", "tenure_days", "recency_days", "rhythm_days"]].iloc[0].tolist()
+    >>> f[["purchases", "tenure_days", "recency_days", "rhythm_days"]].iloc[0].tolist()
     [3.0, 91.0, 30.0, 30.5]
     """
     rules = _rules(rules, {})
-    return _features(_occasions(transactions), check_date(as_of, "as_of"), rules)
+    occ = to_occasions(transactions, purchases_only=True)
+    return _features(transactions, occ, check_date(as_of, "as_of"), rules)
 
 
 def _classify(f: pd.DataFrame, rules: StageRules) -> pd.Series:
@@ -484,7 +479,7 @@ def assign_stages(
     ['exploration', 'stability', 'terminated']
     """
     base = _rules(rules, thresholds)
-    f = _features(_occasions(transactions), check_date(as_of, "as_of"), base)
+    f = stage_features(transactions, as_of, rules=base)
     stage = _classify(f, base)
     if return_features:
         return f.assign(stage=stage)
@@ -510,14 +505,14 @@ def stage_mix(
     [[1, 0], [0, 1]]
     """
     base = _rules(rules, thresholds)
-    occ = _occasions(transactions)
+    occ = to_occasions(transactions, purchases_only=True)
     refs = [check_date(d, "as_of") for d in np.atleast_1d(np.asarray(dates, dtype=object))]
     if not refs:
         raise ParameterError("dates is empty: give at least one date")
     rows = {}
     for ref in refs:
         if (occ["date"] <= ref).any():
-            st = _classify(_features(occ, ref, base), base)
+            st = _classify(_features(transactions, occ, ref, base), base)
             rows[ref] = st.value_counts().reindex(list(STAGES), fill_value=0)
         else:
             rows[ref] = pd.Series(0, index=list(STAGES))
@@ -551,7 +546,7 @@ def classify_patterns(
     Returns
     -------
     DataFrame indexed by ``customer_id``
-        ``span_days``, ``n_purchases`` and ``pattern`` (ordered categorical).
+        ``span_days``, ``purchases`` and ``pattern`` (ordered categorical).
 
     Examples
     --------
@@ -565,11 +560,10 @@ def classify_patterns(
         raise ParameterError(f"cutoffs must be 3 increasing positive day counts, got {list(c)}")
     f = assign_stages(transactions, as_of, rules=rules, return_features=True)
     ended = f[f["stage"] == "terminated"]
-    span = (ended["last_purchase"] - ended["first_purchase"]).dt.days.astype(float)
-    idx = np.searchsorted(c, span.to_numpy(), side="right")
+    idx = np.searchsorted(c, ended["span_days"].to_numpy(), side="right")
     pattern = pd.Categorical(np.asarray(PATTERNS)[idx], categories=list(PATTERNS), ordered=True)
     return pd.DataFrame(
-        {"span_days": span, "n_purchases": ended["n_purchases"], "pattern": pattern},
+        {"span_days": ended["span_days"], "purchases": ended["purchases"], "pattern": pattern},
         index=ended.index,
     )
 

@@ -35,16 +35,17 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import DataError, ParameterError, warn
+from crmlab.errors import CrmlabWarning, DataError, ParameterError, warn
 from crmlab.finance import retention_clv
 from crmlab.segmentation import top_share
-from crmlab.summary import to_occasions
+from crmlab.summary import _no_purchase_error, customer_summary, to_occasions
 from crmlab.validation import (
     as_float_array,
     check_choice,
@@ -80,19 +81,35 @@ PERIODS: tuple[str, ...] = ("W", "M", "Q", "Y")
 
 # --------------------------------------------------------------------------- helpers
 def _occasions(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """Purchase occasions up to ``as_of`` (inclusive) and the effective as_of."""
-    occ = to_occasions(transactions, purchases_only=True)
-    if as_of is None:
-        ref = occ["date"].max()
-    else:
+    """Purchase occasions up to ``as_of`` (inclusive) and the effective as_of.
+
+    The default ``as_of`` is the last purchase day. No purchase up to ``as_of``
+    is the customer summary's error (:func:`crmlab.summary.customer_summary`).
+    """
+    days = to_occasions(transactions)
+    occ = days[days["is_purchase"].to_numpy()]
+    if as_of is not None:
         ref = check_date(as_of, "as_of")
-        occ = occ[occ["date"] <= ref]
-        if occ.empty:
-            raise DataError(
-                f"no purchases on or before as_of={ref.date()}; the log starts "
-                f"{to_occasions(transactions, purchases_only=True)['date'].min().date()}"
-            )
+    else:
+        ref = occ["date"].max() if len(occ) else days["date"].max()
+    occ = occ[occ["date"] <= ref]
+    if occ.empty:
+        raise _no_purchase_error(ref, None, days["date"].min(), days["date"].max())
     return occ.reset_index(drop=True), ref
+
+
+def _quiet_summary(transactions: Any, as_of: Any = None, **options: Any) -> pd.DataFrame:
+    """The full customer summary on ``as_of`` without its notes (also used by :mod:`crmlab.lifecycle`).
+
+    The notes say what a summary on a date leaves out (rows after it, customers
+    not yet acquired, customers without a purchase day). Here that is the
+    definition (a metric at ``as_of`` counts the purchases up to it), and the
+    callers ask for summaries at many dates, so the notes would only repeat.
+    The counts stay in ``attrs["summary"]``; errors are raised as usual.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="customer_summary: ", category=CrmlabWarning)
+        return customer_summary(transactions, as_of, **options)
 
 
 def _threshold(value: Any) -> float:
@@ -243,13 +260,16 @@ def churn_status(transactions: Any, threshold_days: float, as_of: Any = None) ->
     threshold_days : float
         Inactivity gap (days, > 0) after which a customer counts as churned.
     as_of : date-like, optional
-        Reference date (default: the last purchase date in the log).
+        Reference date, inclusive (default: the last day in the log, as in
+        :func:`crmlab.summary.customer_summary`).
 
     Returns
     -------
     DataFrame
-        Indexed by ``customer_id``: ``first``, ``last``, ``n_purchases``,
-        ``days_since_last`` and ``churned`` (``days_since_last > threshold_days``).
+        Indexed by ``customer_id`` (customers with a purchase up to ``as_of``):
+        the customer summary's ``first_purchase``, ``last_purchase``,
+        ``purchases``, ``recency_days`` (``as_of`` - last purchase, days) and
+        ``churned`` (``recency_days > threshold_days``).
 
     Examples
     --------
@@ -259,11 +279,9 @@ def churn_status(transactions: Any, threshold_days: float, as_of: Any = None) ->
     [True, False]
     """
     thr = _threshold(threshold_days)
-    occ, ref = _occasions(transactions, as_of)
-    g = occ.groupby("customer_id")["date"]
-    out = pd.DataFrame({"first": g.min(), "last": g.max(), "n_purchases": g.size()})
-    out["days_since_last"] = (ref - out["last"]).dt.days.astype(float)
-    out["churned"] = out["days_since_last"] > thr
+    summary = _quiet_summary(transactions, as_of)
+    out = summary[["first_purchase", "last_purchase", "purchases", "recency_days"]].copy()
+    out["churned"] = out["recency_days"] > thr
     return out
 
 
@@ -547,23 +565,35 @@ def plot_cohort_heatmap(
 
 # --------------------------------------------------------------------------- seed claims
 def repeat_revenue_share(transactions: Any) -> float:
-    """Share of revenue from repeat purchases (every occasion after a customer's first).
+    """Share of the purchase revenue that comes from repeat purchases.
+
+    A purchase is a customer-day with a net amount > 0
+    (:func:`crmlab.summary.to_occasions` with ``purchases_only=True``); a repeat
+    purchase is a purchase day after the customer's first purchase day, so a
+    zero-amount or return-only day neither is a first purchase nor makes the
+    next purchase a repeat. The share is taken of the money of the purchase
+    days (the customer summary's ``purchase_spend``: first plus repeat
+    purchases); returns netted on days without a purchase are in neither part.
 
     Tests the seed's "returning customers bring 25%–85% of profit" (000 §9.4) on
     revenue; with equal margins on first and repeat purchases it is the
     profit share too.
 
-    >>> log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 30.0, 20.0],
-    ...     "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05"])})
-    >>> repeat_revenue_share(log)
-    0.5
+    Raises
+    ------
+    DataError
+        Invalid log, or no purchase in it (the customer summary's errors).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": [1, 1, 2, 3, 3], "amount": [10.0, 30.0, 20.0, 0.0, 40.0],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05", "2024-01-02", "2024-01-09"])})
+    >>> repeat_revenue_share(log)   # customer 3's first purchase is on 2024-01-09
+    0.3
     """
-    occ = to_occasions(transactions)
-    total = float(occ["amount"].sum())
-    if total <= 0:
-        raise DataError("total revenue is not positive: the repeat share is undefined")
-    repeat = occ.groupby("customer_id").cumcount() > 0
-    return float(occ.loc[repeat, "amount"].sum()) / total
+    summary = _quiet_summary(transactions)
+    repeat = summary["purchase_spend"] - summary["first_amount"]
+    return float(repeat.sum() / summary["purchase_spend"].sum())
 
 
 def revenue_concentration(
@@ -571,6 +601,9 @@ def revenue_concentration(
 ) -> pd.DataFrame:
     """Share of revenue from the top customers and their best-to-rest spend ratio.
 
+    The customers are those with a purchase (a day with a net amount > 0), each
+    with the customer summary's ``total_spend`` (net money of all their rows);
+    a customer with only zero-amount or return days is not a customer here.
     For each share q, the top ``round(q × n)`` customers by total
     spend: ``revenue_share`` (their share of revenue) and
     ``best_to_rest`` (their mean spend / the mean spend of the others) — the
@@ -578,13 +611,12 @@ def revenue_concentration(
     ``revenue_share`` is :func:`crmlab.segmentation.top_share` at the share
     ``n_top / n``, so a customer whose net spend is negative is refused there.
 
-    >>> log = pd.DataFrame({"customer_id": [1, 2, 3, 4], "amount": [70.0, 10.0, 10.0, 10.0],
-    ...     "date": pd.to_datetime(["2024-01-01"] * 4)})
-    >>> revenue_concentration(log, [0.25]).to_numpy().tolist()
+    >>> log = pd.DataFrame({"customer_id": [1, 2, 3, 4, 5], "amount": [70.0, 10.0, 10.0, 10.0, 0.0],
+    ...     "date": pd.to_datetime(["2024-01-01"] * 5)})
+    >>> revenue_concentration(log, [0.25]).to_numpy().tolist()   # customer 5 bought nothing
     [[0.25, 1.0, 0.7, 7.0]]
     """
-    occ = to_occasions(transactions)
-    tot = occ.groupby("customer_id")["amount"].sum().sort_values(ascending=False).to_numpy()
+    tot = _quiet_summary(transactions)["total_spend"].sort_values(ascending=False).to_numpy()
     n = len(tot)
     rows = []
     for q in top_shares:

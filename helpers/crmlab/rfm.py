@@ -53,6 +53,7 @@ from crmlab.errors import DataError, ParameterError
 from crmlab.validation import (
     as_finite_vector,
     check_choice,
+    check_date,
     check_number,
     require_columns,
     validate_transactions,
@@ -574,18 +575,14 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
     [[5, 2, 1], [1, 1, 5]]
     """
     window_months = check_number(window_months, "window_months", low=1, integer=True)
-    rfm = rfm_table(transactions, as_of)
-    as_of_ts = rfm.attrs["rfm"]["as_of"]
-    start = as_of_ts - pd.DateOffset(months=window_months)
-    last = rfm["last_purchase"]
-    # occasions strictly after start, up to as_of
     tx = validate_transactions(transactions)
-    d = tx["date"].dt.normalize()
-    win = tx[(d > start) & (d <= as_of_ts)]
-    if len(win):
-        fw = rfm_table(win, as_of_ts)["frequency"].reindex(rfm.index, fill_value=0)
-    else:
-        fw = pd.Series(0, index=rfm.index)
+    # the summary's default as_of (the last day in the log), needed to turn months into days
+    as_of_ts = tx["date"].max().normalize() if as_of is None else check_date(as_of, "as_of")
+    start = as_of_ts - pd.DateOffset(months=window_months)
+    # frequency_window: purchases on the days after start, up to as_of
+    rfm = rfm_table(tx, as_of_ts, window_days=(as_of_ts - start).days)
+    last = rfm["last_purchase"]
+    fw = rfm["frequency_window"]
     cut = np.array([(as_of_ts - pd.DateOffset(months=m)).value for m in AIRLINE_RECENCY_MONTHS])
     lastv = last.to_numpy(dtype="datetime64[ns]").view("int64")
     # number of cut dates strictly after the last purchase = months bands passed
@@ -607,6 +604,6 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
     )
     out["cell"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
     out["score"] = out["R"] + out["F"] + out["M"]
-    out.attrs["rfm"] = dict(rfm.attrs["rfm"], window_start_exclusive=start)
+    out.attrs["rfm"] = dict(rfm.attrs["rfm"], as_of_default=as_of is None, window_start_exclusive=start)
     return out
 

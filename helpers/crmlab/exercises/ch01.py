@@ -59,12 +59,19 @@ def _task4_expected() -> dict[str, str]:
     return assign_stages(task4_log(), TASK4_AS_OF).astype(str).to_dict()
 
 
-def _cohort_repeat_share(*, cut: bool = True, occasions: bool = True) -> float:
+def _cohort_repeat_share(*, cut: bool = True, rows: bool = False, purchases_only: bool = True) -> float:
+    """Share of the task-5 cohort with 2+ purchase days by TASK5_AS_OF (the answer by default).
+
+    The wrong answers of :func:`check_5`: ``cut=False`` counts the whole log,
+    ``rows=True`` counts rows instead of days, ``purchases_only=False`` takes every
+    customer-day (zero-amount ones too) as a purchase, for the cohort and the count.
+    """
     log = ex.cdnow_log("master")
-    occ = to_occasions(log) if occasions else log
-    first = to_occasions(log).groupby("customer_id")["date"].min()
+    occ = to_occasions(log, purchases_only=purchases_only)
+    first = occ.groupby("customer_id")["date"].min()
     cohort = first.index[first.dt.to_period("M") == pd.Period(TASK5_COHORT, "M")]
-    o = occ[occ["customer_id"].isin(cohort)]
+    o = log if rows else occ
+    o = o[o["customer_id"].isin(cohort)]
     if cut:
         o = o[o["date"] <= pd.Timestamp(TASK5_AS_OF)]
     return float((o.groupby("customer_id").size() >= 2).mean())
@@ -73,7 +80,8 @@ def _cohort_repeat_share(*, cut: bool = True, occasions: bool = True) -> float:
 @lru_cache(maxsize=1)
 def _task5() -> dict[str, float]:
     return {"right": _cohort_repeat_share(), "no_cut": _cohort_repeat_share(cut=False),
-            "rows": _cohort_repeat_share(occasions=False)}
+            "rows": _cohort_repeat_share(rows=True),
+            "any_day": _cohort_repeat_share(purchases_only=False)}
 
 
 def check_1a(answer: Any) -> Feedback:
@@ -140,9 +148,12 @@ def check_5(answer: Any) -> Feedback:
         mistakes=[(t["no_cut"], "Count only purchases up to 30 June 1997: the ladder is read "
                                 "on that date."),
                   (t["rows"], "Count purchase occasions (same customer, same day = one), "
-                              "not rows.")],
+                              "not rows."),
+                  (t["any_day"], "A purchase is a day with a net amount above 0 "
+                                 "(to_occasions(..., purchases_only=True)): a zero-amount day is "
+                                 "not a purchase, neither for the cohort nor for the count.")],
         hint="The cohort is the customers whose *first* purchase fell in January 1997; of them, "
-             "the share with two or more purchase days by 30 June 1997.")
+             "the share with two or more purchase days (net amount > 0) by 30 June 1997.")
 
 
 def check_6(answer: Any) -> Feedback:

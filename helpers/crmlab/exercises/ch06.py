@@ -125,7 +125,8 @@ def check_4b(answer: Any) -> Feedback:
 
 def check_5(answer: Any) -> Feedback:
     """Task 5: holdout AUC of recency_days alone as a churn score (CDNOW sample)."""
-    f = churn.churn_features(ex.cdnow_log("sample"), TASK5_CALIBRATION_END, TASK5_HOLDOUT_END)
+    f = ex.quietly(churn.churn_features, ex.cdnow_log("sample"), TASK5_CALIBRATION_END,
+                   TASK5_HOLDOUT_END)
     expected = churn.auc(f["churn"], f["recency_days"])
     return ex.compare_number(
         answer, expected, task="5",
