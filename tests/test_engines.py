@@ -198,6 +198,18 @@ def test_duckdb_cohort_matrix_matches_retention_on_random_logs(case, period):
     pd.testing.assert_frame_equal(got, want)
 
 
+def test_cohort_matrix_before_every_purchase_is_one_error_on_both_engines():
+    log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 5.0, 7.0],
+                        "date": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-02-01"])})
+    messages = []
+    for run in (engines.engine_cohort_matrix, cohort_matrix):
+        with pytest.raises(DataError) as err:
+            run(log, as_of="2023-01-01")
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
+    assert "up to 2023-01-01" in messages[0] and "from 2024-01-05 to 2024-03-01" in messages[0]
+
+
 def test_customer_summary_dispatches_to_the_engine_for_every_view(cdnow_files, cdnow):
     kw = {"as_of": "1997-09-30", "holdout_end": "1998-06-30"}
     for view in ["rfm", "btyd"]:
