@@ -441,8 +441,10 @@ def test_wrong_model_method(gg, bg, summ):
         gg.p_alive(summ)
     with pytest.raises(ParameterError, match="BG/NBD fit"):
         bg.conditional_expected_spend(summ)
-    with pytest.raises(ParameterError, match="t must be finite"):
+    with pytest.raises(ParameterError, match="t must be >= 0, got -1"):
         bg.expected_transactions(-1)
+    with pytest.raises(ParameterError, match="t must be a number, got '3'"):  # text is not a time
+        bg.expected_transactions("3")
 
 
 # ----------------------------------------------------------------------------- convergence

@@ -376,7 +376,7 @@ def test_bridge_clv_prospect_and_edge_cases():
         value.bridge_clv(1.0, 0.0, margin=1.0, discount=-0.1)
     with pytest.raises(ParameterError, match="did you type a percentage"):
         value.bridge_clv(1.0, 0.0, margin=1.0, discount=10)
-    with pytest.raises(ParameterError, match=r"margin\[1\] is NaN"):
+    with pytest.raises(ParameterError, match=r"margin\[1\] = nan is missing"):
         value.bridge_clv([1.0, 2.0], 0.0, margin=[1.0, np.nan])
 
 

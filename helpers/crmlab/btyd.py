@@ -66,6 +66,7 @@ from crmlab.finance import discount_factor
 from crmlab.mle import _LogScaleFit, delta_interval, minimize_mean_nll
 from crmlab.summary import _UNITS, customer_summary
 from crmlab.validation import (
+    as_float_array,
     check_choice,
     check_date,
     check_number,
@@ -1143,9 +1144,9 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 
 
 
 def _check_params(model: str, params: Any) -> np.ndarray:
-    theta = np.asarray(params, dtype=float)
+    theta = as_float_array(params, "params")
     k = len(PARAM_NAMES[model])
-    if theta.shape != (k,) or not np.all(np.isfinite(theta)) or np.any(theta <= 0):
+    if theta.shape != (k,) or np.any(theta <= 0):
         raise ParameterError(f"params must be {k} positive numbers {PARAM_NAMES[model]}, got {params!r}")
     return theta
 
@@ -1339,10 +1340,7 @@ def dert(pareto_fit: BTYDFit, summary: pd.DataFrame, delta: float) -> pd.Series:
 
 # =========================================================================== intervals
 def _times(t: Any) -> np.ndarray:
-    tt = np.asarray(t, dtype=float)
-    if np.any(tt < 0) or not np.all(np.isfinite(tt)):
-        raise ParameterError("t must be finite and >= 0")
-    return tt
+    return as_float_array(t, "t", low=0)
 
 
 def _log_params(fit: BTYDFit, *models: str) -> tuple[np.ndarray, np.ndarray]:
@@ -1654,9 +1652,7 @@ def simulate_summary(
     check_number(duration_holdout, "duration_holdout", low=0)
     theta = _check_params(model, params)
     rng = np.random.default_rng(seed)
-    Tc = np.broadcast_to(np.asarray(T_cal, dtype=float), (n,)).copy()
-    if np.any(Tc <= 0):
-        raise ParameterError("T_cal must be > 0")
+    Tc = np.broadcast_to(as_float_array(T_cal, "T_cal", low=0, low_inclusive=False), (n,)).copy()
     end = Tc + duration_holdout
     lam = rng.gamma(theta[0], 1.0 / theta[1], n)
     if model == "pareto_nbd":

@@ -291,8 +291,7 @@ def recency_transition_matrix(purchase_probabilities: Any) -> pd.DataFrame:
     p = as_float_array(purchase_probabilities, "purchase_probabilities").ravel()
     if p.size < 2:
         raise ParameterError("a recency chain needs at least 2 states")
-    if ((p < 0) | (p > 1)).any():
-        raise ParameterError("purchase_probabilities must be in [0, 1]")
+    check_rate(p, "purchase_probabilities", allow_one=True)
     k = p.size
     P = np.zeros((k, k))
     P[:, 0] = p
