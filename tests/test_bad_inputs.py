@@ -584,6 +584,11 @@ def test_state_rewards_and_discount_events_do_not_fill_or_drop_silently():
     assert out.attrs["without_events"] == 1 and out.loc[3] == 0.0
     with pytest.raises(DataError, match="column 'date', row 1: 'soon' is not a date"):
         clv.discount_events(ev.assign(date=["2025-01-01", "soon"]), "2024-01-01", 0.1)
+    # the log's date rule (check_date_column): 20250101 was read as nanoseconds after 1970
+    with pytest.raises(DataError, match=r"column 'date', row 0: .*20250101.* is a number, not a date"):
+        clv.discount_events(ev.assign(date=[20250101, 20250102]), "2024-01-01", 0.1)
+    with pytest.raises(DataError, match="column 'date', row 1: date is missing"):
+        clv.discount_events(ev.assign(date=["2025-01-01", None]), "2024-01-01", 0.1)
 
 
 # AHP: a documented judgment range and λmax ≥ n on everything accepted

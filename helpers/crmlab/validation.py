@@ -24,6 +24,7 @@ a share or probability in [0, 1]       :func:`check_rate` (arrays too);
 a discount rate per period             :func:`check_discount`
 a date parameter                       :func:`check_date`,
                                        :func:`check_optional_date`
+a date column of a frame               :func:`check_date_column`
 one of a few options                   :func:`check_choice`
 a transaction log                      :func:`validate_transactions`
 =====================================  ===========================================
@@ -70,6 +71,7 @@ __all__ = [
     "as_finite_vector",
     "check_date",
     "check_optional_date",
+    "check_date_column",
     "check_parameter_names",
     "MISSING_TEXT",
     "ID_STRIP_CHARS",
@@ -292,7 +294,7 @@ def validate_transactions(
         raise DataError(f"{what} is empty: at least one transaction row is needed")
     out = df.copy()
     check_customer_ids(out["customer_id"], what=what)
-    out["date"] = _log_dates(out, what)
+    out["date"] = check_date_column(out, what)
     if pd.api.types.is_complex_dtype(out["amount"]):
         raise DataError(f"{what}: column 'amount' holds complex numbers; expected real amounts of money")
     out["amount"] = check_numeric_column(
@@ -888,18 +890,28 @@ def check_money_total(amounts: np.ndarray, *, what: str, column: str, where: Any
     )
 
 
-def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
-    """The ``date`` column of a raw frame as datetime64[ns], or a DataError naming the row.
+def check_date_column(frame: pd.DataFrame, what: str = "data") -> pd.Series:
+    """The ``date`` column of a frame (a log, an event table) as datetime64[ns], or a DataError.
 
-    Numbers are refused (``1.7e9`` would be read as nanoseconds after 1970),
-    dates outside 1678-2261 are named (datetime64[ns] cannot hold them), and a
-    time-zone-aware column keeps its local wall-clock time (the day the
-    customer saw).
+    Text is parsed (ISO first, else one format inferred from the column);
+    numbers are refused (``1.7e9`` would be read as nanoseconds after 1970),
+    dates outside 1678-2261 are named (datetime64[ns] cannot hold them), a
+    missing date is refused, and a time-zone-aware column keeps its local
+    wall-clock time (the day the customer saw). Messages name the row and
+    the value. The rule :func:`validate_transactions` applies to a log.
+
+    >>> check_date_column(pd.DataFrame({"date": ["2024-01-31"]})).tolist()
+    [Timestamp('2024-01-31 00:00:00')]
+    >>> check_date_column(pd.DataFrame({"date": ["2024-01-31", "soon"]}), "events")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataError: events: column 'date', row 1: 'soon' is not a date; expected e.g. '2024-01-31'
     """
-    date = out["date"]
-    if pd.api.types.is_bool_dtype(date) or pd.api.types.is_numeric_dtype(date):
+    require_columns(frame, ["date"], what=what)
+    date = frame["date"]
+    if len(date) and (pd.api.types.is_bool_dtype(date) or pd.api.types.is_numeric_dtype(date)):
         raise DataError(
-            f"{what}: column 'date', {describe_row(out, 0)}: {excerpt(date.iloc[0])} is a number, not a "
+            f"{what}: column 'date', {describe_row(frame, 0)}: {excerpt(date.iloc[0])} is a number, not a "
             "date; convert it first (pd.to_datetime(..., format='%Y%m%d') or unit='s'), or load the "
             "data with load_transactions(date_format=...)"
         )
@@ -908,7 +920,7 @@ def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
         pos = first_bad(kinds.to_numpy(dtype=bool))
         if pos is not None:
             raise DataError(
-                f"{what}: column 'date', {describe_row(out, pos)}: {excerpt(date.iloc[pos])} is a number, "
+                f"{what}: column 'date', {describe_row(frame, pos)}: {excerpt(date.iloc[pos])} is a number, "
                 "not a date; expected e.g. '2024-01-31'"
             )
         parsed = pd.to_datetime(date, errors="coerce", format="ISO8601")
@@ -918,19 +930,19 @@ def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
         pos = first_bad(bad)
         if pos is not None:
             raise DataError(
-                f"{what}: column 'date', {describe_row(out, pos)}: "
+                f"{what}: column 'date', {describe_row(frame, pos)}: "
                 f"{excerpt(date.iloc[pos])} is not a date; expected e.g. '2024-01-31'"
             )
         date = parsed
     pos = first_out_of_range(date)
     if pos is not None:
         raise DataError(
-            f"{what}: column 'date', {describe_row(out, pos)}: {excerpt(str(date.iloc[pos]))} is outside "
+            f"{what}: column 'date', {describe_row(frame, pos)}: {excerpt(str(date.iloc[pos]))} is outside "
             f"{DATE_RANGE_TEXT}; a placeholder such as 9999-12-31? fix or remove the row"
         )
     if getattr(date.dt, "tz", None) is not None:
         date = date.dt.tz_localize(None)  # keep local wall time: the purchase day as the customer saw it
     pos = first_bad(date.isna())
     if pos is not None:
-        raise DataError(f"{what}: column 'date', {describe_row(out, pos)}: date is missing")
+        raise DataError(f"{what}: column 'date', {describe_row(frame, pos)}: date is missing")
     return date.astype("datetime64[ns]")
