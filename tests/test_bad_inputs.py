@@ -651,14 +651,14 @@ def _bg_fit():
 def test_btyd_clv_refuses_too_many_periods(_bg_fit, horizon, period, fragment):
     s, fit = _bg_fit
     with pytest.raises(ParameterError, match=fragment):
-        btyd.clv(fit, None, s, horizon=horizon, period=period, discount_rate=0.01)
+        btyd.clv(fit, None, s, horizon=horizon, period=period, discount=0.01)
 
 
 def test_btyd_clv_vectorised_path_is_the_step_by_step_sum(_bg_fit):
     s, fit = _bg_fit
     s = s.iloc[:100]
     K, period, d = 30, 0.5, 0.01
-    v = btyd.clv(fit, None, s, horizon=K * period, period=period, discount_rate=d)
+    v = btyd.clv(fit, None, s, horizon=K * period, period=period, discount=d)
     x, t_x, T = btyd.validate_summary(s)
     prev, val = np.zeros(len(s)), np.zeros(len(s))
     for k in range(1, K + 1):  # the definition, one period at a time
