@@ -415,7 +415,11 @@ def _percent_hint(value: float) -> str:
 def check_rate(value: Any, name: str = "retention", *, allow_one: bool = False) -> Any:
     """A share per period (retention, churn, a profit share) in [0, 1), or [0, 1] with ``allow_one``.
 
-    Scalars and arrays are accepted; the result is a float or a float64 array.
+    The one home of the [0, 1] rule: probabilities are checked here too
+    (:func:`check_probability` is its one-number form). A discount rate is
+    another kind (:func:`check_discount`). The number rules are
+    :func:`as_float_array`'s. Scalars and arrays are accepted; the result is a
+    float or a float64 array.
     A value above 1 is refused with a hint that it may be a percentage.
 
     >>> check_rate(0.8)
@@ -440,6 +444,9 @@ def check_rate(value: Any, name: str = "retention", *, allow_one: bool = False) 
 
 def check_discount(value: Any, name: str = "discount", *, high: float = 1.0) -> Any:
     """A discount rate per period in [0, ``high``) (default [0, 1): 0.10 is 10% per period).
+
+    The one validator of discount rates (every ``discount`` argument in crmlab);
+    its number rules are :func:`as_float_array`'s.
 
     Scalars and arrays are accepted; the result is a float or a float64 array.
     A rate of 1 or more is refused with a hint that it may be a percentage;
