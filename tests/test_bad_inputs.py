@@ -535,6 +535,21 @@ def test_array_and_date_validators_name_the_bad_entry(call, error, fragment):
         call()
 
 
+# hand-rolled checks replaced by the validators: text and booleans no longer pass as numbers
+@pytest.mark.parametrize("call, fragment", [
+    (lambda: crmlab.sbg.survival(1.0, 2.0, ["3"]), r"t\[0\] = '3' is text"),
+    (lambda: finance.revenue_identity(20, 100, 0.8, [-3, 1], 10), r"usage\[0\] must be >= 0, got -3.0"),
+    (lambda: finance.retention_clv(100, 0.8, 0.1, 2.5), "horizon must be a whole number, got 2.5"),
+    (lambda: ahp.composite_score(pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 1.0]}), ["x", 1]),
+     r"weights\[0\] = 'x' is text"),
+    (lambda: clv.recency_transition_matrix([0.5, 1.2]), r"purchase_probabilities must be a share in \[0, 1\], got 1.2"),
+], ids=["sbg t text", "revenue_identity negative", "horizon fraction", "ahp weights text",
+        "recency chain probability"])
+def test_hand_rolled_checks_now_call_the_validators(call, fragment):
+    with pytest.raises(ParameterError, match=fragment):
+        call()
+
+
 # classify_clv: never a silent 0
 _CUR = pd.Series([10.0, 1.0, 8.0, -5.0], index=list("abcd"))
 _POT = pd.Series([9.0, 9.0, 1.0, 1.0], index=list("abcd"))
