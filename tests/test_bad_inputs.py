@@ -512,18 +512,41 @@ def test_check_number_whole_numbers_stay_exact():
     (lambda: as_float_array(np.array([True, False]), "amounts"), ParameterError, "boolean"),
     (lambda: as_float_array([1.0, 10**400], "amounts"), ParameterError, r"amounts\[1\] = 1000.* is too large"),
     (lambda: as_float_array([1.0, 1 + 1j], "amounts"), ParameterError, r"amounts\[1\] = \(1\+1j\) is complex"),
-    (lambda: as_float_array([1.0, float("nan")], "amounts"), ParameterError, r"amounts\[1\] is NaN"),
-    (lambda: as_finite_vector([1.0, 10**400], "values"), DataError, "values must be numbers"),
-    (lambda: as_finite_vector(np.array([True, False]), "values"), DataError, "booleans"),
+    (lambda: as_float_array([1.0, float("nan")], "amounts"), ParameterError, r"amounts\[1\] = nan is missing \(NaN\)"),
+    (lambda: as_finite_vector([1.0, 10**400], "values"), DataError, r"values\[1\] = 1000.* is too large"),
+    (lambda: as_finite_vector(np.array([True, False]), "values"), DataError, "boolean"),
+    (lambda: as_finite_vector([1.0, True], "values"), DataError, r"values\[1\] = True is a boolean"),
+    (lambda: as_finite_vector(["1", "2"], "values"), DataError, r"values\[0\] = '1' is text"),
+    (lambda: as_float_array(["0.1"], "rates"), ParameterError, r"rates\[0\] = '0.1' is text"),
+    (lambda: as_float_array([2, 2.5], "t", low=0, integer=True), ParameterError,
+     r"t\[1\] must be a whole number, got 2.5"),
+    (lambda: as_float_array([[1.0], [0.0]], "t", low=0, low_inclusive=False), ParameterError,
+     r"t\[1\] must be > 0, got 0.0"),
     (lambda: check_date("soon", "CAL_END"), ParameterError, "CAL_END must be a date such as"),
     (lambda: check_date(1997, "CAL_END"), ParameterError, "a number is not read as a date"),
     (lambda: check_date(np.int64(3), "AS_OF"), ParameterError, "AS_OF .* a number is not read"),
     (lambda: check_date(True, "AS_OF"), ParameterError, "AS_OF must be a date"),
     (lambda: check_date(float("nan"), "AS_OF"), ParameterError, "AS_OF must be a date"),
 ], ids=["list bool", "bool array", "huge int", "complex", "NaN", "vector huge int", "vector bool",
+        "vector list bool", "vector text", "array text", "array whole", "array low exclusive",
         "date soon", "date as year number", "date numpy int", "date bool", "date NaN"])
 def test_array_and_date_validators_name_the_bad_entry(call, error, fragment):
     with pytest.raises(error, match=fragment):
+        call()
+
+
+# hand-rolled checks replaced by the validators: text and booleans no longer pass as numbers
+@pytest.mark.parametrize("call, fragment", [
+    (lambda: crmlab.sbg.survival(1.0, 2.0, ["3"]), r"t\[0\] = '3' is text"),
+    (lambda: finance.revenue_identity(20, 100, 0.8, [-3, 1], 10), r"usage\[0\] must be >= 0, got -3.0"),
+    (lambda: finance.retention_clv(100, 0.8, 0.1, 2.5), "horizon must be a whole number, got 2.5"),
+    (lambda: ahp.composite_score(pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 1.0]}), ["x", 1]),
+     r"weights\[0\] = 'x' is text"),
+    (lambda: clv.recency_transition_matrix([0.5, 1.2]), r"purchase_probabilities must be a share in \[0, 1\], got 1.2"),
+], ids=["sbg t text", "revenue_identity negative", "horizon fraction", "ahp weights text",
+        "recency chain probability"])
+def test_hand_rolled_checks_now_call_the_validators(call, fragment):
+    with pytest.raises(ParameterError, match=fragment):
         call()
 
 
@@ -576,6 +599,11 @@ def test_state_rewards_and_discount_events_do_not_fill_or_drop_silently():
     assert out.attrs["without_events"] == 1 and out.loc[3] == 0.0
     with pytest.raises(DataError, match="column 'date', row 1: 'soon' is not a date"):
         clv.discount_events(ev.assign(date=["2025-01-01", "soon"]), "2024-01-01", 0.1)
+    # the log's date rule (check_date_column): 20250101 was read as nanoseconds after 1970
+    with pytest.raises(DataError, match=r"column 'date', row 0: .*20250101.* is a number, not a date"):
+        clv.discount_events(ev.assign(date=[20250101, 20250102]), "2024-01-01", 0.1)
+    with pytest.raises(DataError, match="column 'date', row 1: date is missing"):
+        clv.discount_events(ev.assign(date=["2025-01-01", None]), "2024-01-01", 0.1)
 
 
 # AHP: a documented judgment range and λmax ≥ n on everything accepted
@@ -638,14 +666,14 @@ def _bg_fit():
 def test_btyd_clv_refuses_too_many_periods(_bg_fit, horizon, period, fragment):
     s, fit = _bg_fit
     with pytest.raises(ParameterError, match=fragment):
-        btyd.clv(fit, None, s, horizon=horizon, period=period, discount_rate=0.01)
+        btyd.clv(fit, None, s, horizon=horizon, period=period, discount=0.01)
 
 
 def test_btyd_clv_vectorised_path_is_the_step_by_step_sum(_bg_fit):
     s, fit = _bg_fit
     s = s.iloc[:100]
     K, period, d = 30, 0.5, 0.01
-    v = btyd.clv(fit, None, s, horizon=K * period, period=period, discount_rate=d)
+    v = btyd.clv(fit, None, s, horizon=K * period, period=period, discount=d)
     x, t_x, T = btyd.validate_summary(s)
     prev, val = np.zeros(len(s)), np.zeros(len(s))
     for k in range(1, K + 1):  # the definition, one period at a time

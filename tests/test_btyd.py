@@ -389,7 +389,7 @@ def test_series_matches_closed_form():
 def test_dert_equals_fine_discrete_discounting(pnbd, gg, summ):
     delta = math.log(1.15) / 52
     d = btyd.dert(pnbd, summ.iloc[:50], delta)
-    v = btyd.clv(pnbd, None, summ.iloc[:50], horizon=6000, period=1.0, discount_rate=math.expm1(delta))
+    v = btyd.clv(pnbd, None, summ.iloc[:50], horizon=6000, period=1.0, discount=math.expm1(delta))
     # discrete sums value each week's transactions at its end: half a week later on average
     np.testing.assert_allclose(v["clv"] / d, math.exp(-delta / 2), rtol=2e-4)
 
@@ -441,8 +441,10 @@ def test_wrong_model_method(gg, bg, summ):
         gg.p_alive(summ)
     with pytest.raises(ParameterError, match="BG/NBD fit"):
         bg.conditional_expected_spend(summ)
-    with pytest.raises(ParameterError, match="t must be finite"):
+    with pytest.raises(ParameterError, match="t must be >= 0, got -1"):
         bg.expected_transactions(-1)
+    with pytest.raises(ParameterError, match="t must be a number, got '3'"):  # text is not a time
+        bg.expected_transactions("3")
 
 
 # ----------------------------------------------------------------------------- convergence
@@ -481,7 +483,7 @@ def test_simulation_other_models(model, params):
 
 # ----------------------------------------------------------------------------- value
 def test_clv_discrete_discounting_by_hand(bg, gg, cust1):
-    v = btyd.clv(bg, gg, cust1, horizon=8, period=4, discount_rate=0.1, margin=0.5)
+    v = btyd.clv(bg, gg, cust1, horizon=8, period=4, discount=0.1, margin=0.5)
     e4 = bg.conditional_expected_transactions(cust1, 4).iloc[0]
     e8 = bg.conditional_expected_transactions(cust1, 8).iloc[0]
     m = gg.conditional_expected_spend(cust1).iloc[0]
@@ -490,11 +492,11 @@ def test_clv_discrete_discounting_by_hand(bg, gg, cust1):
 
 
 def test_clv_decreases_with_discount_rate(bg, gg, summ):
-    lo = btyd.clv(bg, gg, summ, horizon=52, period=52 / 12, discount_rate=0.0)["clv"].sum()
-    hi = btyd.clv(bg, gg, summ, horizon=52, period=52 / 12, discount_rate=0.05)["clv"].sum()
+    lo = btyd.clv(bg, gg, summ, horizon=52, period=52 / 12, discount=0.0)["clv"].sum()
+    hi = btyd.clv(bg, gg, summ, horizon=52, period=52 / 12, discount=0.05)["clv"].sum()
     assert hi < lo
-    with pytest.raises(ParameterError, match="discount_rate must be < 1"):
-        btyd.clv(bg, gg, summ, horizon=52, period=4, discount_rate=1.5)
+    with pytest.raises(ParameterError, match=r"discount must be a rate per period in \[0, 1\), got 1.5: did you type a percentage"):
+        btyd.clv(bg, gg, summ, horizon=52, period=4, discount=1.5)
 
 
 # ----------------------------------------------------------------------------- validation
@@ -641,7 +643,7 @@ def test_interval_functions(bg, pnbd, gg, summ):
 
 def test_clv_interval_total_and_rows(pnbd, gg, summ):
     sub = summ.iloc[:300]
-    kw = dict(horizon=52, period=52 / 12, discount_rate=0.01)
+    kw = dict(horizon=52, period=52 / 12, discount=0.01)
     rows = btyd.clv_interval(pnbd, gg, sub, **kw)
     tot = btyd.clv_interval(pnbd, gg, sub, total=True, **kw)
     plain = btyd.clv(pnbd, gg, sub, **kw)["clv"]

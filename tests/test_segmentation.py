@@ -51,8 +51,14 @@ def test_concentration_errors():
         seg.gini([0, 0])
     with pytest.raises(DataError, match="empty"):
         seg.lorenz_curve([])
-    with pytest.raises(DataError, match="not a finite"):
+    with pytest.raises(DataError, match=r"values\[1\] = nan is missing"):
         seg.top_share([1, np.nan])
+    with pytest.raises(DataError, match=r"values\[1\] = inf is infinite"):
+        seg.top_share([1, np.inf])
+    with pytest.raises(DataError, match=r"values\[1\] = True is a boolean"):
+        seg.gini([1, True])
+    with pytest.raises(ParameterError, match=r"thresholds\[1\] = nan is missing"):  # NaN once passed every bound
+        seg.abc_analysis(pd.Series([60.0, 25.0, 15.0]), thresholds=[0.8, np.nan])
     with pytest.raises(ParameterError, match="share"):
         seg.top_share([1, 2], 1.5)
 
@@ -122,7 +128,7 @@ def test_deposit_tier_edges(balance, tier):
 def test_deposit_tiers_errors_name_the_balance():
     with pytest.raises(DataError, match=r"balances\[0\]"):
         seg.deposit_tiers([np.nan])
-    with pytest.raises(DataError, match=r"balances\[1\] = inf"):
+    with pytest.raises(DataError, match=r"balances\[1\] = inf is infinite"):
         seg.deposit_tiers([1.0, np.inf])
 
 

@@ -351,6 +351,17 @@ def test_retention_from_value():
     assert value.retention_from_value(5.0, 5.0) == 0.5
     assert value.retention_from_value(math.log(3), 0.0) == pytest.approx(0.75)
     np.testing.assert_allclose(value.retention_from_value([0, 1e6], 0.0, scale=1), [0.5, 1.0])
+    # the two-option case of logit_choice, element by element, in the arguments' broadcast shape
+    firm, rival = np.array([[1.0, -2.0, 30.0]]), np.array([[0.0], [0.5]])
+    r = value.retention_from_value(firm, rival, scale=0.7)
+    assert r.shape == (2, 3)
+    for i, j in np.ndindex(r.shape):
+        p = value.logit_choice(pd.Series([firm[0, j], rival[i, 0]], index=["firm", "rival"]), scale=0.7)
+        assert r[i, j] == p["firm"]
+    np.testing.assert_allclose(r, 1 / (1 + np.exp(-0.7 * (firm - rival))), rtol=1e-14)
+    assert value.retention_from_value([], 0.0).shape == (0,)
+    with pytest.raises(ParameterError, match=r"tcdv_firm \(3,\), tcdv_rival \(2,\)"):
+        value.retention_from_value([1.0, 2.0, 3.0], [0.0, 1.0])
 
 
 def test_bridge_clv_hand_computed():
@@ -376,7 +387,7 @@ def test_bridge_clv_prospect_and_edge_cases():
         value.bridge_clv(1.0, 0.0, margin=1.0, discount=-0.1)
     with pytest.raises(ParameterError, match="did you type a percentage"):
         value.bridge_clv(1.0, 0.0, margin=1.0, discount=10)
-    with pytest.raises(ParameterError, match=r"margin\[1\] is NaN"):
+    with pytest.raises(ParameterError, match=r"margin\[1\] = nan is missing"):
         value.bridge_clv([1.0, 2.0], 0.0, margin=[1.0, np.nan])
 
 

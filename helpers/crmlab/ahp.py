@@ -1282,7 +1282,7 @@ def standardize(
 
 def _align_weights(indicators: pd.DataFrame, weights: Any) -> pd.Series:
     if not isinstance(weights, pd.Series):
-        w = np.asarray(weights, dtype=float).ravel()
+        w = as_float_array(weights, "weights").ravel()
         if w.size != indicators.shape[1]:
             raise ParameterError(
                 f"{w.size} weights for {indicators.shape[1]} indicator columns"

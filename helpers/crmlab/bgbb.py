@@ -47,6 +47,7 @@ from crmlab.errors import DataError, ParameterError
 from crmlab.mle import _LogScaleFit, maximize
 from crmlab.sbg import MIN_DISCOUNT, _log_hyp2f1_1bc  # the smallest rate the DERL/DERT series sums
 from crmlab.validation import (
+    as_float_array,
     check_discount,
     check_number,
     check_numeric_column,
@@ -195,8 +196,8 @@ def bgbb_loglik(params: Any, summary: pd.DataFrame, *, weights: str | None = Non
     >>> round(bgbb_loglik([1.204, 0.750, 0.657, 2.783], load_donations(), weights="n_custs"), 1)
     -33225.6
     """
-    theta = np.asarray(params, dtype=float)
-    if theta.shape != (4,) or not np.all(np.isfinite(theta)) or np.any(theta <= 0):
+    theta = as_float_array(params, "params")
+    if theta.shape != (4,) or np.any(theta <= 0):
         raise ParameterError(f"params must be 4 positive numbers {PARAM_NAMES}, got {params!r}")
     x, tx, n, w = validate_bgbb_summary(summary, weights=weights)
     return float(w @ _loglik(theta, x, tx, n))
@@ -291,9 +292,7 @@ class BGBBFit(_LogScaleFit):
 
         ``alpha/(alpha+beta) * sum_{k=1}^{n} B(gamma, delta+k)/B(gamma, delta)``.
         """
-        nn = np.asarray(n, dtype=float)
-        if np.any(nn < 0) or np.any(nn != np.round(nn)):
-            raise ParameterError(f"n must be whole numbers of opportunities >= 0, got {n!r}")
+        nn = as_float_array(n, "n", low=0, integer=True)  # whole numbers of opportunities
         a, b, g, d = self._theta()
         flat = np.atleast_1d(nn).ravel()
         out = a / (a + b) * _alive_sum(g, d, np.zeros_like(flat), 1, flat)

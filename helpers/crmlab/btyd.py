@@ -66,8 +66,10 @@ from crmlab.finance import discount_factor
 from crmlab.mle import _LogScaleFit, delta_interval, minimize_mean_nll
 from crmlab.summary import _UNITS, customer_summary
 from crmlab.validation import (
+    as_float_array,
     check_choice,
     check_date,
+    check_discount,
     check_number,
     check_numeric_column,
     require_columns,
@@ -1143,9 +1145,9 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 
 
 
 def _check_params(model: str, params: Any) -> np.ndarray:
-    theta = np.asarray(params, dtype=float)
+    theta = as_float_array(params, "params")
     k = len(PARAM_NAMES[model])
-    if theta.shape != (k,) or not np.all(np.isfinite(theta)) or np.any(theta <= 0):
+    if theta.shape != (k,) or np.any(theta <= 0):
         raise ParameterError(f"params must be {k} positive numbers {PARAM_NAMES[model]}, got {params!r}")
     return theta
 
@@ -1189,7 +1191,7 @@ def clv(
     *,
     horizon: float,
     period: float,
-    discount_rate: float,
+    discount: float,
     margin: float = 1.0,
 ) -> pd.DataFrame:
     """Expected discounted future value of each customer (discrete discounting).
@@ -1221,8 +1223,8 @@ def clv(
         The customers to value (from :func:`summarize`).
     horizon, period : float
         Horizon and discounting period in the summary's unit.
-    discount_rate : float
-        Discount rate per period, in [0, 1).
+    discount : float
+        Discount rate per period, in [0, 1) (:func:`crmlab.validation.check_discount`).
     margin : float
         Profit margin applied to spend (1 = revenue).
 
@@ -1236,14 +1238,14 @@ def clv(
     --------
     >>> import crmlab
     >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30", purchase_rule="any_occasion")
-    >>> v = clv(fit_bgnbd(s), fit_gamma_gamma(s), s, horizon=52, period=52/12, discount_rate=0.01)
+    >>> v = clv(fit_bgnbd(s), fit_gamma_gamma(s), s, horizon=52, period=52/12, discount=0.01)
     >>> bool((v["clv"] >= 0).all()), round(float(v["clv"].sum()), -3)
     (True, 71000.0)
     """
     transaction_fit._require(*_TRANSACTION_MODELS)
     check_number(horizon, "horizon", low=0, low_inclusive=False)
     check_number(period, "period", low=0, low_inclusive=False)
-    check_number(discount_rate, "discount_rate", low=0, high=1, high_inclusive=False)
+    discount = check_discount(check_number(discount, "discount"))  # one rate, not an array
     check_number(margin, "margin")
     model = transaction_fit.model
     cap = MAX_CLV_CELLS[model]
@@ -1270,7 +1272,7 @@ def clv(
         raise too_many(u)
     theta = transaction_fit._theta()
     times = np.minimum(np.arange(1, K + 1) * period, horizon)
-    factors = discount_factor(np.arange(1, K + 1, dtype=float), discount_rate)
+    factors = discount_factor(np.arange(1, K + 1, dtype=float), discount)
     cum = np.empty((u, K))
     chunk = max(1, _CLV_CHUNK // u)  # periods per vectorised evaluation
     for start in range(0, K, chunk):
@@ -1339,10 +1341,7 @@ def dert(pareto_fit: BTYDFit, summary: pd.DataFrame, delta: float) -> pd.Series:
 
 # =========================================================================== intervals
 def _times(t: Any) -> np.ndarray:
-    tt = np.asarray(t, dtype=float)
-    if np.any(tt < 0) or not np.all(np.isfinite(tt)):
-        raise ParameterError("t must be finite and >= 0")
-    return tt
+    return as_float_array(t, "t", low=0)
 
 
 def _log_params(fit: BTYDFit, *models: str) -> tuple[np.ndarray, np.ndarray]:
@@ -1412,7 +1411,7 @@ def clv_interval(
     *,
     horizon: float,
     period: float,
-    discount_rate: float,
+    discount: float,
     margin: float = 1.0,
     total: bool = False,
     level: float = 0.95,
@@ -1431,7 +1430,7 @@ def clv_interval(
     >>> import crmlab
     >>> s = summarize(crmlab.datasets.load_cdnow("sample"), "1997-09-30")
     >>> iv = clv_interval(fit_pareto_nbd(s), fit_gamma_gamma(s), s, horizon=52, period=52/12,
-    ...                   discount_rate=0.01, total=True)
+    ...                   discount=0.01, total=True)
     >>> round(float(iv.loc["total", "estimate"]), -3), bool(iv.loc["total", "se"] > 0)
     (72000.0, True)
     """
@@ -1444,7 +1443,7 @@ def clv_interval(
     z = np.r_[z1, z2]
     C = np.zeros((len(z), len(z)))
     C[:k, :k], C[k:, k:] = C1, C2
-    kw = dict(horizon=horizon, period=period, discount_rate=discount_rate, margin=margin)
+    kw = dict(horizon=horizon, period=period, discount=discount, margin=margin)
     clv(transaction_fit, spend_fit, summary, **kw)  # validate the arguments once
 
     def fun(zz):
@@ -1654,9 +1653,7 @@ def simulate_summary(
     check_number(duration_holdout, "duration_holdout", low=0)
     theta = _check_params(model, params)
     rng = np.random.default_rng(seed)
-    Tc = np.broadcast_to(np.asarray(T_cal, dtype=float), (n,)).copy()
-    if np.any(Tc <= 0):
-        raise ParameterError("T_cal must be > 0")
+    Tc = np.broadcast_to(as_float_array(T_cal, "T_cal", low=0, low_inclusive=False), (n,)).copy()
     end = Tc + duration_holdout
     lam = rng.gamma(theta[0], 1.0 / theta[1], n)
     if model == "pareto_nbd":

@@ -37,6 +37,7 @@ from crmlab.validation import (
     as_float_array,
     check_choice,
     check_date,
+    check_date_column,
     check_discount,
     check_number,
     check_numeric_column,
@@ -291,8 +292,7 @@ def recency_transition_matrix(purchase_probabilities: Any) -> pd.DataFrame:
     p = as_float_array(purchase_probabilities, "purchase_probabilities").ravel()
     if p.size < 2:
         raise ParameterError("a recency chain needs at least 2 states")
-    if ((p < 0) | (p > 1)).any():
-        raise ParameterError("purchase_probabilities must be in [0, 1]")
+    check_rate(p, "purchase_probabilities", allow_one=True)
     k = p.size
     P = np.zeros((k, k))
     P[:, 0] = p
@@ -577,17 +577,10 @@ def discount_events(events: pd.DataFrame, as_of: Any, discount: float, *, custom
             raise DataError(
                 f"events: column 'probability', row {pos}: {prob.iloc[pos]} is above 1"
             )
-    dates = pd.to_datetime(events["date"], errors="coerce")
-    pos = first_bad(dates.isna())
-    if pos is not None:
-        raise DataError(
-            f"events: column 'date', row {pos}: {events['date'].iloc[pos]!r} is not a date"
-        )
+    dates = check_date_column(events, "events")
     pos = first_bad(events["customer_id"].isna())
     if pos is not None:
         raise DataError(f"events: column 'customer_id', row {pos}: customer id is missing")
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
     yrs = (dates - ref).dt.days / DAYS_PER_YEAR
     pv = (val * prob * discount_factor(yrs.to_numpy(), d)).groupby(events["customer_id"]).sum()
     without = 0

@@ -192,12 +192,7 @@ def retention_clv(
                for v in np.ravel(np.asarray(horizon, dtype=object))):
             raise ParameterError("horizon must be a whole number of periods; "
                                  "use horizon=None for an infinite horizon")
-        h = as_float_array(horizon, "horizon")
-        if (h < 0).any():
-            raise ParameterError(f"horizon must be >= 0 periods, got {float(h[h < 0].ravel()[0])!r}")
-        if (h != np.round(h)).any():
-            bad = h[h != np.round(h)].ravel()[0]
-            raise ParameterError(f"horizon must be a whole number of periods, got {float(bad)!r}")
+        h = as_float_array(horizon, "horizon", low=0, integer=True)  # whole periods
         arrays.append(h)
         names.append("horizon")
     b = check_broadcast(names, *arrays)
@@ -276,10 +271,8 @@ def revenue_identity(
     names = ("new_customers", "existing_customers", "retention", "usage", "price")
     arrays = []
     for name, v in zip(names, args):
-        a = np.asarray(check_rate(v, name, allow_one=True)) if name == "retention" else as_float_array(v, name)
-        if (a < 0).any():
-            raise ParameterError(f"{name} must be >= 0, got {a[a < 0].ravel()[0]:g}")
-        arrays.append(a)
+        a = check_rate(v, name, allow_one=True) if name == "retention" else as_float_array(v, name, low=0)
+        arrays.append(np.asarray(a))
     new, existing, r, use, price_ = check_broadcast(names, *arrays)
     return _as_series((new + existing * r) * use * price_, args, "revenue")
 
@@ -336,13 +329,11 @@ def project_revenue(
     d = check_discount(discount)
 
     def per_period(v: Any, name: str) -> np.ndarray:
-        a = as_float_array(v, name).ravel()
+        a = as_float_array(v, name, low=0).ravel()
         if a.size == 1:
             a = np.full(T, a[0])
         if a.size != T:
             raise ParameterError(f"{name} must be a scalar or {T} values (one per period), got {a.size}")
-        if (a < 0).any():
-            raise ParameterError(f"{name} must be >= 0, got {a[a < 0][0]:g}")
         return a
 
     new = per_period(new_customers, "new_customers")

@@ -154,11 +154,7 @@ def _check_ab(alpha: Any, beta: Any) -> tuple[float, float]:
 
 
 def _t_array(t: Any, name: str = "t", low: int = 0) -> np.ndarray:
-    tt = as_float_array(t, name)
-    if np.any(tt < low) or np.any(tt != np.round(tt)):
-        bad = tt[(tt < low) | (tt != np.round(tt))].ravel()[0]
-        raise ParameterError(f"{name} must be whole periods >= {low}, got {float(bad)!r}")
-    return tt
+    return as_float_array(t, name, low=low, integer=True)  # whole periods
 
 
 def _log_survival(a: float, b: float, t: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from crmlab.errors import DataError, ParameterError
 from crmlab.rfm import score_by_bounds
-from crmlab.validation import as_finite_vector, check_choice, check_number
+from crmlab.validation import as_finite_vector, as_float_array, check_choice, check_number
 
 __all__ = [
     "lorenz_curve",
@@ -146,7 +146,7 @@ def abc_analysis(
     ['A', 'A', 'B', 'B', 'C']
     """
     check_choice(basis, "basis", ["value", "customers"])
-    t = np.asarray(thresholds, dtype="float64")
+    t = as_float_array(thresholds, "thresholds")
     if t.ndim != 1 or len(t) == 0 or np.any(t <= 0) or np.any(t >= 1) or np.any(np.diff(t) <= 0):
         raise ParameterError(f"thresholds must be increasing numbers in (0, 1), got {list(thresholds)}")
     if len(labels) != len(t) + 1:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from crmlab.errors import ParameterError
 from crmlab.lifecycle import PATTERNS
-from crmlab.validation import check_date, check_number
+from crmlab.validation import as_float_array, check_date, check_number
 
 __all__ = ["SimulationConfig", "simulate_transactions", "stage_at", "messy_export", "MESSY_COLUMNS"]
 
@@ -134,8 +134,8 @@ def simulate_transactions(
     n = check_number(n_customers, "n_customers", low=1, integer=True)
     check_number(seed, "seed", low=0, integer=True)
     cfg = config or SimulationConfig()
-    probs = np.asarray(cfg.pattern_probs, dtype=float)
-    if probs.shape != (4,) or (probs < 0).any() or not np.isclose(probs.sum(), 1.0):
+    probs = as_float_array(cfg.pattern_probs, "pattern_probs", low=0)
+    if probs.shape != (4,) or not np.isclose(probs.sum(), 1.0):
         raise ParameterError(f"pattern_probs must be 4 non-negative numbers summing to 1, got {cfg.pattern_probs}")
     t0 = check_date(start, "start")
     t1 = check_date(end, "end")

@@ -184,14 +184,11 @@ def _check_durations(durations: Any) -> np.ndarray:
         raise DataError("durations must be a 1-D sequence of non-negative numbers")
     raw = durations.to_numpy() if isinstance(durations, pd.Series) else durations
     try:
-        d = as_float_array(raw, "durations")
+        d = as_float_array(raw, "durations", low=0)
     except ParameterError as exc:
         raise DataError(str(exc)) from None
     if len(d) == 0:
         raise DataError("durations is empty: at least one customer is needed")
-    if (d < 0).any():
-        i = int(np.flatnonzero(d < 0)[0])
-        raise DataError(f"durations[{i}] = {d[i]} is negative; expected a duration >= 0")
     return d
 
 

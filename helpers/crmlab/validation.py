@@ -6,6 +6,29 @@ first offending row (0-based position in the frame, plus its index label) and
 the value, and says what was expected. Chapter modules call them instead of
 letting a raw pandas/numpy traceback escape.
 
+One validator per kind of value (a module that needs one of these kinds calls
+it rather than writing its own ``if ... raise``):
+
+=====================================  ===========================================
+kind of value                          validator
+=====================================  ===========================================
+one number (a parameter; a count is    :func:`check_number` (``low``/``high``,
+a whole number)                        ``integer=True``)
+numbers in an array (a parameter)      :func:`as_float_array` (same bounds and
+                                       wording as :func:`check_number`)
+a data vector (1-D, non-empty)         :func:`as_finite_vector` (the rules of
+                                       :func:`as_float_array`, as a DataError)
+a column of a frame                    :func:`check_numeric_column`
+a share or probability in [0, 1]       :func:`check_rate` (arrays too);
+                                       :func:`check_probability` for one number
+a discount rate per period             :func:`check_discount`
+a date parameter                       :func:`check_date`,
+                                       :func:`check_optional_date`
+a date column of a frame               :func:`check_date_column`
+one of a few options                   :func:`check_choice`
+a transaction log                      :func:`validate_transactions`
+=====================================  ===========================================
+
 Examples
 --------
 >>> import pandas as pd
@@ -48,6 +71,7 @@ __all__ = [
     "as_finite_vector",
     "check_date",
     "check_optional_date",
+    "check_date_column",
     "check_parameter_names",
     "MISSING_TEXT",
     "ID_STRIP_CHARS",
@@ -270,7 +294,7 @@ def validate_transactions(
         raise DataError(f"{what} is empty: at least one transaction row is needed")
     out = df.copy()
     check_customer_ids(out["customer_id"], what=what)
-    out["date"] = _log_dates(out, what)
+    out["date"] = check_date_column(out, what)
     if pd.api.types.is_complex_dtype(out["amount"]):
         raise DataError(f"{what}: column 'amount' holds complex numbers; expected real amounts of money")
     out["amount"] = check_numeric_column(
@@ -331,37 +355,57 @@ def check_number(
         ) from None
     if not math.isfinite(as_float):
         raise ParameterError(f"{name} must be a finite number, got {excerpt(value)}")
-    if integer and as_float != math.floor(as_float):
-        raise ParameterError(f"{name} must be a whole number, got {excerpt(value)}")
-    if low is not None and (as_float < low or (not low_inclusive and as_float == low)):
-        raise ParameterError(
-            f"{name} must be {'>=' if low_inclusive else '>'} {low}, got {excerpt(value)}"
-        )
-    if high is not None and (as_float > high or (not high_inclusive and as_float == high)):
-        raise ParameterError(
-            f"{name} must be {'<=' if high_inclusive else '<'} {high}, got {excerpt(value)}"
-        )
+    _check_bounds(np.asarray(as_float), name, low, high, low_inclusive, high_inclusive, integer,
+                  shown=value)
     if integer:
         return int(value) if isinstance(value, (int, np.integer)) else int(as_float)
     return as_float
 
 
+def _check_bounds(
+    arr: np.ndarray,
+    name: str,
+    low: float | None,
+    high: float | None,
+    low_inclusive: bool,
+    high_inclusive: bool,
+    integer: bool,
+    *,
+    shown: Any = None,
+) -> None:
+    """The bound and whole-number rules of :func:`check_number`, for one number or an array.
+
+    The message names the first bad entry (``name[i]`` in an array) and its value
+    (``shown`` for a scalar: the value as the caller gave it).
+    """
+    rules = []
+    if integer:
+        rules.append((arr != np.floor(arr), "a whole number"))
+    if low is not None:
+        rules.append((arr < low if low_inclusive else arr <= low,
+                      f"{'>=' if low_inclusive else '>'} {low}"))
+    if high is not None:
+        rules.append((arr > high if high_inclusive else arr >= high,
+                      f"{'<=' if high_inclusive else '<'} {high}"))
+    for bad, expected in rules:
+        if bad.any():
+            if arr.ndim == 0:
+                raise ParameterError(f"{name} must be {expected}, got {excerpt(shown)}")
+            i = int(np.flatnonzero(bad.ravel())[0])
+            raise ParameterError(f"{name}[{i}] must be {expected}, got {excerpt(float(arr.ravel()[i]))}")
+
+
 def check_probability(value: Any, name: str, *, allow_one: bool = True) -> float:
-    """One number in [0, 1] (or [0, 1) when ``allow_one`` is False): :func:`check_rate` for a scalar.
+    """One number in [0, 1] (or [0, 1) when ``allow_one`` is False).
+
+    The scalar form of :func:`check_rate` (the one home of the [0, 1] rule):
+    the value must first pass :func:`check_number`, so an array is refused.
 
     >>> check_probability(0.8, "retention")
     0.8
     """
     check_number(value, name)
-    return float(_fraction(value, name, allow_one, "probability"))
-
-
-def _as_numbers(value: Any, name: str) -> np.ndarray:
-    """Scalar or array of real numbers as float64; text and booleans are refused, not converted."""
-    kind = np.asarray(value).dtype.kind if not isinstance(value, pd.Series) else value.dtype.kind
-    if kind in "bSU":
-        raise ParameterError(f"{name} must be a number or numbers, got {excerpt(value)} ({type(value).__name__})")
-    return as_float_array(value, name)
+    return float(check_rate(value, name, allow_one=allow_one))
 
 
 def _percent_hint(value: float) -> str:
@@ -371,7 +415,11 @@ def _percent_hint(value: float) -> str:
 def check_rate(value: Any, name: str = "retention", *, allow_one: bool = False) -> Any:
     """A share per period (retention, churn, a profit share) in [0, 1), or [0, 1] with ``allow_one``.
 
-    Scalars and arrays are accepted; the result is a float or a float64 array.
+    The one home of the [0, 1] rule: probabilities are checked here too
+    (:func:`check_probability` is its one-number form). A discount rate is
+    another kind (:func:`check_discount`). The number rules are
+    :func:`as_float_array`'s. Scalars and arrays are accepted; the result is a
+    float or a float64 array.
     A value above 1 is refused with a hint that it may be a percentage.
 
     >>> check_rate(0.8)
@@ -383,23 +431,22 @@ def check_rate(value: Any, name: str = "retention", *, allow_one: bool = False) 
     ...
     crmlab.errors.ParameterError: retention must be a share in [0, 1), got 80: did you type a percentage? 80 means 8000%; write 0.8
     """
-    return _fraction(value, name, allow_one, "share")
-
-
-def _fraction(value: Any, name: str, allow_one: bool, noun: str) -> Any:
-    arr = _as_numbers(value, name)
+    arr = as_float_array(value, name)
     bad = (arr < 0) | (arr > 1) | ((arr == 1) & (not allow_one))
     if bad.any():
         v = float(arr[bad].ravel()[0])
         interval = "[0, 1]" if allow_one else "[0, 1)"
         raise ParameterError(
-            f"{name} must be a {noun} in {interval}, got {v:g}" + (f": {_percent_hint(v)}" if v > 1 else "")
+            f"{name} must be a share in {interval}, got {v:g}" + (f": {_percent_hint(v)}" if v > 1 else "")
         )
     return float(arr) if arr.ndim == 0 else arr
 
 
 def check_discount(value: Any, name: str = "discount", *, high: float = 1.0) -> Any:
     """A discount rate per period in [0, ``high``) (default [0, 1): 0.10 is 10% per period).
+
+    The one validator of discount rates (every ``discount`` argument in crmlab);
+    its number rules are :func:`as_float_array`'s.
 
     Scalars and arrays are accepted; the result is a float or a float64 array.
     A rate of 1 or more is refused with a hint that it may be a percentage;
@@ -413,7 +460,7 @@ def check_discount(value: Any, name: str = "discount", *, high: float = 1.0) -> 
     ...
     crmlab.errors.ParameterError: discount must be a rate per period in [0, 1), got 10: did you type a percentage? 10 means 1000%; write 0.1
     """
-    arr = _as_numbers(value, name)
+    arr = as_float_array(value, name)
     if (arr < 0).any():
         v = float(arr[arr < 0].ravel()[0])
         raise ParameterError(f"{name} must be a rate per period >= 0 (0.10 for 10%), got {v:g}")
@@ -443,13 +490,27 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     return value
 
 
-def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.ndarray:
-    """Convert array-like input to a float64 ndarray, naming the first bad entry.
+def as_float_array(
+    values: Any,
+    name: str,
+    *,
+    allow_nan: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+    integer: bool = False,
+) -> np.ndarray:
+    """Convert numbers (one or an array: a parameter) to a float64 ndarray, naming the first bad entry.
 
-    Numbers (and numeric text such as ``"0.1"``) are accepted; booleans,
-    complex numbers, values too large for a float, NaN (unless ``allow_nan``)
-    and ±inf raise :class:`~crmlab.errors.ParameterError` naming ``name`` and
-    the position.
+    The array form of :func:`check_number`, with the same rules: real numbers
+    are accepted; booleans, text (``"0.1"`` is text, not a number), complex
+    numbers, values too large for a float, NaN (unless ``allow_nan``) and ±inf
+    raise :class:`~crmlab.errors.ParameterError` naming ``name`` and the
+    position. ``low``/``high`` (inclusive unless ``low_inclusive`` /
+    ``high_inclusive`` is False) and ``integer`` (whole numbers, e.g. counts of
+    periods) bound every entry, in :func:`check_number`'s wording. The shape
+    is kept.
 
     >>> as_float_array([1, 2], "x").dtype
     dtype('float64')
@@ -457,6 +518,10 @@ def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.nda
     Traceback (most recent call last):
     ...
     crmlab.errors.ParameterError: x[1] = True is a boolean; expected a number
+    >>> as_float_array([3, -1], "t", low=0, integer=True)
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: t[1] must be >= 0, got -1.0
     """
     if isinstance(values, (bool, np.bool_)) or (
         isinstance(values, np.ndarray) and values.dtype.kind == "b"
@@ -468,13 +533,19 @@ def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.nda
         raw = np.asarray(values)
     except (TypeError, ValueError):  # ragged nesting
         raise ParameterError(f"{name} could not be read as numbers (ragged or nested input)") from None
-    if raw.dtype.kind in "cO" or isinstance(values, (list, tuple)):
+    if raw.ndim == 0 and raw.dtype.kind in "SUO" and isinstance(raw[()], (str, bytes)):
+        raise ParameterError(
+            f"{name} must be a number, got {excerpt(raw.item())} (text is not read as a number)"
+        )
+    if raw.dtype.kind in "cOSU" or isinstance(values, (list, tuple)):
         items = np.asarray(values, dtype=object).ravel() if raw.dtype.kind != "O" else raw.ravel()
         for i, v in enumerate(items):
             if isinstance(v, (bool, np.bool_)):
                 raise ParameterError(f"{name}[{i}] = {v!r} is a boolean; expected a number")
             if isinstance(v, (complex, np.complexfloating)):
                 raise ParameterError(f"{name}[{i}] = {excerpt(v)} is complex; expected a real number")
+            if isinstance(v, (str, bytes)):
+                raise ParameterError(f"{name}[{i}] = {excerpt(v)} is text; expected a number")
     try:
         arr = np.asarray(values, dtype="float64")
     except (TypeError, ValueError, OverflowError):
@@ -494,10 +565,11 @@ def as_float_array(values: Any, name: str, *, allow_nan: bool = False) -> np.nda
         raise ParameterError(f"{name} could not be read as numbers") from None
     if not allow_nan and np.isnan(arr).any():
         i = int(np.flatnonzero(np.isnan(arr.ravel()))[0])
-        raise ParameterError(f"{name}[{i}] is NaN; expected a number")
+        raise ParameterError(f"{name}[{i}] = nan is missing (NaN); expected a number")
     if np.isinf(arr).any():
         i = int(np.flatnonzero(np.isinf(arr.ravel()))[0])
-        raise ParameterError(f"{name}[{i}] is infinite; expected a finite number")
+        raise ParameterError(f"{name}[{i}] = {arr.ravel()[i]} is infinite; expected a finite number")
+    _check_bounds(arr, name, low, high, low_inclusive, high_inclusive, integer, shown=values)
     return arr
 
 
@@ -551,29 +623,29 @@ def check_date(value: Any, name: str, *, normalize: bool = True) -> pd.Timestamp
 
 
 def as_finite_vector(values: Any, name: str, *, empty_hint: str = "") -> np.ndarray:
-    """One-dimensional, non-empty array of finite floats, or a :class:`DataError`.
+    """A data vector (one value per customer): one-dimensional, non-empty, finite floats.
+
+    The number rules are :func:`as_float_array`'s (booleans, text, complex,
+    NaN, ±inf and too-large values are named with their position); as the
+    values are data, not a parameter, a :class:`DataError` is raised. A
+    vector must also be 1-D and hold at least one value (``empty_hint`` says
+    why that matters to the caller).
 
     >>> as_finite_vector([1, 2.5], "values").tolist()
     [1.0, 2.5]
     >>> as_finite_vector([1, float("nan")], "values")
     Traceback (most recent call last):
     ...
-    crmlab.errors.DataError: values[1] = nan is not a finite number
+    crmlab.errors.DataError: values[1] = nan is missing (NaN); expected a number
     """
     try:
-        x = np.asarray(values, dtype="float64")
-    except (TypeError, ValueError, OverflowError):
-        raise DataError(f"{name} must be numbers of at most about 1.8e308 in size") from None
-    if np.asarray(values).dtype.kind == "b":
-        raise DataError(f"{name} holds booleans; expected numbers")
+        x = as_float_array(values, name)
+    except ParameterError as exc:
+        raise DataError(str(exc)) from None
     if x.ndim != 1:
         raise DataError(f"{name} must be one-dimensional, got shape {x.shape}")
     if len(x) == 0:
         raise DataError(f"{name} is empty" + (f": {empty_hint}" if empty_hint else ""))
-    bad = ~np.isfinite(x)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise DataError(f"{name}[{i}] = {x[i]} is not a finite number")
     return x
 
 
@@ -825,18 +897,28 @@ def check_money_total(amounts: np.ndarray, *, what: str, column: str, where: Any
     )
 
 
-def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
-    """The ``date`` column of a raw frame as datetime64[ns], or a DataError naming the row.
+def check_date_column(frame: pd.DataFrame, what: str = "data") -> pd.Series:
+    """The ``date`` column of a frame (a log, an event table) as datetime64[ns], or a DataError.
 
-    Numbers are refused (``1.7e9`` would be read as nanoseconds after 1970),
-    dates outside 1678-2261 are named (datetime64[ns] cannot hold them), and a
-    time-zone-aware column keeps its local wall-clock time (the day the
-    customer saw).
+    Text is parsed (ISO first, else one format inferred from the column);
+    numbers are refused (``1.7e9`` would be read as nanoseconds after 1970),
+    dates outside 1678-2261 are named (datetime64[ns] cannot hold them), a
+    missing date is refused, and a time-zone-aware column keeps its local
+    wall-clock time (the day the customer saw). Messages name the row and
+    the value. The rule :func:`validate_transactions` applies to a log.
+
+    >>> check_date_column(pd.DataFrame({"date": ["2024-01-31"]})).tolist()
+    [Timestamp('2024-01-31 00:00:00')]
+    >>> check_date_column(pd.DataFrame({"date": ["2024-01-31", "soon"]}), "events")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataError: events: column 'date', row 1: 'soon' is not a date; expected e.g. '2024-01-31'
     """
-    date = out["date"]
-    if pd.api.types.is_bool_dtype(date) or pd.api.types.is_numeric_dtype(date):
+    require_columns(frame, ["date"], what=what)
+    date = frame["date"]
+    if len(date) and (pd.api.types.is_bool_dtype(date) or pd.api.types.is_numeric_dtype(date)):
         raise DataError(
-            f"{what}: column 'date', {describe_row(out, 0)}: {excerpt(date.iloc[0])} is a number, not a "
+            f"{what}: column 'date', {describe_row(frame, 0)}: {excerpt(date.iloc[0])} is a number, not a "
             "date; convert it first (pd.to_datetime(..., format='%Y%m%d') or unit='s'), or load the "
             "data with load_transactions(date_format=...)"
         )
@@ -845,7 +927,7 @@ def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
         pos = first_bad(kinds.to_numpy(dtype=bool))
         if pos is not None:
             raise DataError(
-                f"{what}: column 'date', {describe_row(out, pos)}: {excerpt(date.iloc[pos])} is a number, "
+                f"{what}: column 'date', {describe_row(frame, pos)}: {excerpt(date.iloc[pos])} is a number, "
                 "not a date; expected e.g. '2024-01-31'"
             )
         parsed = pd.to_datetime(date, errors="coerce", format="ISO8601")
@@ -855,19 +937,19 @@ def _log_dates(out: pd.DataFrame, what: str) -> pd.Series:
         pos = first_bad(bad)
         if pos is not None:
             raise DataError(
-                f"{what}: column 'date', {describe_row(out, pos)}: "
+                f"{what}: column 'date', {describe_row(frame, pos)}: "
                 f"{excerpt(date.iloc[pos])} is not a date; expected e.g. '2024-01-31'"
             )
         date = parsed
     pos = first_out_of_range(date)
     if pos is not None:
         raise DataError(
-            f"{what}: column 'date', {describe_row(out, pos)}: {excerpt(str(date.iloc[pos]))} is outside "
+            f"{what}: column 'date', {describe_row(frame, pos)}: {excerpt(str(date.iloc[pos]))} is outside "
             f"{DATE_RANGE_TEXT}; a placeholder such as 9999-12-31? fix or remove the row"
         )
     if getattr(date.dt, "tz", None) is not None:
         date = date.dt.tz_localize(None)  # keep local wall time: the purchase day as the customer saw it
     pos = first_bad(date.isna())
     if pos is not None:
-        raise DataError(f"{what}: column 'date', {describe_row(out, pos)}: date is missing")
+        raise DataError(f"{what}: column 'date', {describe_row(frame, pos)}: date is missing")
     return date.astype("datetime64[ns]")

@@ -41,6 +41,7 @@ from crmlab.errors import DataError, ParameterError, warn
 from crmlab.finance import discount_factor, retention_clv
 from crmlab.validation import (
     as_float_array,
+    check_broadcast,
     check_choice,
     check_discount,
     check_number,
@@ -671,16 +672,26 @@ def retention_from_value(
     """Probability a customer chooses the firm again over the best rival (binary logit).
 
     ``r = 1 / (1 + exp(-scale · (TCDV_firm − TCDV_rival)))``: equal delivered
-    value gives r = 0.5. Vectorised over numpy arrays. A teaching model, not an
-    estimate: calibrate ``scale`` on your own switching data before use.
+    value gives r = 0.5. This is :func:`logit_choice` with two options, the
+    firm and the rival, computed by it. Vectorised: the two arguments
+    broadcast. A teaching model, not an estimate: calibrate ``scale`` on your
+    own switching data before use.
 
     >>> retention_from_value(10.0, 10.0)
     0.5
     """
     scale = check_number(scale, "scale", low=0.0)
-    d = as_float_array(tcdv_firm, "tcdv_firm") - as_float_array(tcdv_rival, "tcdv_rival")
-    r = 0.5 * (1.0 + np.tanh(0.5 * scale * d))   # = logistic, without overflow
-    return float(r) if np.ndim(r) == 0 else r
+    firm, rival = check_broadcast(["tcdv_firm", "tcdv_rival"], as_float_array(tcdv_firm, "tcdv_firm"),
+                                  as_float_array(tcdv_rival, "tcdv_rival"))
+    if firm.size == 0:  # no pair of offers: no probability
+        return np.empty(firm.shape)
+    options = pd.Series(
+        np.column_stack([firm.ravel(), rival.ravel()]).ravel(),
+        index=pd.MultiIndex.from_product([range(firm.size), ["firm", "rival"]], names=["pair", "option"]),
+    )
+    choice = logit_choice(options, scale=scale, level="pair")
+    r = choice.xs("firm", level="option").to_numpy().reshape(firm.shape)
+    return float(r) if r.ndim == 0 else r
 
 
 def bridge_clv(

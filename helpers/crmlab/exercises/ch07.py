@@ -132,9 +132,9 @@ def check_5b(answer: Any) -> Feedback:
     """Task 5b: CLV of customer 4 over 52 weeks, monthly periods, 1 % a month, margin 30 %."""
     summ, bg, gg = _cdnow()
     expected = float(btyd.clv(bg, gg, summ.loc[[TASK_CUSTOMER]], horizon=52, period=52 / 12,
-                              discount_rate=0.01, margin=0.3)["clv"].iloc[0])
+                              discount=0.01, margin=0.3)["clv"].iloc[0])
     return ex.compare_number(answer, expected, task="5b", rtol=3e-3,
-                        hint="btyd.clv(bg, gg, ..., horizon=52, period=52/12, discount_rate=0.01, "
+                        hint="btyd.clv(bg, gg, ..., horizon=52, period=52/12, discount=0.01, "
                              "margin=0.3): monthly periods in weeks, margin applied to spend.")
 
 
