@@ -287,7 +287,7 @@ def test_historical_value_hand():
     assert clv.historical_value(marg, None, "m").tolist() == [16, 2, 9]
     with pytest.raises(ParameterError, match="margin"):
         clv.historical_value(log, None, 30)
-    with pytest.raises(DataError, match="no purchases"):
+    with pytest.raises(DataError, match="no customer made a first purchase .* up to "):
         clv.historical_value(log, "2020-01-01")
 
 

@@ -21,7 +21,7 @@ purchases (the seeds' *fitting method*, 拟合法, see lessons/07_probabilistic_
 Conventions
 -----------
 * A *purchase* is an occasion: rows of one customer on the same calendar day
-  are merged by :func:`crmlab.datasets.to_occasions`.
+  are merged by :func:`crmlab.summary.to_occasions`.
 * ``frequency`` = number of **repeat** occasions in the calibration period
   (occasions minus one); ``recency`` = time from the first to the last
   occasion; ``T_cal`` = time from the first occasion to the end of the
@@ -60,11 +60,10 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from crmlab.datasets import to_occasions
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor
 from crmlab.mle import _LogScaleFit, delta_interval, minimize_mean_nll
-from crmlab.summary import _UNITS, customer_summary
+from crmlab.summary import _UNITS, customer_summary, to_occasions
 from crmlab.validation import (
     as_float_array,
     check_choice,
@@ -153,7 +152,7 @@ def summarize(
     transactions : DataFrame
         crmlab schema (``customer_id``, ``date``, ``amount``). Rows of one
         customer on the same day are merged into one purchase occasion
-        (:func:`crmlab.datasets.to_occasions`), so a basket split over several
+        (:func:`crmlab.summary.to_occasions`), so a basket split over several
         rows is one purchase.
     calibration_end : date-like
         Last day of the calibration period (inclusive). Customers whose first

@@ -33,6 +33,7 @@ from scipy import optimize
 from crmlab.ahp import standardize
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor, present_value, retention_clv
+from crmlab.summary import _no_purchase_error, _purchases_until, to_occasions
 from crmlab.validation import (
     as_float_array,
     check_choice,
@@ -495,8 +496,6 @@ def forecast_events(
     >>> ev["date"].dt.strftime("%Y-%m").tolist()
     ['2024-12', '2025-06']
     """
-    from crmlab.datasets import to_occasions
-
     ref = check_date(as_of, "as_of")
     hz = check_number(horizon_years, "horizon_years", low=0, low_inclusive=False)
     mg = check_number(margin, "margin", low=0)
@@ -505,10 +504,7 @@ def forecast_events(
     min_gap_days = check_number(min_gap_days, "min_gap_days", low=1)
     sc = check_number(service_cost_per_year, "service_cost_per_year")
     rv = check_number(referral_value_per_year, "referral_value_per_year")
-    occ = to_occasions(transactions, purchases_only=True)
-    occ = occ[occ["date"] <= ref]
-    if occ.empty:
-        raise DataError(f"no purchases on or before as_of={ref.date()}")
+    occ, _ = _purchases_until(transactions, ref)
     g = occ.groupby("customer_id")
     first, last, n = g["date"].min(), g["date"].max(), g.size()
     mean_amt = g["amount"].mean()
@@ -786,7 +782,7 @@ def historical_value(
     x (1 + d)^{years(as_of - date)} - acquisition_cost x (1 + d)^{years(as_of - first)}``.
     Past profit is compounded forward to ``as_of`` (seed 004: "historical
     profit = total present value of the profit created to date"); ``d = 0``
-    gives plain profit to date. Occasions follow :func:`crmlab.datasets.to_occasions`.
+    gives plain profit to date. Occasions follow :func:`crmlab.summary.to_occasions`.
     Rows dated after ``as_of`` are not part of the history and are ignored;
     customers without a purchase on or before ``as_of`` are not in the result.
 
@@ -815,8 +811,6 @@ def historical_value(
     >>> historical_value(log, margin=0.3, cost_per_order=2.0, acquisition_cost=5.0).tolist()
     [38.0, -4.0]
     """
-    from crmlab.datasets import to_occasions
-
     tx = validate_transactions(transactions)
     if isinstance(margin, str):
         require_columns(tx, [margin], what="transactions")
@@ -829,9 +823,9 @@ def historical_value(
     a = check_number(acquisition_cost, "acquisition_cost")
     ref = tx["date"].max() if as_of is None else check_date(as_of, "as_of")
     occ = to_occasions(tx[["customer_id", "date", "amount"]])
+    if not (occ["date"] <= ref).any():
+        raise _no_purchase_error(ref, None, occ["date"].min(), occ["date"].max())
     occ = occ[occ["date"] <= ref]
-    if occ.empty:
-        raise DataError(f"no purchases on or before as_of={ref.date()}")
     grow = (1 + d) ** ((ref - occ["date"]).dt.days / DAYS_PER_YEAR)
     val = ((rate * occ["amount"] - c) * grow).groupby(occ["customer_id"]).sum()
     if a:

@@ -940,7 +940,7 @@ def engine_occasions(
 ) -> pd.DataFrame:
     """The occasion table (customer-day net amounts) computed by DuckDB or Spark SQL.
 
-    Same table as :func:`crmlab.datasets.to_occasions` (``customer_id``, ``date``
+    Same table as :func:`crmlab.summary.to_occasions` (``customer_id``, ``date``
     = the day, ``amount`` = net sum, exact to the cent, ``n_rows``), sorted by
     customer and day. It has one row per customer-day, so for a large log keep it
     in the engine (see :func:`occasions_sql`) rather than loading it.

@@ -5,7 +5,7 @@ classifier (logit, ROC, AUC, calibration) is in :mod:`crmlab.churn`.
 
 Definitions used throughout (stated once, used by every function):
 
-* A **purchase** is a purchase occasion from :func:`crmlab.datasets.to_occasions`
+* A **purchase** is a purchase occasion from :func:`crmlab.summary.to_occasions`
   (same customer, same day = one purchase).
 * A customer is **active in a period** (``period="M"``: calendar month, ``"W"``,
   ``"Q"``, ``"Y"``) if they made at least one purchase in it.
@@ -45,7 +45,7 @@ import pandas as pd
 from crmlab.errors import CrmlabWarning, DataError, ParameterError, warn
 from crmlab.finance import retention_clv
 from crmlab.segmentation import top_share
-from crmlab.summary import _no_purchase_error, customer_summary, to_occasions
+from crmlab.summary import _purchases_until, customer_summary, to_occasions
 from crmlab.validation import (
     as_float_array,
     check_choice,
@@ -80,24 +80,6 @@ PERIODS: tuple[str, ...] = ("W", "M", "Q", "Y")
 
 
 # --------------------------------------------------------------------------- helpers
-def _occasions(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """Purchase occasions up to ``as_of`` (inclusive) and the effective as_of.
-
-    The default ``as_of`` is the last purchase day. No purchase up to ``as_of``
-    is the customer summary's error (:func:`crmlab.summary.customer_summary`).
-    """
-    days = to_occasions(transactions)
-    occ = days[days["is_purchase"].to_numpy()]
-    if as_of is not None:
-        ref = check_date(as_of, "as_of")
-    else:
-        ref = occ["date"].max() if len(occ) else days["date"].max()
-    occ = occ[occ["date"] <= ref]
-    if occ.empty:
-        raise _no_purchase_error(ref, None, days["date"].min(), days["date"].max())
-    return occ.reset_index(drop=True), ref
-
-
 def _quiet_summary(transactions: Any, as_of: Any = None, **options: Any) -> pd.DataFrame:
     """The full customer summary on ``as_of`` without its notes (also used by :mod:`crmlab.lifecycle`).
 
@@ -470,7 +452,7 @@ def cohort_matrix(
     check_choice(value, "value", ["rate", "count", "revenue", "revenue_per_customer"])
     if max_periods is not None:
         check_number(max_periods, "max_periods", low=1, integer=True)
-    occ, ref = _occasions(transactions, as_of)
+    occ, ref = _purchases_until(transactions, as_of)
     ordv = _period_ordinal(occ["date"], period)
     occ = occ.assign(_p=ordv)
     first = occ.groupby("customer_id")["_p"].transform("min").to_numpy()

@@ -123,7 +123,7 @@ def rfm_table(
     Notes
     -----
     Same-day rows of one customer are one occasion (as in
-    :func:`crmlab.datasets.to_occasions`). Money is summed in integer cents
+    :func:`crmlab.summary.to_occasions`). Money is summed in integer cents
     when every amount is a whole number of cents, so totals are exact to the
     cent. Runs in O(n log n) with one sort of a 64-bit key, no Python-level
     loop over customers: 10 million rows take seconds (see ``benchmarks/``).

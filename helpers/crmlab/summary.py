@@ -481,6 +481,26 @@ def _no_purchase_error(as_of: pd.Timestamp, cohort_start: pd.Timestamp | None, f
     )
 
 
+def _purchases_until(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """Purchase occasions up to ``as_of`` (inclusive) and the effective as_of.
+
+    The default ``as_of`` is the last purchase day. No purchase up to ``as_of``
+    is :func:`_no_purchase_error`, as in :func:`customer_summary`. Used by the
+    modules that work on occasions rather than on the summary (retention,
+    survival, clv).
+    """
+    days = to_occasions(transactions)
+    occ = days[days["is_purchase"].to_numpy()]
+    if as_of is not None:
+        ref = check_date(as_of, "as_of")
+    else:
+        ref = occ["date"].max() if len(occ) else days["date"].max()
+    occ = occ[occ["date"] <= ref]
+    if occ.empty:
+        raise _no_purchase_error(ref, None, days["date"].min(), days["date"].max())
+    return occ.reset_index(drop=True), ref
+
+
 def _summary_warnings(rep: dict[str, Any], holdout: bool) -> None:
     """Announce what the summary left out (every engine calls this): nothing is left out silently."""
     notes = []

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError, warn
-from crmlab.retention import PERIODS, _occasions, _threshold
+from crmlab.retention import PERIODS, _threshold
+from crmlab.summary import _purchases_until
 from crmlab.validation import as_float_array, check_choice, check_number
 
 __all__ = [
@@ -101,7 +102,7 @@ def survival_table(
     check_choice(unit, "unit", list(DAYS_PER_UNIT))
     if cohort_period is not None:
         check_choice(cohort_period, "cohort_period", PERIODS)
-    occ, ref = _occasions(transactions, as_of)
+    occ, ref = _purchases_until(transactions, as_of)
     occ = occ.sort_values(["customer_id", "date"])
     days = ((occ["date"] - occ["date"].min()).dt.days).to_numpy(dtype=float)
     cust = occ["customer_id"].to_numpy()

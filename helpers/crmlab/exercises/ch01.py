@@ -22,10 +22,10 @@ from typing import Any
 import pandas as pd
 
 from crmlab import exercises as ex
-from crmlab.datasets import to_occasions
 from crmlab.exercises import Feedback
 from crmlab.finance import project_revenue, revenue_identity
 from crmlab.lifecycle import STAGES, accumulation_table, assign_stages
+from crmlab.summary import to_occasions
 
 #: The date at which task 4 asks for each customer's stage.
 TASK4_AS_OF = "2024-06-01"
