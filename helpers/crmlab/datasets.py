@@ -42,9 +42,9 @@ from crmlab.summary import to_occasions  # re-exported: the one definition lives
 from crmlab.validation import (
     DATE_MAX,
     DATE_MIN,
-    DATE_RANGE_TEXT,
     ID_STRIP_CHARS,
     MISSING_TEXT,
+    _date_range_error,
     check_choice,
     check_date,
     check_money_total,
@@ -608,12 +608,6 @@ def _check_date_range(parsed: pd.Series, shown: pd.Series, name: str, column: st
     i = first_out_of_range(parsed)
     if i is not None:
         raise _date_range_error(name, f"column {column!r}, {where(i)}", excerpt(str(shown.iloc[i])))
-
-
-def _date_range_error(name: str, place: str, shown: str) -> DataError:
-    """A date datetime64[ns] cannot hold, named (loader and engines): ``place`` is column and row."""
-    return DataError(f"{name}: {place}: {shown} is outside {DATE_RANGE_TEXT}; a placeholder such as "
-                     "9999-12-31? fix or remove the row")
 
 
 def _apply_timezone(utc: pd.Series, written: pd.Series, timezone: str, report: dict[str, Any],

@@ -51,7 +51,6 @@ import pandas as pd
 
 from crmlab.datasets import (  # the loader's rules
     _check_columns,
-    _date_range_error,
     _sniff_sep,
     _source_path,
 )
@@ -72,6 +71,7 @@ from crmlab.validation import (
     DATE_MIN,
     MISSING_TEXT,
     ZERO_FRACTION_ID,
+    _date_range_error,
     check_choice,
     check_date,
     check_number,

@@ -703,6 +703,17 @@ DATE_MIN: pd.Timestamp = pd.Timestamp("1678-01-01")
 DATE_MAX: pd.Timestamp = pd.Timestamp("2262-01-01")  # exclusive
 #: How messages name that range.
 DATE_RANGE_TEXT: str = f"the supported years {DATE_MIN.year}-{DATE_MAX.year - 1}"
+
+
+def _date_range_error(name: str, place: str, shown: str) -> DataError:
+    """A date datetime64[ns] cannot hold, named (validation, the loader and the engines).
+
+    ``place`` is the column and row, ``shown`` the value as written.
+    """
+    return DataError(f"{name}: {place}: {shown} is outside {DATE_RANGE_TEXT}; a placeholder such as "
+                     "9999-12-31? fix or remove the row")
+
+
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000"
 #: Characters stripped from around an id written as text (spaces, also invisible ones).
 ID_STRIP_CHARS: str = " \t\r\n\v\f" + _INVISIBLE
@@ -943,10 +954,7 @@ def check_date_column(frame: pd.DataFrame, what: str = "data") -> pd.Series:
         date = parsed
     pos = first_out_of_range(date)
     if pos is not None:
-        raise DataError(
-            f"{what}: column 'date', {describe_row(frame, pos)}: {excerpt(str(date.iloc[pos]))} is outside "
-            f"{DATE_RANGE_TEXT}; a placeholder such as 9999-12-31? fix or remove the row"
-        )
+        raise _date_range_error(what, f"column 'date', {describe_row(frame, pos)}", excerpt(str(date.iloc[pos])))
     if getattr(date.dt, "tz", None) is not None:
         date = date.dt.tz_localize(None)  # keep local wall time: the purchase day as the customer saw it
     pos = first_bad(date.isna())
