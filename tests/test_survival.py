@@ -34,7 +34,8 @@ def test_survival_table_hand_computed():
     t = S.survival_table(log, 30, "2024-03-31", cohort_period="M")
     assert t["duration"].tolist() == [10.0, 10.0, 0.0]
     assert t["event"].tolist() == [1, 0, 0]
-    assert t["n_purchases"].tolist() == [2, 2, 1]  # purchases up to as_of only
+    assert t["purchases"].tolist() == [2, 2, 1]  # purchases up to as_of only
+    assert list(t.columns) == ["first_purchase", "duration", "event", "purchases", "cohort"]  # the summary's names
     assert t["cohort"].astype(str).tolist() == ["2024-01", "2024-02", "2024-03"]
     w = S.survival_table(log, 30, "2024-03-31", unit="W", cohort_period=None)
     assert w["duration"].iloc[0] == pytest.approx(10 / 7)

@@ -86,8 +86,9 @@ def survival_table(
     Returns
     -------
     DataFrame
-        Indexed by ``customer_id``: ``first``, ``duration``, ``event`` (int 0/1),
-        ``n_purchases`` and optionally ``cohort``.
+        Indexed by ``customer_id``: ``first_purchase``, ``duration``, ``event``
+        (int 0/1), ``purchases`` (purchase days up to ``as_of``; the customer
+        summary's names) and optionally ``cohort``.
 
     Examples
     --------
@@ -125,15 +126,15 @@ def survival_table(
     ids = cust[starts]
     out = pd.DataFrame(
         {
-            "first": occ["date"].to_numpy()[starts],
+            "first_purchase": occ["date"].to_numpy()[starts],
             "duration": duration / DAYS_PER_UNIT[unit],
             "event": event.astype(int),
-            "n_purchases": np.diff(np.r_[starts, len(days)]),
+            "purchases": np.diff(np.r_[starts, len(days)]),
         },
         index=pd.Index(ids, name="customer_id"),
     )
     if cohort_period is not None:
-        out["cohort"] = out["first"].dt.to_period(cohort_period)
+        out["cohort"] = out["first_purchase"].dt.to_period(cohort_period)
     too_new = censor < 0
     if too_new.any():
         warn(f"{int(too_new.sum())} of {len(out)} customers were acquired less than "
