@@ -44,7 +44,7 @@ import pandas as pd
 from scipy import special
 
 from crmlab.errors import DataError, ParameterError
-from crmlab.mle import _LogScaleFit, maximize
+from crmlab.mle import _LogScaleFit, maximize, positive_params
 from crmlab.sbg import MIN_DISCOUNT, _log_hyp2f1_1bc  # the smallest rate the DERL/DERT series sums
 from crmlab.validation import (
     as_float_array,
@@ -196,9 +196,7 @@ def bgbb_loglik(params: Any, summary: pd.DataFrame, *, weights: str | None = Non
     >>> round(bgbb_loglik([1.204, 0.750, 0.657, 2.783], load_donations(), weights="n_custs"), 1)
     -33225.6
     """
-    theta = as_float_array(params, "params")
-    if theta.shape != (4,) or np.any(theta <= 0):
-        raise ParameterError(f"params must be 4 positive numbers {PARAM_NAMES}, got {params!r}")
+    theta = positive_params(params, PARAM_NAMES)
     x, tx, n, w = validate_bgbb_summary(summary, weights=weights)
     return float(w @ _loglik(theta, x, tx, n))
 

@@ -62,7 +62,7 @@ from scipy import special, stats
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor
-from crmlab.mle import _LogScaleFit, delta_interval, minimize_mean_nll
+from crmlab.mle import _LogScaleFit, delta_interval, minimize_mean_nll, positive_params
 from crmlab.summary import _UNITS, customer_summary, to_occasions
 from crmlab.validation import (
     as_float_array,
@@ -1144,11 +1144,7 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 
 
 
 def _check_params(model: str, params: Any) -> np.ndarray:
-    theta = as_float_array(params, "params")
-    k = len(PARAM_NAMES[model])
-    if theta.shape != (k,) or np.any(theta <= 0):
-        raise ParameterError(f"params must be {k} positive numbers {PARAM_NAMES[model]}, got {params!r}")
-    return theta
+    return positive_params(params, PARAM_NAMES[model])
 
 
 def loglik(model: str, params: Any, summary: pd.DataFrame, *, per_customer: bool = False) -> Any:

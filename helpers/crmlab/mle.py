@@ -39,9 +39,9 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from crmlab.errors import ConvergenceError, ParameterError
-from crmlab.validation import check_choice, check_number
+from crmlab.validation import as_float_array, check_choice, check_number
 
-__all__ = ["MLE", "maximize", "minimize_mean_nll", "num_grad", "num_jacobian", "delta_interval", "SCALES"]
+__all__ = ["MLE", "maximize", "minimize_mean_nll", "num_grad", "num_jacobian", "delta_interval", "positive_params", "SCALES"]
 
 #: Scales on which :func:`delta_interval` builds the interval.
 SCALES = ("log", "logit", "identity")
@@ -95,6 +95,18 @@ def _num_hessian(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-
             H[i, j] = H[j, i] = (f(z + ei + ej) - f(z + ei - ej) - f(z - ei + ej)
                                  + f(z - ei - ej)) / (4 * h * h)
     return H
+
+
+def positive_params(params: Any, names: Sequence[str]) -> np.ndarray:
+    """A model's parameter vector: one positive finite number per name, checked.
+
+    >>> positive_params([1.0, 2.0], ("r", "alpha")).tolist()
+    [1.0, 2.0]
+    """
+    theta = as_float_array(params, "params")
+    if theta.shape != (len(names),) or np.any(theta <= 0):
+        raise ParameterError(f"params must be {len(names)} positive numbers {tuple(names)}, got {params!r}")
+    return theta
 
 
 @dataclass(frozen=True)
