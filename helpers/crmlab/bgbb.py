@@ -44,7 +44,7 @@ import pandas as pd
 from scipy import special
 
 from crmlab.errors import DataError, ParameterError
-from crmlab.mle import _LogScaleFit, maximize, positive_params
+from crmlab.mle import _log_start, _LogScaleFit, maximize, positive_params
 from crmlab.sbg import MIN_DISCOUNT, _log_hyp2f1_1bc  # the smallest rate the DERL/DERT series sums
 from crmlab.validation import (
     as_float_array,
@@ -234,15 +234,10 @@ class BGBBFit(_LogScaleFit):
     """
 
     params: pd.Series
-    se: pd.Series
-    cov: pd.DataFrame
     cov_log: np.ndarray
     loglik: float
     n: float
     iterations: int
-
-    def _theta(self) -> np.ndarray:
-        return self.params.to_numpy(dtype=float)
 
     # ------------------------------------------------------------ quantities at any theta
     @staticmethod
@@ -425,9 +420,9 @@ def fit_bgbb(summary: pd.DataFrame, *, weights: str | None = None, init: Any = N
             f"terms in all (the sum of n - recency); at most MAX_DROPOUT_TERMS = "
             f"{MAX_DROPOUT_TERMS:,} are fitted: aggregate to fewer, longer opportunities"
         )
-    z0 = np.log(np.asarray(init, float)) if init is not None else np.zeros(4)
     total = float(w.sum())
+    z0 = _log_start(init, [1.0] * 4, PARAM_NAMES)
     res = maximize(lambda z: float(wu @ _loglik(np.exp(z), xu, tu, nu)), z0, PARAM_NAMES,
                    label="BG/BB", n=total, gtol=gtol)
-    return BGBBFit(params=res.params, se=res.se, cov=res.cov, cov_log=res.cov_log,
-                   loglik=res.loglik, n=total, iterations=res.iterations)
+    return BGBBFit(params=res.params, cov_log=res.cov_log, loglik=res.loglik, n=total,
+                   iterations=res.iterations)

@@ -55,7 +55,7 @@ from scipy import special
 
 from crmlab.errors import DataError, ParameterError
 from crmlab.finance import _out, present_value, retention_clv  # _out: a float for scalar input
-from crmlab.mle import _LogScaleFit, maximize
+from crmlab.mle import _log_start, _LogScaleFit, maximize
 from crmlab.validation import as_float_array, check_choice, check_discount, check_number
 
 __all__ = [
@@ -274,8 +274,6 @@ class SBGFit(_LogScaleFit):
     """
 
     params: pd.Series
-    se: pd.Series
-    cov: pd.DataFrame
     cov_log: np.ndarray
     loglik: float
     survivors: np.ndarray
@@ -448,11 +446,11 @@ def fit_sbg(survivors: Any, *, init: Any = None, gtol: float = 1e-8) -> SBGFit:
     if n[1] == 0:
         raise DataError(f"survivors: all {n[0]:g} customers churned in period 1; with no survivor "
                         "the spread of churn probabilities cannot be estimated")
-    z0 = np.log(np.asarray(init, float)) if init is not None else np.zeros(2)
+    z0 = _log_start(init, [1.0, 1.0], PARAM_NAMES)
     res = maximize(lambda z: _loglik(math.exp(z[0]), math.exp(z[1]), n), z0, PARAM_NAMES,
                    label="sBG", n=float(n[0]), gtol=gtol)
-    return SBGFit(params=res.params, se=res.se, cov=res.cov, cov_log=res.cov_log,
-                  loglik=res.loglik, survivors=n, iterations=res.iterations)
+    return SBGFit(params=res.params, cov_log=res.cov_log, loglik=res.loglik, survivors=n,
+                  iterations=res.iterations)
 
 
 def constant_retention_comparison(fit: SBGFit, margin: float, discount: float, *,
