@@ -44,7 +44,7 @@ import pandas as pd
 from scipy import special
 
 from crmlab.errors import DataError, ParameterError
-from crmlab.mle import _log_start, _LogScaleFit, maximize, positive_params
+from crmlab.mle import _compress, _log_start, _LogScaleFit, maximize, positive_params
 from crmlab.sbg import MIN_DISCOUNT, _log_hyp2f1_1bc  # the smallest rate the DERL/DERT series sums
 from crmlab.validation import (
     as_float_array,
@@ -321,10 +321,7 @@ class BGBBFit(_LogScaleFit):
     def dert(self, summary: pd.DataFrame, discount: float) -> pd.Series:
         """Discounted expected residual transactions (FHS 2010 eq. 14): transactions at
         opportunity n+k discounted by (1+d)^k, k >= 1, over an infinite horizon."""
-        dd, _ = self._clv_args(discount, None)
-        x, tx, n = self._data(summary)
-        return pd.Series(self._clv(self._theta(), x, tx, n, dd, None), index=summary.index,
-                         name="dert")
+        return self.clv(summary, value_per_transaction=1.0, discount=discount).rename("dert")
 
     def clv(self, summary: pd.DataFrame, *, value_per_transaction: float, discount: float,
             horizon: int | None = None) -> pd.Series:
@@ -410,9 +407,7 @@ def fit_bgbb(summary: pd.DataFrame, *, weights: str | None = None, init: Any = N
     """
     x, tx, n, w = validate_bgbb_summary(summary, weights=weights)
     keep = w > 0
-    rows = np.unique(np.c_[x[keep], tx[keep], n[keep]], axis=0, return_inverse=True)
-    (xu, tu, nu) = rows[0].T
-    wu = np.bincount(rows[1].ravel(), weights=w[keep])
+    (xu, tu, nu), wu = _compress(x[keep], tx[keep], n[keep], weights=w[keep])
     work = int((nu - tu).sum())
     if work > MAX_DROPOUT_TERMS:
         raise DataError(

@@ -58,11 +58,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, special, stats
+from scipy import special, stats
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor
-from crmlab.mle import _log_start, _LogScaleFit, delta_interval, maximize, positive_params
+from crmlab.mle import _compress, _log_start, _LogScaleFit, maximize, positive_params
 from crmlab.summary import _UNITS, customer_summary, to_occasions
 from crmlab.validation import (
     as_float_array,
@@ -796,19 +796,6 @@ def _conditional_core(model, theta, x, T, t, t_nodes: float | None = None) -> np
     return _beta_expect(a, b + x + k, r + x, alpha + T, t, t_nodes)
 
 
-def _compress(*cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Unique rows and their counts: the likelihood is evaluated once per pattern."""
-    order = np.lexsort(cols[::-1])
-    sorted_cols = [c[order] for c in cols]
-    change = np.zeros(len(order), dtype=bool)
-    change[0] = True
-    for c in sorted_cols:
-        change[1:] |= c[1:] != c[:-1]
-    starts = np.flatnonzero(change)
-    counts = np.diff(np.r_[starts, len(order)])
-    return [c[starts] for c in sorted_cols], counts.astype(float)
-
-
 def _optimize(model: str, value_grad: Callable[[np.ndarray], tuple[float, np.ndarray]], z0: np.ndarray,
               n: int, unit: str | None, maxiter: int, gtol: float) -> BTYDFit:
     """Maximise a log-likelihood and its gradient over log-parameters (:func:`crmlab.mle.maximize`)."""
@@ -1298,10 +1285,9 @@ def _times(t: Any) -> np.ndarray:
     return as_float_array(t, "t", low=0)
 
 
-def _at(fit: BTYDFit, z: np.ndarray) -> BTYDFit:
-    """The same fit with its parameters replaced by exp(z) (all other fields kept)."""
-    return dataclasses.replace(fit, params=pd.Series(np.exp(z), index=fit.params.index,
-                                                     name=fit.params.name))
+def _at(fit: BTYDFit, theta: np.ndarray) -> BTYDFit:
+    """The same fit with its parameters replaced by ``theta`` (all other fields kept)."""
+    return dataclasses.replace(fit, params=pd.Series(theta, index=fit.params.index, name=fit.params.name))
 
 
 def expected_transactions_interval(fit: BTYDFit, t: Any, *, level: float = 0.95) -> pd.DataFrame:
@@ -1376,21 +1362,18 @@ def clv_interval(
     (72000.0, True)
     """
     transaction_fit._require(*_DROPOUT_MODELS)
-    fits = [transaction_fit] + ([] if spend_fit is None else [spend_fit])
     if spend_fit is not None:
         spend_fit._require("gamma_gamma")
-    z = np.log(np.concatenate([f._theta() for f in fits]))
-    C = linalg.block_diag(*(f._cov_log() for f in fits))
     k = len(transaction_fit.params)
     kw = dict(horizon=horizon, period=period, discount=discount, margin=margin)
 
-    def fun(zz):
-        sf = None if spend_fit is None else _at(spend_fit, zz[k:])
-        v = clv(_at(transaction_fit, zz[:k]), sf, summary, **kw)["clv"].to_numpy()
+    def fun(th):
+        sf = None if spend_fit is None else _at(spend_fit, th[k:])
+        v = clv(_at(transaction_fit, th[:k]), sf, summary, **kw)["clv"].to_numpy()
         return float(v.sum()) if total else v
 
-    return delta_interval(fun, z, C, level=level, scale="log",
-                          index=pd.Index(["total"]) if total else summary.index)
+    return transaction_fit._interval(fun, "log", level, pd.Index(["total"]) if total else summary.index,
+                                     joint=[] if spend_fit is None else [spend_fit])
 
 
 # =========================================================================== validation

@@ -36,12 +36,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import linalg, optimize, special, stats
 
 from crmlab.errors import ConvergenceError, ParameterError
 from crmlab.validation import as_float_array, check_choice, check_number
 
-__all__ = ["MLE", "maximize", "num_grad", "num_jacobian", "delta_interval", "positive_params", "SCALES"]
+__all__ = ["MLE", "maximize", "num_jacobian", "delta_interval", "positive_params", "SCALES"]
 
 #: Scales on which :func:`delta_interval` builds the interval.
 SCALES = ("log", "logit", "identity")
@@ -50,8 +50,9 @@ SCALES = ("log", "logit", "identity")
 def num_jacobian(f: Callable[[np.ndarray], Any], z: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Central-difference Jacobian of a scalar- or 1-d-array-valued function: shape (outputs, len(z)).
 
-    The one finite-difference rule of crmlab: :func:`num_grad`, the Hessian of
-    :func:`maximize` and :func:`delta_interval` all call it.
+    The one first-difference rule of crmlab: :func:`maximize` (a gradient is
+    the first row of a scalar function's Jacobian; the Hessian of an analytic
+    gradient) and :func:`delta_interval` call it.
 
     >>> num_jacobian(lambda z: z ** 2, np.array([1.0, 2.0])).round(6).tolist()
     [[2.0, 0.0], [0.0, 4.0]]
@@ -64,15 +65,6 @@ def num_jacobian(f: Callable[[np.ndarray], Any], z: np.ndarray, h: float = 1e-5)
         cols.append((np.atleast_1d(np.asarray(f(z + e), dtype=float))
                      - np.atleast_1d(np.asarray(f(z - e), dtype=float))) / (2 * h))
     return np.column_stack(cols)
-
-
-def num_grad(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """Central-difference gradient of a scalar function.
-
-    >>> num_grad(lambda z: float(z @ z), np.array([1.0, 2.0])).round(6).tolist()
-    [2.0, 4.0]
-    """
-    return num_jacobian(f, z, h)[0]
 
 
 def _num_hessian(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-4) -> np.ndarray:
@@ -109,6 +101,25 @@ def positive_params(params: Any, names: Sequence[str], name: str = "params") -> 
     if theta.shape != (len(names),) or np.any(theta <= 0):
         raise ParameterError(f"{name} must be {len(names)} positive numbers {tuple(names)}, got {params!r}")
     return theta
+
+
+def _compress(*cols: np.ndarray, weights: Any = None) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows (sorted) and their total weight (default: their count).
+
+    A likelihood is evaluated once per pattern and weighted by it.
+
+    >>> _compress(np.array([2.0, 1.0, 2.0]), weights=np.array([1.0, 5.0, 3.0]))
+    ([array([1., 2.])], array([5., 4.]))
+    """
+    order = np.lexsort(cols[::-1])
+    sorted_cols = [c[order] for c in cols]
+    change = np.zeros(len(order), dtype=bool)
+    change[0] = True
+    for c in sorted_cols:
+        change[1:] |= c[1:] != c[:-1]
+    starts = np.flatnonzero(change)
+    w = np.ones(len(order)) if weights is None else np.asarray(weights, dtype=float)[order]
+    return [c[starts] for c in sorted_cols], np.add.reduceat(w, starts)
 
 
 def _log_start(init: Any, default: Sequence[float], names: Sequence[str]) -> np.ndarray:
@@ -150,10 +161,17 @@ class _LogScaleFit:
                              "ci_high": est * np.exp(zq * se_log)}, index=self.params.index)
 
     def _interval(self, fun: Callable[[np.ndarray], Any], scale: str, level: float,
-                  index: Any = None) -> pd.DataFrame:
-        """:func:`delta_interval` of ``fun(params)`` (natural-scale array) from ``cov_log``."""
-        return delta_interval(lambda z: fun(np.exp(z)), np.log(self._theta()), self._cov_log(),
-                              level=level, scale=scale, index=index)
+                  index: Any = None, joint: Sequence[_LogScaleFit] = ()) -> pd.DataFrame:
+        """:func:`delta_interval` of ``fun(params)`` (natural-scale array) from ``cov_log``.
+
+        With ``joint`` fits (fitted separately, so their log-parameters are
+        independent: the covariance is block-diagonal), ``fun`` gets the
+        parameters of this fit and the joint ones, concatenated.
+        """
+        fits = (self, *joint)
+        return delta_interval(lambda z: fun(np.exp(z)), np.log(np.concatenate([f._theta() for f in fits])),
+                              linalg.block_diag(*(f._cov_log() for f in fits)), level=level,
+                              scale=scale, index=index)
 
     def _cov_log(self) -> np.ndarray:
         """``cov_log``, which every interval needs (a fit built by hand may lack it)."""
@@ -256,21 +274,18 @@ def maximize(
             return 1e100, np.zeros_like(z)
         return -v / n, -g / n
 
-    if gradient:
-        objective = nll
+    def value(z):
+        return nll(z)[0]
 
-        def hessian(z):  # central differences of the gradient, symmetrised
-            H = num_jacobian(lambda zz: objective(zz)[1], z, 1e-4)
-            return 0.5 * (H + H.T)
-    else:
-        def value(z):
-            return nll(z)[0]
+    def objective(z):  # the analytic gradient, or central differences of the value
+        return nll(z) if gradient else (value(z), num_jacobian(value, z)[0])
 
-        def objective(z):
-            return value(z), num_grad(value, z)
-
-        def hessian(z):
+    def hessian(z):  # central differences of the gradient (symmetrised), or of the value
+        if not gradient:
             return _num_hessian(value, z)
+        H = num_jacobian(lambda zz: nll(zz)[1], z, 1e-4)
+        return 0.5 * (H + H.T)
+
     stopped: list[str] = []
 
     def callback(intermediate_result):
