@@ -771,8 +771,6 @@ def _expected(model, theta, t) -> np.ndarray:
 
 
 def _conditional(model, theta, x, t_x, T, t) -> np.ndarray:
-    if model == "nbd":
-        return _conditional_core(model, theta, x, T, t)
     return _conditional_core(model, theta, x, T, t) * _p_alive(model, theta, x, t_x, T)
 
 
@@ -1221,7 +1219,7 @@ def clv(
         px, pT = (np.repeat(col, tk.size) for col in patterns.T)
         cum[:, start:start + tk.size] = _conditional_core(
             model, theta, px, pT, np.tile(tk, u), t_nodes=float(horizon)).reshape(u, tk.size)
-    alive = np.ones(len(x)) if model == "nbd" else _p_alive(model, theta, x, t_x, T)
+    alive = _p_alive(model, theta, x, t_x, T)
     increments = np.diff(cum, axis=1, prepend=0.0)
     value = (increments @ factors)[inverse] * alive
     total = cum[:, -1][inverse] * alive
@@ -1265,8 +1263,9 @@ def dert(pareto_fit: BTYDFit, summary: pd.DataFrame, delta: float) -> pd.Series:
     pareto_fit._require("pareto_nbd")
     check_number(delta, "delta", low=0, low_inclusive=False)
     x, t_x, T = validate_summary(summary)
-    r, alpha, s, beta = pareto_fit._theta()
-    ll = _pnbd_loglik(pareto_fit._theta(), x, t_x, T)
+    theta = pareto_fit._theta()
+    r, alpha, s, beta = theta
+    ll = _pnbd_loglik(theta, x, t_x, T)
     with np.errstate(all="ignore"):
         logu = np.log(special.hyperu(s, s, delta * (beta + T)))
     out = np.exp(
