@@ -344,9 +344,8 @@ class SBGFit(_LogScaleFit):
         """
         h = int(check_number(horizon, "horizon", low=1, integer=True))
         t = np.arange(h + 1, dtype=float)
-        s = self._interval(lambda th: np.exp(_log_survival(*th, t)), "logit", level)
-        s.loc[0, ["se", "ci_low", "ci_high"]] = [0.0, 1.0, 1.0]
-        r = self._interval(lambda th: (th[1] + t[1:] - 1) / (th[0] + th[1] + t[1:] - 1), "logit", level)
+        s = self._interval(lambda th: survival(*th, t), "logit", level)  # S(0) = 1: the interval [1, 1]
+        r = self._interval(lambda th: retention_curve(*th, t[1:]), "logit", level)
         obs = np.full(h + 1, np.nan)
         src = self.survivors if observed is None else validate_survivors(observed, what="observed")
         k = min(len(src), h + 1)
