@@ -376,7 +376,6 @@ class SBGFit(_LogScaleFit):
                       level: float = 0.95) -> pd.DataFrame:
         """:meth:`derl` with a delta-method interval (log scale), one row per tenure."""
         n = np.atleast_1d(_t_array(self.periods if tenure is None else tenure, "tenure"))
-        derl(*self._ab(), discount, tenure=n, first_margin_at=first_margin_at)  # validate once
         return self._interval(lambda th: derl(*th, discount, tenure=n, first_margin_at=first_margin_at),
                               "log", level, index=pd.Index(n.astype(int), name="tenure"))
 
