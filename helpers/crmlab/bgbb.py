@@ -262,9 +262,8 @@ class BGBBFit(_LogScaleFit):
         return cls._numer(theta, x, tx, n) * _alive_sum(g, d, n, 1, K, discount)
 
     # ------------------------------------------------------------ public
-    def _data(self, summary, weights=None):
-        x, tx, n, _ = validate_bgbb_summary(summary, weights=weights)
-        return x, tx, n
+    def _data(self, summary):
+        return validate_bgbb_summary(summary)[:3]
 
     def p_alive(self, summary: pd.DataFrame, *, periods_ahead: int = 0) -> pd.Series:
         """P(alive) at opportunity ``n + periods_ahead`` given ``(x, t_x, n)``.

@@ -290,26 +290,23 @@ class SBGFit(_LogScaleFit):
         """``T``, the last period observed in the fit."""
         return len(self.survivors) - 1
 
-    def _ab(self) -> tuple[float, float]:
-        return float(self.params["alpha"]), float(self.params["beta"])
-
     def mean_churn(self) -> float:
         """E[theta] = alpha/(alpha+beta): the churn probability of a random new customer."""
-        a, b = self._ab()
-        return a / (a + b)
+        a, b = self._theta()
+        return float(a / (a + b))
 
     def survival(self, t: Any) -> Any:
         """Projected share of the cohort still active after ``t`` periods."""
-        return survival(*self._ab(), t)
+        return survival(*self._theta(), t)
 
     def retention(self, t: Any) -> Any:
         """Projected retention rate from period ``t-1`` to ``t`` (t >= 1)."""
-        return retention_curve(*self._ab(), t)
+        return retention_curve(*self._theta(), t)
 
     def derl(self, discount: float, *, tenure: Any = None, first_margin_at: int = 1) -> Any:
         """:func:`derl` at the fitted parameters; ``tenure`` defaults to the last period fitted."""
         n = self.periods if tenure is None else tenure
-        return derl(*self._ab(), discount, tenure=n, first_margin_at=first_margin_at)
+        return derl(*self._theta(), discount, tenure=n, first_margin_at=first_margin_at)
 
     # ------------------------------------------------------------ intervals
     def projection(self, horizon: int, *, observed: Any = None, level: float = 0.95) -> pd.DataFrame:
@@ -486,7 +483,7 @@ def constant_retention_comparison(fit: SBGFit, margin: float, discount: float, *
     else:
         H = int(check_number(horizon, "horizon", low=1, integer=True))
         k = np.arange(first_margin_at, H + first_margin_at)
-        a, b = fit._ab()
+        a, b = fit._theta()
         surv = np.exp(_log_survival(a, b, n + k) - _log_survival(a, b, np.array(float(n))))
         sbg_val = m * present_value(surv, k, discount)
     rows = {
@@ -527,7 +524,7 @@ def plot_retention_paradox(fit: SBGFit, horizon: int = 12, *, observed: Any = No
     ok = p["observed_retention"].notna()
     ax.plot(p.index[ok], p.loc[ok, "observed_retention"], "o", color="black",
             label="observed n_t / n_(t-1)")
-    a, b = fit._ab()
+    a, b = fit._theta()
     for q in quantiles:
         theta = float(stats.beta.ppf(q, a, b))
         ax.axhline(1 - theta, color="grey", ls=":", lw=1)
