@@ -72,7 +72,6 @@ from crmlab.validation import (
     check_number,
     check_numeric_column,
     require_columns,
-    validate_transactions,
 )
 
 __all__ = [
@@ -1418,7 +1417,7 @@ def tracking(
     fit._require(*_TRANSACTION_MODELS)
     unit = summary.attrs.get("unit", fit.unit) or "W"
     days = _UNITS[unit]
-    occ = to_occasions(validate_transactions(transactions), purchases_only=True)
+    occ = to_occasions(transactions, purchases_only=True)  # validates the log
     occ = occ[occ["customer_id"].isin(summary.index)]
     first = summary["first_purchase"]
     t0 = first.min() if start is None else check_date(start, "start")
