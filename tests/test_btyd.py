@@ -682,3 +682,17 @@ def test_pareto_ridge_is_stopped_early_and_falls_back_to_the_flagged_nbd():
     assert fit.boundary and fit.model == "nbd" and list(fit.params.index) == ["r", "alpha"]
     with pytest.raises(ConvergenceError, match="s runs off to infinity together with beta"):
         btyd.fit_pareto_nbd(summ, at_boundary="raise")
+
+
+def test_homogeneous_dropout_is_flagged_but_kept():
+    # every customer with the same dropout probability (a, b large, p = 0.2): dropout is real
+    # (the NBD is much worse) but the spread of p is not identified; the full fit is returned,
+    # flagged, with every at_boundary except "raise"
+    sim = btyd.simulate_summary("mbgnbd", [0.5, 5.0, 300.0, 1200.0], 1000, T_cal=52, seed=5)
+    for at in ("nbd", "keep"):
+        with pytest.warns(CrmlabWarning, match="Dropout is real"):
+            fit = btyd.fit_mbgnbd(sim, at_boundary=at)
+        assert fit.model == "mbgnbd" and fit.boundary and fit.requested is None
+        assert fit.params["a"] / (fit.params["a"] + fit.params["b"]) == pytest.approx(0.2, abs=0.02)
+    with pytest.raises(ConvergenceError, match=r"a and b .* spread across customers is not identified"):
+        btyd.fit_mbgnbd(sim, at_boundary="raise")

@@ -894,7 +894,8 @@ def _fit_transactions(model: str, summary: pd.DataFrame, maxiter: int, gtol: flo
         spread = (tab["ci_high"] / tab["ci_low"]).iloc[2:]
         if not (spread > 1e4).any() or not np.isfinite(lr):
             return full
-        if lr >= 3.84:  # dropout is there, but its heterogeneity is not identified: another edge
+        edge = lr < 3.84  # else dropout is there, but its heterogeneity is not identified: another edge
+        if not edge:
             names = list(full.params.index[2:])
             rate = full.params.iloc[2] / (full.params.iloc[2] + full.params.iloc[3]) if model != "pareto_nbd" \
                 else full.params.iloc[2] / full.params.iloc[3]
@@ -905,25 +906,23 @@ def _fit_transactions(model: str, summary: pd.DataFrame, maxiter: int, gtol: flo
                     f"{what} = {rate:.3g}. Dropout is real (likelihood-ratio statistic {lr:.2f} against "
                     "the no-dropout NBD) but its spread across customers is not identified, so the "
                     f"intervals of {names[0]} and {names[1]} are not meaningful; predictions are.")
-            if at_boundary == "raise":
-                raise ConvergenceError(note)
-            warn(note)
-            return dataclasses.replace(full, boundary=True, note=note)
-        why = (f"{label} converged to {', '.join(f'{k} = {v:.3g}' for k, v in full.params.iloc[2:].items())} "
-               f"with 95% intervals spanning {spread.max():.1e}-fold, and is no better than the "
-               f"no-dropout NBD (likelihood-ratio statistic {lr:.2f} < 3.84)")
+        else:
+            why = (f"{label} converged to {', '.join(f'{k} = {v:.3g}' for k, v in full.params.iloc[2:].items())} "
+                   f"with 95% intervals spanning {spread.max():.1e}-fold, and is no better than the "
+                   f"no-dropout NBD (likelihood-ratio statistic {lr:.2f} < 3.84)")
     else:
-        why = f"the {label} fit failed at the edge of its parameter space ({err})"
-    note = (f"{label}: the likelihood is maximised at the no-dropout edge: {why}. Within this "
-            "calibration period the data show no sign of customers dropping out, so the dropout "
-            "parameters are not identified. Returned: the nested NBD model (r, alpha), in which "
-            "every customer stays active (P(alive) = 1); its estimates and intervals are "
-            "meaningful. A longer calibration period, or a cohort observed for longer, may "
-            "identify dropout.")
+        edge, why = True, f"the {label} fit failed at the edge of its parameter space ({err})"
+    if edge:
+        note = (f"{label}: the likelihood is maximised at the no-dropout edge: {why}. Within this "
+                "calibration period the data show no sign of customers dropping out, so the dropout "
+                "parameters are not identified. Returned: the nested NBD model (r, alpha), in which "
+                "every customer stays active (P(alive) = 1); its estimates and intervals are "
+                "meaningful. A longer calibration period, or a cohort observed for longer, may "
+                "identify dropout.")
     if at_boundary == "raise":
         raise ConvergenceError(note)
     warn(note)
-    if at_boundary == "keep" and full is not None:
+    if full is not None and (at_boundary == "keep" or not edge):
         return dataclasses.replace(full, boundary=True, note=note)
     return dataclasses.replace(nbd, boundary=True, requested=model, note=note)
 
