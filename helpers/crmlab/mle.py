@@ -170,10 +170,10 @@ class _LogScaleFit:
         """
         fits = (self, *joint)
         return delta_interval(lambda z: fun(np.exp(z)), np.log(np.concatenate([f._theta() for f in fits])),
-                              linalg.block_diag(*(f._cov_log() for f in fits)), level=level,
+                              linalg.block_diag(*(f._checked_cov_log() for f in fits)), level=level,
                               scale=scale, index=index)
 
-    def _cov_log(self) -> np.ndarray:
+    def _checked_cov_log(self) -> np.ndarray:
         """``cov_log``, which every interval needs (a fit built by hand may lack it)."""
         if getattr(self, "cov_log", None) is None:
             raise ParameterError(f"this {getattr(self, 'label', 'model')} fit has no covariance (cov_log); "
