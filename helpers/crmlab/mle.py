@@ -183,7 +183,8 @@ class _LogScaleFit:
 
 @dataclass(frozen=True)
 class MLE(_LogScaleFit):
-    """Result of :func:`maximize`: log-parameter estimates and their covariance."""
+    """Result of :func:`maximize`: log-parameter estimates and their covariance (``params``,
+    ``cov``, ``se`` and ``table`` as every fit has them)."""
 
     z: np.ndarray
     cov_log: np.ndarray
