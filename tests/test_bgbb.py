@@ -143,3 +143,5 @@ def test_parameter_errors(fit, don):
         fit.dert(don, 0.0)
     with pytest.raises(ParameterError, match="4 positive numbers"):
         bgbb.bgbb_loglik([1, 1, 1], don)
+    with pytest.raises(ParameterError, match=r"init\[3\] = nan is missing"):
+        bgbb.fit_bgbb(don, weights="n_custs", init=[1, 1, 1, np.nan])

@@ -26,7 +26,7 @@ from scipy import integrate
 import crmlab
 from crmlab import btyd
 from crmlab.errors import ConvergenceError, CrmlabWarning, DataError, ParameterError
-from crmlab.mle import num_grad
+from crmlab.mle import num_jacobian
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +213,11 @@ def test_loglik_at_published_values(summ):
     assert per.shape == (2357,) and (per < 0).all()
     with pytest.raises(ParameterError, match="4 positive numbers"):
         btyd.loglik("bgnbd", [1, 2, 3], summ)
+    # starting values pass the same check as parameters (mle._log_start), for every fit
+    with pytest.raises(ParameterError, match=r"init must be 4 positive numbers \('r', 'alpha', 'a', 'b'\)"):
+        btyd.fit_bgnbd(summ, init=[1.0, 2.0, 1.0])
+    with pytest.raises(ParameterError, match="init must be 3 positive numbers"):
+        btyd.fit_gamma_gamma(summ, init=[1.0, -2.0, 10.0])
     # the spend model's likelihood reads monetary_value through the same check as its fit
     with pytest.raises(DataError, match="missing column.*'monetary_value'"):
         btyd.loglik("gamma_gamma", [6.25, 3.74, 15.44], summ.drop(columns="monetary_value"))
@@ -243,7 +248,7 @@ def test_bg_analytic_gradient(summ, k):
     def f(z):
         return btyd._bg_loglik(np.exp(z), x, tx, T, k).sum()
 
-    num = num_grad(f, np.log(theta), h=1e-6)
+    num = num_jacobian(f, np.log(theta), h=1e-6)[0]
     np.testing.assert_allclose(g, num, rtol=1e-6)
 
 
@@ -253,7 +258,7 @@ def test_gg_analytic_gradient(summ):
     m = summ.loc[rep, "monetary_value"].to_numpy()
     theta = np.array([5.0, 3.0, 12.0])
     _, g = btyd._gg_grad(theta, x, m, np.ones_like(x))
-    num = num_grad(lambda z: btyd._gg_loglik(np.exp(z), x, m).sum(), np.log(theta), h=1e-6)
+    num = num_jacobian(lambda z: btyd._gg_loglik(np.exp(z), x, m).sum(), np.log(theta), h=1e-6)[0]
     np.testing.assert_allclose(g, num, rtol=1e-6)
 
 
@@ -566,8 +571,8 @@ def test_pareto_fitting_path_value_and_gradient(summ, theta):
     val, grad = btyd._pnbd_value_grad(th, xu, tu, Tu, w)
     exact = float(w @ btyd._pnbd_loglik(th, xu, tu, Tu))
     assert val == pytest.approx(exact, rel=1e-12)
-    num = num_grad(lambda z: float(w @ btyd._pnbd_loglik(np.exp(z), xu, tu, Tu)),
-                         np.log(th), h=1e-5)
+    num = num_jacobian(lambda z: float(w @ btyd._pnbd_loglik(np.exp(z), xu, tu, Tu)),
+                       np.log(th), h=1e-5)[0]
     np.testing.assert_allclose(grad, num, rtol=1e-4, atol=1e-3)
 
 
@@ -677,3 +682,17 @@ def test_pareto_ridge_is_stopped_early_and_falls_back_to_the_flagged_nbd():
     assert fit.boundary and fit.model == "nbd" and list(fit.params.index) == ["r", "alpha"]
     with pytest.raises(ConvergenceError, match="s runs off to infinity together with beta"):
         btyd.fit_pareto_nbd(summ, at_boundary="raise")
+
+
+def test_homogeneous_dropout_is_flagged_but_kept():
+    # every customer with the same dropout probability (a, b large, p = 0.2): dropout is real
+    # (the NBD is much worse) but the spread of p is not identified; the full fit is returned,
+    # flagged, with every at_boundary except "raise"
+    sim = btyd.simulate_summary("mbgnbd", [0.5, 5.0, 300.0, 1200.0], 1000, T_cal=52, seed=5)
+    for at in ("nbd", "keep"):
+        with pytest.warns(CrmlabWarning, match="Dropout is real"):
+            fit = btyd.fit_mbgnbd(sim, at_boundary=at)
+        assert fit.model == "mbgnbd" and fit.boundary and fit.requested is None
+        assert fit.params["a"] / (fit.params["a"] + fit.params["b"]) == pytest.approx(0.2, abs=0.02)
+    with pytest.raises(ConvergenceError, match=r"a and b .* spread across customers is not identified"):
+        btyd.fit_mbgnbd(sim, at_boundary="raise")

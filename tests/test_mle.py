@@ -40,6 +40,26 @@ def test_maximize_raises_when_a_parameter_runs_off():
         mle.maximize(lambda z: float(z[0]), [0.0], ["a"], label="toy")
 
 
+def test_analytic_and_numerical_gradients_reach_one_optimum():
+    # the one optimiser, both paths: log-likelihood of a Poisson mean 3 (n = 10 observations)
+    def ll(z):
+        return 10 * (3.0 * z[0] - np.exp(z[0]))
+
+    num = mle.maximize(ll, [0.0], ["mu"], n=10)
+    ana = mle.maximize(lambda z: (ll(z), np.array([10 * (3.0 - np.exp(z[0]))])), [0.0], ["mu"], n=10,
+                       gradient=True)
+    assert num.params["mu"] == pytest.approx(3.0, rel=1e-8) and ana.params["mu"] == pytest.approx(3.0, rel=1e-8)
+    assert ana.se["mu"] == pytest.approx(np.sqrt(3.0 / 10), rel=1e-6)  # Poisson: Var = mu / n
+    assert num.se["mu"] == pytest.approx(ana.se["mu"], rel=1e-5)
+
+
+def test_compress_pools_rows_and_sums_their_weights():
+    (a, b), w = mle._compress(np.array([1.0, 0.0, 1.0, 1.0]), np.array([2.0, 5.0, 2.0, 3.0]),
+                              weights=np.array([1.0, 2.0, 4.0, 8.0]))
+    assert a.tolist() == [0.0, 1.0, 1.0] and b.tolist() == [5.0, 2.0, 3.0] and w.tolist() == [2.0, 5.0, 8.0]
+    assert mle._compress(np.array([1.0, 1.0, 0.0]))[1].tolist() == [1.0, 2.0]
+
+
 def test_delta_method_agrees_with_parametric_bootstrap():
     """The documented choice: delta method; a bootstrap from the same covariance agrees."""
     fit = sbg.fit_sbg(sbg.load_cohorts()["regular"].loc[0:7])

@@ -152,6 +152,11 @@ def test_nobody_churns_is_not_estimable():
         sbg.fit_sbg([100, 100, 100])
 
 
+def test_bad_starting_values_are_named():
+    with pytest.raises(ParameterError, match=r"init must be 2 positive numbers \('alpha', 'beta'\)"):
+        sbg.fit_sbg([1000, 631, 468], init=[0.0, 1.0])
+
+
 def test_everyone_churns_at_once_is_not_estimable():
     with pytest.raises(DataError, match="all 100 customers churned in period 1"):
         sbg.fit_sbg([100, 0, 0, 0])

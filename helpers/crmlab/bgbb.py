@@ -44,7 +44,7 @@ import pandas as pd
 from scipy import special
 
 from crmlab.errors import DataError, ParameterError
-from crmlab.mle import _LogScaleFit, maximize, positive_params
+from crmlab.mle import _compress, _log_start, _LogScaleFit, maximize, positive_params
 from crmlab.sbg import MIN_DISCOUNT, _log_hyp2f1_1bc  # the smallest rate the DERL/DERT series sums
 from crmlab.validation import (
     as_float_array,
@@ -234,15 +234,10 @@ class BGBBFit(_LogScaleFit):
     """
 
     params: pd.Series
-    se: pd.Series
-    cov: pd.DataFrame
     cov_log: np.ndarray
     loglik: float
     n: float
     iterations: int
-
-    def _theta(self) -> np.ndarray:
-        return self.params.to_numpy(dtype=float)
 
     # ------------------------------------------------------------ quantities at any theta
     @staticmethod
@@ -267,9 +262,8 @@ class BGBBFit(_LogScaleFit):
         return cls._numer(theta, x, tx, n) * _alive_sum(g, d, n, 1, K, discount)
 
     # ------------------------------------------------------------ public
-    def _data(self, summary, weights=None):
-        x, tx, n, _ = validate_bgbb_summary(summary, weights=weights)
-        return x, tx, n
+    def _data(self, summary):
+        return validate_bgbb_summary(summary)[:3]
 
     def p_alive(self, summary: pd.DataFrame, *, periods_ahead: int = 0) -> pd.Series:
         """P(alive) at opportunity ``n + periods_ahead`` given ``(x, t_x, n)``.
@@ -326,10 +320,7 @@ class BGBBFit(_LogScaleFit):
     def dert(self, summary: pd.DataFrame, discount: float) -> pd.Series:
         """Discounted expected residual transactions (FHS 2010 eq. 14): transactions at
         opportunity n+k discounted by (1+d)^k, k >= 1, over an infinite horizon."""
-        dd, _ = self._clv_args(discount, None)
-        x, tx, n = self._data(summary)
-        return pd.Series(self._clv(self._theta(), x, tx, n, dd, None), index=summary.index,
-                         name="dert")
+        return self.clv(summary, value_per_transaction=1.0, discount=discount).rename("dert")
 
     def clv(self, summary: pd.DataFrame, *, value_per_transaction: float, discount: float,
             horizon: int | None = None) -> pd.Series:
@@ -415,9 +406,7 @@ def fit_bgbb(summary: pd.DataFrame, *, weights: str | None = None, init: Any = N
     """
     x, tx, n, w = validate_bgbb_summary(summary, weights=weights)
     keep = w > 0
-    rows = np.unique(np.c_[x[keep], tx[keep], n[keep]], axis=0, return_inverse=True)
-    (xu, tu, nu) = rows[0].T
-    wu = np.bincount(rows[1].ravel(), weights=w[keep])
+    (xu, tu, nu), wu = _compress(x[keep], tx[keep], n[keep], weights=w[keep])
     work = int((nu - tu).sum())
     if work > MAX_DROPOUT_TERMS:
         raise DataError(
@@ -425,9 +414,9 @@ def fit_bgbb(summary: pd.DataFrame, *, weights: str | None = None, init: Any = N
             f"terms in all (the sum of n - recency); at most MAX_DROPOUT_TERMS = "
             f"{MAX_DROPOUT_TERMS:,} are fitted: aggregate to fewer, longer opportunities"
         )
-    z0 = np.log(np.asarray(init, float)) if init is not None else np.zeros(4)
     total = float(w.sum())
+    z0 = _log_start(init, [1.0] * 4, PARAM_NAMES)
     res = maximize(lambda z: float(wu @ _loglik(np.exp(z), xu, tu, nu)), z0, PARAM_NAMES,
                    label="BG/BB", n=total, gtol=gtol)
-    return BGBBFit(params=res.params, se=res.se, cov=res.cov, cov_log=res.cov_log,
-                   loglik=res.loglik, n=total, iterations=res.iterations)
+    return BGBBFit(params=res.params, cov_log=res.cov_log, loglik=res.loglik, n=total,
+                   iterations=res.iterations)

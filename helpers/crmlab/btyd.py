@@ -62,7 +62,7 @@ from scipy import special, stats
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor
-from crmlab.mle import _LogScaleFit, delta_interval, minimize_mean_nll, positive_params
+from crmlab.mle import _compress, _log_start, _LogScaleFit, maximize, positive_params
 from crmlab.summary import _UNITS, customer_summary, to_occasions
 from crmlab.validation import (
     as_float_array,
@@ -72,7 +72,6 @@ from crmlab.validation import (
     check_number,
     check_numeric_column,
     require_columns,
-    validate_transactions,
 )
 
 __all__ = [
@@ -118,6 +117,7 @@ _MODEL_LABEL = {
     "nbd": "NBD (no dropout)",
 }
 _TRANSACTION_MODELS = ("bgnbd", "mbgnbd", "pareto_nbd", "nbd")
+_DROPOUT_MODELS = _TRANSACTION_MODELS[:3]  # the ones with intervals
 
 #: Most customer-periods :func:`clv` evaluates, per model: distinct ``(frequency, T)``
 #: patterns x discounting periods (``ceil(horizon / period)``). The BG/NBD and MBG/NBD
@@ -580,6 +580,8 @@ class BTYDFit(_LogScaleFit):
         the natural scale).
     cov : DataFrame
         Covariance matrix of ``params``.
+    cov_log : ndarray
+        Covariance of the log-parameters: the input of the ``*_interval`` functions.
     loglik : float
         Maximised log-likelihood.
     n : int
@@ -601,13 +603,11 @@ class BTYDFit(_LogScaleFit):
 
     model: str
     params: pd.Series
-    se: pd.Series
-    cov: pd.DataFrame
+    cov_log: np.ndarray = field(repr=False)
     loglik: float
     n: int
     iterations: int
     unit: str | None = None
-    cov_log: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
     boundary: bool = False
     requested: str | None = None
     note: str = ""
@@ -616,9 +616,6 @@ class BTYDFit(_LogScaleFit):
     @property
     def label(self) -> str:
         return _MODEL_LABEL[self.model]
-
-    def _theta(self) -> np.ndarray:
-        return self.params.to_numpy(dtype=float)
 
     def _require(self, *models: str) -> None:
         if self.model not in models:
@@ -773,8 +770,6 @@ def _expected(model, theta, t) -> np.ndarray:
 
 
 def _conditional(model, theta, x, t_x, T, t) -> np.ndarray:
-    if model == "nbd":
-        return _conditional_core(model, theta, x, T, t)
     return _conditional_core(model, theta, x, T, t) * _p_alive(model, theta, x, t_x, T)
 
 
@@ -798,38 +793,10 @@ def _conditional_core(model, theta, x, T, t, t_nodes: float | None = None) -> np
     return _beta_expect(a, b + x + k, r + x, alpha + T, t, t_nodes)
 
 
-def _compress(*cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Unique rows and their counts: the likelihood is evaluated once per pattern."""
-    order = np.lexsort(cols[::-1])
-    sorted_cols = [c[order] for c in cols]
-    change = np.zeros(len(order), dtype=bool)
-    change[0] = True
-    for c in sorted_cols:
-        change[1:] |= c[1:] != c[:-1]
-    starts = np.flatnonzero(change)
-    counts = np.diff(np.r_[starts, len(order)])
-    return [c[starts] for c in sorted_cols], counts.astype(float)
-
-
-def _optimize(
-    model: str,
-    value_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
-    z0: np.ndarray,
-    n: int,
-    unit: str | None,
-    *,
-    maxiter: int,
-    gtol: float,
-) -> BTYDFit:
-    """Maximise a log-likelihood over log-parameters (:func:`crmlab.mle.minimize_mean_nll`)."""
+def _optimize(model: str, value_grad: Callable[[np.ndarray], tuple[float, np.ndarray]], z0: np.ndarray,
+              n: int, unit: str | None, maxiter: int, gtol: float) -> BTYDFit:
+    """Maximise a log-likelihood and its gradient over log-parameters (:func:`crmlab.mle.maximize`)."""
     names = PARAM_NAMES[model]
-
-    def obj(z):
-        with np.errstate(all="ignore"):
-            v, g = value_grad(z)
-        if not np.isfinite(v) or not np.all(np.isfinite(g)):
-            return 1e100, np.zeros_like(z)
-        return -v / n, -g / n
 
     def drift(z):
         drifting = [f"{names[j]} = {math.exp(z[j]):.3g}" for j in range(len(z)) if abs(z[j]) > 6]
@@ -848,10 +815,10 @@ def _optimize(
                     "data show no heterogeneity in dropout rates")
         return None
 
-    fit = minimize_mean_nll(obj, z0, names, n=n, label=_MODEL_LABEL[model], gtol=gtol,
-                            maxiter=maxiter, polish=8, per="customer", hint=drift, stop=ridge)
-    return BTYDFit(model=model, params=fit.params, se=fit.se, cov=fit.cov, loglik=fit.loglik, n=n,
-                   iterations=fit.iterations, unit=unit, cov_log=fit.cov_log)
+    fit = maximize(value_grad, z0, names, n=n, label=_MODEL_LABEL[model], gtol=gtol, maxiter=maxiter,
+                   gradient=True, polish=8, per="customer", hint=drift, stop=ridge)
+    return BTYDFit(model=model, params=fit.params, cov_log=fit.cov_log, loglik=fit.loglik, n=n,
+                   iterations=fit.iterations, unit=unit)
 
 
 def _nbd_loglik(theta, x, t_x, T) -> np.ndarray:
@@ -863,26 +830,37 @@ def _nbd_loglik(theta, x, t_x, T) -> np.ndarray:
     return special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) - (r + x) * np.log(alpha + T)
 
 
-def _nbd_fit_arrays(x, t_x, T, unit, maxiter: int, gtol: float) -> BTYDFit:
+def _nbd_grad(theta, x, t_x, T, w) -> tuple[float, np.ndarray]:
+    """Weighted NBD log-likelihood and its gradient with respect to log-parameters."""
+    r, alpha = theta
+    v = float(w @ _nbd_loglik((r, alpha), x, t_x, T))
+    dr = w @ (special.digamma(r + x) - special.digamma(r) + np.log(alpha) - np.log(alpha + T))
+    da = w @ (r / alpha - (r + x) / (alpha + T))
+    return v, np.array([dr * r, da * alpha])
+
+
+#: Weighted log-likelihood and gradient ``(theta, x, t_x, T, w)`` of each transaction model.
+_VALUE_GRAD: dict[str, Callable[..., tuple[float, np.ndarray]]] = {
+    "bgnbd": _bg_grad, "mbgnbd": functools.partial(_bg_grad, k=1), "pareto_nbd": _pnbd_value_grad,
+    "nbd": _nbd_grad,
+}
+
+
+def _fit_arrays(model: str, x, t_x, T, unit, maxiter: int, gtol: float, init: Any = None) -> BTYDFit:
+    """Fit a transaction model to checked ``(x, t_x, T)``, once per distinct pattern."""
     (xu, tu, Tu), w = _compress(x, t_x, T)
-
-    def vg(z):
-        r, alpha = np.exp(z)
-        v = float(w @ _nbd_loglik((r, alpha), xu, tu, Tu))
-        dr = w @ (special.digamma(r + xu) - special.digamma(r) + np.log(alpha) - np.log(alpha + Tu))
-        da = w @ (r / alpha - (r + xu) / (alpha + Tu))
-        return v, np.array([dr * r, da * alpha])
-
-    return _optimize("nbd", vg, np.log([1.0, _start(xu, tu, Tu, w)]), len(x), unit,
-                     maxiter=maxiter, gtol=gtol)
+    sc = _start(xu, tu, Tu, w)
+    default = {"nbd": [1.0, sc], "pareto_nbd": [1.0, sc, 1.0, sc]}.get(model, [1.0, sc, 1.0, 1.0])
+    return _optimize(model, lambda z: _VALUE_GRAD[model](np.exp(z), xu, tu, Tu, w),
+                     _log_start(init, default, PARAM_NAMES[model]), len(x), unit, maxiter, gtol)
 
 
 #: Failures of an optimiser that point at the edge of the parameter space.
 _EDGE_SIGNS = ("runs off to", "drifting to a boundary", "not positive definite")
 
 
-def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
-                   maxiter: int, gtol: float, at_boundary: str = "nbd") -> BTYDFit:
+def _fit_transactions(model: str, summary: pd.DataFrame, maxiter: int, gtol: float, init: Any,
+                      at_boundary: str) -> BTYDFit:
     """Fit ``model``; if its maximum lies at the no-dropout edge, return the NBD, flagged.
 
     The edge is declared when (a) the full fit fails because a parameter runs
@@ -894,16 +872,18 @@ def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
     ``"keep"`` returns the converged full fit, flagged (its dropout intervals are
     not meaningful); ``"raise"`` raises :class:`ConvergenceError` with the finding.
     """
+    x, t_x, T = validate_summary(summary)
+    unit = summary.attrs.get("unit")
     check_choice(at_boundary, "at_boundary", ["nbd", "keep", "raise"])
     label = _MODEL_LABEL[model]
     try:
-        full, err = fit_full(), None
+        full, err = _fit_arrays(model, x, t_x, T, unit, maxiter, gtol, init), None
     except ConvergenceError as exc:
         full, err = None, exc
         if not any(sign in str(exc) for sign in _EDGE_SIGNS):
             raise
     try:
-        nbd = _nbd_fit_arrays(x, t_x, T, unit, maxiter, gtol)
+        nbd = _fit_arrays("nbd", x, t_x, T, unit, maxiter, gtol)
     except ConvergenceError:
         if err is not None:
             raise err from None
@@ -914,7 +894,8 @@ def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
         spread = (tab["ci_high"] / tab["ci_low"]).iloc[2:]
         if not (spread > 1e4).any() or not np.isfinite(lr):
             return full
-        if lr >= 3.84:  # dropout is there, but its heterogeneity is not identified: another edge
+        edge = lr < 3.84  # else dropout is there, but its heterogeneity is not identified: another edge
+        if not edge:
             names = list(full.params.index[2:])
             rate = full.params.iloc[2] / (full.params.iloc[2] + full.params.iloc[3]) if model != "pareto_nbd" \
                 else full.params.iloc[2] / full.params.iloc[3]
@@ -925,25 +906,23 @@ def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
                     f"{what} = {rate:.3g}. Dropout is real (likelihood-ratio statistic {lr:.2f} against "
                     "the no-dropout NBD) but its spread across customers is not identified, so the "
                     f"intervals of {names[0]} and {names[1]} are not meaningful; predictions are.")
-            if at_boundary == "raise":
-                raise ConvergenceError(note)
-            warn(note)
-            return dataclasses.replace(full, boundary=True, note=note)
-        why = (f"{label} converged to {', '.join(f'{k} = {v:.3g}' for k, v in full.params.iloc[2:].items())} "
-               f"with 95% intervals spanning {spread.max():.1e}-fold, and is no better than the "
-               f"no-dropout NBD (likelihood-ratio statistic {lr:.2f} < 3.84)")
+        else:
+            why = (f"{label} converged to {', '.join(f'{k} = {v:.3g}' for k, v in full.params.iloc[2:].items())} "
+                   f"with 95% intervals spanning {spread.max():.1e}-fold, and is no better than the "
+                   f"no-dropout NBD (likelihood-ratio statistic {lr:.2f} < 3.84)")
     else:
-        why = f"the {label} fit failed at the edge of its parameter space ({err})"
-    note = (f"{label}: the likelihood is maximised at the no-dropout edge: {why}. Within this "
-            "calibration period the data show no sign of customers dropping out, so the dropout "
-            "parameters are not identified. Returned: the nested NBD model (r, alpha), in which "
-            "every customer stays active (P(alive) = 1); its estimates and intervals are "
-            "meaningful. A longer calibration period, or a cohort observed for longer, may "
-            "identify dropout.")
+        edge, why = True, f"the {label} fit failed at the edge of its parameter space ({err})"
+    if edge:
+        note = (f"{label}: the likelihood is maximised at the no-dropout edge: {why}. Within this "
+                "calibration period the data show no sign of customers dropping out, so the dropout "
+                "parameters are not identified. Returned: the nested NBD model (r, alpha), in which "
+                "every customer stays active (P(alive) = 1); its estimates and intervals are "
+                "meaningful. A longer calibration period, or a cohort observed for longer, may "
+                "identify dropout.")
     if at_boundary == "raise":
         raise ConvergenceError(note)
     warn(note)
-    if at_boundary == "keep" and full is not None:
+    if full is not None and (at_boundary == "keep" or not edge):
         return dataclasses.replace(full, boundary=True, note=note)
     return dataclasses.replace(nbd, boundary=True, requested=model, note=note)
 
@@ -951,22 +930,6 @@ def _with_boundary(model: str, fit_full: Callable[[], BTYDFit], x, t_x, T, unit,
 def _start(x, t_x, T, w) -> float:
     """A scale start for alpha/beta: mean T over (mean repeat count + 1)."""
     return max(float(np.average(T, weights=w) / (np.average(x, weights=w) + 1.0)), 1e-3)
-
-
-def _fit_bg(summary, k: int, model: str, maxiter: int, gtol: float, init, at_boundary: str = "nbd") -> BTYDFit:
-    x, t_x, T = validate_summary(summary)
-    (xu, tu, Tu), w = _compress(x, t_x, T)
-    z0 = np.log(np.asarray(init, float)) if init is not None else np.log(
-        [1.0, _start(xu, tu, Tu, w), 1.0, 1.0])
-
-    def vg(z):
-        theta = np.exp(z)
-        return _bg_grad(theta, xu, tu, Tu, w, k)
-
-    unit = summary.attrs.get("unit")
-    return _with_boundary(
-        model, lambda: _optimize(model, vg, z0, len(x), unit, maxiter=maxiter, gtol=gtol),
-        x, t_x, T, unit, maxiter, gtol, at_boundary)
 
 
 def fit_bgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
@@ -1020,7 +983,7 @@ def fit_bgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
     >>> fit_bgnbd(s).params.round(3).to_dict()
     {'r': 0.243, 'alpha': 4.414, 'a': 0.793, 'b': 2.426}
     """
-    return _fit_bg(summary, 0, "bgnbd", maxiter, gtol, init, at_boundary)
+    return _fit_transactions("bgnbd", summary, maxiter, gtol, init, at_boundary)
 
 
 def fit_mbgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
@@ -1046,7 +1009,7 @@ def fit_mbgnbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
     >>> bool(fit.p_alive(s)[s["frequency"] == 0].max() < 1)
     True
     """
-    return _fit_bg(summary, 1, "mbgnbd", maxiter, gtol, init, at_boundary)
+    return _fit_transactions("mbgnbd", summary, maxiter, gtol, init, at_boundary)
 
 
 def fit_pareto_nbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
@@ -1080,19 +1043,7 @@ def fit_pareto_nbd(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1
     >>> fit.params.round(3).to_dict(), round(fit.loglik, 1)
     ({'r': 0.553, 'alpha': 10.578, 's': 0.606, 'beta': 11.669}, -9595.0)
     """
-    x, t_x, T = validate_summary(summary)
-    (xu, tu, Tu), w = _compress(x, t_x, T)
-    sc = _start(xu, tu, Tu, w)
-    z0 = np.log(np.asarray(init, float)) if init is not None else np.log([1.0, sc, 1.0, sc])
-
-    def vg(z):
-        return _pnbd_value_grad(np.exp(z), xu, tu, Tu, w)
-
-    unit = summary.attrs.get("unit")
-    return _with_boundary(
-        "pareto_nbd",
-        lambda: _optimize("pareto_nbd", vg, z0, len(x), unit, maxiter=maxiter, gtol=gtol),
-        x, t_x, T, unit, maxiter, gtol, at_boundary)
+    return _fit_transactions("pareto_nbd", summary, maxiter, gtol, init, at_boundary)
 
 
 def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 1e-6,
@@ -1133,18 +1084,9 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, maxiter: int = 500, gtol: float = 
             f"{x[i]:g}; the Gamma-Gamma model needs positive spend ({int(bad.sum())} such rows: "
             "drop or fix them first)")
     (xu, mu), w = _compress(x[rep], m[rep])
-    z0 = np.log(np.asarray(init, float)) if init is not None else np.log(
-        [1.0, 2.0, float(np.average(mu, weights=w))])
-
-    def vg(z):
-        return _gg_grad(np.exp(z), xu, mu, w)
-
-    return _optimize("gamma_gamma", vg, z0, int(rep.sum()), summary.attrs.get("unit"),
-                     maxiter=maxiter, gtol=gtol)
-
-
-def _check_params(model: str, params: Any) -> np.ndarray:
-    return positive_params(params, PARAM_NAMES[model])
+    z0 = _log_start(init, [1.0, 2.0, float(np.average(mu, weights=w))], PARAM_NAMES["gamma_gamma"])
+    return _optimize("gamma_gamma", lambda z: _gg_grad(np.exp(z), xu, mu, w), z0, int(rep.sum()),
+                     summary.attrs.get("unit"), maxiter, gtol)
 
 
 def loglik(model: str, params: Any, summary: pd.DataFrame, *, per_customer: bool = False) -> Any:
@@ -1161,7 +1103,7 @@ def loglik(model: str, params: Any, summary: pd.DataFrame, *, per_customer: bool
     -9582.4
     """
     check_choice(model, "model", list(PARAM_NAMES))
-    theta = _check_params(model, params)
+    theta = positive_params(params, PARAM_NAMES[model])
     if model == "gamma_gamma":
         x, m = _spend_columns(summary, validate_summary(summary)[0])
         rep = x > 0
@@ -1275,7 +1217,7 @@ def clv(
         px, pT = (np.repeat(col, tk.size) for col in patterns.T)
         cum[:, start:start + tk.size] = _conditional_core(
             model, theta, px, pT, np.tile(tk, u), t_nodes=float(horizon)).reshape(u, tk.size)
-    alive = np.ones(len(x)) if model == "nbd" else _p_alive(model, theta, x, t_x, T)
+    alive = _p_alive(model, theta, x, t_x, T)
     increments = np.diff(cum, axis=1, prepend=0.0)
     value = (increments @ factors)[inverse] * alive
     total = cum[:, -1][inverse] * alive
@@ -1319,8 +1261,9 @@ def dert(pareto_fit: BTYDFit, summary: pd.DataFrame, delta: float) -> pd.Series:
     pareto_fit._require("pareto_nbd")
     check_number(delta, "delta", low=0, low_inclusive=False)
     x, t_x, T = validate_summary(summary)
-    r, alpha, s, beta = pareto_fit._theta()
-    ll = _pnbd_loglik(pareto_fit._theta(), x, t_x, T)
+    theta = pareto_fit._theta()
+    r, alpha, s, beta = theta
+    ll = _pnbd_loglik(theta, x, t_x, T)
     with np.errstate(all="ignore"):
         logu = np.log(special.hyperu(s, s, delta * (beta + T)))
     out = np.exp(
@@ -1339,20 +1282,9 @@ def _times(t: Any) -> np.ndarray:
     return as_float_array(t, "t", low=0)
 
 
-def _log_params(fit: BTYDFit, *models: str) -> tuple[np.ndarray, np.ndarray]:
-    """Log-parameters and their covariance of a fit of one of ``models`` (the delta-method input)."""
-    fit._require(*models)
-    cov_log = getattr(fit, "cov_log", None)
-    if cov_log is None:
-        raise ParameterError(f"this {fit.label} fit has no covariance (cov_log); intervals need "
-                             "a fit returned by the crmlab fit_* functions")
-    return np.log(fit._theta()), np.asarray(cov_log, dtype=float)
-
-
-def _at(fit: BTYDFit, z: np.ndarray) -> BTYDFit:
-    """The same fit with its parameters replaced by exp(z) (all other fields kept)."""
-    return dataclasses.replace(fit, params=pd.Series(np.exp(z), index=fit.params.index,
-                                                     name=fit.params.name))
+def _at(fit: BTYDFit, theta: np.ndarray) -> BTYDFit:
+    """The same fit with its parameters replaced by ``theta`` (all other fields kept)."""
+    return dataclasses.replace(fit, params=pd.Series(theta, index=fit.params.index, name=fit.params.name))
 
 
 def expected_transactions_interval(fit: BTYDFit, t: Any, *, level: float = 0.95) -> pd.DataFrame:
@@ -1372,9 +1304,8 @@ def expected_transactions_interval(fit: BTYDFit, t: Any, *, level: float = 0.95)
     True
     """
     tt = np.atleast_1d(_times(t))
-    z, C = _log_params(fit, "bgnbd", "mbgnbd", "pareto_nbd")
-    return delta_interval(lambda zz: _expected(fit.model, np.exp(zz), tt), z, C, level=level,
-                          scale="log", index=pd.Index(tt, name="t"))
+    fit._require(*_DROPOUT_MODELS)
+    return fit._interval(lambda th: _expected(fit.model, th, tt), "log", level, pd.Index(tt, name="t"))
 
 
 def p_alive_interval(fit: BTYDFit, summary: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
@@ -1383,20 +1314,18 @@ def p_alive_interval(fit: BTYDFit, summary: pd.DataFrame, *, level: float = 0.95
     A P(alive) of exactly 1 (BG/NBD customers without repeat purchases) gets
     the interval [1, 1].
     """
-    z, C = _log_params(fit, "bgnbd", "mbgnbd", "pareto_nbd")
+    fit._require(*_DROPOUT_MODELS)
     x, t_x, T = validate_summary(summary)
-    return delta_interval(lambda zz: _p_alive(fit.model, np.exp(zz), x, t_x, T), z, C,
-                          level=level, scale="logit", index=summary.index)
+    return fit._interval(lambda th: _p_alive(fit.model, th, x, t_x, T), "logit", level, summary.index)
 
 
 def conditional_expected_interval(fit: BTYDFit, summary: pd.DataFrame, t: Any, *,
                                   level: float = 0.95) -> pd.DataFrame:
     """:meth:`BTYDFit.conditional_expected_transactions` with delta-method intervals (log scale)."""
-    z, C = _log_params(fit, "bgnbd", "mbgnbd", "pareto_nbd")
+    fit._require(*_DROPOUT_MODELS)
     x, t_x, T = validate_summary(summary)
     tt = np.broadcast_to(_times(t), x.shape)
-    return delta_interval(lambda zz: _conditional(fit.model, np.exp(zz), x, t_x, T, tt), z, C,
-                          level=level, scale="log", index=summary.index)
+    return fit._interval(lambda th: _conditional(fit.model, th, x, t_x, T, tt), "log", level, summary.index)
 
 
 def clv_interval(
@@ -1429,25 +1358,19 @@ def clv_interval(
     >>> round(float(iv.loc["total", "estimate"]), -3), bool(iv.loc["total", "se"] > 0)
     (72000.0, True)
     """
-    z1, C1 = _log_params(transaction_fit, "bgnbd", "mbgnbd", "pareto_nbd")
-    k = len(z1)
+    transaction_fit._require(*_DROPOUT_MODELS)
     if spend_fit is not None:
-        z2, C2 = _log_params(spend_fit, "gamma_gamma")
-    else:
-        z2, C2 = np.zeros(0), np.zeros((0, 0))
-    z = np.r_[z1, z2]
-    C = np.zeros((len(z), len(z)))
-    C[:k, :k], C[k:, k:] = C1, C2
+        spend_fit._require("gamma_gamma")
+    k = len(transaction_fit.params)
     kw = dict(horizon=horizon, period=period, discount=discount, margin=margin)
-    clv(transaction_fit, spend_fit, summary, **kw)  # validate the arguments once
 
-    def fun(zz):
-        sf = None if spend_fit is None else _at(spend_fit, zz[k:])
-        v = clv(_at(transaction_fit, zz[:k]), sf, summary, **kw)["clv"].to_numpy()
+    def fun(th):
+        sf = None if spend_fit is None else _at(spend_fit, th[k:])
+        v = clv(_at(transaction_fit, th[:k]), sf, summary, **kw)["clv"].to_numpy()
         return float(v.sum()) if total else v
 
-    return delta_interval(fun, z, C, level=level, scale="log",
-                          index=pd.Index(["total"]) if total else summary.index)
+    return transaction_fit._interval(fun, "log", level, pd.Index(["total"]) if total else summary.index,
+                                     joint=[] if spend_fit is None else [spend_fit])
 
 
 # =========================================================================== validation
@@ -1493,7 +1416,7 @@ def tracking(
     fit._require(*_TRANSACTION_MODELS)
     unit = summary.attrs.get("unit", fit.unit) or "W"
     days = _UNITS[unit]
-    occ = to_occasions(validate_transactions(transactions), purchases_only=True)
+    occ = to_occasions(transactions, purchases_only=True)  # validates the log
     occ = occ[occ["customer_id"].isin(summary.index)]
     first = summary["first_purchase"]
     t0 = first.min() if start is None else check_date(start, "start")
@@ -1646,7 +1569,7 @@ def simulate_summary(
     check_choice(model, "model", ["bgnbd", "mbgnbd", "pareto_nbd"])
     n = check_number(n, "n", low=1, integer=True)
     check_number(duration_holdout, "duration_holdout", low=0)
-    theta = _check_params(model, params)
+    theta = positive_params(params, PARAM_NAMES[model])
     rng = np.random.default_rng(seed)
     Tc = np.broadcast_to(as_float_array(T_cal, "T_cal", low=0, low_inclusive=False), (n,)).copy()
     end = Tc + duration_holdout

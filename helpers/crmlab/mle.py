@@ -36,12 +36,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import linalg, optimize, special, stats
 
 from crmlab.errors import ConvergenceError, ParameterError
 from crmlab.validation import as_float_array, check_choice, check_number
 
-__all__ = ["MLE", "maximize", "minimize_mean_nll", "num_grad", "num_jacobian", "delta_interval", "positive_params", "SCALES"]
+__all__ = ["MLE", "maximize", "num_jacobian", "delta_interval", "positive_params", "SCALES"]
 
 #: Scales on which :func:`delta_interval` builds the interval.
 SCALES = ("log", "logit", "identity")
@@ -50,8 +50,9 @@ SCALES = ("log", "logit", "identity")
 def num_jacobian(f: Callable[[np.ndarray], Any], z: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Central-difference Jacobian of a scalar- or 1-d-array-valued function: shape (outputs, len(z)).
 
-    The one finite-difference rule of crmlab: :func:`num_grad`, the Hessian of
-    :func:`minimize_mean_nll` and :func:`delta_interval` all call it.
+    The one first-difference rule of crmlab: :func:`maximize` (a gradient is
+    the first row of a scalar function's Jacobian; the Hessian of an analytic
+    gradient) and :func:`delta_interval` call it.
 
     >>> num_jacobian(lambda z: z ** 2, np.array([1.0, 2.0])).round(6).tolist()
     [[2.0, 0.0], [0.0, 4.0]]
@@ -64,15 +65,6 @@ def num_jacobian(f: Callable[[np.ndarray], Any], z: np.ndarray, h: float = 1e-5)
         cols.append((np.atleast_1d(np.asarray(f(z + e), dtype=float))
                      - np.atleast_1d(np.asarray(f(z - e), dtype=float))) / (2 * h))
     return np.column_stack(cols)
-
-
-def num_grad(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """Central-difference gradient of a scalar function.
-
-    >>> num_grad(lambda z: float(z @ z), np.array([1.0, 2.0])).round(6).tolist()
-    [2.0, 4.0]
-    """
-    return num_jacobian(f, z, h)[0]
 
 
 def _num_hessian(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-4) -> np.ndarray:
@@ -97,21 +89,102 @@ def _num_hessian(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-
     return H
 
 
-def positive_params(params: Any, names: Sequence[str]) -> np.ndarray:
+def positive_params(params: Any, names: Sequence[str], name: str = "params") -> np.ndarray:
     """A model's parameter vector: one positive finite number per name, checked.
+
+    ``name`` is the argument named in the error (``"init"`` for starting values).
 
     >>> positive_params([1.0, 2.0], ("r", "alpha")).tolist()
     [1.0, 2.0]
     """
-    theta = as_float_array(params, "params")
+    theta = as_float_array(params, name)
     if theta.shape != (len(names),) or np.any(theta <= 0):
-        raise ParameterError(f"params must be {len(names)} positive numbers {tuple(names)}, got {params!r}")
+        raise ParameterError(f"{name} must be {len(names)} positive numbers {tuple(names)}, got {params!r}")
     return theta
 
 
+def _compress(*cols: np.ndarray, weights: Any = None) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows (sorted) and their total weight (default: their count).
+
+    A likelihood is evaluated once per pattern and weighted by it.
+
+    >>> _compress(np.array([2.0, 1.0, 2.0]), weights=np.array([1.0, 5.0, 3.0]))
+    ([array([1., 2.])], array([5., 4.]))
+    """
+    order = np.lexsort(cols[::-1])
+    sorted_cols = [c[order] for c in cols]
+    change = np.zeros(len(order), dtype=bool)
+    change[0] = True
+    for c in sorted_cols:
+        change[1:] |= c[1:] != c[:-1]
+    starts = np.flatnonzero(change)
+    w = np.ones(len(order)) if weights is None else np.asarray(weights, dtype=float)[order]
+    return [c[starts] for c in sorted_cols], np.add.reduceat(w, starts)
+
+
+def _log_start(init: Any, default: Sequence[float], names: Sequence[str]) -> np.ndarray:
+    """Starting log-parameters of a fit: its ``init`` (checked as :func:`positive_params`) or ``default``."""
+    return np.log(positive_params(init, names, "init") if init is not None else np.asarray(default, float))
+
+
+class _LogScaleFit:
+    """What every crmlab likelihood fit (:class:`MLE`, sBG, BG/BB, BTYD) reports from its
+    ``params`` and ``cov_log`` (the covariance of the log-parameters): natural-scale
+    covariance and standard errors, one table and one interval rule."""
+
+    params: pd.Series
+    cov_log: np.ndarray
+
+    def _theta(self) -> np.ndarray:
+        return self.params.to_numpy(dtype=float)
+
+    @property
+    def cov(self) -> pd.DataFrame:
+        """Covariance of the natural-scale estimates (delta method from the log scale)."""
+        th = self._theta()
+        return pd.DataFrame(self.cov_log * np.outer(th, th), index=self.params.index,
+                            columns=self.params.index)
+
+    @property
+    def se(self) -> pd.Series:
+        """Standard errors on the natural scale."""
+        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index, name="se")
+
+    def table(self, level: float = 0.95) -> pd.DataFrame:
+        """Estimates, standard errors and Wald intervals built on the log scale (so positive)."""
+        check_number(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
+        zq = stats.norm.ppf(0.5 + level / 2)
+        se_log = np.sqrt(np.diag(self.cov_log))
+        est = self._theta()
+        return pd.DataFrame({"estimate": est, "se": self.se.to_numpy(),
+                             "ci_low": est * np.exp(-zq * se_log),
+                             "ci_high": est * np.exp(zq * se_log)}, index=self.params.index)
+
+    def _interval(self, fun: Callable[[np.ndarray], Any], scale: str, level: float,
+                  index: Any = None, joint: Sequence[_LogScaleFit] = ()) -> pd.DataFrame:
+        """:func:`delta_interval` of ``fun(params)`` (natural-scale array) from ``cov_log``.
+
+        With ``joint`` fits (fitted separately, so their log-parameters are
+        independent: the covariance is block-diagonal), ``fun`` gets the
+        parameters of this fit and the joint ones, concatenated.
+        """
+        fits = (self, *joint)
+        return delta_interval(lambda z: fun(np.exp(z)), np.log(np.concatenate([f._theta() for f in fits])),
+                              linalg.block_diag(*(f._checked_cov_log() for f in fits)), level=level,
+                              scale=scale, index=index)
+
+    def _checked_cov_log(self) -> np.ndarray:
+        """``cov_log``, which every interval needs (a fit built by hand may lack it)."""
+        if getattr(self, "cov_log", None) is None:
+            raise ParameterError(f"this {getattr(self, 'label', 'model')} fit has no covariance (cov_log); "
+                                 "intervals need a fit returned by the crmlab fit_* functions")
+        return np.asarray(self.cov_log, dtype=float)
+
+
 @dataclass(frozen=True)
-class MLE:
-    """Result of :func:`maximize`: log-parameter estimates and their covariance."""
+class MLE(_LogScaleFit):
+    """Result of :func:`maximize`: log-parameter estimates and their covariance (``params``,
+    ``cov``, ``se`` and ``table`` as every fit has them)."""
 
     z: np.ndarray
     cov_log: np.ndarray
@@ -120,76 +193,61 @@ class MLE:
     names: tuple[str, ...]
 
     @property
-    def params(self) -> pd.Series:
+    def params(self) -> pd.Series:  # type: ignore[override]
         """Estimates on the natural scale."""
         return pd.Series(np.exp(self.z), index=list(self.names), name="estimate")
 
-    @property
-    def cov(self) -> pd.DataFrame:
-        """Covariance of the natural-scale estimates (delta method from the log scale)."""
-        th = np.exp(self.z)
-        return pd.DataFrame(self.cov_log * np.outer(th, th), index=list(self.names),
-                            columns=list(self.names))
 
-    @property
-    def se(self) -> pd.Series:
-        """Standard errors on the natural scale."""
-        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=list(self.names), name="se")
-
-    def table(self, level: float = 0.95) -> pd.DataFrame:
-        """Estimates, standard errors and Wald intervals built on the log scale (so positive)."""
-        check_number(level, "level", low=0, high=1, low_inclusive=False, high_inclusive=False)
-        zq = stats.norm.ppf(0.5 + level / 2)
-        se_log = np.sqrt(np.diag(self.cov_log))
-        est = np.exp(self.z)
-        return pd.DataFrame({"estimate": est, "se": self.se.to_numpy(),
-                             "ci_low": est * np.exp(-zq * se_log),
-                             "ci_high": est * np.exp(zq * se_log)}, index=list(self.names))
-
-
-
-class _LogScaleFit:
-    """What every crmlab likelihood fit (sBG, BG/BB, BTYD) reports from its ``params``,
-    ``cov_log``, ``loglik`` and ``iterations``: one table and one interval rule."""
-
-    params: pd.Series
-    cov_log: np.ndarray
-    loglik: float
-    iterations: int
-
-    def table(self, level: float = 0.95) -> pd.DataFrame:
-        """Estimates, standard errors and Wald intervals built on the log scale (so positive): :meth:`MLE.table`."""
-        return MLE(np.log(self.params.to_numpy(dtype=float)), self.cov_log, self.loglik, self.iterations,
-                   tuple(self.params.index)).table(level)
-
-    def _interval(self, fun: Callable[[np.ndarray], Any], scale: str, level: float,
-                  index: Any = None) -> pd.DataFrame:
-        """:func:`delta_interval` of ``fun(params)`` (natural-scale array) from ``cov_log``."""
-        return delta_interval(lambda z: fun(np.exp(z)), np.log(self.params.to_numpy(dtype=float)),
-                              self.cov_log, level=level, scale=scale, index=index)
-
-def minimize_mean_nll(
-    objective: Callable[[np.ndarray], tuple[float, np.ndarray]],
+def maximize(
+    loglik: Callable[[np.ndarray], Any],
     z0: Sequence[float],
     names: Sequence[str],
     *,
-    n: float,
     label: str = "model",
+    n: float = 1.0,
     gtol: float = 1e-6,
     maxiter: int = 500,
+    gradient: bool = False,
     polish: int = 20,
-    hessian: Callable[[np.ndarray], np.ndarray] | None = None,
     per: str = "observation",
     hint: Callable[[np.ndarray], str] | None = None,
     stop: Callable[[np.ndarray], str | None] | None = None,
 ) -> MLE:
-    """The one optimiser of crmlab's likelihood models; raise unless truly converged.
+    """The one optimiser of crmlab's likelihood models: maximise ``loglik(z)`` over
+    log-parameters ``z``; raise unless truly converged.
 
-    Minimises ``objective(z) -> (mean negative log-likelihood, its gradient)``
-    over log-parameters ``z`` (a non-finite value must be returned as ``1e100``):
-    BFGS, then up to ``polish`` Newton steps with the Hessian ``hessian(z)``
-    (default: central differences of the gradient), because BFGS often stops on
-    precision loss. :func:`maximize` and the BTYD fits both call it.
+    Minimises the mean negative log-likelihood (a non-finite value counts as
+    ``1e100``) by BFGS, then up to ``polish`` Newton steps, because BFGS often
+    stops on precision loss. Without ``gradient`` the gradient and Hessian are
+    central differences of the log-likelihood; with it, ``loglik`` returns
+    ``(value, gradient)`` and the Hessian is central differences of the
+    gradient. The sBG, BG/BB and BTYD fits all call it.
+
+    Parameters
+    ----------
+    loglik : callable
+        Total log-likelihood as a function of the log-parameters (with
+        ``gradient``: the pair value, gradient).
+    z0 : sequence of float
+        Starting log-parameters.
+    names : sequence of str
+        Parameter names (natural scale).
+    label : str
+        Model name used in error messages.
+    n : float
+        Number of observations; convergence is judged on the gradient of the
+        mean log-likelihood (``gtol``).
+    gradient : bool
+        Whether ``loglik`` also returns its gradient (analytic).
+    polish : int
+        Most Newton steps after BFGS.
+    per : str
+        What one observation is, in the gradient error ("observation", "customer").
+    hint : callable, optional
+        ``hint(z)`` adds why the gradient is still large to that error.
+    stop : callable, optional
+        ``stop(z)`` returns a reason to give up at a BFGS iterate (a model can
+        name a ridge it would otherwise follow for minutes), else None.
 
     Raises
     ------
@@ -197,20 +255,38 @@ def minimize_mean_nll(
         Non-finite likelihood at the optimum, a parameter running off to 0 or
         infinity (log value beyond +-25), a gradient above ``gtol`` (per
         ``per``; ``hint(z)`` may add why) or a Hessian that is not positive
-        definite; or as soon as ``stop(z)`` returns a reason at a BFGS iterate
-        (a model can name a ridge it would otherwise follow for minutes).
+        definite; or as soon as ``stop(z)`` returns a reason at a BFGS iterate.
 
     Examples
     --------
-    >>> fit = minimize_mean_nll(lambda z: (float((z[0] - 1.0) ** 2), 2 * (z - 1.0)), [0.0], ["a"], n=1)
+    >>> fit = maximize(lambda z: -float((np.exp(z[0]) - 2.0) ** 2), [0.0], ["a"])
+    >>> round(float(fit.params["a"]), 6)
+    2.0
+    >>> fit = maximize(lambda z: (-float((z[0] - 1.0) ** 2), -2 * (z - 1.0)), [0.0], ["a"], gradient=True)
     >>> round(float(fit.z[0]), 6), fit.names
     (1.0, ('a',))
     """
     names = tuple(names)
-    if hessian is None:
-        def hessian(z):  # central differences of the gradient, symmetrised
-            H = num_jacobian(lambda zz: objective(zz)[1], z, 1e-4)
-            return 0.5 * (H + H.T)
+
+    def nll(z):  # mean negative log-likelihood and its gradient (zeros unless ``gradient``)
+        with np.errstate(all="ignore"):
+            v, g = loglik(z) if gradient else (loglik(z), np.zeros_like(z))
+        if not np.isfinite(v) or not np.all(np.isfinite(g)):
+            return 1e100, np.zeros_like(z)
+        return -v / n, -g / n
+
+    def value(z):
+        return nll(z)[0]
+
+    def objective(z):  # the analytic gradient, or central differences of the value
+        return nll(z) if gradient else (value(z), num_jacobian(value, z)[0])
+
+    def hessian(z):  # central differences of the gradient (symmetrised), or of the value
+        if not gradient:
+            return _num_hessian(value, z)
+        H = num_jacobian(lambda zz: nll(zz)[1], z, 1e-4)
+        return 0.5 * (H + H.T)
+
     stopped: list[str] = []
 
     def callback(intermediate_result):
@@ -275,59 +351,6 @@ def minimize_mean_nll(
         raise ConvergenceError(f"{label} fit stopped at a point where the Hessian is not positive "
                                "definite (a saddle point or a flat ridge); no estimates are returned")
     return MLE(z=z, cov_log=np.linalg.inv(H), loglik=-v * n, iterations=iters, names=names)
-
-
-def maximize(
-    loglik: Callable[[np.ndarray], float],
-    z0: Sequence[float],
-    names: Sequence[str],
-    *,
-    label: str = "model",
-    n: float = 1.0,
-    gtol: float = 1e-6,
-    maxiter: int = 500,
-) -> MLE:
-    """Maximise ``loglik(z)`` over log-parameters ``z``; raise unless truly converged.
-
-    The gradient and Hessian are central differences; the optimisation is
-    :func:`minimize_mean_nll`'s.
-
-    Parameters
-    ----------
-    loglik : callable
-        Total log-likelihood as a function of the log-parameters.
-    z0 : sequence of float
-        Starting log-parameters.
-    names : sequence of str
-        Parameter names (natural scale).
-    label : str
-        Model name used in error messages.
-    n : float
-        Number of observations; convergence is judged on the gradient of the
-        mean log-likelihood (``gtol``).
-
-    Raises
-    ------
-    ConvergenceError
-        As :func:`minimize_mean_nll`.
-
-    Examples
-    --------
-    >>> fit = maximize(lambda z: -float((np.exp(z[0]) - 2.0) ** 2), [0.0], ["a"])
-    >>> round(float(fit.params["a"]), 6)
-    2.0
-    """
-
-    def obj(z):
-        with np.errstate(all="ignore"):
-            v = loglik(z)
-        if not np.isfinite(v):
-            return 1e100
-        return -v / n
-
-    return minimize_mean_nll(lambda z: (obj(z), num_grad(obj, z)), z0, names, n=n, label=label,
-                             gtol=gtol, maxiter=maxiter, polish=20,
-                             hessian=lambda z: _num_hessian(obj, z))
 
 
 def delta_interval(

@@ -55,7 +55,7 @@ from scipy import special
 
 from crmlab.errors import DataError, ParameterError
 from crmlab.finance import _out, present_value, retention_clv  # _out: a float for scalar input
-from crmlab.mle import _LogScaleFit, maximize
+from crmlab.mle import _log_start, _LogScaleFit, maximize
 from crmlab.validation import as_float_array, check_choice, check_discount, check_number
 
 __all__ = [
@@ -274,8 +274,6 @@ class SBGFit(_LogScaleFit):
     """
 
     params: pd.Series
-    se: pd.Series
-    cov: pd.DataFrame
     cov_log: np.ndarray
     loglik: float
     survivors: np.ndarray
@@ -292,26 +290,23 @@ class SBGFit(_LogScaleFit):
         """``T``, the last period observed in the fit."""
         return len(self.survivors) - 1
 
-    def _ab(self) -> tuple[float, float]:
-        return float(self.params["alpha"]), float(self.params["beta"])
-
     def mean_churn(self) -> float:
         """E[theta] = alpha/(alpha+beta): the churn probability of a random new customer."""
-        a, b = self._ab()
-        return a / (a + b)
+        a, b = self._theta()
+        return float(a / (a + b))
 
     def survival(self, t: Any) -> Any:
         """Projected share of the cohort still active after ``t`` periods."""
-        return survival(*self._ab(), t)
+        return survival(*self._theta(), t)
 
     def retention(self, t: Any) -> Any:
         """Projected retention rate from period ``t-1`` to ``t`` (t >= 1)."""
-        return retention_curve(*self._ab(), t)
+        return retention_curve(*self._theta(), t)
 
     def derl(self, discount: float, *, tenure: Any = None, first_margin_at: int = 1) -> Any:
         """:func:`derl` at the fitted parameters; ``tenure`` defaults to the last period fitted."""
         n = self.periods if tenure is None else tenure
-        return derl(*self._ab(), discount, tenure=n, first_margin_at=first_margin_at)
+        return derl(*self._theta(), discount, tenure=n, first_margin_at=first_margin_at)
 
     # ------------------------------------------------------------ intervals
     def projection(self, horizon: int, *, observed: Any = None, level: float = 0.95) -> pd.DataFrame:
@@ -346,9 +341,8 @@ class SBGFit(_LogScaleFit):
         """
         h = int(check_number(horizon, "horizon", low=1, integer=True))
         t = np.arange(h + 1, dtype=float)
-        s = self._interval(lambda th: np.exp(_log_survival(*th, t)), "logit", level)
-        s.loc[0, ["se", "ci_low", "ci_high"]] = [0.0, 1.0, 1.0]
-        r = self._interval(lambda th: (th[1] + t[1:] - 1) / (th[0] + th[1] + t[1:] - 1), "logit", level)
+        s = self._interval(lambda th: survival(*th, t), "logit", level)  # S(0) = 1: the interval [1, 1]
+        r = self._interval(lambda th: retention_curve(*th, t[1:]), "logit", level)
         obs = np.full(h + 1, np.nan)
         src = self.survivors if observed is None else validate_survivors(observed, what="observed")
         k = min(len(src), h + 1)
@@ -379,7 +373,6 @@ class SBGFit(_LogScaleFit):
                       level: float = 0.95) -> pd.DataFrame:
         """:meth:`derl` with a delta-method interval (log scale), one row per tenure."""
         n = np.atleast_1d(_t_array(self.periods if tenure is None else tenure, "tenure"))
-        derl(*self._ab(), discount, tenure=n, first_margin_at=first_margin_at)  # validate once
         return self._interval(lambda th: derl(*th, discount, tenure=n, first_margin_at=first_margin_at),
                               "log", level, index=pd.Index(n.astype(int), name="tenure"))
 
@@ -448,11 +441,11 @@ def fit_sbg(survivors: Any, *, init: Any = None, gtol: float = 1e-8) -> SBGFit:
     if n[1] == 0:
         raise DataError(f"survivors: all {n[0]:g} customers churned in period 1; with no survivor "
                         "the spread of churn probabilities cannot be estimated")
-    z0 = np.log(np.asarray(init, float)) if init is not None else np.zeros(2)
+    z0 = _log_start(init, [1.0, 1.0], PARAM_NAMES)
     res = maximize(lambda z: _loglik(math.exp(z[0]), math.exp(z[1]), n), z0, PARAM_NAMES,
                    label="sBG", n=float(n[0]), gtol=gtol)
-    return SBGFit(params=res.params, se=res.se, cov=res.cov, cov_log=res.cov_log,
-                  loglik=res.loglik, survivors=n, iterations=res.iterations)
+    return SBGFit(params=res.params, cov_log=res.cov_log, loglik=res.loglik, survivors=n,
+                  iterations=res.iterations)
 
 
 def constant_retention_comparison(fit: SBGFit, margin: float, discount: float, *,
@@ -490,7 +483,7 @@ def constant_retention_comparison(fit: SBGFit, margin: float, discount: float, *
     else:
         H = int(check_number(horizon, "horizon", low=1, integer=True))
         k = np.arange(first_margin_at, H + first_margin_at)
-        a, b = fit._ab()
+        a, b = fit._theta()
         surv = np.exp(_log_survival(a, b, n + k) - _log_survival(a, b, np.array(float(n))))
         sbg_val = m * present_value(surv, k, discount)
     rows = {
@@ -531,7 +524,7 @@ def plot_retention_paradox(fit: SBGFit, horizon: int = 12, *, observed: Any = No
     ok = p["observed_retention"].notna()
     ax.plot(p.index[ok], p.loc[ok, "observed_retention"], "o", color="black",
             label="observed n_t / n_(t-1)")
-    a, b = fit._ab()
+    a, b = fit._theta()
     for q in quantiles:
         theta = float(stats.beta.ppf(q, a, b))
         ax.axhline(1 - theta, color="grey", ls=":", lw=1)
