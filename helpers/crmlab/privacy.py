@@ -279,26 +279,19 @@ def _is_ipv4(text: str) -> bool:
 
 def _content_reason(series: pd.Series) -> tuple[str, int] | None:
     """What a text column holds (e-mail, phone, IPv4) and the first row holding it."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        values = series.astype(object)
-    elif pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
-        values = series
-    else:
+    if not (isinstance(series.dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(series)
+            or pd.api.types.is_string_dtype(series)):
         return None
-    try:
-        uniq = pd.unique(values.dropna().to_numpy(dtype=object))
-    except TypeError:  # unhashable cells (lists, dicts): look at the text cells one by one
-        uniq = values.dropna().to_numpy(dtype=object)
-    texts = [u for u in uniq if isinstance(u, str)]
+    _, values, first = _distinct_ids(series)  # in order of first appearance
+    texts = {k: v for k, v in enumerate(values) if isinstance(v, str)}
     for what, test in (
         ("e-mail addresses", lambda t: _EMAIL.search(t) is not None),
         ("IPv4 addresses", _is_ipv4),
         ("phone numbers", _is_phone),
     ):
-        hits = {t for t in texts if test(t)}
+        hits = [k for k, t in texts.items() if test(t)]
         if hits:
-            mask = values.isin(hits).to_numpy()
-            return what, int(np.argmax(mask))
+            return what, int(first[hits[0]])
     return None
 
 
