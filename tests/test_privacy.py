@@ -122,14 +122,11 @@ def test_length_parameter_checked(length):
         (2, "2"),
         (2, np.int64(2)),
         (2, np.float32(2.0)),
-        (2, Decimal("2.00")),
         ("2", " 2 "),
         ("abc", "abc\t"),
         ("abc", "\u3000abc"),  # ideographic space
-        ("caf\u00e9", "cafe\u0301"),  # NFC
         (2**63 + 5, str(2**63 + 5)),
         (-0.0, 0),
-        (2.5, Decimal("2.50")),
         ("2", "2.0"),        # the loader's id rule: a zero fraction is dropped (crmlab.validation.id_text)
         (17850, " 17850.00 "),
         ("abc", "\u200babc"),  # invisible characters stripped, as the loader does
@@ -140,16 +137,19 @@ def test_one_customer_under_the_rule(a, b):
     assert _one(a) == _one(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [("02", "2"), ("A1", "a1"), (2, 2.5), ("1e3", 1000), ("2.5", 2.0)])
+# as the loader reads them: case, leading zeros and Unicode spellings (NFC "é" and NFD "e" + accent)
+# are kept, so each pair is two customers
+@pytest.mark.parametrize(("a", "b"), [("02", "2"), ("A1", "a1"), ("1e3", 1000), ("2.5", 2.0),
+                                      ("caf\u00e9", "cafe\u0301")])
 def test_distinct_customers_under_the_rule(a, b):
     assert _one(a) != _one(b)
 
 
 def test_pseudonym_of_a_value_does_not_depend_on_the_other_ids():
     alone = _quiet(pd.DataFrame({"customer_id": [2.0, 3.0]}))["customer_id"].iloc[0]
-    with_fraction = _quiet(pd.DataFrame({"customer_id": [2.0, 2.5]}))["customer_id"].iloc[0]
+    with_text = _quiet(pd.DataFrame({"customer_id": pd.Series([2.0, "a"], dtype=object)}))["customer_id"].iloc[0]
     as_int = _quiet(pd.DataFrame({"customer_id": [2]}))["customer_id"].iloc[0]
-    assert alone == with_fraction == as_int
+    assert alone == with_text == as_int
 
 
 def test_large_integers_never_collide():
@@ -161,29 +161,29 @@ def test_large_integers_never_collide():
     assert out_u["customer_id"].tolist() == out["customer_id"].iloc[:3].tolist()
 
 
-@pytest.mark.parametrize("value", [2.0**53 + 2, 1e19, 9.3e18, -1e300, np.float64(2.0**64)])
-def test_floats_beyond_2_53_refused(value):
+@pytest.mark.parametrize("value", [2.0**53, 2.0**53 + 2, 1e19, 9.3e18, -1e300, np.float64(2.0**64)])
+def test_floats_from_2_53_refused(value):
     df = pd.DataFrame({"customer_id": [1.0, value]})
-    with pytest.raises(DataError, match=r"column 'customer_id', row 1: id .* float above 2\*\*53.*text"):
+    with pytest.raises(DataError, match=r"column 'customer_id', row 1: id .* float beyond 2\*\*53.*text"):
         pseudonymize(df, KEY)
 
 
-def test_float_at_2_53_accepted_exactly():
-    assert canonical_id(2.0**53) == str(2**53)
+def test_float_below_2_53_accepted_exactly():
+    assert canonical_id(2.0**53 - 1) == str(2**53 - 1)
 
 
 def test_whitespace_merge_is_counted_and_warned():
     df = pd.DataFrame({"customer_id": ["A7", " A7", "A7 ", "B1", "caf\u00e9", "cafe\u0301"]})
-    with pytest.warns(CrmlabWarning, match=r"6 distinct raw ids became 3 ids: 3 merged"):
+    with pytest.warns(CrmlabWarning, match=r"6 distinct raw ids became 4 ids: 2 merged"):
         out = pseudonymize(df, KEY)
     rep = out.attrs["pseudonymize"]
-    assert (rep["distinct_raw_ids"], rep["distinct_ids"], rep["merged_by_canonicalisation"]) == (6, 3, 3)
-    assert (rep["whitespace_stripped"], rep["nfc_normalised"]) == (2, 1)
-    assert out["customer_id"].nunique() == 3
+    assert (rep["distinct_raw_ids"], rep["distinct_ids"], rep["merged_by_canonicalisation"]) == (6, 4, 2)
+    assert (rep["whitespace_stripped"], rep["numbers_written_as_integers"]) == (2, 0)
+    assert out["customer_id"].nunique() == 4
 
 
 def test_type_mixing_is_counted():
-    df = pd.DataFrame({"customer_id": pd.Series([2, 2.0, "2", 3.0, 4.5], dtype=object)})
+    df = pd.DataFrame({"customer_id": pd.Series([2, 2.0, "2", 3.0, "4"], dtype=object)})
     with pytest.warns(CrmlabWarning, match="2 merged"):
         out = pseudonymize(df, KEY)
     rep = out.attrs["pseudonymize"]
@@ -212,12 +212,17 @@ def test_clean_data_gives_no_warning():
         ([1, None, 3], 1, "missing"),
         ([1.0, 2.0, np.nan], 2, "missing"),
         (["a", pd.NA], 1, "missing"),
-        (["a", "   "], 1, "empty"),
-        ([1.0, np.inf], 1, "finite"),
-        ([True, 1], 0, "neither text nor a number"),
-        ([1, b"raw"], 1, "neither text nor a number"),
-        ([1, (1, 2)], 1, "neither text nor a number"),
-        ([1, Decimal("NaN")], 1, "missing|finite"),
+        (["a", "   "], 1, "missing"),
+        (["a", "NULL"], 1, "missing"),
+        ([1.0, np.inf], 1, "whole numbers"),
+        ([1.0, 2.5], 1, "fractional"),
+        ([True, 1], 0, "boolean"),
+        ([1, True], 1, "boolean"),  # not merged into customer 1
+        ([1, b"raw"], 1, "bytes"),
+        ([1, (1, 2)], 1, "tuple, not a customer id"),
+        ([1, [1, 2]], 1, "list, not a customer id"),
+        ([1, Decimal("2")], 1, "Decimal, not a customer id"),
+        (["a", "a\tb"], 1, "control character"),
     ],
 )
 def test_bad_ids_named_by_column_row_and_value(values, row, what):
@@ -236,7 +241,7 @@ def test_error_quotes_a_short_escaped_excerpt():
     df = pd.DataFrame({"customer_id": pd.Series(["ok", object()], dtype=object), nasty: 1})
     with pytest.raises(DataError) as err:
         pseudonymize(df, KEY, drop=["missing\n" + "y" * 200])
-    assert "\n" not in str(err.value).split("the data has")[1]
+    assert "\n" not in str(err.value).split("header has")[1]
     assert "x" * 41 not in str(err.value)
 
 
@@ -421,9 +426,9 @@ def test_drop_and_keep_rules():
         pseudonymize(df, KEY, drop=["customer_id"])
     with pytest.raises(ParameterError, match="id column"):
         pseudonymize(df, KEY, keep=["customer_id"])
-    with pytest.raises(DataError, match="not found"):
+    with pytest.raises(DataError, match="missing column"):
         pseudonymize(df, KEY, drop=["email"])
-    with pytest.raises(DataError, match="not found"):
+    with pytest.raises(DataError, match="missing column"):
         pseudonymize(df, KEY, column="cid")
     with pytest.raises(ParameterError, match="list of column names"):
         pseudonymize(df, KEY, keep=5)
@@ -461,12 +466,33 @@ def test_property_one_pseudonym_per_canonical_id(values):
     assert not set(map(str, values)) & set(pseud)
 
 
-def test_pseudonymisation_reads_text_ids_by_the_loaders_rule():
+def _loaded(ids):
     from crmlab.datasets import load_transactions
+
+    n = len(ids)
+    return load_transactions(pd.DataFrame({"customer_id": pd.Series(ids, dtype=object),
+                                           "date": ["2024-01-02"] * n, "amount": np.arange(1.0, n + 1)}),
+                             as_of="2024-12-31")["customer_id"].tolist()
+
+
+def test_pseudonymisation_reads_ids_by_the_loaders_rule():
     from crmlab.validation import id_text
 
-    raw = [" 17850.0 ", "007", "A1 ", "\u200bb"]
-    log = load_transactions(pd.DataFrame({"customer_id": raw, "date": ["2024-01-02"] * 4,
-                                          "amount": [1.0, 2.0, 3.0, 4.0]}), as_of="2024-12-31")
-    assert log["customer_id"].tolist() == [id_text(v) for v in raw] == ["17850", "007", "A1", "b"]
-    assert [canonical_id(v) for v in raw] == ["17850", "007", "A1", "b"]
+    raw = [" 17850.0 ", "007", "A1 ", "\u200bb", 17850, 17850.0, np.int64(7), "caf\u00e9", "cafe\u0301"]
+    loaded = _loaded(raw)
+    assert loaded[:4] == [id_text(v) for v in raw[:4]] == ["17850", "007", "A1", "b"]
+    assert [canonical_id(v) for v in raw] == loaded  # one customer for the loader, one pseudonym
+    assert _quiet(pd.DataFrame({"customer_id": pd.Series(raw, dtype=object)}))["customer_id"].nunique() == 7
+
+
+@pytest.mark.parametrize("bad", [
+    2.5, 2.0**53, b"7", Decimal("7"), "a\x01b", "nan", "", np.inf,
+    # the loader's per-distinct-value step (datasets._by_unique, pd.factorize) merges True into an
+    # earlier 1; validation._distinct_ids keeps them apart (pseudonymize and check_customer_ids use it)
+    pytest.param(True, marks=pytest.mark.xfail(strict=True, reason="load_transactions reads True as customer 1")),
+])
+def test_an_id_the_loader_refuses_is_refused(bad):
+    with pytest.raises(DataError, match="row 1"):
+        _loaded([1, bad])
+    with pytest.raises(DataError, match="column 'customer_id', row 1: id "):
+        pseudonymize(pd.DataFrame({"customer_id": pd.Series([1, bad], dtype=object)}), KEY)

@@ -4,21 +4,26 @@
 drops likely direct identifiers. It is safe by default and never changes an
 identity silently:
 
-* **Canonical ids.** Each id is turned into text by a rule applied to that value
-  alone (never depending on the other ids in the column), then hashed:
+* **Canonical ids.** Each id is read by the loader's id rule
+  (:mod:`crmlab.validation`: :func:`~crmlab.validation.customer_id_problem` and
+  :func:`~crmlab.validation.id_text`), applied to that value alone (never
+  depending on the other ids in the column), then hashed, so an id the loader
+  refuses is refused here and two spellings it reads as one customer get one
+  pseudonym:
 
   - whole numbers are written without a decimal part, so ``2``, ``2.0``,
-    ``numpy.int64(2)``, ``Decimal("2.00")`` and the text ``"2"`` are one customer;
-    other numbers in the shortest form that reads back as the same float (``2.5``);
-  - text is kept as written apart from Unicode NFC normalisation and the loader's
-    rule for ids (:func:`crmlab.validation.id_text`): surrounding spaces stripped
-    and a zero fraction dropped, so ``" 2 "`` and ``"2.0"`` are ``"2"``, while
-    ``"02"`` and ``"2"``, or ``"a1"`` and ``"A1"``, stay distinct customers;
+    ``numpy.int64(2)`` and the text ``"2"`` are one customer;
+  - text is kept as written apart from surrounding spaces (also invisible ones),
+    which are stripped, and a zero fraction, which is dropped: ``" 2 "`` and
+    ``"2.0"`` are ``"2"``, while ``"02"`` and ``"2"``, or ``"a1"`` and ``"A1"``,
+    stay distinct customers;
   - refused (:class:`~crmlab.errors.DataError` naming column, row and value):
-    missing or empty ids, booleans, non-finite numbers, floats of magnitude
-    above 2**53 (beyond it a float no longer holds every integer, so distinct
-    ids may already have been merged when the file was read: read the column
-    as text), and values that are neither text nor numbers.
+    missing ids (also the text ``""``, ``"nan"``, ``"NULL"``), booleans,
+    fractional or non-finite numbers, floats of magnitude 2**53 or more (beyond
+    it a float no longer holds every integer, so distinct ids may already have
+    been merged when the file was read: read the column as text), text with a
+    control character, and values that are neither text nor numbers
+    (``Decimal``, bytes, lists).
 
   How many distinct ids each part of the rule changed, and how many distinct
   raw ids it merged into one, is counted in ``out.attrs["pseudonymize"]``; a
@@ -54,19 +59,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
-from decimal import Decimal
-from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError, warn
-from crmlab.validation import ID_STRIP_CHARS, check_number, excerpt, id_text
+from crmlab.validation import (
+    ID_STRIP_CHARS,
+    _distinct_ids,
+    check_number,
+    customer_id_problem,
+    excerpt,
+    id_text,
+    missing_columns_message,
+)
 
 __all__ = [
     "pseudonymize",
@@ -86,7 +96,6 @@ _MIN_LENGTH = 8
 _MAX_LENGTH = 64  # hex characters in a SHA-256 digest
 _MIN_KEY_BYTES = 16
 _MIN_KEY_DISTINCT = 8
-_EXACT_FLOAT = 2**53  # every integer up to this magnitude is exactly a float
 
 
 # --------------------------------------------------------------------------- length
@@ -169,92 +178,66 @@ def _cyclic_run(codes: list[int]) -> bool:
 
 
 # --------------------------------------------------------------------------- ids
-_EXACT_KINDS = {str: "text", int: "int", float: "float", np.int64: "int", np.float64: "float"}
-
-
-def _kind(value: Any) -> str | None:
-    """Type family of an id (so that numpy and Python scalars of one family agree)."""
-    exact = _EXACT_KINDS.get(type(value))
-    if exact is not None:
-        return exact
-    if isinstance(value, (bool, np.bool_)):
-        return None
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, Integral):
-        return "int"
-    if isinstance(value, Decimal):
-        return "decimal"
-    if isinstance(value, Real):  # float, numpy floats
-        return "float"
-    return None
-
-
 def canonical_id(value: Any) -> str:
-    """The text an id is hashed as (the canonicalisation rule of :mod:`crmlab.privacy`).
+    """The text an id is hashed as: the loader's id rule, applied to one value.
 
-    Raises :class:`~crmlab.errors.DataError` for ids the rule refuses.
+    Raises :class:`~crmlab.errors.DataError` for an id
+    :func:`~crmlab.validation.customer_id_problem` refuses (spaces around text
+    are stripped, not refused); text is read by :func:`~crmlab.validation.id_text`,
+    a whole number is written without a decimal part.
 
     Examples
     --------
-    >>> canonical_id(2), canonical_id(2.0), canonical_id(" 2.0 "), canonical_id("02"), canonical_id(2.5)
-    ('2', '2', '2', '02', '2.5')
+    >>> canonical_id(2), canonical_id(2.0), canonical_id(" 2.0 "), canonical_id("02")
+    ('2', '2', '2', '02')
+    >>> canonical_id(2.5)
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataError: id 2.5 is a fractional number; customer ids must be whole numbers or text
     """
-    kind = _kind(value)
-    if kind == "text":
-        text = id_text(unicodedata.normalize("NFC", value))
-        if not text:
-            raise DataError(f"id {excerpt(value)} is empty text; every row needs a customer id")
-        return text
-    if kind == "int":
-        return str(int(value))
-    if kind == "decimal":
-        if not value.is_finite():
-            raise DataError(f"id {excerpt(value)} is not a finite number")
-        if value == value.to_integral_value():
-            return str(int(value))
-        return format(value.normalize(), "f")
-    if kind == "float":
-        x = float(value)
-        if not math.isfinite(x):
-            raise DataError(f"id {excerpt(value)} is not a finite number")
-        if abs(x) > _EXACT_FLOAT:
-            raise DataError(
-                f"id {excerpt(value)} is a float above 2**53, where a float no longer holds every "
-                "whole number: distinct ids may already have been merged when the data was read; "
-                "read the id column as text (e.g. dtype=str)"
-            )
-        return str(int(x)) if x.is_integer() else repr(x)
-    raise DataError(
-        f"id {excerpt(value)} ({type(value).__name__}) is neither text nor a number"
-    )
+    problem = customer_id_problem(value, stripped=True)
+    if problem is not None:
+        raise DataError(f"id {excerpt(value)} {problem[1]}")
+    return id_text(value) if isinstance(value, str) else str(int(value))
+
+
+def _canonical_texts(values: Sequence[Any], column: Any = None, rows: Any = None) -> np.ndarray:
+    """:func:`canonical_id` of each value: None where refused, or (``column`` given)
+    a :class:`~crmlab.errors.DataError` naming ``column`` and the value's row in ``rows``."""
+    out = np.empty(len(values), dtype=object)
+    for k, v in enumerate(values):
+        try:
+            out[k] = canonical_id(v)
+        except DataError as err:
+            if column is not None:
+                raise DataError(f"pseudonymize: column {column!r}, row {rows[k]}: {err}") from None
+    return out
 
 
 # --------------------------------------------------------------------------- identifiers
-_NAME_TOKENS = (
-    # (pattern over "_"-joined lower-case tokens, what it is)
+def _rules(*table: tuple[str, tuple[str, ...], str]) -> list[tuple[re.Pattern[str], tuple[str, ...], str]]:
+    """(pattern over "_"-joined lower-case tokens, Chinese words, what it is), compiled."""
+    return [(re.compile(rf"(?:^|_)(?:{p})(?:_|$)"), words, what) for p, words, what in table]
+
+
+_NAME_RULES = _rules(
     (r"(first|last|given|family|full|middle|nick|sur|user|customer|client|contact|person|member|"
-     r"account|maiden)_?name|^name", "a person's name"),
+     r"account|maiden)_?name|^name", ("姓名", "名字", "姓氏", "联系人"), "a person's name"),
     (r"(tele)?phone(_?(no|number|num|nr))?|tel|mobile|cell(_?phone)?|fax|msisdn|wechat|weixin|"
-     r"whatsapp|qq", "a phone number or messenger handle"),
-    (r"e_?mail(_?address)?|mail(_?address)?", "an e-mail address"),
+     r"whatsapp|qq", ("电话", "手机", "微信", "传真", "联系方式"), "a phone number or messenger handle"),
+    (r"e_?mail(_?address)?|mail(_?address)?", ("邮箱", "邮件", "电邮"), "an e-mail address"),
     (r"(street_?|postal_?|mailing_?|home_?|billing_?|shipping_?)?address(_?line_?\d*)?|addr|"
-     r"street|zip(_?code)?|post(al)?_?code|postcode", "an address or postcode"),
-    (r"ip(_?addr(ess)?)?|ipv4|ipv6", "an IP address"),
-    (r"birth(_?date|_?day)?|birthday|birthdate|dob|date_of_birth|born", "a birth date"),
+     r"street|zip(_?code)?|post(al)?_?code|postcode", ("地址", "住址", "邮编", "邮政编码"),
+     "an address or postcode"),
+    (r"ip(_?addr(ess)?)?|ipv4|ipv6", (), "an IP address"),
+    (r"birth(_?date|_?day)?|birthday|birthdate|dob|date_of_birth|born", ("生日", "出生"), "a birth date"),
     (r"ssn|social_security(_?number|_?no)?|passport(_?(no|number))?|national_?id|id_?card|"
      r"id_?(no|number)|tax_?id|tin|driver'?s?_?licen[cs]e|licen[cs]e_?(no|number)|iban",
-     "an identity-document or account number"),
+     ("身份证", "护照", "证件"), "an identity-document or account number"),
 )
-_NAME_RES = [(re.compile(rf"(?:^|_)(?:{p})(?:_|$)"), what) for p, what in _NAME_TOKENS]
-_CN_NAMES = (
-    (("姓名", "名字", "姓氏", "联系人"), "a person's name"),
-    (("电话", "手机", "微信", "传真", "联系方式"), "a phone number or messenger handle"),
-    (("邮箱", "邮件", "电邮"), "an e-mail address"),
-    (("地址", "住址", "邮编", "邮政编码"), "an address or postcode"),
-    (("生日", "出生"), "a birth date"),
-    (("身份证", "护照", "证件"), "an identity-document or account number"),
-)
+# a column naming a person (referrer_customer, 会员编号) is dropped when it holds customer ids
+_PERSON_RULES = _rules((r"customer|cust|client|user|member|buyer|referrer|referral|account",
+                        ("客户", "会员", "用户", "顾客"), "a person"))
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d.])")
 _PHONE = re.compile(r"\+?\(?\d[\d\s().-]{5,20}\d")
@@ -263,22 +246,14 @@ _GROUPED_NUMBER = re.compile(r"-?\d{1,3}([.,\s]\d{3})+([.,]\d+)?|-?\d+[.,]\d+")
 _CN_MOBILE = re.compile(r"(\+?86[\s-]?)?1[3-9]\d{9}")
 
 
-def _tokens(label: Any) -> str:
+def _name_reason(label: Any, rules: Sequence[tuple[Any, ...]] = _NAME_RULES) -> str | None:
+    """What a column name suggests (Chinese words first, then English tokens), or None."""
     text = unicodedata.normalize("NFKC", str(label))
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)  # camelCase -> camel_Case
-    return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
-
-
-def _name_reason(label: Any) -> str | None:
-    text = unicodedata.normalize("NFKC", str(label))
-    for words, what in _CN_NAMES:
-        if any(w in text for w in words):
-            return what
-    tokens = _tokens(label)
-    for pattern, what in _NAME_RES:
-        if pattern.search(tokens):
-            return what
-    return None
+    tokens = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)  # camelCase -> camel_Case
+    tokens = re.sub(r"[^0-9a-z]+", "_", tokens.lower()).strip("_")
+    hits = [what for _, words, what in rules if any(w in text for w in words)]
+    hits += [what for pattern, _, what in rules if pattern.search(tokens)]
+    return hits[0] if hits else None
 
 
 def _is_phone(text: str) -> bool:
@@ -304,26 +279,19 @@ def _is_ipv4(text: str) -> bool:
 
 def _content_reason(series: pd.Series) -> tuple[str, int] | None:
     """What a text column holds (e-mail, phone, IPv4) and the first row holding it."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        values = series.astype(object)
-    elif pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
-        values = series
-    else:
+    if not (isinstance(series.dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(series)
+            or pd.api.types.is_string_dtype(series)):
         return None
-    try:
-        uniq = pd.unique(values.dropna().to_numpy(dtype=object))
-    except TypeError:  # unhashable cells (lists, dicts): look at the text cells one by one
-        uniq = values.dropna().to_numpy(dtype=object)
-    texts = [u for u in uniq if isinstance(u, str)]
+    _, values, first = _distinct_ids(series)  # in order of first appearance
+    texts = {k: v for k, v in enumerate(values) if isinstance(v, str)}
     for what, test in (
         ("e-mail addresses", lambda t: _EMAIL.search(t) is not None),
         ("IPv4 addresses", _is_ipv4),
         ("phone numbers", _is_phone),
     ):
-        hits = {t for t in texts if test(t)}
+        hits = [k for k, t in texts.items() if test(t)]
         if hits:
-            mask = values.isin(hits).to_numpy()
-            return what, int(np.argmax(mask))
+            return what, int(first[hits[0]])
     return None
 
 
@@ -382,74 +350,24 @@ def _as_names(value: Any, name: str) -> list[Any]:
 
 
 def _canonicalise(ids: pd.Series, column: Any) -> tuple[np.ndarray, dict[str, int]]:
-    """Canonical text per row, with counts of what the rule changed and merged."""
-    missing = pd.isna(ids).to_numpy()
-    if missing.any():
-        pos = int(np.argmax(missing))
-        raise DataError(f"pseudonymize: column {column!r}, row {pos}: id is missing")
-    if pd.api.types.is_integer_dtype(ids.dtype) and not pd.api.types.is_bool_dtype(ids.dtype):
-        # integers are written as they are (exact for int64 and uint64): nothing changes
-        canon = ids.astype(str).to_numpy(dtype=object)
-        n = len(pd.unique(canon))
-        return canon, {
-            "distinct_raw_ids": n, "distinct_ids": n, "merged_by_canonicalisation": 0,
-            "whitespace_stripped": 0, "nfc_normalised": 0, "numbers_written_as_integers": 0,
-        }
-    values = ids.to_numpy(dtype=object)
-    if pd.api.types.is_float_dtype(ids.dtype) or pd.api.types.infer_dtype(values) == "string":
-        # one type family, so equal values are one raw id: canonicalise each distinct value once
-        codes, uniques = pd.factorize(values)
-        first_row = np.full(len(uniques), len(values))
-        np.minimum.at(first_row, codes, np.arange(len(values)))
-        canon_u, counts = _canonicalise_values(np.asarray(uniques, dtype=object), first_row, column)
-        return canon_u[codes], counts
-    return _canonicalise_values(values, np.arange(len(values)), column)
+    """Canonical text per row, with counts of what the rule changed and merged.
 
-
-def _canonicalise_values(
-    values: np.ndarray, rows: np.ndarray, column: Any
-) -> tuple[np.ndarray, dict[str, int]]:
-    cache: dict[tuple[type, Any], str] = {}
-    raw_ids: set[tuple[str | None, Any]] = set()
-    canon = np.empty(len(values), dtype=object)
-    stripped = nfc = numbers = 0
-    for pos, v in enumerate(values):
-        try:
-            text = cache.get((type(v), v))
-        except TypeError:  # unhashable: canonical_id refuses it below
-            text = None
-        if text is not None:
-            canon[pos] = text
-            continue
-        try:
-            text = canonical_id(v)
-        except DataError as err:
-            raise DataError(f"pseudonymize: column {column!r}, row {rows[pos]}: {err}") from None
-        kind = _kind(v)
-        if (kind, v) not in raw_ids:
-            raw_ids.add((kind, v))
-            if kind == "text":
-                normal = unicodedata.normalize("NFC", v)
-                nfc += normal != v
-                stripped += normal.strip(ID_STRIP_CHARS) != normal
-                numbers += text != normal.strip(ID_STRIP_CHARS)
-            elif kind in ("float", "decimal") and text != str(v):
-                numbers += 1
-        cache[(type(v), v)] = text
-        canon[pos] = text
-    distinct = len(set(cache.values()))
-    return canon, {
-        "distinct_raw_ids": len(raw_ids),
+    A raw id is a distinct value as :func:`~crmlab.validation._distinct_ids` tells
+    them apart (``2`` and ``2.0`` are two, merged into ``"2"``); the rule runs once
+    per raw id.
+    """
+    codes, values, first = _distinct_ids(ids)
+    canon = _canonical_texts(values, column, first)
+    raw = pd.Series(values, dtype=object).map(str)
+    core = raw.str.strip(ID_STRIP_CHARS)
+    distinct = len(pd.unique(canon))
+    return canon[codes], {
+        "distinct_raw_ids": len(values),
         "distinct_ids": distinct,
-        "merged_by_canonicalisation": len(raw_ids) - distinct,
-        "whitespace_stripped": stripped,
-        "nfc_normalised": nfc,
-        "numbers_written_as_integers": numbers,
+        "merged_by_canonicalisation": len(values) - distinct,
+        "whitespace_stripped": int((core != raw).sum()),
+        "numbers_written_as_integers": int((core != canon).sum()),
     }
-
-
-_PERSON_TOKENS = re.compile(r"(?:^|_)(?:customer|cust|client|user|member|buyer|referrer|referral|account)(?:_|$)")
-_CN_PERSON = ("客户", "会员", "用户", "顾客")
 
 
 def _id_leaks(df: pd.DataFrame, column: Any, canon: np.ndarray, id_set: set[str],
@@ -461,47 +379,20 @@ def _id_leaks(df: pd.DataFrame, column: Any, canon: np.ndarray, id_set: set[str]
     for col in df.columns:
         if col == column or col in skip:
             continue
-        if _label_is_id(col, id_set):
+        if _canonical_texts([col])[0] in id_set:
             named_by_id += 1
             found[col] = "named by a customer id"
             continue
         series = df[col]
-        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
-                or pd.api.types.is_integer_dtype(series) or pd.api.types.is_float_dtype(series)
-                or isinstance(series.dtype, pd.CategoricalDtype)):
-            continue
-        personal = bool(_PERSON_TOKENS.search(_tokens(col))) or any(w in str(col) for w in _CN_PERSON)
-        if len(series) and _safe_canonical(series.iloc[:1])[0] == canon[0]:
-            if np.array_equal(_safe_canonical(series), canon):
+        if len(series) and _canonical_texts(series.iloc[:1].tolist())[0] == canon[0]:
+            codes, values, _ = _distinct_ids(series)
+            if np.array_equal(_canonical_texts(values)[codes], canon):
                 found[col] = f"a copy of the id column {column!r}"
                 continue
-        if personal:
-            uniq = pd.Series(pd.unique(series.dropna().to_numpy(dtype=object)), dtype=object)
-            if any(t in id_set for t in _safe_canonical(uniq) if t is not None):
+        if _name_reason(col, _PERSON_RULES):
+            if any(t in id_set for t in _canonical_texts(_distinct_ids(series)[1])):
                 found[col] = "holds customer ids"
     return found, named_by_id
-
-
-def _safe_canonical(series: pd.Series) -> np.ndarray:
-    out = np.empty(len(series), dtype=object)
-    cache: dict[tuple[type, Any], str | None] = {}
-    for pos, v in enumerate(series.to_numpy(dtype=object)):
-        try:
-            key = (type(v), v)
-            if key not in cache:
-                cache[key] = None if pd.isna(v) else canonical_id(v)
-        except (TypeError, ValueError):  # DataError is a ValueError; unhashable or array-like
-            out[pos] = None
-            continue
-        out[pos] = cache[key]
-    return out
-
-
-def _label_is_id(label: Any, id_set: set[str]) -> bool:
-    try:
-        return canonical_id(label) in id_set
-    except DataError:
-        return False
 
 
 # --------------------------------------------------------------------------- main
@@ -592,11 +483,8 @@ def pseudonymize(
         raise ParameterError(f"pseudonymize: column(s) {both} are in both drop= and keep=; choose one")
     missing = [c for c in [column, *drop_list, *keep_list] if c not in df.columns]
     if missing:
-        shown = [excerpt(c, 30) for c in list(df.columns)[:20]]
-        raise DataError(
-            f"pseudonymize: column(s) {[excerpt(c, 30) for c in missing]} not found; "
-            f"the data has {shown}{' …' if len(df.columns) > 20 else ''}"
-        )
+        columns = [str(c) for c in df.columns]
+        raise DataError(missing_columns_message("pseudonymize: the data", missing, columns))
 
     canon, counts = _canonicalise(df[column], column)
     n_ids = counts["distinct_ids"]
@@ -611,20 +499,19 @@ def pseudonymize(
             f"(birthday bound n(n-1)/2 * 16**-length); the default is {DEFAULT_LENGTH}"
         )
 
-    uniq, first_row, inverse = np.unique(canon.astype(str), return_index=True, return_inverse=True)
-    hashed = np.asarray(_digest(raw_key, uniq.tolist(), length), dtype=object)
-    seen: dict[str, int] = {}
-    for i, h in enumerate(hashed if len(set(hashed)) < len(hashed) else ()):
-        if h in seen:
-            rows = sorted((int(first_row[seen[h]]), int(first_row[i])))
-            raise DataError(
-                f"pseudonymize: column {column!r}, rows {rows[0]} and {rows[1]}: two distinct ids "
-                f"share one pseudonym at length={length}; use a longer length"
-            )
-        seen[h] = i
+    codes, texts = pd.factorize(canon)  # the distinct ids, in order of first appearance
+    hashed = np.asarray(_digest(raw_key, texts.tolist(), length), dtype=object)
+    last = dict(zip(hashed, range(len(hashed))))  # each pseudonym's last distinct id
+    if len(last) < len(hashed):
+        i = next(k for k, h in enumerate(hashed) if last[h] != k)
+        rows = [int(np.argmax(codes == k)) for k in (i, last[hashed[i]])]
+        raise DataError(
+            f"pseudonymize: column {column!r}, rows {rows[0]} and {rows[1]}: two distinct ids "
+            f"share one pseudonym at length={length}; use a longer length"
+        )
 
     dropped: dict[Any, str] = {c: "listed in drop=" for c in drop_list}
-    leaks, named_by_id = _id_leaks(df, column, canon, set(uniq.tolist()), set(drop_list))
+    leaks, named_by_id = _id_leaks(df, column, canon, set(texts.tolist()), set(drop_list))
     for col, reason in leaks.items():
         if col in keep_list:
             raise ParameterError(
@@ -638,7 +525,7 @@ def pseudonymize(
     out.attrs = {}
     out.index = pd.RangeIndex(len(out))
     out.columns.name = None
-    out[column] = hashed[inverse.reshape(-1)]
+    out[column] = hashed[codes]
 
     default_index = isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1
     auto = {c: r for c, r in dropped.items() if r not in ("listed in drop=", "named by a customer id")}
@@ -658,9 +545,8 @@ def pseudonymize(
     if counts["merged_by_canonicalisation"]:
         warn(f"pseudonymize: {counts['distinct_raw_ids']:,} distinct raw ids became {n_ids:,} ids: "
             f"{counts['merged_by_canonicalisation']:,} merged by canonicalisation (whitespace "
-            f"stripped from {counts['whitespace_stripped']:,}, {counts['nfc_normalised']:,} "
-            f"NFC-normalised, {counts['numbers_written_as_integers']:,} numbers written as "
-            "integers); see attrs['pseudonymize']")
+            f"stripped from {counts['whitespace_stripped']:,}, {counts['numbers_written_as_integers']:,} "
+            "numbers written as integers); see attrs['pseudonymize']")
     if auto or named_by_id:
         parts = [f"{excerpt(c, 30)} ({r})" for c, r in auto.items()]
         if named_by_id:

@@ -719,6 +719,8 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000"
 ID_STRIP_CHARS: str = " \t\r\n\v\f" + _INVISIBLE
 #: An id written as a whole number with a zero fraction (a spreadsheet's ``17850.0``).
 ZERO_FRACTION_ID: str = r"[-+]?\d+\.0+"
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ZERO_FRACTION = re.compile(ZERO_FRACTION_ID)
 
 
 def id_text(text: str) -> str:
@@ -732,7 +734,7 @@ def id_text(text: str) -> str:
     ('17850', '007', 'A1')
     """
     text = text.strip(ID_STRIP_CHARS)
-    return re.sub(r"\.0+$", "", text) if re.fullmatch(ZERO_FRACTION_ID, text) else text
+    return text.partition(".")[0] if _ZERO_FRACTION.fullmatch(text) else text
 
 
 def excerpt(value: Any, limit: int = 40) -> str:
@@ -782,12 +784,23 @@ def customer_id_problem(value: Any, *, stripped: bool = False) -> tuple[str, str
     ``missing_customer="drop"`` may leave out) or ``"bad"`` (never accepted):
     booleans, fractional or inexact floats (beyond 2**53), bytes and other
     non-scalar objects, text with control characters, and — unless the caller
-    has already ``stripped`` it, as the loader does and counts — text with
-    spaces around it (``"a "`` and ``"a"`` would be two customers).
+    strips it (``stripped=True``), as the loader and pseudonymisation do and
+    count — text with spaces around it (``"a "`` and ``"a"`` would be two
+    customers).
 
     >>> customer_id_problem(17850), customer_id_problem(" ")[0], customer_id_problem(True)[0]
     (None, 'missing', 'bad')
     """
+    if isinstance(value, str):  # the usual case first (the rule runs once per distinct id)
+        text = value.strip(ID_STRIP_CHARS)
+        if text.lower() in MISSING_TEXT:
+            return "missing", "is missing"
+        if _CONTROL_CHARS.search(text if stripped else value):
+            return "bad", "contains a control character (a line break or a tab?)"
+        if not stripped and text != value:
+            return "bad", ("has spaces around it, so it would differ from the same id without them; "
+                           "strip the ids (load_transactions does, and counts them)")
+        return None
     if value is None or value is pd.NA or value is pd.NaT:
         return "missing", "is missing"
     if isinstance(value, (bool, np.bool_)):
@@ -797,24 +810,14 @@ def customer_id_problem(value: Any, *, stripped: bool = False) -> tuple[str, str
     if isinstance(value, (float, np.floating)):
         if value != value:
             return "missing", "is missing"
-        if not np.isfinite(value) or value % 1 != 0:
+        if not math.isfinite(value) or value % 1 != 0:
             return "bad", "is a fractional number; customer ids must be whole numbers or text"
         if abs(value) >= 2**53:
             return "bad", "is a float beyond 2**53, where distinct ids collide; store the ids as text"
         return None
     if isinstance(value, bytes):
         return "bad", "is bytes; decode the ids to text first"
-    if not isinstance(value, str):
-        return "bad", f"is a {type(value).__name__}, not a customer id (text or a whole number)"
-    text = value.strip(ID_STRIP_CHARS)
-    if text.lower() in MISSING_TEXT:
-        return "missing", "is missing"
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
-        return "bad", "contains a control character (a line break or a tab?)"
-    if not stripped and text != value:
-        return "bad", ("has spaces around it, so it would differ from the same id without them; "
-                       "strip the ids (load_transactions does, and counts them)")
-    return None
+    return "bad", f"is a {type(value).__name__}, not a customer id (text or a whole number)"
 
 
 def check_customer_ids(ids: pd.Series, *, what: str = "transactions", column: str = "customer_id") -> None:
@@ -835,16 +838,13 @@ def check_customer_ids(ids: pd.Series, *, what: str = "transactions", column: st
         raise DataError(f"{what}: column {column!r} holds booleans (True/False), not customer ids")
     if pd.api.types.is_integer_dtype(ids) and not ids.hasnans:
         return
-    codes, uniq = pd.factorize(ids.to_numpy(dtype=object), use_na_sentinel=False)
-    first = np.empty(len(uniq), dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-    order = np.argsort(first, kind="stable")  # distinct ids in order of first appearance
-    u = pd.Series(uniq[order], dtype=object)
+    _, uniq, first = _distinct_ids(ids)
+    u = pd.Series(uniq, dtype=object)
     if pd.api.types.infer_dtype(u, skipna=False) == "string":
         # all text (the usual case, millions of rows): the text rules vectorised, the rest per id
         core = u.str.strip(ID_STRIP_CHARS)
         suspect = (core.str.lower().isin(MISSING_TEXT) | (core != u)
-                   | u.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True)).to_numpy()
+                   | u.str.contains(_CONTROL_CHARS)).to_numpy()
         candidates = np.flatnonzero(suspect)
         kinds = {str}
     else:
@@ -854,7 +854,7 @@ def check_customer_ids(ids: pd.Series, *, what: str = "transactions", column: st
         problem = customer_id_problem(u.iloc[k])
         if problem is not None:
             raise DataError(
-                f"{what}: column {column!r}, {describe_row(ids, int(first[order[k]]))}: "
+                f"{what}: column {column!r}, {describe_row(ids, int(first[k]))}: "
                 f"customer id {excerpt(u.iloc[k])} {problem[1]}"
             )
     if len(kinds) > 1:
@@ -862,12 +862,42 @@ def check_customer_ids(ids: pd.Series, *, what: str = "transactions", column: st
         numbers = {str(int(v)) for v in u if not isinstance(v, str)}
         clash = [k for k in range(len(u)) if isinstance(u.iloc[k], str) and u.iloc[k] in numbers]
         if clash:
-            pos = int(first[order[clash[0]]])
+            pos = int(first[clash[0]])
             raise DataError(
                 f"{what}: column {column!r}, {describe_row(ids, pos)}: {excerpt(ids.iloc[pos])} is text "
                 "while the same id is also a number (1 and '1' would be two customers); make the "
                 "column one type"
             )
+
+
+def _distinct_ids(ids: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An id column's distinct values in order of first appearance: ``(codes, values, first_rows)``.
+
+    ``codes`` gives each row's value. Values of different types stay apart
+    (``True``, ``1`` and ``1.0``, which Python calls equal, are three values) and
+    an unhashable cell (a list) is a value of its own, so every id rule sees
+    every value as written.
+
+    >>> codes, values, first = _distinct_ids(pd.Series([1, True, 1, "1"], dtype=object))
+    >>> codes.tolist(), values.tolist(), first.tolist()
+    ([0, 1, 0, 2], [1, True, '1'], [0, 1, 3])
+    """
+    values = ids.to_numpy(dtype=object)
+    keys: Any = ids.to_numpy() if pd.api.types.is_numeric_dtype(ids.dtype) else values
+    if pd.api.types.infer_dtype(values) not in ("string", "integer", "floating", "boolean", "empty"):
+        keys = pd.Series([_typed_key(v) for v in values], dtype=object)
+    codes, _ = pd.factorize(keys, use_na_sentinel=False)
+    first = np.empty(codes.max(initial=-1) + 1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return codes, values[first], first
+
+
+def _typed_key(value: Any) -> tuple[type, Any]:
+    try:
+        hash(value)
+    except TypeError:  # a list or a dict where an id belongs: a value of its own
+        return type(value), id(value)
+    return type(value), value
 
 
 def first_out_of_range(dates: pd.Series) -> int | None:
