@@ -487,9 +487,9 @@ def test_pseudonymisation_reads_ids_by_the_loaders_rule():
 
 @pytest.mark.parametrize("bad", [
     2.5, 2.0**53, b"7", Decimal("7"), "a\x01b", "nan", "", np.inf,
-    # the loader's per-distinct-value step (datasets._by_unique, pd.factorize) merges True into an
-    # earlier 1; validation._distinct_ids keeps them apart (pseudonymize and check_customer_ids use it)
-    pytest.param(True, marks=pytest.mark.xfail(strict=True, reason="load_transactions reads True as customer 1")),
+    # True after a 1: pd.factorize calls them equal; validation._distinct_ids keeps them apart
+    # (the loader's per-distinct-value step, pseudonymize and check_customer_ids use it)
+    True,
 ])
 def test_an_id_the_loader_refuses_is_refused(bad):
     with pytest.raises(DataError, match="row 1"):

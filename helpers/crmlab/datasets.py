@@ -45,6 +45,7 @@ from crmlab.validation import (
     ID_STRIP_CHARS,
     MISSING_TEXT,
     _date_range_error,
+    _distinct_ids,
     check_choice,
     check_date,
     check_money_total,
@@ -473,10 +474,7 @@ def _by_unique(col: pd.Series, where, parse) -> np.ndarray:
     first appearance (so the first bad value is also the first bad row, which
     ``where`` names) and their row counts (``weights``) for the report.
     """
-    values = col.to_numpy(dtype=object)
-    codes, uniq = pd.factorize(values, use_na_sentinel=False)
-    first = np.empty(len(uniq), dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    codes, uniq, first = _distinct_ids(col)  # True, 1 and 1.0 stay three values
     weights = np.bincount(codes, minlength=len(uniq))
     out = np.asarray(parse(pd.Series(uniq, dtype=object), lambda j: where(int(first[j])), weights))
     return out[codes]
