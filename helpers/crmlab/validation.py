@@ -26,6 +26,9 @@ a date parameter                       :func:`check_date`,
                                        :func:`check_optional_date`
 a date column of a frame               :func:`check_date_column`
 one of a few options                   :func:`check_choice`
+a customer id                          :func:`customer_id_problem` (one value),
+                                       :func:`id_text` (written as text),
+                                       :func:`check_customer_ids` (a column)
 a transaction log                      :func:`validate_transactions`
 =====================================  ===========================================
 
