@@ -550,39 +550,33 @@ def sensitivity(
         if not isinstance(row, (int, np.integer)):
             raise ParameterError(f"offer={offer!r} labels more than one row")
     wrow = w.iloc[row]
-    level = (weighted.iloc[row] / wrow.where(wrow > 0)).fillna(0.0)
-
-    def tcdv(lv: pd.Series) -> float:
-        tv = float((lv[list(VALUE_COMPONENTS)] * wrow[list(VALUE_COMPONENTS)]).sum())
-        tc = float((lv[list(COST_COMPONENTS)] * wrow[list(COST_COMPONENTS)]).sum())
-        if form == "absolute":
-            return tv - tc
-        if tc <= 0:
-            raise DataError(
-                "relative form: total customer cost reaches 0 when a cost is lowered; "
-                "use a smaller change or form='absolute'"
-            )
-        return tv / tc
-
-    base = tcdv(level)
-    rows = []
-    for comp in COMPONENTS:
-        if step == "relative":
-            lo, hi = level[comp] * (1 - change), level[comp] * (1 + change)
-        else:
-            lo, hi = max(level[comp] - change, 0.0), level[comp] + change
-        low_lv, high_lv = level.copy(), level.copy()
-        low_lv[comp], high_lv[comp] = lo, hi
-        t_lo, t_hi = tcdv(low_lv), tcdv(high_lv)
-        rows.append({
-            "component": comp,
-            "side": "value" if comp in VALUE_COMPONENTS else "cost",
-            "level": float(level[comp]), "low_level": float(lo), "high_level": float(hi),
-            "tcdv_low": t_lo, "tcdv_high": t_hi, "swing": abs(t_hi - t_lo),
-        })
-    out = pd.DataFrame(rows).set_index("component")
+    level = (weighted.iloc[row] / wrow.where(wrow > 0)).fillna(0.0)[list(COMPONENTS)]
+    if step == "relative":
+        low, high = level * (1 - change), level * (1 + change)
+    else:
+        low, high = (level - change).clip(lower=0.0), level + change
+    # the offer at its level, then each component alone at its low and at its high level
+    one = np.eye(len(COMPONENTS), dtype=bool)
+    levels = pd.DataFrame(np.vstack([level.to_numpy()[None],
+                                     np.where(one, low.to_numpy(), level.to_numpy()),
+                                     np.where(one, high.to_numpy(), level.to_numpy())]),
+                          columns=list(COMPONENTS))
+    tcv, tcc = _totals(levels * wrow)
+    if form == "relative" and (tcc <= 0).any():
+        raise DataError(
+            "relative form: total customer cost reaches 0 when a cost is lowered; "
+            "use a smaller change or form='absolute'"
+        )
+    tcdv = (tcv - tcc if form == "absolute" else tcv / tcc).to_numpy()
+    base, t_lo, t_hi = tcdv[0], tcdv[1:9], tcdv[9:]
+    out = pd.DataFrame({
+        "component": list(COMPONENTS),
+        "side": ["value" if c in VALUE_COMPONENTS else "cost" for c in COMPONENTS],
+        "level": level.to_numpy(), "low_level": low.to_numpy(), "high_level": high.to_numpy(),
+        "tcdv_low": t_lo, "tcdv_high": t_hi, "swing": np.abs(t_hi - t_lo),
+    }).set_index("component")
     out = out.sort_values("swing", ascending=False, kind="stable")
-    out.attrs["base"] = base
+    out.attrs["base"] = float(base)
     out.attrs["form"] = form
     return out
 
