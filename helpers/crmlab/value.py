@@ -126,8 +126,10 @@ def _as_frame(obj: Any, what: str) -> tuple[pd.DataFrame, bool]:
     )
 
 
-def _resolve(df: pd.DataFrame, components: tuple[str, ...], what: str) -> dict[str, Any]:
-    """Map each component to the column holding it; raise if missing or ambiguous."""
+def _components(
+    df: pd.DataFrame, components: tuple[str, ...], what: str, single: bool
+) -> pd.DataFrame:
+    """The ``components`` of ``df`` as numbers >= 0, one column each; raise if missing, ambiguous or bad."""
     found: dict[str, list[Any]] = {}
     for col in df.columns:
         comp = _component_of(col)
@@ -149,14 +151,8 @@ def _resolve(df: pd.DataFrame, components: tuple[str, ...], what: str) -> dict[s
                 + f". The model needs {list(components)}; if a component truly does not apply, "
                 "add it as a column of zeros"
             ) from None
-    return {comp: cols[0] for comp, cols in found.items()}
-
-
-def _numeric_components(
-    df: pd.DataFrame, columns: dict[str, Any], what: str, single: bool
-) -> pd.DataFrame:
     out = {}
-    for comp, col in columns.items():
+    for comp, (col,) in found.items():
         try:
             out[comp] = check_numeric_column(df, col, what=what, min_value=0.0)
         except DataError as exc:
@@ -230,29 +226,22 @@ def _weights(weights: Any, index: pd.Index) -> pd.DataFrame:
 def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     """The 8 weighted components, their weights (one row per offer) and 'was a single offer'."""
     vdf, vsingle = _as_frame(values, "values")
-    if costs is None:
-        cdf, csingle = vdf, vsingle
-        cwhat = "values"
-    else:
-        cdf, csingle = _as_frame(costs, "costs")
-        cwhat = "costs"
-    vcols = _resolve(vdf, VALUE_COMPONENTS, "values")
-    ccols = _resolve(cdf, COST_COMPONENTS, cwhat)
-    frames = [(vdf, "values")] if costs is None else [(vdf, "values"), (cdf, "costs")]
-    for frame, name in frames:
+    cdf, csingle = (vdf, vsingle) if costs is None else _as_frame(costs, "costs")
+    frames = {"values": vdf} if costs is None else {"values": vdf, "costs": cdf}
+    v = _components(vdf, VALUE_COMPONENTS, "values", vsingle)
+    c = _components(cdf, COST_COMPONENTS, "values" if costs is None else "costs", csingle)
+    for name, frame in frames.items():
         ignored = [
-            str(c)
-            for c in frame.columns
-            if _component_of(c) is None
-            and not _normalise(c).endswith("id")
-            and pd.api.types.is_numeric_dtype(frame[c])
-            and not pd.api.types.is_bool_dtype(frame[c])
+            str(col)
+            for col in frame.columns
+            if _component_of(col) is None
+            and not _normalise(col).endswith("id")
+            and pd.api.types.is_numeric_dtype(frame[col])
+            and not pd.api.types.is_bool_dtype(frame[col])
         ]
         if ignored:
             warn(f"{name}: numeric column(s) {ignored} are not components of the "
                 "delivered-value model and were ignored")
-    v = _numeric_components(vdf, vcols, "values", vsingle)
-    c = _numeric_components(cdf, ccols, cwhat, csingle)
     if costs is not None:
         if csingle and not vsingle:
             c = pd.DataFrame(np.repeat(c.to_numpy(), len(v), axis=0), index=v.index,
