@@ -179,10 +179,7 @@ def lost_for_good(
     if m.size == 0:
         raise ParameterError("margins must hold at least one period")
     r = np.asarray(check_rate(retention, "retention", allow_one=True))
-    scalar_rate = r.ndim == 0
-    r = r.ravel()
-    if scalar_rate:
-        r = np.repeat(r, max(m.size - 1, 0))
+    r = np.repeat(r, m.size - 1) if r.ndim == 0 else r.ravel()  # a scalar rate repeats
     if r.size != m.size - 1:
         raise ParameterError(
             f"retention needs one rate per transition: {m.size - 1} for {m.size} margins, got {r.size}"
@@ -969,9 +966,6 @@ def classify_clv(
     >>> classify_clv(cur, pot, current_threshold=5, potential_threshold=5)["clv_class"].tolist()
     ['MVC', 'MGC', 'maintenance', 'below-zero']
     """
-    for s, n in [(current, "current"), (potential, "potential")]:
-        if not isinstance(s, pd.Series):
-            raise ParameterError(f"{n} must be a pandas Series indexed by customer, got {type(s).__name__}")
     check_choice(below_zero, "below_zero", ["negative", "quadrant"])
     check_choice(missing, "missing", ["raise", "zero"])
     values = {"current": _finite_by_customer(current, "current"),
@@ -1024,6 +1018,8 @@ def classify_clv(
 
 def _finite_by_customer(s: pd.Series, name: str) -> pd.Series:
     """``s`` as float, or a DataError naming the customer and value (or the duplicated id)."""
+    if not isinstance(s, pd.Series):
+        raise ParameterError(f"{name} must be a pandas Series indexed by customer, got {type(s).__name__}")
     if len(s) == 0:
         raise DataError(f"{name} is empty: at least one customer is needed")
     dup = s.index.duplicated()
