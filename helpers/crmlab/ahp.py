@@ -302,27 +302,23 @@ def _parse_array(raw: Any, what: str) -> np.ndarray:
         raise DataError(f"{what} must be square (n×n): rows have different lengths")
     out = np.empty(obj.shape, dtype=float)
     for idx, v in np.ndenumerate(obj):
-        val = _read_number(v)
-        if val is None:
-            where = f" entry {list(idx)}" if obj.ndim == 2 else ""
-            raise DataError(f"{what}:{where} {v!r} is not a number; expected e.g. 3 or '1/3'")
-        out[idx] = val
+        out[idx] = _read_number(v, f"{what}:" + (f" entry {list(idx)}" if obj.ndim == 2 else ""))
     return out
 
 
-def _read_number(v: Any) -> float | None:
-    """A number, or a text such as ``'3'`` or ``' 1/3'``, as float; None if it is neither."""
+def _read_number(v: Any, what: str) -> float:
+    """A judgment typed as a number or a text such as ``'3'`` or ``' 1/3'``, as float; else a DataError."""
     if isinstance(v, str):
         try:
             return float(Fraction(v.strip()))
         except (ValueError, ZeroDivisionError):
-            return None
-    if isinstance(v, bool):
-        return None
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
+            pass
+    elif not isinstance(v, bool):
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            pass
+    raise DataError(f"{what} {v!r} is not a number; expected e.g. 3 or '1/3'")
 
 
 def _as_frame(arr: np.ndarray, labels: list[Any] | None) -> pd.DataFrame:
@@ -331,9 +327,7 @@ def _as_frame(arr: np.ndarray, labels: list[Any] | None) -> pd.DataFrame:
 
 
 def _parse_value(v: Any, what: str) -> float:
-    val = _read_number(v)
-    if val is None:
-        raise DataError(f"{what}: {v!r} is not a judgment; expected e.g. 3 or '1/3'")
+    val = _read_number(v, f"{what}:")
     for test, msg in _violations(np.array([[val]]), _DEFAULT_RTOL)[0]:  # the matrix's entry rules
         if test.any():
             raise DataError(f"{what}: {val:g} {msg}")
