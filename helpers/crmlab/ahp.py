@@ -1032,9 +1032,7 @@ class Node:
 
 
 def _tree_from_table(df: pd.DataFrame) -> Node:
-    for c in ("node", "parent", "local_weight"):
-        if c not in df.columns:
-            raise DataError(f"hierarchy table is missing column {c!r}; it has {list(df.columns)}")
+    require_columns(df, ["node", "parent", "local_weight"], what="hierarchy table")
     root_rows = df["parent"].isna()
     if root_rows.sum() > 1:
         raise DataError(
