@@ -302,27 +302,23 @@ def _parse_array(raw: Any, what: str) -> np.ndarray:
         raise DataError(f"{what} must be square (n×n): rows have different lengths")
     out = np.empty(obj.shape, dtype=float)
     for idx, v in np.ndenumerate(obj):
-        val = _read_number(v)
-        if val is None:
-            where = f" entry {list(idx)}" if obj.ndim == 2 else ""
-            raise DataError(f"{what}:{where} {v!r} is not a number; expected e.g. 3 or '1/3'")
-        out[idx] = val
+        out[idx] = _read_number(v, f"{what}:" + (f" entry {list(idx)}" if obj.ndim == 2 else ""))
     return out
 
 
-def _read_number(v: Any) -> float | None:
-    """A number, or a text such as ``'3'`` or ``' 1/3'``, as float; None if it is neither."""
+def _read_number(v: Any, what: str) -> float:
+    """A judgment typed as a number or a text such as ``'3'`` or ``' 1/3'``, as float; else a DataError."""
     if isinstance(v, str):
         try:
             return float(Fraction(v.strip()))
         except (ValueError, ZeroDivisionError):
-            return None
-    if isinstance(v, bool):
-        return None
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
+            pass
+    elif not isinstance(v, bool):
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            pass
+    raise DataError(f"{what} {v!r} is not a number; expected e.g. 3 or '1/3'")
 
 
 def _as_frame(arr: np.ndarray, labels: list[Any] | None) -> pd.DataFrame:
@@ -331,9 +327,7 @@ def _as_frame(arr: np.ndarray, labels: list[Any] | None) -> pd.DataFrame:
 
 
 def _parse_value(v: Any, what: str) -> float:
-    val = _read_number(v)
-    if val is None:
-        raise DataError(f"{what}: {v!r} is not a judgment; expected e.g. 3 or '1/3'")
+    val = _read_number(v, f"{what}:")
     for test, msg in _violations(np.array([[val]]), _DEFAULT_RTOL)[0]:  # the matrix's entry rules
         if test.any():
             raise DataError(f"{what}: {val:g} {msg}")
@@ -443,12 +437,8 @@ def from_statements(
         parsed.append((a, b, v))
     if not parsed:
         raise DataError("statements: none given")
-    order = list(labels) if labels is not None else []
-    if labels is None:
-        for a, b, _ in parsed:
-            for x in (a, b):
-                if x not in order:
-                    order.append(x)
+    # the criteria in the order given, or in order of first appearance
+    order = list(labels) if labels is not None else list(dict.fromkeys(x for a, b, _ in parsed for x in (a, b)))
     pos = {str(x): i for i, x in enumerate(order)}
     n = len(order)
     arr = np.full((n, n), np.nan)
@@ -464,7 +454,7 @@ def from_statements(
                 f"({format_judgment(arr[i, j])} and {format_judgment(v)})"
             )
         arr[i, j], arr[j, i] = v, 1.0 / v
-    missing = np.argwhere(np.isnan(np.triu(arr, 1)) & np.triu(np.ones_like(arr, bool), 1))
+    missing = np.argwhere(np.isnan(np.triu(arr, 1)))  # np.triu sets the lower triangle to 0
     if missing.size:
         i, j = missing[0]
         raise DataError(
@@ -529,13 +519,18 @@ def _solve(stack: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
     k = np.argmax(vals.real, axis=-1)
     rows = np.arange(stack.shape[0])
     lam = _at_least_n(vals.real[rows, k], stack.shape[-1])
-    if method == "column_average":  # "sum method": normalise each column, average the rows
-        return lam, (stack / stack.sum(axis=-2, keepdims=True)).mean(axis=-1)
-    if method == "eigenvector":
-        w = np.abs(vecs.real[rows, :, k]) * g  # Perron vector of B (abs() fixes its sign); of A: D v
-    else:
-        w = np.exp(np.log(stack).mean(axis=-1))
+    if method != "eigenvector":
+        return lam, _solve_weights(stack, method)
+    w = np.abs(vecs.real[rows, :, k]) * g  # Perron vector of B (abs() fixes its sign); of A: D v
     return lam, w / w.sum(axis=-1, keepdims=True)
+
+
+def _solve_weights(stack: np.ndarray, method: str) -> np.ndarray:
+    """The priority vectors (k, n) of the two methods that need no eigen-solver."""
+    if method == "column_average":  # "sum method": normalise each column, average the rows
+        return (stack / stack.sum(axis=-2, keepdims=True)).mean(axis=-1)
+    w = np.exp(np.log(stack).mean(axis=-1))  # geometric mean of each row
+    return w / w.sum(axis=-1, keepdims=True)
 
 
 def priority_vector(
@@ -991,26 +986,16 @@ def recover_judgments(
             f"recover_judgments: {total:,} candidate matrices exceed max_candidates="
             f"{max_candidates:,}; use search='pruned', lower max_cr or raise max_candidates"
         )
-    logc = [np.log(c) for c in cands]
     goal = np.round(target, decimals)
     out: list[pd.DataFrame] = []
     for start in range(0, total, chunk):
         idx = np.unravel_index(np.arange(start, min(start + chunk, total)), shape)
-        vals = np.column_stack([c[ix] for c, ix in zip(cands, idx)])  # exact scale values
-        logs = np.column_stack([lc[ix] for lc, ix in zip(logc, idx)])  # (m, pairs)
+        stack = _from_upper(np.column_stack([c[ix] for c, ix in zip(cands, idx)]), n)
         if method == "geometric_mean":
-            # row log-sums: + l_ij in row i, − l_ij in row j
-            rs = np.zeros((logs.shape[0], n))
-            for p, (i, j) in enumerate(zip(rows, cols)):
-                rs[:, i] += logs[:, p]
-                rs[:, j] -= logs[:, p]
-            g = np.exp(rs / n)
-            w = g / g.sum(axis=1, keepdims=True)
-            keep = np.flatnonzero(np.all(np.round(w, decimals) == goal, axis=1))
-            vals = vals[keep]
-            if vals.size == 0:
+            # the weights need no eigen-solver: keep the matches, then find λmax of those only
+            stack = stack[np.all(np.round(_solve_weights(stack, method), decimals) == goal, axis=1)]
+            if not len(stack):
                 continue
-        stack = _from_upper(vals, n)
         res = batch_analyze(stack, method, ri_table=ri_table)
         match = np.all(np.round(res.weights, decimals) == goal, axis=1)
         match &= res.cr <= max_cr + 1e-12
@@ -1047,9 +1032,7 @@ class Node:
 
 
 def _tree_from_table(df: pd.DataFrame) -> Node:
-    for c in ("node", "parent", "local_weight"):
-        if c not in df.columns:
-            raise DataError(f"hierarchy table is missing column {c!r}; it has {list(df.columns)}")
+    require_columns(df, ["node", "parent", "local_weight"], what="hierarchy table")
     root_rows = df["parent"].isna()
     if root_rows.sum() > 1:
         raise DataError(
@@ -1389,24 +1372,18 @@ def value_segments(
     z = _standardize(indicators, standardize, direction=direction)
     weighted = z * w
     out = pd.DataFrame(index=indicators.index)
-    used: list[str] = []
     for g, cols in groups.items():
         cols = list(cols)
         bad = [c for c in cols if c not in weighted.columns]
         if bad:
             raise ParameterError(f"group {g!r} names unknown indicator(s) {bad}")
-        used += cols
         out[g] = weighted[cols].sum(axis=1)
     out["total"] = out[list(groups)].sum(axis=1)
-    labels = []
     for g in groups:
-        lvl = np.where(out[g] > out[g].mean(), "high", "low")
-        out[f"{g}_level"] = lvl
-        labels.append(pd.Series(lvl, index=out.index) + f" {g}")
-    seg = labels[0]
-    for s in labels[1:]:
-        seg = seg + " / " + s
-    out["segment"] = seg
+        out[f"{g}_level"] = np.where(out[g] > out[g].mean(), "high", "low")
+    # e.g. "high current / low potential"
+    out["segment"] = [" / ".join(f"{lv} {g}" for lv, g in zip(row, groups))
+                      for row in out[[f"{g}_level" for g in groups]].to_numpy()]
     out["rank"] = out["total"].rank(ascending=False, method="min").astype(int)
     return out
 

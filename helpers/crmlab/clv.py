@@ -179,10 +179,7 @@ def lost_for_good(
     if m.size == 0:
         raise ParameterError("margins must hold at least one period")
     r = np.asarray(check_rate(retention, "retention", allow_one=True))
-    scalar_rate = r.ndim == 0
-    r = r.ravel()
-    if scalar_rate:
-        r = np.repeat(r, max(m.size - 1, 0))
+    r = np.repeat(r, m.size - 1) if r.ndim == 0 else r.ravel()  # a scalar rate repeats
     if r.size != m.size - 1:
         raise ParameterError(
             f"retention needs one rate per transition: {m.size - 1} for {m.size} margins, got {r.size}"
@@ -299,8 +296,13 @@ def recency_transition_matrix(purchase_probabilities: Any) -> pd.DataFrame:
     P[:, 0] = p
     for i in range(k):
         P[i, min(i + 1, k - 1)] += 1 - p[i]
-    labels = pd.Index(range(1, k + 1), name="from")
-    return pd.DataFrame(P, index=labels, columns=pd.Index(range(1, k + 1), name="to"))
+    return _by_state(P)
+
+
+def _by_state(P: np.ndarray) -> pd.DataFrame:
+    """A k×k matrix of a chain labelled by state 1..k (rows: from, columns: to)."""
+    states = range(1, P.shape[0] + 1)
+    return pd.DataFrame(P, index=pd.Index(states, name="from"), columns=pd.Index(states, name="to"))
 
 
 def _offsets(counts: np.ndarray) -> np.ndarray:
@@ -382,7 +384,9 @@ def transition_matrix(states: pd.DataFrame, *, n_states: int | None = None, coun
     Raises
     ------
     DataError
-        A state is never observed as a starting state (its row cannot be estimated).
+        A ``state`` that is not a whole number in 1..k (k = ``n_states`` or the
+        largest state), or a state never observed as a starting state (its row
+        cannot be estimated).
 
     Examples
     --------
@@ -391,22 +395,15 @@ def transition_matrix(states: pd.DataFrame, *, n_states: int | None = None, coun
     >>> transition_matrix(s, n_states=2).to_numpy().tolist()
     [[0.5, 0.5], [1.0, 0.0]]
     """
-    require_columns(states, ["customer_id", "t", "state"], what="states")
-    s = states.sort_values(["customer_id", "t"])
-    k = int(s["state"].max()) if n_states is None else check_number(n_states, "n_states", low=1, integer=True)
+    st, k = _states(states, n_states, ["customer_id", "t", "state"])
+    s = states.assign(state=st).sort_values(["customer_id", "t"])
     nxt = s.groupby("customer_id")["state"].shift(-1)
     nt = s.groupby("customer_id")["t"].shift(-1)
     ok = nxt.notna() & (nt == s["t"] + 1)
-    frm = s.loc[ok, "state"].astype(int).to_numpy()
-    to = nxt[ok].astype(int).to_numpy()
-    if frm.size and (min(frm.min(), to.min()) < 1 or max(frm.max(), to.max()) > k):
-        raise DataError(f"states: column 'state' must hold integers 1..{k}")
     c = np.zeros((k, k))
-    np.add.at(c, (frm - 1, to - 1), 1)
-    labels = pd.Index(range(1, k + 1), name="from")
-    cols = pd.Index(range(1, k + 1), name="to")
+    np.add.at(c, (s.loc[ok, "state"].to_numpy() - 1, nxt[ok].astype(int).to_numpy() - 1), 1)
     if counts:
-        return pd.DataFrame(c, index=labels, columns=cols)
+        return _by_state(c)
     rows = c.sum(axis=1)
     if (rows == 0).any():
         i = int(np.argmax(rows == 0)) + 1
@@ -414,7 +411,25 @@ def transition_matrix(states: pd.DataFrame, *, n_states: int | None = None, coun
             f"state {i} is never observed before another period, so its row of P cannot be "
             "estimated; use fewer states or a longer panel"
         )
-    return pd.DataFrame(c / rows[:, None], index=labels, columns=cols)
+    return _by_state(c / rows[:, None])
+
+
+def _states(states: pd.DataFrame, n_states: int | None, columns: list[str]) -> tuple[pd.Series, int]:
+    """The ``state`` column of a state panel as whole numbers 1..k, and k (``n_states`` or the largest)."""
+    require_columns(states, columns, what="states")
+    if len(states) == 0:
+        raise DataError("states is empty: at least one customer-period is needed")
+    st = check_numeric_column(states, "state", what="states", min_value=1)
+    pos = first_bad(st != np.round(st))
+    if pos is not None:
+        raise DataError(f"states: column 'state', row {pos}: {st.iloc[pos]} is not a whole number")
+    k = int(st.max()) if n_states is None else check_number(n_states, "n_states", low=1, integer=True)
+    pos = first_bad(st > k)
+    if pos is not None:
+        raise DataError(
+            f"states: column 'state', row {pos}: {int(st.iloc[pos])} is above n_states={k}"
+        )
+    return st.astype(int), k
 
 
 def state_rewards(states: pd.DataFrame, *, cost_per_period: float = 0.0, n_states: int | None = None) -> pd.Series:
@@ -426,22 +441,10 @@ def state_rewards(states: pd.DataFrame, *, cost_per_period: float = 0.0, n_state
     >>> state_rewards(s, cost_per_period=1.0).tolist()
     [14.0, -1.0]
     """
-    require_columns(states, ["state", "value"], what="states")
+    st, k = _states(states, n_states, ["state", "value"])
     c = check_number(cost_per_period, "cost_per_period")
-    if len(states) == 0:
-        raise DataError("states is empty: at least one customer-period is needed")
-    st = check_numeric_column(states, "state", what="states", min_value=1)
-    pos = first_bad(st != np.round(st))
-    if pos is not None:
-        raise DataError(f"states: column 'state', row {pos}: {st.iloc[pos]} is not a whole number")
     value = check_numeric_column(states, "value", what="states")
-    k = int(st.max()) if n_states is None else check_number(n_states, "n_states", low=1, integer=True)
-    pos = first_bad(st > k)
-    if pos is not None:
-        raise DataError(
-            f"states: column 'state', row {pos}: {int(st.iloc[pos])} is above n_states={k}"
-        )
-    r = value.groupby(st.astype(int)).mean()
+    r = value.groupby(st).mean()
     unseen = [i for i in range(1, k + 1) if i not in r.index]
     if unseen:
         raise DataError(
@@ -826,11 +829,12 @@ def historical_value(
     if not (occ["date"] <= ref).any():
         raise _no_purchase_error(ref, None, occ["date"].min(), occ["date"].max())
     occ = occ[occ["date"] <= ref]
-    grow = (1 + d) ** ((ref - occ["date"]).dt.days / DAYS_PER_YEAR)
+    # past profit compounded forward: a discount factor for the (negative) time from as_of back
+    grow = discount_factor(-(ref - occ["date"]).dt.days / DAYS_PER_YEAR, d)
     val = ((rate * occ["amount"] - c) * grow).groupby(occ["customer_id"]).sum()
     if a:
         first = occ.groupby("customer_id")["date"].min()
-        val = val - a * (1 + d) ** ((ref - first).dt.days / DAYS_PER_YEAR)
+        val = val - a * discount_factor(-(ref - first).dt.days / DAYS_PER_YEAR, d)
     return val.rename("historical_value").rename_axis("customer_id")
 
 
@@ -962,9 +966,6 @@ def classify_clv(
     >>> classify_clv(cur, pot, current_threshold=5, potential_threshold=5)["clv_class"].tolist()
     ['MVC', 'MGC', 'maintenance', 'below-zero']
     """
-    for s, n in [(current, "current"), (potential, "potential")]:
-        if not isinstance(s, pd.Series):
-            raise ParameterError(f"{n} must be a pandas Series indexed by customer, got {type(s).__name__}")
     check_choice(below_zero, "below_zero", ["negative", "quadrant"])
     check_choice(missing, "missing", ["raise", "zero"])
     values = {"current": _finite_by_customer(current, "current"),
@@ -1017,6 +1018,8 @@ def classify_clv(
 
 def _finite_by_customer(s: pd.Series, name: str) -> pd.Series:
     """``s`` as float, or a DataError naming the customer and value (or the duplicated id)."""
+    if not isinstance(s, pd.Series):
+        raise ParameterError(f"{name} must be a pandas Series indexed by customer, got {type(s).__name__}")
     if len(s) == 0:
         raise DataError(f"{name} is empty: at least one customer is needed")
     dup = s.index.duplicated()

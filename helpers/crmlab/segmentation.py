@@ -189,13 +189,13 @@ def plot_pareto(values: Any, *, ax: Any = None, mark: float = 0.2, unit: str = "
     """
     import matplotlib.pyplot as plt
 
-    x = np.sort(_values(values))[::-1]
-    n = len(x)
+    x = _values(values)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4.5))
-    cs = np.concatenate([[0.0], np.arange(1, n + 1) / n])
-    vs = np.concatenate([[0.0], np.cumsum(x) / x.sum()])
-    ax.plot(cs * 100, vs * 100, color="C0", lw=2, label="customers ranked by value")
+    # the Pareto curve is the Lorenz curve seen from the other end (largest customers first)
+    lorenz = lorenz_curve(x).iloc[::-1]
+    ax.plot((1 - lorenz["customer_share"]) * 100, (1 - lorenz["value_share"]) * 100, color="C0", lw=2,
+            label="customers ranked by value")
     ax.plot([0, 100], [0, 100], color="grey", ls=":", label="equal value (no concentration)")
     ts = top_share(x, mark)
     ax.axvline(mark * 100, color="C3", ls="--", lw=1)

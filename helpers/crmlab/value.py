@@ -126,8 +126,10 @@ def _as_frame(obj: Any, what: str) -> tuple[pd.DataFrame, bool]:
     )
 
 
-def _resolve(df: pd.DataFrame, components: tuple[str, ...], what: str) -> dict[str, Any]:
-    """Map each component to the column holding it; raise if missing or ambiguous."""
+def _components(
+    df: pd.DataFrame, components: tuple[str, ...], what: str, single: bool
+) -> pd.DataFrame:
+    """The ``components`` of ``df`` as numbers >= 0, one column each; raise if missing, ambiguous or bad."""
     found: dict[str, list[Any]] = {}
     for col in df.columns:
         comp = _component_of(col)
@@ -149,14 +151,8 @@ def _resolve(df: pd.DataFrame, components: tuple[str, ...], what: str) -> dict[s
                 + f". The model needs {list(components)}; if a component truly does not apply, "
                 "add it as a column of zeros"
             ) from None
-    return {comp: cols[0] for comp, cols in found.items()}
-
-
-def _numeric_components(
-    df: pd.DataFrame, columns: dict[str, Any], what: str, single: bool
-) -> pd.DataFrame:
     out = {}
-    for comp, col in columns.items():
+    for comp, (col,) in found.items():
         try:
             out[comp] = check_numeric_column(df, col, what=what, min_value=0.0)
         except DataError as exc:
@@ -230,29 +226,22 @@ def _weights(weights: Any, index: pd.Index) -> pd.DataFrame:
 def _prepare(values: Any, costs: Any, weights: Any) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     """The 8 weighted components, their weights (one row per offer) and 'was a single offer'."""
     vdf, vsingle = _as_frame(values, "values")
-    if costs is None:
-        cdf, csingle = vdf, vsingle
-        cwhat = "values"
-    else:
-        cdf, csingle = _as_frame(costs, "costs")
-        cwhat = "costs"
-    vcols = _resolve(vdf, VALUE_COMPONENTS, "values")
-    ccols = _resolve(cdf, COST_COMPONENTS, cwhat)
-    frames = [(vdf, "values")] if costs is None else [(vdf, "values"), (cdf, "costs")]
-    for frame, name in frames:
+    cdf, csingle = (vdf, vsingle) if costs is None else _as_frame(costs, "costs")
+    frames = {"values": vdf} if costs is None else {"values": vdf, "costs": cdf}
+    v = _components(vdf, VALUE_COMPONENTS, "values", vsingle)
+    c = _components(cdf, COST_COMPONENTS, "values" if costs is None else "costs", csingle)
+    for name, frame in frames.items():
         ignored = [
-            str(c)
-            for c in frame.columns
-            if _component_of(c) is None
-            and not _normalise(c).endswith("id")
-            and pd.api.types.is_numeric_dtype(frame[c])
-            and not pd.api.types.is_bool_dtype(frame[c])
+            str(col)
+            for col in frame.columns
+            if _component_of(col) is None
+            and not _normalise(col).endswith("id")
+            and pd.api.types.is_numeric_dtype(frame[col])
+            and not pd.api.types.is_bool_dtype(frame[col])
         ]
         if ignored:
             warn(f"{name}: numeric column(s) {ignored} are not components of the "
                 "delivered-value model and were ignored")
-    v = _numeric_components(vdf, vcols, "values", vsingle)
-    c = _numeric_components(cdf, ccols, cwhat, csingle)
     if costs is not None:
         if csingle and not vsingle:
             c = pd.DataFrame(np.repeat(c.to_numpy(), len(v), axis=0), index=v.index,
@@ -550,39 +539,33 @@ def sensitivity(
         if not isinstance(row, (int, np.integer)):
             raise ParameterError(f"offer={offer!r} labels more than one row")
     wrow = w.iloc[row]
-    level = (weighted.iloc[row] / wrow.where(wrow > 0)).fillna(0.0)
-
-    def tcdv(lv: pd.Series) -> float:
-        tv = float((lv[list(VALUE_COMPONENTS)] * wrow[list(VALUE_COMPONENTS)]).sum())
-        tc = float((lv[list(COST_COMPONENTS)] * wrow[list(COST_COMPONENTS)]).sum())
-        if form == "absolute":
-            return tv - tc
-        if tc <= 0:
-            raise DataError(
-                "relative form: total customer cost reaches 0 when a cost is lowered; "
-                "use a smaller change or form='absolute'"
-            )
-        return tv / tc
-
-    base = tcdv(level)
-    rows = []
-    for comp in COMPONENTS:
-        if step == "relative":
-            lo, hi = level[comp] * (1 - change), level[comp] * (1 + change)
-        else:
-            lo, hi = max(level[comp] - change, 0.0), level[comp] + change
-        low_lv, high_lv = level.copy(), level.copy()
-        low_lv[comp], high_lv[comp] = lo, hi
-        t_lo, t_hi = tcdv(low_lv), tcdv(high_lv)
-        rows.append({
-            "component": comp,
-            "side": "value" if comp in VALUE_COMPONENTS else "cost",
-            "level": float(level[comp]), "low_level": float(lo), "high_level": float(hi),
-            "tcdv_low": t_lo, "tcdv_high": t_hi, "swing": abs(t_hi - t_lo),
-        })
-    out = pd.DataFrame(rows).set_index("component")
+    level = (weighted.iloc[row] / wrow.where(wrow > 0)).fillna(0.0)[list(COMPONENTS)]
+    if step == "relative":
+        low, high = level * (1 - change), level * (1 + change)
+    else:
+        low, high = (level - change).clip(lower=0.0), level + change
+    # the offer at its level, then each component alone at its low and at its high level
+    one = np.eye(len(COMPONENTS), dtype=bool)
+    levels = pd.DataFrame(np.vstack([level.to_numpy()[None],
+                                     np.where(one, low.to_numpy(), level.to_numpy()),
+                                     np.where(one, high.to_numpy(), level.to_numpy())]),
+                          columns=list(COMPONENTS))
+    tcv, tcc = _totals(levels * wrow)
+    if form == "relative" and (tcc <= 0).any():
+        raise DataError(
+            "relative form: total customer cost reaches 0 when a cost is lowered; "
+            "use a smaller change or form='absolute'"
+        )
+    tcdv = (tcv - tcc if form == "absolute" else tcv / tcc).to_numpy()
+    base, t_lo, t_hi = tcdv[0], tcdv[1:9], tcdv[9:]
+    out = pd.DataFrame({
+        "component": list(COMPONENTS),
+        "side": ["value" if c in VALUE_COMPONENTS else "cost" for c in COMPONENTS],
+        "level": level.to_numpy(), "low_level": low.to_numpy(), "high_level": high.to_numpy(),
+        "tcdv_low": t_lo, "tcdv_high": t_hi, "swing": np.abs(t_hi - t_lo),
+    }).set_index("component")
     out = out.sort_values("swing", ascending=False, kind="stable")
-    out.attrs["base"] = base
+    out.attrs["base"] = float(base)
     out.attrs["form"] = form
     return out
 
