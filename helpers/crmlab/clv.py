@@ -817,23 +817,27 @@ def historical_value(
     tx = validate_transactions(transactions)
     if isinstance(margin, str):
         require_columns(tx, [margin], what="transactions")
-        tx = tx.assign(amount=check_numeric_column(tx, margin, what="transactions"))
+        money = tx.assign(amount=check_numeric_column(tx, margin, what="transactions"))
         rate = 1.0
     else:
+        money = tx
         rate = check_number(margin, "margin", low=0, high=1)
     d = check_discount(discount)
     c = check_number(cost_per_order, "cost_per_order")
     a = check_number(acquisition_cost, "acquisition_cost")
     ref = tx["date"].max() if as_of is None else check_date(as_of, "as_of")
+    # a purchase is a day with net amount > 0 (also when margin is a column); its money is margin
     occ = to_occasions(tx[["customer_id", "date", "amount"]])
-    if not (occ["date"] <= ref).any():
-        raise _no_purchase_error(ref, None, occ["date"].min(), occ["date"].max())
+    occ["amount"] = to_occasions(money[["customer_id", "date", "amount"]])["amount"].to_numpy()
+    buys, _ = _purchases_until(tx[["customer_id", "date", "amount"]], ref)
     occ = occ[occ["date"] <= ref]
-    # past profit compounded forward: a discount factor for the (negative) time from as_of back
+    # past profit compounded forward: a discount factor for the (negative) time from as_of back;
+    # a return or zero day counts with its money but is not an order (no cost_per_order)
     grow = discount_factor(-(ref - occ["date"]).dt.days / DAYS_PER_YEAR, d)
-    val = ((rate * occ["amount"] - c) * grow).groupby(occ["customer_id"]).sum()
+    profit = (rate * occ["amount"] - c * occ["is_purchase"]) * grow
+    first = buys.groupby("customer_id")["date"].min()
+    val = profit.groupby(occ["customer_id"]).sum().reindex(first.index)
     if a:
-        first = occ.groupby("customer_id")["date"].min()
         val = val - a * discount_factor(-(ref - first).dt.days / DAYS_PER_YEAR, d)
     return val.rename("historical_value").rename_axis("customer_id")
 
