@@ -75,3 +75,11 @@ def test_churn_features_hand_case_and_errors():
         C.churn_features(log, "2024-01-31", "2024-06-30")
     with pytest.raises(DataError, match="before every purchase"):
         C.churn_features(log, "2023-12-31", "2024-03-31")
+
+
+def test_logit_features_named_by_column_and_row():
+    f = pd.DataFrame({"x": [1.0, np.nan, 3.0, 4.0], "churn": [0, 1, 0, 1]}, index=list("abcd"))
+    with pytest.raises(DataError, match=r"features: column 'x', row 1 \(index 'b'\): value is missing"):
+        C.fit_churn_logit(f, ["x"])
+    with pytest.raises(DataError, match=r"features: column 'x', row 0 \(index 'a'\): 'high' is not a number"):
+        C.fit_churn_logit(f.assign(x=["high", 1, 2, 3]), ["x"])

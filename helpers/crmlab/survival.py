@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,10 +30,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import DataError, ParameterError, warn
+from crmlab.errors import DataError, warn
 from crmlab.retention import PERIODS, _threshold
 from crmlab.summary import _purchases_until
-from crmlab.validation import as_float_array, check_choice, check_number
+from crmlab.validation import as_finite_vector, check_choice, check_number
 
 __all__ = [
     "DAYS_PER_UNIT",
@@ -158,39 +159,22 @@ def _check_events(events: Any, n: int | None = None) -> np.ndarray:
     raw = np.asarray(events.to_numpy() if isinstance(events, pd.Series) else events)
     if n is not None and len(raw) != n:
         raise DataError(f"events has {len(raw)} entries but durations has {n}")
-    if raw.dtype == bool:
+    if raw.dtype == bool or (raw.dtype.kind in "iuf" and np.isin(raw, (0, 1)).all()):
         return raw.astype(float)
-    if raw.dtype.kind in "iuf":
-        fast = raw.astype(float)
-        if np.isin(fast, (0.0, 1.0)).all():
-            return fast
-    arr = raw.astype(object)
-    out = np.empty(len(arr), dtype=float)
-    for i, v in enumerate(arr):
-        if isinstance(v, (bool, np.bool_)):
-            out[i] = float(v)
-        elif isinstance(v, (int, float, np.integer, np.floating)) and not (
-            isinstance(v, (float, np.floating)) and np.isnan(v)
-        ) and float(v) in (0.0, 1.0):
-            out[i] = float(v)
-        else:
+    for i, v in enumerate(raw.astype(object)):  # name the first entry that is not a flag (NaN is not)
+        if not (isinstance(v, (numbers.Real, np.bool_)) and v in (0, 1)):
             raise DataError(
                 f"events[{i}] = {v!r} ({type(v).__name__}) is not a censoring flag: "
                 "expected 1/True (churn observed) or 0/False (censored)"
             )
-    return out
+    return raw.astype(float)
 
 
 def _check_durations(durations: Any) -> np.ndarray:
-    if isinstance(durations, (str, bytes)) or np.ndim(durations) != 1:
-        raise DataError("durations must be a 1-D sequence of non-negative numbers")
-    raw = durations.to_numpy() if isinstance(durations, pd.Series) else durations
-    try:
-        d = as_float_array(raw, "durations", low=0)
-    except ParameterError as exc:
-        raise DataError(str(exc)) from None
-    if len(d) == 0:
-        raise DataError("durations is empty: at least one customer is needed")
+    d = as_finite_vector(durations, "durations", empty_hint="at least one customer is needed")
+    if (d < 0).any():
+        i = int(np.argmax(d < 0))
+        raise DataError(f"durations[{i}] must be >= 0, got {d[i]}")
     return d
 
 
