@@ -491,9 +491,8 @@ def _purchases_until(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame
     """
     days = to_occasions(transactions)
     occ = days[days["is_purchase"].to_numpy()]
-    if as_of is not None:
-        ref = check_date(as_of, "as_of")
-    else:
+    ref = _dates(as_of, None, None)[0]  # the summary's as_of rule (a date datetime64[ns] holds)
+    if ref is None:
         ref = occ["date"].max() if len(occ) else days["date"].max()
     occ = occ[occ["date"] <= ref]
     if occ.empty:
@@ -544,9 +543,7 @@ def _rfm_view(full: pd.DataFrame) -> pd.DataFrame:
         out["frequency_window"] = full["purchases_window"]
         out["monetary_window"] = full["spend_window"]
     out.attrs["summary"] = rep
-    out.attrs["rfm"] = {k: rep.get(k) for k in ("as_of", "as_of_default", "rows_used", "customers",
-                                                 "rows_after_as_of", "customers_after_as_of",
-                                                 "occasions", "window_days")}
+    out.attrs["rfm"] = rep  # the summary's report, under the name rfm_table documents
     return out
 
 
@@ -580,7 +577,6 @@ def _btyd_view(full: pd.DataFrame, unit: str) -> pd.DataFrame:
         out["frequency_holdout"] = hp.astype("float64")
         out["monetary_holdout"] = (full["holdout_purchase_spend"] / hp.where(hp > 0)).fillna(0.0)
         out["duration_holdout"] = float((hold_end - rep["as_of"]).days) / days
-    last = hold_end if hold_end is not None else rep["as_of"]
     out.attrs["summary"] = rep
     out.attrs.update(
         {
@@ -588,12 +584,9 @@ def _btyd_view(full: pd.DataFrame, unit: str) -> pd.DataFrame:
             "calibration_end": str(rep["as_of"].date()),
             "observation_end": None if hold_end is None else str(hold_end.date()),
             "excluded_T0": n_t0,
-            "excluded_before_start": rep.get("customers_before_cohort_start", 0),
-            "excluded_without_purchase": rep.get("customers_without_purchase", 0),
             "excluded_after_calibration": rep.get("customers_after_as_of", 0),
             "occasions_after_window": rep.get("rows_after_holdout_end") if hold_end is not None
             else rep.get("rows_after_as_of"),
-            "last_day_summarised": str(last.date()),
         }
     )
     return out
