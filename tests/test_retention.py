@@ -276,3 +276,18 @@ def test_as_of_outside_the_supported_years(log4):
         R.cohort_matrix(log4, as_of="2300-01-01")
     with pytest.raises(ParameterError, match="as_of 2300-01-01 is outside the supported years"):
         S.survival_table(log4, 10, "2300-01-01")
+
+
+def test_default_as_of_is_the_last_day_in_the_log_everywhere():
+    # the log runs to a return on Apr 10: cohort_matrix and survival_table stopped at the last
+    # purchase (Feb 1) while the summary and the SQL engines observe up to Apr 10
+    log = make_log([(1, "2024-01-05", 10.0), (1, "2024-02-01", 5.0), (2, "2024-02-01", 7.0),
+                    (2, "2024-04-10", -7.0)])
+    cm = R.cohort_matrix(log)
+    assert cm.columns.tolist() == [0, 1, 2, 3]
+    assert cm.fillna(-1).to_numpy().tolist() == [[1, 1, 0, 0], [1, 0, 0, -1]]
+    t = S.survival_table(log, 20, cohort_period=None)
+    assert t[["duration", "event"]].to_numpy().tolist() == [[0.0, 1.0], [0.0, 1.0]]  # 2 was "too new"
+    duckdb_cm = pytest.importorskip("crmlab.engines").engine_cohort_matrix
+    pytest.importorskip("duckdb")
+    pd.testing.assert_frame_equal(cm, duckdb_cm(log, engine="duckdb"), check_dtype=False)

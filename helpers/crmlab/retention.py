@@ -401,10 +401,10 @@ def purchases_in_first(transactions: Any, days: float) -> pd.Series:
     [2, 1]
     """
     w = check_number(days, "days", low=0, low_inclusive=False)
-    occ = _purchases_until(transactions)[0]
+    occ, log_end = _purchases_until(transactions)
     first = occ.groupby("customer_id")["date"].transform("min")
     inside = occ["date"] <= first + pd.Timedelta(days=w)
-    short = occ.groupby("customer_id")["date"].min() + pd.Timedelta(days=w) > occ["date"].max()
+    short = occ.groupby("customer_id")["date"].min() + pd.Timedelta(days=w) > log_end
     if short.any():
         warn(f"{int(short.sum())} customers were acquired less than {w:g} days before the log "
             "ends; their window is cut short")
@@ -435,7 +435,8 @@ def cohort_matrix(
         ``revenue``: money spent by the cohort in that period;
         ``revenue_per_customer``: revenue / cohort size.
     as_of : date-like, optional
-        End of observation (default: last purchase). Purchases after it are
+        End of observation (default: the last day in the log, as in
+        :func:`crmlab.summary.customer_summary`). Purchases after it are
         ignored; cells whose period starts after it are NaN (not observed),
         not 0. The last observed column of each cohort may be a partial period.
     max_periods : int, optional

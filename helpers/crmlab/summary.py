@@ -484,17 +484,15 @@ def _no_purchase_error(as_of: pd.Timestamp, cohort_start: pd.Timestamp | None, f
 def _purchases_until(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.Timestamp]:
     """Purchase occasions up to ``as_of`` (inclusive) and the effective as_of.
 
-    The default ``as_of`` is the last purchase day. No purchase up to ``as_of``
-    is :func:`_no_purchase_error`, as in :func:`customer_summary`. Used by the
-    modules that work on occasions rather than on the summary (retention,
-    survival, clv).
+    ``as_of`` follows :func:`customer_summary`'s rule (default: the last day in
+    the log, also a day with only returns) and no purchase up to it is
+    :func:`_no_purchase_error`, as there. Used by the modules that work on
+    occasions rather than on the summary (retention, survival, clv).
     """
     days = to_occasions(transactions)
-    occ = days[days["is_purchase"].to_numpy()]
-    ref = _dates(as_of, None, None)[0]  # the summary's as_of rule (a date datetime64[ns] holds)
-    if ref is None:
-        ref = occ["date"].max() if len(occ) else days["date"].max()
-    occ = occ[occ["date"] <= ref]
+    ref = _dates(as_of, None, None)[0]
+    ref = days["date"].max() if ref is None else ref
+    occ = days[days["is_purchase"].to_numpy() & (days["date"] <= ref).to_numpy()]
     if occ.empty:
         raise _no_purchase_error(ref, None, days["date"].min(), days["date"].max())
     return occ.reset_index(drop=True), ref

@@ -78,7 +78,8 @@ def survival_table(
     threshold_days : float
         Inactivity gap (days, > 0) that defines churn.
     as_of : date-like, optional
-        End of observation (default: last purchase in the log).
+        End of observation (default: the last day in the log, as in
+        :func:`crmlab.summary.customer_summary`).
     unit : {"D", "W", "M"}
         Unit of ``duration``: days, weeks or average months (30.44 days).
     cohort_period : {"W", "M", "Q", "Y"} or None
