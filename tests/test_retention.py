@@ -291,3 +291,12 @@ def test_default_as_of_is_the_last_day_in_the_log_everywhere():
     duckdb_cm = pytest.importorskip("crmlab.engines").engine_cohort_matrix
     pytest.importorskip("duckdb")
     pd.testing.assert_frame_equal(cm, duckdb_cm(log, engine="duckdb"), check_dtype=False)
+
+
+@pytest.mark.parametrize("name", ["customer_id", "date"])
+def test_an_index_named_like_a_column(log4, name):
+    # log.set_index("customer_id", drop=False): a raw 'both an index level and a column label' error
+    log = log4.set_index(log4["customer_id"].rename(name))
+    assert R.cohort_matrix(log).equals(R.cohort_matrix(log4))
+    assert R.retention_by_period(log).equals(R.retention_by_period(log4))
+    assert S.survival_table(log, 10).equals(S.survival_table(log4, 10))

@@ -106,7 +106,7 @@ def to_occasions(transactions: pd.DataFrame, *, freq: str = "D", purchases_only:
     [[1, 12.0, 2, True], [2, -1.0, 1, False]]
     """
     check_choice(freq, "freq", ["D", "W", "M"])
-    tx = validate_transactions(transactions)
+    tx = validate_transactions(transactions).reset_index(drop=True)  # an index named 'date' is not the column
     if freq == "D":
         period = tx["date"].dt.normalize()
     else:
