@@ -231,3 +231,11 @@ def test_accumulation_table_never_overflows_int64():
     # 1e300 customers became -9.2e18 when cast to int64
     t = lc.accumulation_table(1e300, lost=(0,))
     assert t.loc[0, "a_customers"] == 1e300 and t.loc[0, "b_profit"] == 1e301
+
+
+def test_score_stages_refuses_a_customer_named_twice():
+    # align paired every copy: 3 predictions and 2 truths were scored as n = 4
+    p = pd.Series(["formation", "decline", "stability"], index=[1, 1, 2])
+    t = pd.Series(["formation", "stability"], index=[1, 1])
+    with pytest.raises(DataError, match="each customer once"):
+        lc.score_stages(p, t)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
+from crmlab.finance import _series_index
 from crmlab.summary import customer_summary
 from crmlab.survival import _check_events
 from crmlab.validation import (
@@ -157,6 +158,7 @@ def odds_ratio_table(result: Any, *, alpha: float = 0.05) -> pd.DataFrame:
 def _check_scores(y: Any, score: Any, *, name: str = "score",
                   both_classes: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The 0/1 outcome and a score (or probability) of the same length, as arrays."""
+    _series_index({"y": y, name: score}, DataError)
     yy = _check_events(y)
     s = as_finite_vector(score, name)
     if s.shape != yy.shape:

@@ -53,19 +53,26 @@ def _out(arr: np.ndarray) -> Any:
     return float(arr) if np.ndim(arr) == 0 else arr
 
 
-def _as_series(result: Any, args: dict[str, Any], name: str) -> Any:
-    """Keep a customer (or scenario) index: a Series when a Series argument has the result's length.
+def _series_index(args: dict[str, Any], error: type[Exception] = ParameterError) -> pd.Index | None:
+    """The index of the Series among ``args`` (None without one), or ``error`` naming two that differ.
 
-    Values are combined by position, so Series arguments on different indexes
-    (one customer's margin with another's retention) are refused, naming both.
+    crmlab combines arrays by position, so Series on different indexes (one
+    customer's margin with another's retention; one's churn flag with
+    another's score) would silently pair the wrong values.
     """
     series = [(k, v) for k, v in args.items() if isinstance(v, pd.Series)]
     for k, v in series[1:]:
         if not v.index.equals(series[0][1].index):
-            raise ParameterError(f"{series[0][0]} and {k} are Series with different indexes; values are "
-                                 "combined by position, so align them first (Series.reindex)")
-    if series and np.shape(result) == (len(series[0][1]),):
-        return pd.Series(result, index=series[0][1].index, name=name)
+            raise error(f"{series[0][0]} and {k} are Series with different indexes; values are "
+                        "combined by position, so align them first (Series.reindex)")
+    return series[0][1].index if series else None
+
+
+def _as_series(result: Any, args: dict[str, Any], name: str) -> Any:
+    """Keep a customer (or scenario) index: a Series when a Series argument has the result's length."""
+    index = _series_index(args)
+    if index is not None and np.shape(result) == (len(index),):
+        return pd.Series(result, index=index, name=name)
     return _out(result)
 
 

@@ -584,6 +584,8 @@ def score_stages(predicted: pd.Series, truth: pd.Series, *, labels: Sequence[str
     """
     if not isinstance(predicted, pd.Series) or not isinstance(truth, pd.Series):
         raise ParameterError("predicted and truth must be pandas Series indexed by customer")
+    if not (predicted.index.is_unique and truth.index.is_unique):  # align would pair every copy
+        raise DataError("predicted and truth must name each customer once (duplicate index labels)")
     p, t = predicted.astype(object).align(truth.astype(object), join="inner")
     keep = t.notna() & p.notna()
     p, t = p[keep].astype(str), t[keep].astype(str)

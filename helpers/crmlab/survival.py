@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, warn
+from crmlab.finance import _series_index
 from crmlab.retention import PERIODS, _threshold
 from crmlab.summary import _purchases_until
 from crmlab.validation import as_finite_vector, check_choice, check_number
@@ -238,6 +239,7 @@ def kaplan_meier(durations: Any, events: Any, *, alpha: float = 0.05, label: str
     from statsmodels.duration.survfunc import SurvfuncRight
 
     check_number(alpha, "alpha", low=0, high=0.5, low_inclusive=False, high_inclusive=False)
+    _series_index(dict(durations=durations, events=events), DataError)
     d = _check_durations(durations)
     e = _check_events(events, len(d))
     sf = SurvfuncRight(d, e)
@@ -315,6 +317,7 @@ def logrank_test(durations: Any, events: Any, groups: Any) -> LogRankResult:
     """
     from statsmodels.duration.survfunc import survdiff
 
+    _series_index(dict(durations=durations, events=events, groups=groups), DataError)
     d = _check_durations(durations)
     e = _check_events(events, len(d))
     g = np.asarray(groups.to_numpy() if isinstance(groups, pd.Series) else groups, dtype=object)
