@@ -94,7 +94,7 @@ def test_config_values_are_checked():
         simulate_transactions(5, config=SimulationConfig(exploration_days=-5))
     with pytest.raises(ParameterError, match="duration_shape must be > 0"):
         simulate_transactions(5, config=SimulationConfig(duration_shape=0))
-    with pytest.raises(ParameterError, match="config must be a crmlab.simulate.SimulationConfig"):
+    with pytest.raises(ParameterError, match="config must be a SimulationConfig, got dict"):
         simulate_transactions(5, config={"exploration_days": 30})
 
 

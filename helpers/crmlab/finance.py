@@ -227,7 +227,8 @@ def retention_clv(
             qt = np.where(q > 0, -np.expm1(h * np.log(np.where(q > 0, q, 1.0))), np.where(h > 0, 1.0, 0.0))
             geo = np.where(np.isclose(q, 1.0, rtol=0, atol=1e-15), h, qt / (1.0 - q))
         res = m * lead * geo
-    return _as_series(res, dict(margin=margin, retention=retention, discount=discount, horizon=horizon), "clv")
+    args = dict(margin=margin, retention=retention, discount=discount, horizon=horizon)
+    return _as_series(res, args, "clv")
 
 
 def expected_lifetime(retention: Any, *, count_first: bool = True) -> Any:
@@ -283,8 +284,8 @@ def revenue_identity(
     """
     args = dict(new_customers=new_customers, existing_customers=existing_customers, retention=retention,
                 usage=usage, price=price)
-    arrays = [np.asarray(check_rate(v, k, allow_one=True) if k == "retention" else as_float_array(v, k, low=0))
-              for k, v in args.items()]
+    arrays = [np.asarray(check_rate(v, k, allow_one=True) if k == "retention"
+                         else as_float_array(v, k, low=0)) for k, v in args.items()]
     new, existing, r, use, price_ = check_broadcast(list(args), *arrays)
     return _as_series((new + existing * r) * use * price_, args, "revenue")
 

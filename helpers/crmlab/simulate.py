@@ -135,8 +135,8 @@ def simulate_transactions(
     check_number(seed, "seed", low=0, integer=True)
     cfg = config or SimulationConfig()
     if not isinstance(cfg, SimulationConfig):
-        raise ParameterError(f"config must be a crmlab.simulate.SimulationConfig, got {type(cfg).__name__}")
-    for f in fields(SimulationConfig):  # numbers >= 0 (shapes > 0); the thinning multipliers and the share <= 1
+        raise ParameterError(f"config must be a SimulationConfig, got {type(cfg).__name__}")
+    for f in fields(SimulationConfig):  # numbers >= 0 (shapes > 0); thinning multipliers, share <= 1
         as_float_array(getattr(cfg, f.name), f.name, low=0, low_inclusive=not f.name.endswith("shape"),
                        high=1 if f.name in ("rate_multiplier", "acquisition_share") else None)
     probs = as_float_array(cfg.pattern_probs, "pattern_probs", low=0)
@@ -320,7 +320,8 @@ def messy_export(
         ``guest_rows``, ``duplicate_rows``, ``cancel_rows``, ``last_day``.
     """
     n = check_number(n_customers, "n_customers", low=10, integer=True)
-    for name, share in (("guest_share", guest_share), ("cancel_share", cancel_share), ("duplicate_share", duplicate_share)):
+    shares = {"guest_share": guest_share, "cancel_share": cancel_share, "duplicate_share": duplicate_share}
+    for name, share in shares.items():
         check_probability(share, name)
     rng = np.random.default_rng(seed)
     tx, _ = simulate_transactions(n, seed=seed, start=start, end=end)
