@@ -50,16 +50,15 @@ import pandas as pd
 
 from crmlab import errors
 from crmlab.errors import DataError, ParameterError
+from crmlab.summary import _purchases_until, customer_summary
 from crmlab.validation import (
     as_finite_vector,
     as_float_array,
     check_choice,
-    check_date,
     check_number,
     check_numeric_column,
     describe_row,
     require_columns,
-    validate_transactions,
 )
 
 __all__ = [
@@ -139,8 +138,6 @@ def rfm_table(
     >>> t.loc["a", "monetary"] == 0.3, int(t.loc["a", "recency"]), int(t.loc["b", "tenure"])
     (np.True_, 1, 5)
     """
-    from crmlab.summary import customer_summary
-
     return customer_summary(transactions, as_of, view="rfm", window_days=window_days,
                             purchase_rule=purchase_rule)
 
@@ -573,12 +570,10 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
     [[5, 2, 1], [1, 1, 5]]
     """
     window_months = check_number(window_months, "window_months", low=1, integer=True)
-    tx = validate_transactions(transactions)
-    # the summary's default as_of (the last day in the log), needed to turn months into days
-    as_of_ts = tx["date"].max().normalize() if as_of is None else check_date(as_of, "as_of")
+    as_of_ts = _purchases_until(transactions, as_of)[1]  # the summary's as_of, to turn months into days
     start = as_of_ts - pd.DateOffset(months=window_months)
     # frequency_window: purchases on the days after start, up to as_of
-    rfm = rfm_table(tx, as_of_ts, window_days=(as_of_ts - start).days)
+    rfm = rfm_table(transactions, as_of_ts, window_days=(as_of_ts - start).days)
     last = rfm["last_purchase"]
     fw = rfm["frequency_window"]
     cut = np.array([(as_of_ts - pd.DateOffset(months=m)).value for m in AIRLINE_RECENCY_MONTHS])
