@@ -106,8 +106,7 @@ def survival_table(
     check_choice(unit, "unit", list(DAYS_PER_UNIT))
     if cohort_period is not None:
         check_choice(cohort_period, "cohort_period", PERIODS)
-    occ, ref = _purchases_until(transactions, as_of)
-    occ = occ.sort_values(["customer_id", "date"])
+    occ, ref = _purchases_until(transactions, as_of)  # sorted by customer and date (to_occasions)
     days = ((occ["date"] - occ["date"].min()).dt.days).to_numpy(dtype=float)
     cust = occ["customer_id"].to_numpy()
     ref_days = float((ref - occ["date"].min()).days)
