@@ -95,9 +95,10 @@ def rfm_table(
     transactions : DataFrame
         crmlab schema (``customer_id``, ``date``, ``amount``); validated.
     as_of : date-like, optional
-        The analysis day. Default: the **last purchase day in the log** (so the
-        most recent buyer has recency 0). Purchases on days after ``as_of`` are
-        excluded; their row count is given in a :class:`CrmlabWarning` and in
+        The analysis day. Default: the **last day in the log** (the summary's
+        rule; when that day has a purchase, the most recent buyer has recency
+        0). Purchases on days after ``as_of`` are excluded; their row count is
+        given in a :class:`CrmlabWarning` and in
         ``attrs["rfm"]["rows_after_as_of"]``. Customers whose every purchase is
         after ``as_of`` are not in the table (``customers_after_as_of``).
     window_days : int, optional
@@ -550,7 +551,7 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
     transactions : DataFrame
         crmlab schema, amounts in CNY.
     as_of : date-like, optional
-        Default: the last purchase day in the log (as in :func:`rfm_table`).
+        Default: the last day in the log (as in :func:`rfm_table`).
     window_months : int
         Frequency counts occasions in the last ``window_months`` calendar
         months (``as_of`` minus 24 months, exclusive, to ``as_of``, inclusive).
