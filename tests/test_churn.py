@@ -75,3 +75,22 @@ def test_churn_features_hand_case_and_errors():
         C.churn_features(log, "2024-01-31", "2024-06-30")
     with pytest.raises(DataError, match="before every purchase"):
         C.churn_features(log, "2023-12-31", "2024-03-31")
+
+
+def test_logit_features_named_by_column_and_row():
+    f = pd.DataFrame({"x": [1.0, np.nan, 3.0, 4.0], "churn": [0, 1, 0, 1]}, index=list("abcd"))
+    with pytest.raises(DataError, match=r"features: column 'x', row 1 \(index 'b'\): value is missing"):
+        C.fit_churn_logit(f, ["x"])
+    with pytest.raises(DataError, match=r"features: column 'x', row 0 \(index 'a'\): 'high' is not a number"):
+        C.fit_churn_logit(f.assign(x=["high", 1, 2, 3]), ["x"])
+
+
+def test_scores_on_another_index_are_refused():
+    # y indexed a..d, the score d..a: paired by position the AUC was 0.75 instead of 0.25
+    y = pd.Series([0, 0, 1, 1], index=list("abcd"))
+    score = pd.Series([0.1, 0.4, 0.35, 0.8], index=list("dcba"))
+    with pytest.raises(DataError, match="y and score are Series with different indexes"):
+        C.auc(y, score)
+    assert C.auc(y, score.reindex(y.index)) == 0.25
+    with pytest.raises(DataError, match="y and prob are Series"):
+        C.calibration_table(y, score)

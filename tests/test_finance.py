@@ -229,3 +229,15 @@ def test_project_revenue_recursion():
     assert (hi["revenue"] > lo["revenue"]).all()
 
 
+
+
+def test_series_on_different_indexes_are_refused():
+    # values are combined by position: b's margin with a's retention was a silent wrong CLV
+    margin = pd.Series([100.0, 200.0], index=["a", "b"])
+    with pytest.raises(ParameterError, match="margin and retention are Series with different indexes"):
+        finance.retention_clv(margin, pd.Series([0.5, 0.9], index=["b", "a"]), 0.1)
+    with pytest.raises(ParameterError, match="new_customers and retention are Series"):
+        finance.revenue_identity(margin, 10, pd.Series([0.5, 0.9], index=["b", "a"]), 1, 1)
+    same = finance.retention_clv(margin, pd.Series([0.5, 0.9], index=["a", "b"]), 0.1)
+    assert same.index.tolist() == ["a", "b"]
+    assert same.tolist() == pytest.approx([100 * 0.5 / 0.6, 200 * 0.9 / 0.2])

@@ -216,3 +216,26 @@ def test_stage_dates_inside_the_log_print_no_summary_notes():
         warnings.simplefilter("error", CrmlabWarning)
         assert lc.assign_stages(log, "2024-03-01").index.tolist() == [1]
         assert lc.stage_mix(log, ["2024-03-01", "2024-12-31"]).sum(axis=1).tolist() == [1, 2]
+
+
+def test_stage_mix_keeps_every_date_given():
+    # a date given twice was one row (merged silently); the rows follow the dates given
+    log = pd.DataFrame({"customer_id": [1, 1], "amount": 5.0,
+                        "date": pd.to_datetime(["2024-01-01", "2024-01-20"])})
+    mix = lc.stage_mix(log, ["2024-02-01", "2023-01-01", "2024-02-01"])
+    assert [str(d.date()) for d in mix.index] == ["2024-02-01", "2023-01-01", "2024-02-01"]
+    assert mix["exploration"].tolist() == [1, 0, 1] and mix.to_numpy().sum() == 2
+
+
+def test_accumulation_table_never_overflows_int64():
+    # 1e300 customers became -9.2e18 when cast to int64
+    t = lc.accumulation_table(1e300, lost=(0,))
+    assert t.loc[0, "a_customers"] == 1e300 and t.loc[0, "b_profit"] == 1e301
+
+
+def test_score_stages_refuses_a_customer_named_twice():
+    # align paired every copy: 3 predictions and 2 truths were scored as n = 4
+    p = pd.Series(["formation", "decline", "stability"], index=[1, 1, 2])
+    t = pd.Series(["formation", "stability"], index=[1, 1])
+    with pytest.raises(DataError, match="each customer once"):
+        lc.score_stages(p, t)

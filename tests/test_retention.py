@@ -238,3 +238,66 @@ def test_repeat_revenue_counts_purchase_days_only(log4):
     c = R.revenue_concentration(pd.concat([log4, make_log([(5, "2024-01-02", 0.0)])]), [0.25])
     assert c["n_top"].tolist() == [1]
     assert c["best_to_rest"].tolist() == pytest.approx([30 / (32 / 3)])
+
+
+# --------------------------------------------------------------------------- hostile inputs
+def test_retention_rate_after_the_log_is_not_observed(log4):
+    # the log ends in March: April's rate was returned as 0.0 before (nobody seen buying)
+    with pytest.raises(DataError, match="period 2024-04 is after the log"):
+        R.retention_rate(log4, "2024-04-15")
+
+
+def test_windows_past_the_log_are_announced(log4):
+    # lapsed at Feb 29 (threshold 30): {2, 4}; 4 returns on Mar 1. The window reaches past the log.
+    with pytest.warns(UserWarning, match=r"window_days reaches 2025-02-28, after the log ends \(2024-03-"):
+        assert R.win_back_rate(log4, 30, "2024-02-29", 365) == 0.5
+    with pytest.warns(UserWarning, match="horizon_days reaches"):
+        R.threshold_effect(log4, [20], "2024-02-15", horizon_days=1000)
+    with pytest.raises(ParameterError, match="window_days must be > 0"):
+        R.win_back_rate(log4, 30, "2024-02-29", 0)
+
+
+def test_one_threshold_or_share_as_a_scalar(log4):
+    assert R.threshold_effect(log4, 20, "2024-02-15").equals(R.threshold_effect(log4, [20], "2024-02-15"))
+    assert R.revenue_concentration(log4, 0.5).equals(R.revenue_concentration(log4, [0.5]))
+
+
+def test_log_without_purchases_gets_the_summary_error():
+    returns = make_log([(1, "2024-01-01", 0.0), (2, "2024-02-01", -3.0)])
+    for f in (R.active_matrix, R.retention_by_period, R.retention_indicators,
+              lambda log: R.purchases_in_first(log, 30)):
+        with pytest.raises(DataError, match="no customer made a first purchase"):
+            f(returns)
+
+
+def test_as_of_outside_the_supported_years(log4):
+    # was a 3,300-column cohort matrix and a raw OutOfBoundsDatetime from survival_table
+    with pytest.raises(ParameterError, match="as_of 2300-01-01 is outside the supported years"):
+        R.cohort_matrix(log4, as_of="2300-01-01")
+    with pytest.raises(ParameterError, match="as_of 2300-01-01 is outside the supported years"):
+        S.survival_table(log4, 10, "2300-01-01")
+
+
+def test_default_as_of_is_the_last_day_in_the_log_everywhere():
+    # the log runs to a return on Apr 10: cohort_matrix and survival_table stopped at the last
+    # purchase (Feb 1) while the summary and the SQL engines observe up to Apr 10
+    log = make_log([(1, "2024-01-05", 10.0), (1, "2024-02-01", 5.0), (2, "2024-02-01", 7.0),
+                    (2, "2024-04-10", -7.0)])
+    cm = R.cohort_matrix(log)
+    assert cm.columns.tolist() == [0, 1, 2, 3]
+    assert cm.fillna(-1).to_numpy().tolist() == [[1, 1, 0, 0], [1, 0, 0, -1]]
+    t = S.survival_table(log, 20, cohort_period=None)
+    assert t[["duration", "event"]].to_numpy().tolist() == [[0.0, 1.0], [0.0, 1.0]]  # 2 was "too new"
+    pytest.importorskip("duckdb")
+    from crmlab.engines import engine_cohort_matrix
+
+    pd.testing.assert_frame_equal(cm, engine_cohort_matrix(log, engine="duckdb"), check_dtype=False)
+
+
+@pytest.mark.parametrize("name", ["customer_id", "date"])
+def test_an_index_named_like_a_column(log4, name):
+    # log.set_index("customer_id", drop=False): a raw 'both an index level and a column label' error
+    log = log4.set_index(log4["customer_id"].rename(name))
+    assert R.cohort_matrix(log).equals(R.cohort_matrix(log4))
+    assert R.retention_by_period(log).equals(R.retention_by_period(log4))
+    assert S.survival_table(log, 10).equals(S.survival_table(log4, 10))

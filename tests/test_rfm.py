@@ -299,7 +299,7 @@ def test_custom_segment_map_checked():
     two = {r"[4-5].": "good", r"[1-3].": "other"}
     seg = rfm.rfm_segments(pd.DataFrame({"R": [5, 3], "F": [1, 5]}), two)
     assert seg.tolist() == ["good", "other"]
-    with pytest.raises(DataError, match="outside 1..5"):
+    with pytest.raises(DataError, match="row 0: R=6, F=1 is not a whole score in 1..5"):
         rfm.rfm_segments(pd.DataFrame({"R": [6], "F": [1]}))
 
 
@@ -423,7 +423,7 @@ def test_airline_rule_table_matches_seed_csv():
 def test_score_by_bounds_errors():
     with pytest.raises(ParameterError, match="strictly increasing"):
         rfm.score_by_bounds([1], [5, 1])
-    with pytest.raises(DataError, match=r"\[1\] is missing"):
+    with pytest.raises(DataError, match=r"values\[1\] = nan is missing"):
         rfm.score_by_bounds([1, np.nan], [5])
 
 
@@ -536,3 +536,23 @@ def test_quantile_scores_fewer_values_than_scores():
     with pytest.warns(CrmlabWarning, match="only 3 values for 5 scores"):
         s = rfm.quantile_scores([10, 20, 30])
     assert s.tolist() == [1, 2, 4]
+
+
+def test_scores_must_be_whole_and_in_range():
+    # R = 4.5 was truncated to 4 ('loyal'); R = 7 vanished from the heat map table
+    with pytest.raises(DataError, match="row 0: R=4.5, F=5 is not a whole score in 1..5"):
+        rfm.rfm_segments(pd.DataFrame({"R": [4.5, 1], "F": [5, 1]}))
+    with pytest.raises(DataError, match=r"row 0 \(index 'x'\): R=7, F=5 is not a whole score"):
+        rfm.rf_heatmap_table(pd.DataFrame({"monetary": [1.0, 2.0]}, index=["x", "y"]),
+                             pd.DataFrame({"R": [7, 1], "F": [5, 1]}, index=["x", "y"]))
+    with pytest.raises(DataError, match="column 'R'.*booleans"):
+        rfm.rfm_segments(pd.DataFrame({"R": [True], "F": [1]}))
+
+
+def test_score_by_bounds_refuses_text_and_booleans():
+    with pytest.raises(DataError, match=r"values\[0\] = '600' is text"):
+        rfm.score_by_bounds(["600", 100], [500, 1000])
+    with pytest.raises(DataError, match="boolean"):
+        rfm.score_by_bounds([True, 100], [500, 1000])
+    with pytest.raises(ParameterError, match="bounds"):
+        rfm.score_by_bounds([1, 2], ["a"])

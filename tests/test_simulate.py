@@ -82,3 +82,26 @@ def test_generator_lives_only_in_simulate():
     for name in ("simulate_transactions", "stage_at", "SimulationConfig", "_gamma"):
         assert not hasattr(crmlab.datasets, name), name
         assert hasattr(crmlab.simulate, name), name
+
+
+def test_config_values_are_checked():
+    # acquisition after `end` and a thinning probability above 1 were silent
+    with pytest.raises(ParameterError, match="acquisition_share must be <= 1"):
+        simulate_transactions(5, config=SimulationConfig(acquisition_share=2.0))
+    with pytest.raises(ParameterError, match=r"rate_multiplier\[0\] must be <= 1"):
+        simulate_transactions(5, config=SimulationConfig(rate_multiplier=(3, 1, 1, 0.1)))
+    with pytest.raises(ParameterError, match="exploration_days must be >= 0"):
+        simulate_transactions(5, config=SimulationConfig(exploration_days=-5))
+    with pytest.raises(ParameterError, match="duration_shape must be > 0"):
+        simulate_transactions(5, config=SimulationConfig(duration_shape=0))
+    with pytest.raises(ParameterError, match="config must be a SimulationConfig, got dict"):
+        simulate_transactions(5, config={"exploration_days": 30})
+
+
+def test_messy_export_shares_are_checked():
+    from crmlab.simulate import messy_export
+
+    with pytest.raises(ParameterError, match=r"guest_share must be a share in \[0, 1\], got 1.5"):
+        messy_export(20, guest_share=1.5)
+    with pytest.raises(ParameterError, match="cancel_share must be a number"):
+        messy_export(20, cancel_share="0.1")

@@ -161,3 +161,13 @@ def test_survival_and_churn_names_live_only_in_their_modules():
             assert not hasattr(crmlab.retention, name), f"retention.{name} still defined"
             assert hasattr(getattr(crmlab, module), name), f"{module}.{name} missing"
     assert {"survival", "churn"} <= set(crmlab.__all__)
+
+
+def test_durations_and_events_on_different_indexes_are_refused():
+    d = pd.Series([1.0, 5.0, 9.0], index=["a", "b", "c"])
+    e = pd.Series([1, 0, 1], index=["c", "b", "a"])
+    with pytest.raises(DataError, match="durations and events are Series with different indexes"):
+        S.kaplan_meier(d, e)
+    with pytest.raises(DataError, match="durations and groups are Series"):
+        S.logrank_test(d, e.reindex(d.index), pd.Series(["x", "y", "y"]))
+    assert S.kaplan_meier(d, e.reindex(d.index)).n_events == 2

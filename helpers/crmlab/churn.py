@@ -24,9 +24,17 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
+from crmlab.finance import _series_index
 from crmlab.summary import customer_summary
 from crmlab.survival import _check_events
-from crmlab.validation import as_float_array, check_date, check_number, validate_transactions
+from crmlab.validation import (
+    as_finite_vector,
+    check_date,
+    check_number,
+    check_numeric_column,
+    require_columns,
+    validate_transactions,
+)
 
 __all__ = [
     "churn_features",
@@ -101,26 +109,20 @@ def fit_churn_logit(
     Raises
     ------
     DataError
-        Missing columns, non-numeric or missing values, a target that is not 0/1.
+        Missing columns, non-numeric or missing values (named by column and row), a
+        target that is not 0/1.
     ConvergenceError
         The fit did not converge or the data are perfectly separated.
     """
     import statsmodels.api as sm
 
-    if not isinstance(features, pd.DataFrame):
-        raise DataError(f"features must be a DataFrame, got {type(features).__name__}")
     cols = list(columns)
-    missing = [c for c in [*cols, target] if c not in features.columns]
-    if missing:
-        raise DataError(f"features is missing column(s) {missing}; it has {list(features.columns)}")
+    require_columns(features, [*cols, target], what="features")
     y = _check_events(features[target]).astype(float)
     if y.min() == y.max():
         raise DataError(f"target {target!r} has only one class; a logistic model needs both")
-    X = features[cols].apply(pd.to_numeric, errors="coerce")
-    if X.isna().any().any():
-        col = X.columns[X.isna().any()][0]
-        raise DataError(f"features column {col!r} has missing or non-numeric values")
-    X = sm.add_constant(X.astype(float), has_constant="add")
+    X = pd.DataFrame({c: check_numeric_column(features, c, what="features") for c in cols})
+    X = sm.add_constant(X, has_constant="add")
     with warnings.catch_warnings():
         warnings.simplefilter("error", category=RuntimeWarning)
         try:
@@ -156,11 +158,9 @@ def odds_ratio_table(result: Any, *, alpha: float = 0.05) -> pd.DataFrame:
 def _check_scores(y: Any, score: Any, *, name: str = "score",
                   both_classes: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The 0/1 outcome and a score (or probability) of the same length, as arrays."""
+    _series_index({"y": y, name: score}, DataError)
     yy = _check_events(y)
-    try:
-        s = as_float_array(score.to_numpy() if isinstance(score, pd.Series) else score, name)
-    except ParameterError as exc:
-        raise DataError(str(exc)) from None
+    s = as_finite_vector(score, name)
     if s.shape != yy.shape:
         raise DataError(f"{name} has {len(s)} entries but y has {len(yy)}")
     if both_classes and yy.min() == yy.max():

@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -54,11 +53,26 @@ def _out(arr: np.ndarray) -> Any:
     return float(arr) if np.ndim(arr) == 0 else arr
 
 
-def _as_series(result: Any, args: Sequence[Any], name: str) -> Any:
-    """Keep a customer (or scenario) index: a Series when an argument is a Series of the result's length."""
-    for arg in args:
-        if isinstance(arg, pd.Series) and np.shape(result) == (len(arg),):
-            return pd.Series(result, index=arg.index, name=name)
+def _series_index(args: dict[str, Any], error: type[Exception] = ParameterError) -> pd.Index | None:
+    """The index of the Series among ``args`` (None without one), or ``error`` naming two that differ.
+
+    crmlab combines arrays by position, so Series on different indexes (one
+    customer's margin with another's retention; one's churn flag with
+    another's score) would silently pair the wrong values.
+    """
+    series = [(k, v) for k, v in args.items() if isinstance(v, pd.Series)]
+    for k, v in series[1:]:
+        if not v.index.equals(series[0][1].index):
+            raise error(f"{series[0][0]} and {k} are Series with different indexes; values are "
+                        "combined by position, so align them first (Series.reindex)")
+    return series[0][1].index if series else None
+
+
+def _as_series(result: Any, args: dict[str, Any], name: str) -> Any:
+    """Keep a customer (or scenario) index: a Series when a Series argument has the result's length."""
+    index = _series_index(args)
+    if index is not None and np.shape(result) == (len(index),):
+        return pd.Series(result, index=index, name=name)
     return _out(result)
 
 
@@ -106,7 +120,7 @@ def present_value(amounts: Any, times: Any, discount: Any, *, max_rate: float = 
     if a.shape != t.shape:
         raise ParameterError(f"amounts ({a.size}) and times ({t.size}) must have the same length")
     d = np.asarray(check_discount(discount, high=max_rate))
-    factors = (1.0 + d[..., None]) ** (-t)
+    factors = discount_factor(t, d[..., None], max_rate=max_rate)  # one rate per row
     return _out((factors * a).sum(axis=-1))
 
 
@@ -213,7 +227,8 @@ def retention_clv(
             qt = np.where(q > 0, -np.expm1(h * np.log(np.where(q > 0, q, 1.0))), np.where(h > 0, 1.0, 0.0))
             geo = np.where(np.isclose(q, 1.0, rtol=0, atol=1e-15), h, qt / (1.0 - q))
         res = m * lead * geo
-    return _as_series(res, (margin, retention, discount, horizon), "clv")
+    args = dict(margin=margin, retention=retention, discount=discount, horizon=horizon)
+    return _as_series(res, args, "clv")
 
 
 def expected_lifetime(retention: Any, *, count_first: bool = True) -> Any:
@@ -267,13 +282,11 @@ def revenue_identity(
     >>> revenue_identity(20, 100, [0.7, 0.8, 0.9], 3, 10).tolist()
     [2700.0, 3000.0, 3300.0]
     """
-    args = (new_customers, existing_customers, retention, usage, price)
-    names = ("new_customers", "existing_customers", "retention", "usage", "price")
-    arrays = []
-    for name, v in zip(names, args):
-        a = check_rate(v, name, allow_one=True) if name == "retention" else as_float_array(v, name, low=0)
-        arrays.append(np.asarray(a))
-    new, existing, r, use, price_ = check_broadcast(names, *arrays)
+    args = dict(new_customers=new_customers, existing_customers=existing_customers, retention=retention,
+                usage=usage, price=price)
+    arrays = [np.asarray(check_rate(v, k, allow_one=True) if k == "retention"
+                         else as_float_array(v, k, low=0)) for k, v in args.items()]
+    new, existing, r, use, price_ = check_broadcast(list(args), *arrays)
     return _as_series((new + existing * r) * use * price_, args, "revenue")
 
 

@@ -298,12 +298,11 @@ class StageRules:
 
     def validate(self) -> StageRules:
         """Check every threshold; return self."""
-        for name in ("exploration_days", "formation_days", "window_days"):
+        for name in ("exploration_days", "formation_days", "window_days", "terminated_silence",
+                     "decline_silence"):
             check_number(getattr(self, name), name, low=0.0, low_inclusive=False)
         for name in ("min_terminated_days", "min_decline_days", "decline_trend", "prior_weight"):
             check_number(getattr(self, name), name, low=0.0)
-        for name in ("terminated_silence", "decline_silence"):
-            check_number(getattr(self, name), name, low=0.0, low_inclusive=False)
         if self.prior_gap_days is not None:
             check_number(self.prior_gap_days, "prior_gap_days", low=0.0, low_inclusive=False)
         if self.formation_days < self.exploration_days:
@@ -509,15 +508,12 @@ def stage_mix(
     refs = [check_date(d, "as_of") for d in np.atleast_1d(np.asarray(dates, dtype=object))]
     if not refs:
         raise ParameterError("dates is empty: give at least one date")
-    rows = {}
+    rows = []  # one row per date given, in order (a date given twice is a row twice)
     for ref in refs:
-        if (occ["date"] <= ref).any():
-            st = _classify(_features(transactions, occ, ref, base), base)
-            rows[ref] = st.value_counts().reindex(list(STAGES), fill_value=0)
-        else:
-            rows[ref] = pd.Series(0, index=list(STAGES))
-    out = pd.DataFrame(rows).T.astype("int64")
-    out.index.name = "date"
+        seen = (occ["date"] <= ref).any()
+        st = _classify(_features(transactions, occ, ref, base), base) if seen else pd.Series([], dtype=object)
+        rows.append(st.value_counts().reindex(list(STAGES), fill_value=0))
+    out = pd.DataFrame(rows, index=pd.DatetimeIndex(refs, name="date")).astype("int64")
     if share:
         tot = out.sum(axis=1).replace(0, np.nan)
         return out.div(tot, axis=0).fillna(0.0)
@@ -588,6 +584,8 @@ def score_stages(predicted: pd.Series, truth: pd.Series, *, labels: Sequence[str
     """
     if not isinstance(predicted, pd.Series) or not isinstance(truth, pd.Series):
         raise ParameterError("predicted and truth must be pandas Series indexed by customer")
+    if not (predicted.index.is_unique and truth.index.is_unique):  # align would pair every copy
+        raise DataError("predicted and truth must name each customer once (duplicate index labels)")
     p, t = predicted.astype(object).align(truth.astype(object), join="inner")
     keep = t.notna() & p.notna()
     p, t = p[keep].astype(str), t[keep].astype(str)
@@ -651,8 +649,8 @@ def accumulation_table(
     a = n0 - k
     b = n0 + k
 
-    def num(x: np.ndarray) -> np.ndarray:
-        return x.astype("int64") if np.all(x == np.round(x)) else x
+    def num(x: np.ndarray) -> np.ndarray:  # whole numbers as int64, when int64 holds them exactly
+        return x.astype("int64") if np.all((x == np.round(x)) & (np.abs(x) < 2**53)) else x
 
     return pd.DataFrame(
         {

@@ -100,6 +100,26 @@ def _threshold(value: Any) -> float:
                         low=0, low_inclusive=False)
 
 
+def _buyers_after(transactions: Any, ref: pd.Timestamp, days: float | None, name: str) -> set[Any]:
+    """Customers with a purchase in ``(ref, ref + days]`` (``days=None``: to the end of the log).
+
+    A window that ends after the log is announced: purchases there are not
+    seen, so customers are counted as not buying in a part that was not observed.
+    """
+    occ = to_occasions(transactions)
+    log_end = occ["date"].max()
+    if days is not None:
+        days = check_number(days, name, low=0, low_inclusive=False)
+    end = log_end if days is None else ref + pd.Timedelta(days=days)
+    if end <= ref:
+        raise ParameterError(f"as_of={ref.date()} leaves no later purchases to check against: the log "
+                             f"ends {log_end.date()}")
+    if end > log_end:
+        warn(f"{name} reaches {end.date()}, after the log ends ({log_end.date()}): purchases after "
+             "it are not seen, so more customers count as not buying again")
+    return set(occ.loc[occ["is_purchase"] & (occ["date"] > ref) & (occ["date"] <= end), "customer_id"])
+
+
 def _period_ordinal(dates: pd.Series, period: str) -> np.ndarray:
     return np.asarray(dates.dt.to_period(period).array.asi8, dtype="int64")
 
@@ -123,7 +143,7 @@ def active_matrix(transactions: Any, period: str = "M") -> pd.DataFrame:
     [[True, False, True]]
     """
     check_choice(period, "period", PERIODS)
-    occ = to_occasions(transactions, purchases_only=True)
+    occ = _purchases_until(transactions)[0]
     ordv = _period_ordinal(occ["date"], period)
     lo, hi = int(ordv.min()), int(ordv.max())
     codes, uniq = pd.factorize(occ["customer_id"], sort=True)
@@ -171,9 +191,8 @@ def retention_by_period(transactions: Any, period: str = "M") -> pd.DataFrame:
     >>> t["retention_rate"].tolist()
     [nan, 0.5, 0.0]
     """
-    check_choice(period, "period", PERIODS)
-    act = active_matrix(transactions, period)
-    occ = to_occasions(transactions, purchases_only=True)
+    act = active_matrix(transactions, period)  # checks period
+    occ = _purchases_until(transactions)[0]
     m = act.to_numpy()
     first_col = m.argmax(axis=1)
     n_per = m.shape[1]
@@ -219,15 +238,16 @@ def retention_rate(transactions: Any, at: Any, *, period: str = "M") -> float:
     >>> retention_rate(log, "2024-02-15")
     0.5
     """
-    check_choice(period, "period", PERIODS)
     ts = check_date(at, "at")
     t = retention_by_period(transactions, period)  # the one definition of the rate
     p = ts.to_period(period)
+    days = to_occasions(transactions)["date"]
+    span = f"the log covers {days.min().date()} to {days.max().date()}"
+    if p > days.max().to_period(period):
+        raise DataError(f"period {p} is after the log, so its retention rate is not observed; {span}")
     if p - 1 not in t.index or t.loc[p - 1, "active"] == 0:
-        occ = to_occasions(transactions, purchases_only=True)
         raise DataError(
-            f"period {p - 1} has no active customers, so the retention rate into {p} is "
-            f"undefined; the log covers {occ['date'].min().date()} to {occ['date'].max().date()}"
+            f"period {p - 1} has no active customers, so the retention rate into {p} is undefined; {span}"
         )
     return float(t.loc[p, "retention_rate"]) if p in t.index else 0.0
 
@@ -284,7 +304,8 @@ def threshold_effect(
     """How the inactivity threshold changes the churn rate and how often it is wrong.
 
     For each threshold: the churn rate at ``as_of`` and, using the purchases
-    in ``(as_of, as_of + horizon_days]`` (default: to the end of the log), the
+    in ``(as_of, as_of + horizon_days]`` (default: to the end of the log; a
+    warning says when the window passes it), the
     share of "churned" customers who nevertheless bought again
     (``false_churn``) and the share of "active" customers who did not buy
     again (``missed_churn``).
@@ -298,19 +319,9 @@ def threshold_effect(
     """
     tx = validate_transactions(transactions)
     ref = check_date(as_of, "as_of")
-    occ = to_occasions(tx, purchases_only=True)
-    end = occ["date"].max()
-    if horizon_days is not None:
-        check_number(horizon_days, "horizon_days", low=0, low_inclusive=False)
-        end = ref + pd.Timedelta(days=float(horizon_days))
-    if end <= ref:
-        raise ParameterError(
-            f"as_of={ref.date()} leaves no later purchases to check against: the log ends "
-            f"{occ['date'].max().date()}"
-        )
-    later = set(occ.loc[(occ["date"] > ref) & (occ["date"] <= end), "customer_id"])
+    later = _buyers_after(tx, ref, horizon_days, "horizon_days")
     rows = []
-    for thr in thresholds:
+    for thr in [thresholds] if np.ndim(thresholds) == 0 else thresholds:
         st = churn_status(tx, thr, ref)
         came_back = st.index.isin(list(later))
         ch = st["churned"].to_numpy()
@@ -334,7 +345,7 @@ def repeat_purchase_rate(transactions: Any, start: Any = None, end: Any = None) 
     >>> repeat_purchase_rate(log)   # customer 1's two rows are one occasion
     0.0
     """
-    occ = to_occasions(transactions, purchases_only=True)
+    occ = _purchases_until(transactions)[0]
     if start is not None:
         occ = occ[occ["date"] >= check_date(start, "start")]
     if end is not None:
@@ -352,7 +363,7 @@ def win_back_rate(
 
     Lapsed = churned by :func:`churn_status` (no purchase in the last
     ``threshold_days``). The window ``(as_of, as_of + window_days]`` should lie
-    inside the log.
+    inside the log; a warning says when it does not.
 
     Raises
     ------
@@ -366,18 +377,15 @@ def win_back_rate(
     >>> win_back_rate(log, 30, "2024-03-01", 60)
     0.5
     """
-    check_number(window_days, "window_days", low=0, low_inclusive=False)
     st = churn_status(transactions, threshold_days, as_of)
-    ref = check_date(as_of, "as_of")
+    ref = st.attrs["summary"]["as_of"]
     lapsed = st.index[st["churned"]]
     if len(lapsed) == 0:
         raise DataError(
             f"no customer is lapsed (inactive > {threshold_days} days) at {ref.date()}: "
             "the win-back rate is undefined"
         )
-    occ = to_occasions(transactions, purchases_only=True)
-    end = ref + pd.Timedelta(days=float(window_days))
-    back = set(occ.loc[(occ["date"] > ref) & (occ["date"] <= end), "customer_id"])
+    back = _buyers_after(transactions, ref, window_days, "window_days")
     return float(np.mean([c in back for c in lapsed]))
 
 
@@ -393,10 +401,10 @@ def purchases_in_first(transactions: Any, days: float) -> pd.Series:
     [2, 1]
     """
     w = check_number(days, "days", low=0, low_inclusive=False)
-    occ = to_occasions(transactions, purchases_only=True)
+    occ, log_end = _purchases_until(transactions)
     first = occ.groupby("customer_id")["date"].transform("min")
     inside = occ["date"] <= first + pd.Timedelta(days=w)
-    short = occ.groupby("customer_id")["date"].min() + pd.Timedelta(days=w) > occ["date"].max()
+    short = occ.groupby("customer_id")["date"].min() + pd.Timedelta(days=w) > log_end
     if short.any():
         warn(f"{int(short.sum())} customers were acquired less than {w:g} days before the log "
             "ends; their window is cut short")
@@ -427,7 +435,8 @@ def cohort_matrix(
         ``revenue``: money spent by the cohort in that period;
         ``revenue_per_customer``: revenue / cohort size.
     as_of : date-like, optional
-        End of observation (default: last purchase). Purchases after it are
+        End of observation (default: the last day in the log, as in
+        :func:`crmlab.summary.customer_summary`). Purchases after it are
         ignored; cells whose period starts after it are NaN (not observed),
         not 0. The last observed column of each cohort may be a partial period.
     max_periods : int, optional
@@ -505,7 +514,7 @@ def plot_cohort_heatmap(
     *,
     ax: Any = None,
     title: str | None = None,
-    fmt: str | None = None,
+    fmt: str = ".0f",
     annot: bool | None = None,
     cmap: str = "viridis",
     **heatmap_kws: Any,
@@ -525,8 +534,6 @@ def plot_cohort_heatmap(
     data = matrix * 100 if kind == "rate" else matrix
     if annot is None:
         annot = matrix.shape[0] * matrix.shape[1] <= 400
-    if fmt is None:
-        fmt = ".0f"
     label = {
         "rate": "active customers, % of cohort",
         "count": "active customers",
@@ -601,7 +608,7 @@ def revenue_concentration(
     tot = _quiet_summary(transactions)["total_spend"].sort_values(ascending=False).to_numpy()
     n = len(tot)
     rows = []
-    for q in top_shares:
+    for q in [top_shares] if np.ndim(top_shares) == 0 else top_shares:
         q = check_number(q, "top_shares[i]", low=0, high=1, low_inclusive=False, high_inclusive=False)
         k = int(round(q * n))
         if k < 1 or k >= n:
@@ -679,7 +686,7 @@ def retention_indicators(transactions: Any, period: str = "Q") -> pd.DataFrame:
     [[0.5, 0.0, 0.0, 20.0], [0.0, nan, nan, nan], [nan, 0.0, 1.0, 30.0]]
     """
     t = retention_by_period(transactions, period)
-    occ = to_occasions(transactions, purchases_only=True)
+    occ = _purchases_until(transactions)[0]
     per_cust = occ.groupby([occ["date"].dt.to_period(period), "customer_id"]).size()
     repeat = (per_cust >= 2).groupby(level=0).mean().reindex(t.index)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -50,13 +50,15 @@ import pandas as pd
 
 from crmlab import errors
 from crmlab.errors import DataError, ParameterError
+from crmlab.summary import _purchases_until, customer_summary
 from crmlab.validation import (
     as_finite_vector,
+    as_float_array,
     check_choice,
-    check_date,
     check_number,
+    check_numeric_column,
+    describe_row,
     require_columns,
-    validate_transactions,
 )
 
 __all__ = [
@@ -93,9 +95,10 @@ def rfm_table(
     transactions : DataFrame
         crmlab schema (``customer_id``, ``date``, ``amount``); validated.
     as_of : date-like, optional
-        The analysis day. Default: the **last purchase day in the log** (so the
-        most recent buyer has recency 0). Purchases on days after ``as_of`` are
-        excluded; their row count is given in a :class:`CrmlabWarning` and in
+        The analysis day. Default: the **last day in the log** (the summary's
+        rule; when that day has a purchase, the most recent buyer has recency
+        0). Purchases on days after ``as_of`` are excluded; their row count is
+        given in a :class:`CrmlabWarning` and in
         ``attrs["rfm"]["rows_after_as_of"]``. Customers whose every purchase is
         after ``as_of`` are not in the table (``customers_after_as_of``).
     window_days : int, optional
@@ -136,8 +139,6 @@ def rfm_table(
     >>> t.loc["a", "monetary"] == 0.3, int(t.loc["a", "recency"]), int(t.loc["b", "tenure"])
     (np.True_, 1, 5)
     """
-    from crmlab.summary import customer_summary
-
     return customer_summary(transactions, as_of, view="rfm", window_days=window_days,
                             purchase_rule=purchase_rule)
 
@@ -366,27 +367,32 @@ def rfm_segments(
     ['champions', 'lost', 'at risk']
     """
     q = check_number(q, "q", low=2, high=9, integer=True)
-    require_columns(scores, ["R", "F"], what="scores")
+    sc = _rf_scores(scores, q)
     assign = _compile_map(DEFAULT_SEGMENTS if segment_map is None else segment_map, q)
-    r = scores["R"].to_numpy()
-    f = scores["F"].to_numpy()
-    ok = (r >= 1) & (r <= q) & (f >= 1) & (f <= q)
-    if not ok.all():
-        i = int(np.argmax(~ok))
-        raise DataError(f"scores row {i}: R={r[i]}, F={f[i]} outside 1..{q}")
     lut = np.empty((q + 1, q + 1), dtype=object)
     for c, lab in assign.items():
         lut[int(c[0]), int(c[1])] = lab
-    labels = lut[r.astype(int), f.astype(int)]
+    labels = lut[sc["R"].to_numpy(), sc["F"].to_numpy()]
     used = set(assign.values())  # categories: the map's names in map order, those given to a cell
     cats = [c for c in dict.fromkeys((DEFAULT_SEGMENTS if segment_map is None else segment_map).values())
             if c in used]
     return pd.Series(pd.Categorical(labels, categories=cats), index=scores.index, name="segment")
 
 
+def _rf_scores(scores: pd.DataFrame, q: int) -> pd.DataFrame:
+    """The ``R`` and ``F`` columns of ``scores`` as int64, each a whole score in 1..q, or a DataError."""
+    r, f = (check_numeric_column(scores, c, what="scores") for c in ("R", "F"))
+    bad = ~(r.between(1, q) & f.between(1, q) & (r % 1 == 0) & (f % 1 == 0)).to_numpy()
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise DataError(f"scores {describe_row(scores, i)}: R={r.iloc[i]:g}, F={f.iloc[i]:g} is not a whole "
+                        f"score in 1..{q}")
+    return pd.DataFrame({"R": r.astype("int64"), "F": f.astype("int64")}, index=scores.index)
+
+
 def _aligned(values: Any, index: pd.Index, name: str) -> pd.Series:
-    """``values`` as a Series on ``index``: Series are aligned by label, arrays by position."""
-    if isinstance(values, pd.Series):
+    """``values`` as a Series (or frame) on ``index``: Series and frames by label, arrays by position."""
+    if isinstance(values, (pd.Series, pd.DataFrame)):
         if values.index.equals(index):
             return values
         if len(values) == len(index) and values.index.is_unique and values.index.isin(index).all():
@@ -438,12 +444,9 @@ def rf_heatmap_table(rfm: pd.DataFrame, scores: pd.DataFrame, *, value: str = "m
     np.float64(20.0)
     """
     check_choice(stat, "stat", ["mean", "count", "sum"])
-    require_columns(rfm, [value], what="rfm table")
-    require_columns(scores, ["R", "F"], what="scores")
-    r = _aligned(scores["R"], rfm.index, "scores")
-    f = _aligned(scores["F"], rfm.index, "scores")
-    df = pd.DataFrame({"R": r.to_numpy(), "F": f.to_numpy(), "v": rfm[value].to_numpy()})
     q = check_number(q, "q", low=2, high=9, integer=True)
+    require_columns(rfm, [value], what="rfm table")
+    df = _aligned(_rf_scores(scores, q), rfm.index, "scores").assign(v=rfm[value].to_numpy())
     tab = df.pivot_table(index="R", columns="F", values="v", aggfunc=stat)
     return tab.reindex(index=pd.Index(range(q, 0, -1), name="R"),
                        columns=pd.Index(range(1, q + 1), name="F"))
@@ -488,17 +491,10 @@ def score_by_bounds(values: Any, bounds: Any, *, closed: Literal["right", "left"
     [2, 2, 3]
     """
     check_choice(closed, "closed", ["right", "left"])
-    b = np.asarray(bounds, dtype="float64")
+    b = as_float_array(bounds, "bounds")
     if b.ndim != 1 or len(b) == 0 or not np.all(np.diff(b) > 0):
-        raise ParameterError(f"bounds must be strictly increasing numbers, got {list(bounds)}")
-    try:
-        x = np.asarray(values, dtype="float64")
-    except (TypeError, ValueError):
-        raise DataError(f"{name} must be numbers") from None
-    bad = np.isnan(x)
-    if bad.any():
-        i = int(np.flatnonzero(bad.ravel())[0])
-        raise DataError(f"{name}[{i}] is missing (NaN); cannot assign a band")
+        raise ParameterError(f"bounds must be strictly increasing numbers, got {b.tolist()}")
+    x = as_finite_vector(values, name, empty_hint="nothing to band")
     side = "left" if closed == "right" else "right"
     return (np.searchsorted(b, x, side=side) + 1).astype(np.int64)
 
@@ -555,7 +551,7 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
     transactions : DataFrame
         crmlab schema, amounts in CNY.
     as_of : date-like, optional
-        Default: the last purchase day in the log (as in :func:`rfm_table`).
+        Default: the last day in the log (as in :func:`rfm_table`).
     window_months : int
         Frequency counts occasions in the last ``window_months`` calendar
         months (``as_of`` minus 24 months, exclusive, to ``as_of``, inclusive).
@@ -575,12 +571,10 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
     [[5, 2, 1], [1, 1, 5]]
     """
     window_months = check_number(window_months, "window_months", low=1, integer=True)
-    tx = validate_transactions(transactions)
-    # the summary's default as_of (the last day in the log), needed to turn months into days
-    as_of_ts = tx["date"].max().normalize() if as_of is None else check_date(as_of, "as_of")
+    as_of_ts = _purchases_until(transactions, as_of)[1]  # the summary's as_of, to turn months into days
     start = as_of_ts - pd.DateOffset(months=window_months)
     # frequency_window: purchases on the days after start, up to as_of
-    rfm = rfm_table(tx, as_of_ts, window_days=(as_of_ts - start).days)
+    rfm = rfm_table(transactions, as_of_ts, window_days=(as_of_ts - start).days)
     last = rfm["last_purchase"]
     fw = rfm["frequency_window"]
     cut = np.array([(as_of_ts - pd.DateOffset(months=m)).value for m in AIRLINE_RECENCY_MONTHS])

@@ -23,7 +23,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,7 @@ import pandas as pd
 
 from crmlab.errors import ParameterError
 from crmlab.lifecycle import PATTERNS
-from crmlab.validation import as_float_array, check_date, check_number
+from crmlab.validation import as_float_array, check_date, check_number, check_probability
 
 __all__ = ["SimulationConfig", "simulate_transactions", "stage_at", "messy_export", "MESSY_COLUMNS"]
 
@@ -134,6 +134,11 @@ def simulate_transactions(
     n = check_number(n_customers, "n_customers", low=1, integer=True)
     check_number(seed, "seed", low=0, integer=True)
     cfg = config or SimulationConfig()
+    if not isinstance(cfg, SimulationConfig):
+        raise ParameterError(f"config must be a SimulationConfig, got {type(cfg).__name__}")
+    for f in fields(SimulationConfig):  # numbers >= 0 (shapes > 0); thinning multipliers, share <= 1
+        as_float_array(getattr(cfg, f.name), f.name, low=0, low_inclusive=not f.name.endswith("shape"),
+                       high=1 if f.name in ("rate_multiplier", "acquisition_share") else None)
     probs = as_float_array(cfg.pattern_probs, "pattern_probs", low=0)
     if probs.shape != (4,) or not np.isclose(probs.sum(), 1.0):
         raise ParameterError(f"pattern_probs must be 4 non-negative numbers summing to 1, got {cfg.pattern_probs}")
@@ -315,6 +320,9 @@ def messy_export(
         ``guest_rows``, ``duplicate_rows``, ``cancel_rows``, ``last_day``.
     """
     n = check_number(n_customers, "n_customers", low=10, integer=True)
+    shares = {"guest_share": guest_share, "cancel_share": cancel_share, "duplicate_share": duplicate_share}
+    for name, share in shares.items():
+        check_probability(share, name)
     rng = np.random.default_rng(seed)
     tx, _ = simulate_transactions(n, seed=seed, start=start, end=end)
     # each purchase occasion becomes an invoice of 1-5 lines at a time of day

@@ -106,7 +106,7 @@ def to_occasions(transactions: pd.DataFrame, *, freq: str = "D", purchases_only:
     [[1, 12.0, 2, True], [2, -1.0, 1, False]]
     """
     check_choice(freq, "freq", ["D", "W", "M"])
-    tx = validate_transactions(transactions)
+    tx = validate_transactions(transactions).reset_index(drop=True)  # an index named 'date' is not the column
     if freq == "D":
         period = tx["date"].dt.normalize()
     else:
@@ -484,18 +484,15 @@ def _no_purchase_error(as_of: pd.Timestamp, cohort_start: pd.Timestamp | None, f
 def _purchases_until(transactions: Any, as_of: Any = None) -> tuple[pd.DataFrame, pd.Timestamp]:
     """Purchase occasions up to ``as_of`` (inclusive) and the effective as_of.
 
-    The default ``as_of`` is the last purchase day. No purchase up to ``as_of``
-    is :func:`_no_purchase_error`, as in :func:`customer_summary`. Used by the
-    modules that work on occasions rather than on the summary (retention,
-    survival, clv).
+    ``as_of`` follows :func:`customer_summary`'s rule (default: the last day in
+    the log, also a day with only returns) and no purchase up to it is
+    :func:`_no_purchase_error`, as there. Used by the modules that work on
+    occasions rather than on the summary (retention, survival, clv).
     """
     days = to_occasions(transactions)
-    occ = days[days["is_purchase"].to_numpy()]
-    if as_of is not None:
-        ref = check_date(as_of, "as_of")
-    else:
-        ref = occ["date"].max() if len(occ) else days["date"].max()
-    occ = occ[occ["date"] <= ref]
+    ref = _dates(as_of, None, None)[0]
+    ref = days["date"].max() if ref is None else ref
+    occ = days[days["is_purchase"].to_numpy() & (days["date"] <= ref).to_numpy()]
     if occ.empty:
         raise _no_purchase_error(ref, None, days["date"].min(), days["date"].max())
     return occ.reset_index(drop=True), ref
@@ -544,9 +541,7 @@ def _rfm_view(full: pd.DataFrame) -> pd.DataFrame:
         out["frequency_window"] = full["purchases_window"]
         out["monetary_window"] = full["spend_window"]
     out.attrs["summary"] = rep
-    out.attrs["rfm"] = {k: rep.get(k) for k in ("as_of", "as_of_default", "rows_used", "customers",
-                                                 "rows_after_as_of", "customers_after_as_of",
-                                                 "occasions", "window_days")}
+    out.attrs["rfm"] = rep  # the summary's report, under the name rfm_table documents
     return out
 
 
@@ -580,7 +575,6 @@ def _btyd_view(full: pd.DataFrame, unit: str) -> pd.DataFrame:
         out["frequency_holdout"] = hp.astype("float64")
         out["monetary_holdout"] = (full["holdout_purchase_spend"] / hp.where(hp > 0)).fillna(0.0)
         out["duration_holdout"] = float((hold_end - rep["as_of"]).days) / days
-    last = hold_end if hold_end is not None else rep["as_of"]
     out.attrs["summary"] = rep
     out.attrs.update(
         {
@@ -588,12 +582,9 @@ def _btyd_view(full: pd.DataFrame, unit: str) -> pd.DataFrame:
             "calibration_end": str(rep["as_of"].date()),
             "observation_end": None if hold_end is None else str(hold_end.date()),
             "excluded_T0": n_t0,
-            "excluded_before_start": rep.get("customers_before_cohort_start", 0),
-            "excluded_without_purchase": rep.get("customers_without_purchase", 0),
             "excluded_after_calibration": rep.get("customers_after_as_of", 0),
             "occasions_after_window": rep.get("rows_after_holdout_end") if hold_end is not None
             else rep.get("rows_after_as_of"),
-            "last_day_summarised": str(last.date()),
         }
     )
     return out

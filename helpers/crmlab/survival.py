@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,10 +30,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import DataError, ParameterError, warn
+from crmlab.errors import DataError, warn
+from crmlab.finance import _series_index
 from crmlab.retention import PERIODS, _threshold
 from crmlab.summary import _purchases_until
-from crmlab.validation import as_float_array, check_choice, check_number
+from crmlab.validation import as_finite_vector, check_choice, check_number
 
 __all__ = [
     "DAYS_PER_UNIT",
@@ -77,7 +79,8 @@ def survival_table(
     threshold_days : float
         Inactivity gap (days, > 0) that defines churn.
     as_of : date-like, optional
-        End of observation (default: last purchase in the log).
+        End of observation (default: the last day in the log, as in
+        :func:`crmlab.summary.customer_summary`).
     unit : {"D", "W", "M"}
         Unit of ``duration``: days, weeks or average months (30.44 days).
     cohort_period : {"W", "M", "Q", "Y"} or None
@@ -103,8 +106,7 @@ def survival_table(
     check_choice(unit, "unit", list(DAYS_PER_UNIT))
     if cohort_period is not None:
         check_choice(cohort_period, "cohort_period", PERIODS)
-    occ, ref = _purchases_until(transactions, as_of)
-    occ = occ.sort_values(["customer_id", "date"])
+    occ, ref = _purchases_until(transactions, as_of)  # sorted by customer and date (to_occasions)
     days = ((occ["date"] - occ["date"].min()).dt.days).to_numpy(dtype=float)
     cust = occ["customer_id"].to_numpy()
     ref_days = float((ref - occ["date"].min()).days)
@@ -158,39 +160,22 @@ def _check_events(events: Any, n: int | None = None) -> np.ndarray:
     raw = np.asarray(events.to_numpy() if isinstance(events, pd.Series) else events)
     if n is not None and len(raw) != n:
         raise DataError(f"events has {len(raw)} entries but durations has {n}")
-    if raw.dtype == bool:
+    if raw.dtype == bool or (raw.dtype.kind in "iuf" and np.isin(raw, (0, 1)).all()):
         return raw.astype(float)
-    if raw.dtype.kind in "iuf":
-        fast = raw.astype(float)
-        if np.isin(fast, (0.0, 1.0)).all():
-            return fast
-    arr = raw.astype(object)
-    out = np.empty(len(arr), dtype=float)
-    for i, v in enumerate(arr):
-        if isinstance(v, (bool, np.bool_)):
-            out[i] = float(v)
-        elif isinstance(v, (int, float, np.integer, np.floating)) and not (
-            isinstance(v, (float, np.floating)) and np.isnan(v)
-        ) and float(v) in (0.0, 1.0):
-            out[i] = float(v)
-        else:
+    for i, v in enumerate(raw.astype(object)):  # name the first entry that is not a flag (NaN is not)
+        if not (isinstance(v, (numbers.Real, np.bool_)) and v in (0, 1)):
             raise DataError(
                 f"events[{i}] = {v!r} ({type(v).__name__}) is not a censoring flag: "
                 "expected 1/True (churn observed) or 0/False (censored)"
             )
-    return out
+    return raw.astype(float)
 
 
 def _check_durations(durations: Any) -> np.ndarray:
-    if isinstance(durations, (str, bytes)) or np.ndim(durations) != 1:
-        raise DataError("durations must be a 1-D sequence of non-negative numbers")
-    raw = durations.to_numpy() if isinstance(durations, pd.Series) else durations
-    try:
-        d = as_float_array(raw, "durations", low=0)
-    except ParameterError as exc:
-        raise DataError(str(exc)) from None
-    if len(d) == 0:
-        raise DataError("durations is empty: at least one customer is needed")
+    d = as_finite_vector(durations, "durations", empty_hint="at least one customer is needed")
+    if (d < 0).any():
+        i = int(np.argmax(d < 0))
+        raise DataError(f"durations[{i}] must be >= 0, got {d[i]}")
     return d
 
 
@@ -253,6 +238,7 @@ def kaplan_meier(durations: Any, events: Any, *, alpha: float = 0.05, label: str
     from statsmodels.duration.survfunc import SurvfuncRight
 
     check_number(alpha, "alpha", low=0, high=0.5, low_inclusive=False, high_inclusive=False)
+    _series_index(dict(durations=durations, events=events), DataError)
     d = _check_durations(durations)
     e = _check_events(events, len(d))
     sf = SurvfuncRight(d, e)
@@ -330,6 +316,7 @@ def logrank_test(durations: Any, events: Any, groups: Any) -> LogRankResult:
     """
     from statsmodels.duration.survfunc import survdiff
 
+    _series_index(dict(durations=durations, events=events, groups=groups), DataError)
     d = _check_durations(durations)
     e = _check_events(events, len(d))
     g = np.asarray(groups.to_numpy() if isinstance(groups, pd.Series) else groups, dtype=object)
