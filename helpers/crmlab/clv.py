@@ -33,7 +33,7 @@ from scipy import optimize
 from crmlab.ahp import standardize
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor, present_value, retention_clv
-from crmlab.summary import _no_purchase_error, _purchases_until, to_occasions
+from crmlab.summary import _purchases_until, to_occasions
 from crmlab.validation import (
     as_float_array,
     check_choice,
