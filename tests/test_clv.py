@@ -296,13 +296,14 @@ def test_historical_value_charges_orders_on_purchase_days_only():
     log = log_of([(1, "2024-01-01", 0.0), (1, "2024-01-05", 100.0), (1, "2024-01-09", -40.0),
                   (2, "2024-01-02", -10.0), (3, "2024-01-03", 10.0)])
     hv = clv.historical_value(log, "2024-02-01", 0.5, cost_per_order=3.0, acquisition_cost=7.0)
-    assert hv.index.tolist() == [1, 3]  # 2 never bought: no history as a customer
+    assert hv.index.tolist() == [1, 2, 3]  # every customer seen, as in migration_potential_value
     assert hv[1] == pytest.approx(0.5 * (100 - 40) - 3 - 7)  # one order, the return nets its money
+    assert hv[2] == pytest.approx(-5 - 7)  # a return is not an order
     assert hv[3] == pytest.approx(5 - 3 - 7)
     # a margin column: the purchase rule still reads the amounts (a loss-making purchase is an order)
     marg = log.assign(m=[0.0, 30.0, -12.0, -3.0, -1.0])
     hv = clv.historical_value(marg, "2024-02-01", "m", cost_per_order=3.0)
-    assert hv.tolist() == pytest.approx([30 - 12 - 3, -1 - 3])
+    assert hv.tolist() == pytest.approx([30 - 12 - 3, -3, -1 - 3])
 
 
 def test_migration_potential_value_on_cdnow_sample():

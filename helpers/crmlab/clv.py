@@ -33,7 +33,7 @@ from scipy import optimize
 from crmlab.ahp import standardize
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import discount_factor, present_value, retention_clv
-from crmlab.summary import _purchases_until, to_occasions
+from crmlab.summary import _no_purchase_error, _purchases_until, to_occasions
 from crmlab.validation import (
     as_float_array,
     check_choice,
@@ -781,13 +781,17 @@ def historical_value(
 ) -> pd.Series:
     """Each customer's historical (current) value: profit to date, valued at ``as_of``.
 
-    ``sum over purchase occasions (margin x amount - cost_per_order)
+    ``sum over occasions (margin x amount - cost_per_order x is_purchase)
     x (1 + d)^{years(as_of - date)} - acquisition_cost x (1 + d)^{years(as_of - first)}``.
     Past profit is compounded forward to ``as_of`` (seed 004: "historical
     profit = total present value of the profit created to date"); ``d = 0``
-    gives plain profit to date. Occasions follow :func:`crmlab.summary.to_occasions`.
-    Rows dated after ``as_of`` are not part of the history and are ignored;
-    customers without a purchase on or before ``as_of`` are not in the result.
+    gives plain profit to date. Occasions follow :func:`crmlab.summary.to_occasions`:
+    every customer-day counts with its net money, and an order (``cost_per_order``)
+    is a purchase day (net amount > 0, read from ``amount`` also when ``margin``
+    is a column). ``first`` is the customer's first day in the log, as in
+    :func:`migration_potential_value`, so a customer whose days so far are zero or
+    returns is in the result. Rows dated after ``as_of`` are not part of the
+    history and are ignored; customers first seen after ``as_of`` are not in the result.
 
     Parameters
     ----------
@@ -829,15 +833,16 @@ def historical_value(
     # a purchase is a day with net amount > 0 (also when margin is a column); its money is margin
     occ = to_occasions(tx[["customer_id", "date", "amount"]])
     occ["amount"] = to_occasions(money[["customer_id", "date", "amount"]])["amount"].to_numpy()
-    buys, _ = _purchases_until(tx[["customer_id", "date", "amount"]], ref)
+    if not (occ["date"] <= ref).any():
+        raise _no_purchase_error(ref, None, occ["date"].min(), occ["date"].max())
     occ = occ[occ["date"] <= ref]
     # past profit compounded forward: a discount factor for the (negative) time from as_of back;
     # a return or zero day counts with its money but is not an order (no cost_per_order)
     grow = discount_factor(-(ref - occ["date"]).dt.days / DAYS_PER_YEAR, d)
     profit = (rate * occ["amount"] - c * occ["is_purchase"]) * grow
-    first = buys.groupby("customer_id")["date"].min()
-    val = profit.groupby(occ["customer_id"]).sum().reindex(first.index)
+    val = profit.groupby(occ["customer_id"]).sum()
     if a:
+        first = occ.groupby("customer_id")["date"].min()
         val = val - a * discount_factor(-(ref - first).dt.days / DAYS_PER_YEAR, d)
     return val.rename("historical_value").rename_axis("customer_id")
 
