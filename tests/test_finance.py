@@ -241,3 +241,11 @@ def test_series_on_different_indexes_are_refused():
     same = finance.retention_clv(margin, pd.Series([0.5, 0.9], index=["a", "b"]), 0.1)
     assert same.index.tolist() == ["a", "b"]
     assert same.tolist() == pytest.approx([100 * 0.5 / 0.6, 200 * 0.9 / 0.2])
+
+
+@pytest.mark.parametrize("bound", [float("nan"), "x", 0, -1, True])
+def test_max_rate_must_be_a_positive_number(bound):
+    with pytest.raises(ParameterError, match="max_rate"):
+        finance.discount_factor([1.0], 0.1, max_rate=bound)
+    with pytest.raises(ParameterError, match="max_rate"):
+        finance.present_value([1.0], [1.0], 0.1, max_rate=bound)

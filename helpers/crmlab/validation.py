@@ -463,6 +463,8 @@ def check_discount(value: Any, name: str = "discount", *, high: float = 1.0) -> 
     ...
     crmlab.errors.ParameterError: discount must be a rate per period in [0, 1), got 10: did you type a percentage? 10 means 1000%; write 0.1
     """
+    if isinstance(high, bool) or not isinstance(high, numbers.Real) or not high > 0:
+        raise ParameterError(f"the bound on {name} (max_rate) must be a number > 0 or np.inf, got {high!r}")
     arr = as_float_array(value, name)
     if (arr < 0).any():
         v = float(arr[arr < 0].ravel()[0])
