@@ -180,8 +180,8 @@ def summarize(
         also ``frequency_holdout`` (occasions after ``calibration_end`` up to
         ``observation_end``), ``monetary_holdout`` (their mean amount, 0 if
         none) and ``duration_holdout``. ``attrs`` records the unit, the dates,
-        the customers left out and ``occasions_after_window`` (purchase occasions
-        of the cohort after the last day summarised, which no column counts).
+        the customers left out and ``rows_after_window`` (rows of the log dated
+        after the last day summarised, which no column counts).
 
     Raises
     ------

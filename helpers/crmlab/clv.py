@@ -32,7 +32,7 @@ from scipy import optimize
 
 from crmlab.ahp import standardize
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
-from crmlab.finance import discount_factor, present_value, retention_clv
+from crmlab.finance import DAYS_PER_YEAR, discount_factor, present_value, retention_clv
 from crmlab.summary import _no_purchase_error, _purchases_until, to_occasions
 from crmlab.validation import (
     as_float_array,
@@ -70,8 +70,6 @@ __all__ = [
     "clv_class_table",
     "plot_clv_classes",
 ]
-
-DAYS_PER_YEAR = 365.25
 
 
 # --------------------------------------------------------------------------- two buyers

@@ -39,6 +39,7 @@ from crmlab.validation import (
 )
 
 __all__ = [
+    "DAYS_PER_YEAR",
     "discount_factor",
     "present_value",
     "npv",
@@ -47,6 +48,10 @@ __all__ = [
     "revenue_identity",
     "project_revenue",
 ]
+
+#: Days in a year of the calendar on average (leap years included): annual rates and
+#: horizons in years convert day counts with it.
+DAYS_PER_YEAR: float = 365.25
 
 
 def _out(arr: np.ndarray) -> Any:

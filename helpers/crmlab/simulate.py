@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import ParameterError
+from crmlab.finance import DAYS_PER_YEAR
 from crmlab.lifecycle import PATTERNS
 from crmlab.validation import as_float_array, check_date, check_number, check_probability
 
@@ -164,7 +165,7 @@ def simulate_transactions(
     b_stab = b_form + d_form
     b_dec = b_stab + d_stab
     b_end = b_dec + d_dec
-    lam = _gamma(rng, cfg.rate_per_year_mean, cfg.rate_per_year_shape, n) / 365.25
+    lam = _gamma(rng, cfg.rate_per_year_mean, cfg.rate_per_year_shape, n) / DAYS_PER_YEAR
     s = cfg.amount_sigma_between
     mean_amt = cfg.amount_mean * np.exp(rng.normal(-0.5 * s * s, s, n))
 
@@ -234,7 +235,7 @@ def simulate_transactions(
             "stability_start": to_date(b_stab, pattern >= 2),
             "decline_start": to_date(b_dec, pattern >= 1),
             "terminated": to_date(b_end, np.ones(n, bool)),
-            "purchase_rate": lam * 365.25,
+            "purchase_rate": lam * DAYS_PER_YEAR,
             "mean_amount": mean_amt,
         }
     )

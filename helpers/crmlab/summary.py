@@ -583,7 +583,7 @@ def _btyd_view(full: pd.DataFrame, unit: str) -> pd.DataFrame:
             "observation_end": None if hold_end is None else str(hold_end.date()),
             "excluded_T0": n_t0,
             "excluded_after_calibration": rep.get("customers_after_as_of", 0),
-            "occasions_after_window": rep.get("rows_after_holdout_end") if hold_end is not None
+            "rows_after_window": rep.get("rows_after_holdout_end") if hold_end is not None
             else rep.get("rows_after_as_of"),
         }
     )

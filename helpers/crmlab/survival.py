@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, warn
-from crmlab.finance import _series_index
+from crmlab.finance import DAYS_PER_YEAR, _series_index
 from crmlab.retention import PERIODS, _threshold
 from crmlab.summary import _purchases_until
 from crmlab.validation import as_finite_vector, check_choice, check_number
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 #: Days per unit for durations (``"D"`` days, ``"W"`` weeks, ``"M"`` average months).
-DAYS_PER_UNIT: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
+DAYS_PER_UNIT: dict[str, float] = {"D": 1.0, "W": 7.0, "M": DAYS_PER_YEAR / 12}
 
 def survival_table(
     transactions: Any,
