@@ -55,7 +55,10 @@ from crmlab.datasets import (  # the loader's rules
     _source_path,
 )
 from crmlab.errors import DataError, ParameterError
-from crmlab.retention import cohort_frame  # one layout for pandas and SQL
+from crmlab.retention import (  # one layout and options for pandas and SQL
+    _cohort_options,
+    cohort_frame,
+)
 from crmlab.summary import (  # one home for the columns, the day unit and the left-out notes
     _HOLDOUT_COLUMNS,
     _NS_PER_DAY,
@@ -993,10 +996,7 @@ def engine_cohort_matrix(
     >>> engine_cohort_matrix(log).to_numpy().tolist()
     [[1.0, 0.0, 1.0], [1.0, 0.0, nan]]
     """
-    check_choice(period, "period", ["W", "M", "Q", "Y"])
-    check_choice(value, "value", ["rate", "count", "revenue", "revenue_per_customer"])
-    if max_periods is not None:
-        check_number(max_periods, "max_periods", low=1, integer=True)
+    _cohort_options(period, value, max_periods)
     ref = None if as_of is None else check_date(as_of, "as_of")
     with _runner(source, engine, customer, date, amount) as (runner, (first_day, last_day)):
         ref = last_day if ref is None else ref

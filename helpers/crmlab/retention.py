@@ -457,10 +457,7 @@ def cohort_matrix(
     >>> cohort_matrix(log, value="revenue").iloc[0].tolist()
     [10.0, 0.0, 5.0]
     """
-    check_choice(period, "period", PERIODS)
-    check_choice(value, "value", ["rate", "count", "revenue", "revenue_per_customer"])
-    if max_periods is not None:
-        check_number(max_periods, "max_periods", low=1, integer=True)
+    _cohort_options(period, value, max_periods)
     occ, ref = _purchases_until(transactions, as_of)
     ordv = _period_ordinal(occ["date"], period)
     occ = occ.assign(_p=ordv)
@@ -474,6 +471,14 @@ def cohort_matrix(
         cell = occ.groupby(["_c", "_k"])["amount"].sum()
     last_p = int(pd.Timestamp(ref).to_period(period).ordinal)
     return cohort_frame(cell, size, last_p, period, value, max_periods)
+
+
+def _cohort_options(period: str, value: str, max_periods: int | None) -> None:
+    """The options of a cohort matrix, checked (pandas and the SQL engines)."""
+    check_choice(period, "period", PERIODS)
+    check_choice(value, "value", ["rate", "count", "revenue", "revenue_per_customer"])
+    if max_periods is not None:
+        check_number(max_periods, "max_periods", low=1, integer=True)
 
 
 def cohort_frame(cells: pd.Series, sizes: pd.Series, last_period: int, period: str, value: str,
