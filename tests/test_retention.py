@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from crmlab import retention as R
 from crmlab import survival as S
-from crmlab.errors import DataError, ParameterError
+from crmlab.errors import CrmlabWarning, DataError, ParameterError
 
 
 def make_log(rows):
@@ -301,3 +303,19 @@ def test_an_index_named_like_a_column(log4, name):
     assert R.cohort_matrix(log).equals(R.cohort_matrix(log4))
     assert R.retention_by_period(log).equals(R.retention_by_period(log4))
     assert S.survival_table(log, 10).equals(S.survival_table(log4, 10))
+
+
+def test_a_partial_last_period_is_announced():
+    log = pd.DataFrame({"customer_id": [1, 2, 1, 2], "amount": [1.0, 1.0, 1.0, -1.0],
+                        "date": pd.to_datetime(["2024-01-05", "2024-01-06", "2024-02-03", "2024-02-10"])})
+    with pytest.warns(CrmlabWarning, match=r"ends 2024-02-10, inside period 2024-02 \(10 of 29 days observed\)"):
+        t = R.retention_by_period(log, "M")
+    assert t["retention_rate"].iloc[-1] == 0.5  # the number is kept; the note says what it covers
+    with pytest.warns(CrmlabWarning, match="retention_rate: the log ends 2024-02-10"):
+        assert R.retention_rate(log, "2024-02-01") == 0.5
+    full = log.assign(date=pd.to_datetime(["2024-01-05", "2024-01-06", "2024-02-03", "2024-02-29"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CrmlabWarning)
+        R.retention_by_period(full, "M")  # February observed to its last day: no note
+        march = log.assign(date=pd.to_datetime(["2024-01-05", "2024-01-06", "2024-02-03", "2024-03-10"]))
+        assert R.retention_rate(march, "2024-02-15") == 0.5  # February is complete: no note

@@ -177,7 +177,9 @@ def retention_by_period(transactions: Any, period: str = "M") -> pd.DataFrame:
         ``churn_rate`` = 1 - retention_rate, ``revenue`` and
         ``revenue_per_active``. The identity
         ``active = new + retention_rate * active.shift() + won_back``
-        holds in every row with a rate.
+        holds in every row with a rate. When the log ends inside its last
+        period, a :class:`~crmlab.errors.CrmlabWarning` says how many of that
+        period's days are observed (its counts and rate cover only those).
 
     Examples
     --------
@@ -191,6 +193,27 @@ def retention_by_period(transactions: Any, period: str = "M") -> pd.DataFrame:
     >>> t["retention_rate"].tolist()
     [nan, 0.5, 0.0]
     """
+    t = _by_period(transactions, period)
+    note = _partial_last_period(transactions, t.index[-1], period)
+    if note:
+        warn(f"retention_by_period: {note}")
+    return t
+
+
+def _partial_last_period(transactions: Any, last: pd.Period, period: str) -> str | None:
+    """Say so when the log ends inside its last period (that period is not fully observed)."""
+    end = to_occasions(transactions)["date"].max()
+    if end >= last.end_time.normalize():
+        return None
+    seen = (end - last.start_time).days + 1
+    full = (last.end_time.normalize() - last.start_time).days + 1
+    return (f"the log ends {end.date()}, inside period {last} ({seen} of {full} days observed): "
+            "that period's counts, rates and revenue cover only those days, so they can be lower "
+            "than a full period's would be")
+
+
+def _by_period(transactions: Any, period: str) -> pd.DataFrame:
+    """:func:`retention_by_period` without its note on a partial last period."""
     act = active_matrix(transactions, period)  # checks period
     occ = _purchases_until(transactions)[0]
     m = act.to_numpy()
@@ -239,7 +262,7 @@ def retention_rate(transactions: Any, at: Any, *, period: str = "M") -> float:
     0.5
     """
     ts = check_date(at, "at")
-    t = retention_by_period(transactions, period)  # the one definition of the rate
+    t = _by_period(transactions, period)  # the one definition of the rate
     p = ts.to_period(period)
     days = to_occasions(transactions)["date"]
     span = f"the log covers {days.min().date()} to {days.max().date()}"
@@ -249,6 +272,9 @@ def retention_rate(transactions: Any, at: Any, *, period: str = "M") -> float:
         raise DataError(
             f"period {p - 1} has no active customers, so the retention rate into {p} is undefined; {span}"
         )
+    note = _partial_last_period(transactions, p, period) if p == t.index[-1] else None
+    if note:
+        warn(f"retention_rate: {note}")
     return float(t.loc[p, "retention_rate"]) if p in t.index else 0.0
 
 
