@@ -412,3 +412,19 @@ def test_the_engines_and_the_loader_check_columns_and_paths_alike(tmp_path):
             read("")
         with pytest.raises(DataError, match=r"file not found: .*nothere\.csv$"):
             read(tmp_path / "nothere.csv")
+
+
+def test_a_partial_last_period_is_announced_by_both_engines():
+    log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 5.0, 7.0],
+                        "date": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-02-01"])})
+    notes = []
+    for run, name in ((engines.engine_cohort_matrix, "engine_cohort_matrix"), (cohort_matrix, "cohort_matrix")):
+        with pytest.warns(CrmlabWarning, match=rf"{name}: observation ends 2024-03-01, inside period "
+                                               r"2024-03 \(1 of 31 days observed\)") as got:
+            run(log)
+        notes.append(str(got[0].message).split(": ", 1)[1])
+    assert notes[0] == notes[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CrmlabWarning)
+        for run in (engines.engine_cohort_matrix, cohort_matrix):
+            run(log, as_of="2024-03-31")  # March observed to its last day: no note

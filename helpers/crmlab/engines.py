@@ -54,9 +54,10 @@ from crmlab.datasets import (  # the loader's rules
     _sniff_sep,
     _source_path,
 )
-from crmlab.errors import DataError, ParameterError
+from crmlab.errors import DataError, ParameterError, warn
 from crmlab.retention import (  # one layout and options for pandas and SQL
     _cohort_options,
+    _partial_period,
     cohort_frame,
 )
 from crmlab.summary import (  # one home for the columns, the day unit and the left-out notes
@@ -1010,4 +1011,7 @@ def engine_cohort_matrix(
     what = "customers" if value in ("rate", "count") else "revenue"
     cell = pd.Series(pd.to_numeric(cells[what]).to_numpy(dtype="float64"),
                      index=pd.MultiIndex.from_arrays([cohort, k]))
+    note = _partial_period(ref.normalize(), ref.to_period(period), "observation ends")
+    if note:
+        warn(f"engine_cohort_matrix: {note} (the last observed column of each cohort)")
     return cohort_frame(cell, sizes, int(ref.to_period(period).ordinal), period, value, max_periods)

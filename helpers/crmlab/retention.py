@@ -202,12 +202,16 @@ def retention_by_period(transactions: Any, period: str = "M") -> pd.DataFrame:
 
 def _partial_last_period(transactions: Any, last: pd.Period, period: str) -> str | None:
     """Say so when the log ends inside its last period (that period is not fully observed)."""
-    end = to_occasions(transactions)["date"].max()
-    if end >= last.end_time.normalize():
+    return _partial_period(to_occasions(transactions)["date"].max(), last, "the log ends")
+
+
+def _partial_period(end: pd.Timestamp, last: pd.Period, what: str) -> str | None:
+    """The note for a period ``last`` observed only up to the day ``end`` (None if it is whole)."""
+    if end.to_period(last.freqstr) != last or end >= last.end_time.normalize():
         return None
     seen = (end - last.start_time).days + 1
     full = (last.end_time.normalize() - last.start_time).days + 1
-    return (f"the log ends {end.date()}, inside period {last} ({seen} of {full} days observed): "
+    return (f"{what} {end.date()}, inside period {last} ({seen} of {full} days observed): "
             "that period's counts, rates and revenue cover only those days, so they can be lower "
             "than a full period's would be")
 
@@ -464,7 +468,9 @@ def cohort_matrix(
         End of observation (default: the last day in the log, as in
         :func:`crmlab.summary.customer_summary`). Purchases after it are
         ignored; cells whose period starts after it are NaN (not observed),
-        not 0. The last observed column of each cohort may be a partial period.
+        not 0. When it falls inside a period, the last observed column of each
+        cohort is a partial period and a :class:`~crmlab.errors.CrmlabWarning`
+        says how many of its days are observed.
     max_periods : int, optional
         Keep columns 0..max_periods-1.
 
@@ -495,8 +501,11 @@ def cohort_matrix(
         cell = occ.groupby(["_c", "_k"])["customer_id"].nunique()
     else:
         cell = occ.groupby(["_c", "_k"])["amount"].sum()
-    last_p = int(pd.Timestamp(ref).to_period(period).ordinal)
-    return cohort_frame(cell, size, last_p, period, value, max_periods)
+    last = pd.Timestamp(ref).to_period(period)
+    note = _partial_period(pd.Timestamp(ref).normalize(), last, "observation ends")
+    if note:
+        warn(f"cohort_matrix: {note} (the last observed column of each cohort)")
+    return cohort_frame(cell, size, int(last.ordinal), period, value, max_periods)
 
 
 def _cohort_options(period: str, value: str, max_periods: int | None) -> None:
