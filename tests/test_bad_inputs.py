@@ -715,3 +715,22 @@ def test_bgbb_refuses_work_that_would_run_for_minutes(rows, n, fragment):
 def test_choice_and_column_validators_never_raise_raw(call, error, fragment):
     with pytest.raises(error, match=fragment):
         call()
+
+
+def test_day_counts_beyond_the_supported_date_range_are_refused():
+    from crmlab import lifecycle, retention, rfm, survival
+    from crmlab.churn import churn_features
+    from crmlab.validation import MAX_DAYS, customer_id_problem
+
+    tx = log()
+    for call in (lambda: retention.purchases_in_first(tx, 1e300),
+                 lambda: retention.churn_status(tx, MAX_DAYS + 1),
+                 lambda: rfm.airline_scores(tx, window_months=10**12),
+                 lambda: lifecycle.StageRules(window_days=1e300).validate()):
+        with pytest.raises(ParameterError, match=f"must be <= {MAX_DAYS}|must be <= {MAX_DAYS // 31}"):
+            call()
+    with pytest.raises(ParameterError, match="km must be the result of kaplan_meier"):
+        survival.restricted_mean_lifetime("x", 10)
+    assert customer_id_problem(float("inf"))[1].startswith("is infinite")
+    with pytest.raises(DataError, match="calibration_end 1990-01-01 is before every purchase"):
+        churn_features(tx, "1990-01-01", "2030-01-01")

@@ -87,6 +87,9 @@ def churn_features(transactions: Any, calibration_end: Any, holdout_end: Any) ->
             f"holdout_end ({h_end.date()}) must be after calibration_end ({c_end.date()})"
         )
     tx = validate_transactions(transactions)
+    if c_end < tx["date"].min().normalize():
+        raise DataError(f"calibration_end {c_end.date()} is before every purchase: the log starts on "
+                        f"{tx['date'].min().date()}; choose a later calibration_end")
     summary = customer_summary(tx, c_end, holdout_end=h_end)
     log_end = tx["date"].max().normalize()
     if log_end < h_end:

@@ -35,6 +35,7 @@ from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
 from crmlab.finance import DAYS_PER_YEAR, discount_factor, present_value, retention_clv
 from crmlab.summary import _no_purchase_error, _purchases_until, to_occasions
 from crmlab.validation import (
+    MAX_DAYS,
     as_float_array,
     check_choice,
     check_date,
@@ -502,7 +503,7 @@ def forecast_events(
     mg = check_number(margin, "margin", low=0)
     ret = check_number(annual_retention, "annual_retention", low=0, high=1)
     check_choice(one_time_gap, "one_time_gap", ["median", "elapsed"])
-    min_gap_days = check_number(min_gap_days, "min_gap_days", low=1)
+    min_gap_days = check_number(min_gap_days, "min_gap_days", low=1, high=MAX_DAYS)
     sc = check_number(service_cost_per_year, "service_cost_per_year")
     rv = check_number(referral_value_per_year, "referral_value_per_year")
     occ, _ = _purchases_until(transactions, ref)

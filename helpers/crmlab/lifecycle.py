@@ -32,6 +32,7 @@ from crmlab.errors import DataError, ParameterError
 from crmlab.retention import _quiet_summary
 from crmlab.summary import to_occasions
 from crmlab.validation import (
+    MAX_DAYS,
     as_float_array,
     check_date,
     check_number,
@@ -240,7 +241,7 @@ def pattern_curves(
     [0.0, 0.0, 1.0]
     """
     tt = as_float_array(t, "t").ravel()
-    check_number(exit_days, "exit_days", low=0.0, low_inclusive=False)
+    check_number(exit_days, "exit_days", low=0.0, low_inclusive=False, high=MAX_DAYS)
     base = stylised_curves(tt, bounds=bounds, **kwargs)
     b = np.concatenate([[0.0], np.asarray(bounds, dtype=float)])
     out = pd.DataFrame({"t": tt})
@@ -300,11 +301,12 @@ class StageRules:
         """Check every threshold; return self."""
         for name in ("exploration_days", "formation_days", "window_days", "terminated_silence",
                      "decline_silence"):
-            check_number(getattr(self, name), name, low=0.0, low_inclusive=False)
+            check_number(getattr(self, name), name, low=0.0, low_inclusive=False,
+                         high=MAX_DAYS if name.endswith("_days") else None)
         for name in ("min_terminated_days", "min_decline_days", "decline_trend", "prior_weight"):
-            check_number(getattr(self, name), name, low=0.0)
+            check_number(getattr(self, name), name, low=0.0, high=MAX_DAYS if name.endswith("_days") else None)
         if self.prior_gap_days is not None:
-            check_number(self.prior_gap_days, "prior_gap_days", low=0.0, low_inclusive=False)
+            check_number(self.prior_gap_days, "prior_gap_days", low=0.0, low_inclusive=False, high=MAX_DAYS)
         if self.formation_days < self.exploration_days:
             raise ParameterError(
                 f"formation_days ({self.formation_days}) must be >= exploration_days "

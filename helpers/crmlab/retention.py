@@ -47,6 +47,7 @@ from crmlab.finance import retention_clv
 from crmlab.segmentation import top_share
 from crmlab.summary import _purchases_until, customer_summary, to_occasions
 from crmlab.validation import (
+    MAX_DAYS,
     as_float_array,
     check_choice,
     check_date,
@@ -97,7 +98,7 @@ def _quiet_summary(transactions: Any, as_of: Any = None, **options: Any) -> pd.D
 def _threshold(value: Any) -> float:
     """``threshold_days`` of :func:`churn_status` and :func:`crmlab.survival.survival_table`."""
     return check_number(value, "threshold_days (the days of inactivity that count as churn)",
-                        low=0, low_inclusive=False)
+                        low=0, low_inclusive=False, high=MAX_DAYS)
 
 
 def _buyers_after(transactions: Any, ref: pd.Timestamp, days: float | None, name: str) -> set[Any]:
@@ -109,7 +110,7 @@ def _buyers_after(transactions: Any, ref: pd.Timestamp, days: float | None, name
     occ = to_occasions(transactions)
     log_end = occ["date"].max()
     if days is not None:
-        days = check_number(days, name, low=0, low_inclusive=False)
+        days = check_number(days, name, low=0, low_inclusive=False, high=MAX_DAYS)
     end = log_end if days is None else ref + pd.Timedelta(days=days)
     if end <= ref:
         raise ParameterError(f"as_of={ref.date()} leaves no later purchases to check against: the log "
@@ -430,7 +431,7 @@ def purchases_in_first(transactions: Any, days: float) -> pd.Series:
     >>> purchases_in_first(log, 30).tolist()
     [2, 1]
     """
-    w = check_number(days, "days", low=0, low_inclusive=False)
+    w = check_number(days, "days", low=0, low_inclusive=False, high=MAX_DAYS)
     occ, log_end = _purchases_until(transactions)
     first = occ.groupby("customer_id")["date"].transform("min")
     inside = occ["date"] <= first + pd.Timedelta(days=w)

@@ -52,6 +52,7 @@ from crmlab import errors
 from crmlab.errors import DataError, ParameterError
 from crmlab.summary import _purchases_until, customer_summary
 from crmlab.validation import (
+    MAX_DAYS,
     as_finite_vector,
     as_float_array,
     check_choice,
@@ -570,7 +571,7 @@ def airline_scores(transactions: pd.DataFrame, as_of: Any = None, *,
     >>> airline_scores(log, as_of="2024-03-31")[["R", "F", "M"]].values.tolist()
     [[5, 2, 1], [1, 1, 5]]
     """
-    window_months = check_number(window_months, "window_months", low=1, integer=True)
+    window_months = check_number(window_months, "window_months", low=1, integer=True, high=MAX_DAYS // 31)
     as_of_ts = _purchases_until(transactions, as_of)[1]  # the summary's as_of, to turn months into days
     start = as_of_ts - pd.DateOffset(months=window_months)
     # frequency_window: purchases on the days after start, up to as_of

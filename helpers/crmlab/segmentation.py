@@ -24,7 +24,7 @@ import pandas as pd
 
 from crmlab.errors import DataError, ParameterError
 from crmlab.rfm import score_by_bounds
-from crmlab.validation import as_finite_vector, as_float_array, check_choice, check_number
+from crmlab.validation import MAX_DAYS, as_finite_vector, as_float_array, check_choice, check_number
 
 __all__ = [
     "lorenz_curve",
@@ -328,8 +328,8 @@ def customer_360(
     from crmlab.rfm import rfm_table
     from crmlab.validation import validate_transactions
 
-    lapsed_days = check_number(lapsed_days, "lapsed_days", low=1, integer=True)
-    recent_days = check_number(recent_days, "recent_days", low=1, integer=True)
+    lapsed_days = check_number(lapsed_days, "lapsed_days", low=1, integer=True, high=MAX_DAYS)
+    recent_days = check_number(recent_days, "recent_days", low=1, integer=True, high=MAX_DAYS)
     rfm = rfm_table(transactions, as_of)
     as_of_ts = rfm.attrs["rfm"]["as_of"]
     out = rfm.copy()

@@ -45,6 +45,7 @@ from crmlab.validation import (
     DATE_MAX,
     DATE_MIN,
     DATE_RANGE_TEXT,
+    MAX_DAYS,
     check_choice,
     check_date,
     check_number,
@@ -290,7 +291,7 @@ def customer_summary(
     if window_days is not None:
         if view != "rfm":
             raise ParameterError("window_days= is a column of the rfm view; pass view='rfm'")
-        window_days = check_number(window_days, "window_days", low=1, integer=True)
+        window_days = check_number(window_days, "window_days", low=1, integer=True, high=MAX_DAYS)
     if engine != "pandas":
         if purchase_rule != "net_positive" or window_days is not None:
             raise ParameterError(

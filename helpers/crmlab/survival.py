@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import DataError, warn
+from crmlab.errors import DataError, ParameterError, warn
 from crmlab.finance import DAYS_PER_YEAR, _series_index
 from crmlab.retention import PERIODS, _threshold
 from crmlab.summary import _purchases_until
@@ -286,6 +286,8 @@ def restricted_mean_lifetime(km: KaplanMeier, tau: float) -> float:
     >>> restricted_mean_lifetime(km, 3)
     1.5
     """
+    if not isinstance(km, KaplanMeier):
+        raise ParameterError(f"km must be the result of kaplan_meier, got {type(km).__name__}")
     check_number(tau, "tau", low=0)
     t = km.table["time"].to_numpy()
     s = km.table["survival"].to_numpy()

@@ -85,6 +85,7 @@ __all__ = [
     "DATE_MIN",
     "DATE_MAX",
     "DATE_RANGE_TEXT",
+    "MAX_DAYS",
     "excerpt",
     "customer_id_problem",
     "check_customer_ids",
@@ -708,6 +709,9 @@ DATE_MIN: pd.Timestamp = pd.Timestamp("1678-01-01")
 DATE_MAX: pd.Timestamp = pd.Timestamp("2262-01-01")  # exclusive
 #: How messages name that range.
 DATE_RANGE_TEXT: str = f"the supported years {DATE_MIN.year}-{DATE_MAX.year - 1}"
+#: The most days a span of dates can have (the supported range): the upper bound of every
+#: day-count parameter (thresholds, windows), so none overflows a date or a Timedelta.
+MAX_DAYS: int = (DATE_MAX - DATE_MIN).days
 
 
 def _date_range_error(name: str, place: str, shown: str) -> DataError:
@@ -815,7 +819,9 @@ def customer_id_problem(value: Any, *, stripped: bool = False) -> tuple[str, str
     if isinstance(value, (float, np.floating)):
         if value != value:
             return "missing", "is missing"
-        if not math.isfinite(value) or value % 1 != 0:
+        if not math.isfinite(value):
+            return "bad", "is infinite; customer ids must be whole numbers or text"
+        if value % 1 != 0:
             return "bad", "is a fractional number; customer ids must be whole numbers or text"
         if abs(value) >= 2**53:
             return "bad", "is a float beyond 2**53, where distinct ids collide; store the ids as text"
