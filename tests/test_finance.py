@@ -249,3 +249,15 @@ def test_max_rate_must_be_a_positive_number(bound):
         finance.discount_factor([1.0], 0.1, max_rate=bound)
     with pytest.raises(ParameterError, match="max_rate"):
         finance.present_value([1.0], [1.0], 0.1, max_rate=bound)
+
+
+def test_project_revenue_takes_one_discount_rate_and_a_margin_per_period():
+    p = finance.project_revenue(2, initial_customers=100, new_customers=0, retention=0.5,
+                                margin_share=[0.5, 0.25], discount=0.25)
+    assert p["profit"].tolist() == [25.0, 6.25]
+    with pytest.raises(ParameterError, match="discount must be one rate"):
+        finance.project_revenue(2, initial_customers=100, new_customers=0, retention=0.5,
+                                margin_share=0.5, discount=[0.1, 0.2])
+    with pytest.raises(ParameterError, match="margin_share must be a scalar or 2 values"):
+        finance.project_revenue(2, initial_customers=100, new_customers=0, retention=0.5,
+                                margin_share=[0.1, 0.2, 0.3])

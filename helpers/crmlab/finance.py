@@ -318,12 +318,13 @@ def project_revenue(
 
     Parameters
     ----------
-    margin_share : float, optional
-        Share of revenue kept as profit, in [0, 1]. When given, the columns
+    margin_share : float or array, optional
+        Share of revenue kept as profit, in [0, 1] (a scalar or one value per
+        period, like ``usage``). When given, the columns
         ``profit`` and ``discounted_profit`` (period ``t`` divided by
         ``(1 + discount)**t``) are added.
     discount : float
-        Discount rate per period in [0, 1) for ``discounted_profit``.
+        Discount rate per period in [0, 1) for ``discounted_profit`` (one rate).
 
     Returns
     -------
@@ -345,6 +346,8 @@ def project_revenue(
     T = check_number(periods, "periods", low=1, integer=True)
     check_number(initial_customers, "initial_customers", low=0.0)
     d = check_discount(discount)
+    if np.ndim(d):  # (1 + d_t)**-t with a rate per period would not be a discount factor
+        raise ParameterError(f"discount must be one rate per period for the whole projection, got {np.size(d)} values")
 
     def per_period(v: Any, name: str) -> np.ndarray:
         a = as_float_array(v, name, low=0).ravel()
@@ -380,7 +383,7 @@ def project_revenue(
     )
     out["cumulative_revenue"] = out["revenue"].cumsum()
     if margin_share is not None:
-        share = check_rate(margin_share, "margin_share", allow_one=True)
+        share = per_period(check_rate(margin_share, "margin_share", allow_one=True), "margin_share")
         out["profit"] = out["revenue"] * share
         out["discounted_profit"] = out["profit"] * discount_factor(out.index.to_numpy(), d)
     return out
