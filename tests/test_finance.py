@@ -255,7 +255,7 @@ def test_project_revenue_takes_one_discount_rate_and_a_margin_per_period():
     p = finance.project_revenue(2, initial_customers=100, new_customers=0, retention=0.5,
                                 margin_share=[0.5, 0.25], discount=0.25)
     assert p["profit"].tolist() == [25.0, 6.25]
-    with pytest.raises(ParameterError, match="discount must be one rate"):
+    with pytest.raises(ParameterError, match="discount must be a number"):
         finance.project_revenue(2, initial_customers=100, new_customers=0, retention=0.5,
                                 margin_share=0.5, discount=[0.1, 0.2])
     with pytest.raises(ParameterError, match="margin_share must be a scalar or 2 values"):

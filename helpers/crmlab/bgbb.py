@@ -334,7 +334,7 @@ class BGBBFit(_LogScaleFit):
 
     @staticmethod
     def _clv_args(discount, horizon):
-        d = check_discount(discount)
+        d = check_discount(check_number(discount, "discount"))  # one rate
         if horizon is None:
             if d < MIN_DISCOUNT:
                 raise ParameterError(f"discount must be >= {MIN_DISCOUNT} per period for an infinite "

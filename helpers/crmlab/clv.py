@@ -183,7 +183,7 @@ def lost_for_good(
         raise ParameterError(
             f"retention needs one rate per transition: {m.size - 1} for {m.size} margins, got {r.size}"
         )
-    d = check_discount(discount)
+    d = check_discount(check_number(discount, "discount"))  # one rate
     n = check_number(customers, "customers", low=0, low_inclusive=False)
     c = check_number(acquisition_cost, "acquisition_cost")
     active = n * np.concatenate([[1.0], np.cumprod(r)])
@@ -253,7 +253,7 @@ def migration_clv(
     r = as_float_array(R.to_numpy() if isinstance(R, pd.Series) else R, "R").ravel()
     if r.size != p.shape[0]:
         raise ParameterError(f"R has {r.size} rewards but P has {p.shape[0]} states (mismatched lengths)")
-    d = check_discount(discount)
+    d = check_discount(check_number(discount, "discount"))  # one rate
     k = p.shape[0]
     a = p / (1.0 + d)
     if horizon is None:
@@ -564,7 +564,7 @@ def discount_events(events: pd.DataFrame, as_of: Any, discount: float, *, custom
     [100.0]
     """
     require_columns(events, ["customer_id", "date", "value"], what="events")
-    d = check_discount(discount)
+    d = check_discount(check_number(discount, "discount"))  # one rate
     ref = check_date(as_of, "as_of")
     val = check_numeric_column(events, "value", what="events")
     prob = 1.0
@@ -621,7 +621,7 @@ class CurveFit:
         """``sum_{k=0}^{n-1} f(start + k) / (1+d)^(k+1)``: the extrapolated
         future value at the start of period ``start`` (end-of-period flows)."""
         check_number(n_periods, "n_periods", low=0, integer=True)
-        d = check_discount(discount)
+        d = check_discount(check_number(discount, "discount"))  # one rate
         k = np.arange(n_periods)
         return float(np.sum(self.predict(start + k) * discount_factor(k + 1, d)))
 
@@ -825,7 +825,7 @@ def historical_value(
     else:
         money = tx
         rate = check_number(margin, "margin", low=0, high=1)
-    d = check_discount(discount)
+    d = check_discount(check_number(discount, "discount"))  # one rate
     c = check_number(cost_per_order, "cost_per_order")
     a = check_number(acquisition_cost, "acquisition_cost")
     ref = tx["date"].max() if as_of is None else check_date(as_of, "as_of")
@@ -883,7 +883,7 @@ def migration_potential_value(
     (2357, True)
     """
     ref = check_date(as_of, "as_of")
-    d = check_discount(discount)
+    d = check_discount(check_number(discount, "discount"))  # one rate
     per_year = {"M": 12, "Q": 4, "Y": 1}[check_choice(freq, "freq", ["M", "Q", "Y"])]
     dp = (1 + d) ** (1 / per_year) - 1
     tx = validate_transactions(transactions)

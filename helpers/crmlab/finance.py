@@ -345,9 +345,7 @@ def project_revenue(
     """
     T = check_number(periods, "periods", low=1, integer=True)
     check_number(initial_customers, "initial_customers", low=0.0)
-    d = check_discount(discount)
-    if np.ndim(d):  # (1 + d_t)**-t with a rate per period would not be a discount factor
-        raise ParameterError(f"discount must be one rate per period for the whole projection, got {np.size(d)} values")
+    d = check_discount(check_number(discount, "discount"))  # one rate: (1 + d_t)**-t is no discount factor
 
     def per_period(v: Any, name: str) -> np.ndarray:
         a = as_float_array(v, name, low=0).ravel()

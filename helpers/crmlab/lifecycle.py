@@ -301,12 +301,13 @@ class StageRules:
         """Check every threshold; return self."""
         for name in ("exploration_days", "formation_days", "window_days", "terminated_silence",
                      "decline_silence"):
+            # the window becomes a date offset; the other thresholds may be huge ("never")
             check_number(getattr(self, name), name, low=0.0, low_inclusive=False,
-                         high=MAX_DAYS if name.endswith("_days") else None)
+                         high=MAX_DAYS if name == "window_days" else None)
         for name in ("min_terminated_days", "min_decline_days", "decline_trend", "prior_weight"):
-            check_number(getattr(self, name), name, low=0.0, high=MAX_DAYS if name.endswith("_days") else None)
+            check_number(getattr(self, name), name, low=0.0)
         if self.prior_gap_days is not None:
-            check_number(self.prior_gap_days, "prior_gap_days", low=0.0, low_inclusive=False, high=MAX_DAYS)
+            check_number(self.prior_gap_days, "prior_gap_days", low=0.0, low_inclusive=False)
         if self.formation_days < self.exploration_days:
             raise ParameterError(
                 f"formation_days ({self.formation_days}) must be >= exploration_days "

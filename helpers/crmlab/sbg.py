@@ -224,7 +224,7 @@ def derl(alpha: Any, beta: Any, discount: Any, *, tenure: Any = 0, first_margin_
     (2.6667, 2.6667)
     """
     a, b = _check_ab(alpha, beta)
-    d = check_discount(discount)
+    d = check_discount(check_number(discount, "discount"))  # one rate
     check_choice(first_margin_at, "first_margin_at", [0, 1])
     n = _t_array(tenure, "tenure")
     if d == 0:

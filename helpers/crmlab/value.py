@@ -719,7 +719,7 @@ def bridge_clv(
     """
     r = np.atleast_1d(retention_from_value(tcdv_firm, tcdv_rival, scale=scale))
     m = np.atleast_1d(as_float_array(margin, "margin"))
-    d = check_discount(discount)
+    d = check_discount(check_number(discount, "discount"))  # one rate
     if horizon is not None:
         horizon = check_number(horizon, "horizon", low=1, integer=True)
     # a purchase now and one in every later period the customer stays: the finance core's
@@ -760,7 +760,7 @@ def simulate_bridge(
     n = check_number(n_customers, "n_customers", low=1, integer=True)
     horizon = check_number(horizon, "horizon", low=1, integer=True)
     scale = check_number(scale, "scale", low=0.0)
-    d = check_discount(discount)
+    d = check_discount(check_number(discount, "discount"))  # one rate
     m = check_number(margin, "margin")
     uf = scale * check_number(tcdv_firm, "tcdv_firm")
     ur = scale * check_number(tcdv_rival, "tcdv_rival")
