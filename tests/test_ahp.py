@@ -457,3 +457,9 @@ def test_batch_consistent_uses_the_threshold_like_analyze():
     assert b.cr[0] == pytest.approx(r.cr) and 0.1 < r.cr < 0.9
     assert b.consistent.tolist() == [r.consistent] == [True]
     assert ahp.batch_analyze([m]).consistent.tolist() == [False]   # default 0.1
+
+
+def test_a_boolean_is_not_a_judgment():
+    for matrix in ([[1, True], [1, 1]], np.array([[True, True], [True, True]])):
+        with pytest.raises(DataError, match="True is not a number"):
+            ahp.validate_matrix(matrix)

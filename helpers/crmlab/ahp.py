@@ -207,6 +207,8 @@ def validate_matrix(
         raw = matrix
     try:
         arr = np.asarray(raw, dtype="float64")
+        if any(isinstance(v, (bool, np.bool_)) for v in np.asarray(raw, dtype=object).ravel()):
+            arr = _parse_array(raw, what)  # True is not the judgment 1: named there
     except (TypeError, ValueError):
         arr = _parse_array(raw, what)
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
@@ -313,7 +315,7 @@ def _read_number(v: Any, what: str) -> float:
             return float(Fraction(v.strip()))
         except (ValueError, ZeroDivisionError):
             pass
-    elif not isinstance(v, bool):
+    elif not isinstance(v, (bool, np.bool_)):
         try:
             return float(v)
         except (TypeError, ValueError):
