@@ -297,7 +297,7 @@ class BGBBFit(_LogScaleFit):
         FHS 2010 eq. 8. Multiply by the cohort size to compare with the
         observed numbers of customers by frequency.
         """
-        nn = int(check_number(n, "n", low=1, integer=True))
+        nn = int(check_number(n, "n", low=1, high=MAX_OPPORTUNITIES, integer=True))
         a, b, g, d = self._theta()
         lab, lgd = special.betaln(a, b), special.betaln(g, d)
         xs = np.arange(nn + 1, dtype=float)

@@ -115,7 +115,11 @@ def validate_survivors(survivors: Any, *, what: str = "survivors") -> np.ndarray
                         f"with columns {list(survivors.columns)}; pick one, e.g. df['regular']")
     labels = list(survivors.index) if isinstance(survivors, pd.Series) else None
     raw = survivors.to_numpy() if isinstance(survivors, pd.Series) else survivors
-    n = as_float_array(raw, what, allow_nan=True).ravel()
+    n = as_float_array(raw, what, allow_nan=True)
+    if sum(d > 1 for d in n.shape) > 1:
+        raise DataError(f"{what} must be one curve of counts, got an array of shape {n.shape}; "
+                        "fit each cohort separately")
+    n = n.ravel()
 
     def at(i: int) -> str:
         lab = labels[i] if labels is not None else i
