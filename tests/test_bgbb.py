@@ -145,3 +145,8 @@ def test_parameter_errors(fit, don):
         bgbb.bgbb_loglik([1, 1, 1], don)
     with pytest.raises(ParameterError, match=r"init\[3\] = nan is missing"):
         bgbb.fit_bgbb(don, weights="n_custs", init=[1, 1, 1, np.nan])
+
+
+def test_frequency_distribution_opportunities_bounded(fit):
+    with pytest.raises(ParameterError, match="n must be <= 1000"):
+        fit.frequency_distribution(1e300)

@@ -696,3 +696,51 @@ def test_homogeneous_dropout_is_flagged_but_kept():
         assert fit.params["a"] / (fit.params["a"] + fit.params["b"]) == pytest.approx(0.2, abs=0.02)
     with pytest.raises(ConvergenceError, match=r"a and b .* spread across customers is not identified"):
         btyd.fit_mbgnbd(sim, at_boundary="raise")
+
+
+# ------------------------------------------------------------------ hostile inputs (by class)
+def test_params_series_is_read_by_label(summ):
+    ordered = pd.Series({"r": 0.5, "alpha": 2.0, "a": 1.0, "b": 4.0})
+    assert btyd.loglik("bgnbd", ordered[::-1], summ) == btyd.loglik("bgnbd", ordered, summ)
+    with pytest.raises(ParameterError, match=r"labelled \['s', 'beta'"):
+        btyd.loglik("bgnbd", pd.Series({"s": 1.0, "beta": 1.0, "a": 1.0, "b": 1.0}), summ)
+
+
+def test_per_customer_t_is_not_paired_by_position(bg, summ):
+    few = summ.iloc[:3]
+    with pytest.raises(ParameterError, match="different indexes"):
+        bg.conditional_expected_transactions(few, pd.Series([1.0, 2, 3], index=few.index[::-1]))
+    with pytest.raises(ParameterError, match="t has 2 values but the summary has 3"):
+        btyd.conditional_expected_interval(bg, few, [1.0, 2.0])
+    same = bg.conditional_expected_transactions(few, pd.Series([3.0, 2, 1], index=few.index))
+    assert same.tolist() == bg.conditional_expected_transactions(few, np.array([3.0, 2, 1])).tolist()
+
+
+def test_holdout_counts_are_checked(bg, summ):
+    bad = summ.copy()
+    bad.iloc[0, bad.columns.get_loc("frequency_holdout")] = np.nan  # was skipped by the group mean
+    for f in (btyd.holdout_errors, btyd.conditional_by_frequency):
+        with pytest.raises(DataError, match="frequency_holdout"):
+            f(bg, bad)
+    bad = summ.copy()
+    bad.iloc[0, bad.columns.get_loc("frequency_holdout")] = -3
+    with pytest.raises(DataError, match="frequency_holdout"):
+        btyd.holdout_errors(bg, bad)
+
+
+def test_rank_agreement_refuses_duplicate_labels_and_nan():
+    with pytest.raises(DataError, match="a has duplicate customer labels, e.g. 'a'"):
+        btyd.rank_agreement(pd.Series([1.0, 2, 3], index=list("aab")), pd.Series([3.0, 2, 1], index=list("aab")))
+    with pytest.raises(ParameterError, match="missing"):
+        btyd.rank_agreement(pd.Series([np.nan, 2, 3]), pd.Series([1.0, 2, 3]))
+
+
+def test_simulate_and_tracking_arguments_named(log, bg, summ):
+    with pytest.raises(ParameterError, match="T_cal has 2 values for n = 3"):
+        btyd.simulate_summary("bgnbd", [1, 1, 1, 1], 3, T_cal=[1.0, 2.0])
+    with pytest.raises(ParameterError, match="seed must be a whole number"):
+        btyd.simulate_summary("bgnbd", [1, 1, 1, 1], 3, seed=1.5)
+    with pytest.raises(ParameterError, match=r"end \(1997-01-01\) is before start"):
+        btyd.tracking(log, bg, summ, start="1997-06-01", end="1997-01-01")
+    with pytest.raises(DataError, match="first_purchase"):
+        btyd.tracking(log, bg, summ[["frequency", "recency", "T_cal"]])

@@ -74,3 +74,20 @@ def test_delta_method_agrees_with_parametric_bootstrap():
     assert dm["ci_low"] == pytest.approx(lo, rel=0.03)
     assert dm["ci_high"] == pytest.approx(hi, rel=0.03)
     assert dm["se"] == pytest.approx(val.std(), rel=0.08)
+
+
+def test_hostile_arguments_named():
+    with pytest.raises(ParameterError, match="h must be > 0"):
+        mle.num_jacobian(lambda z: z ** 2, np.array([1.0]), h=0)
+    with pytest.raises(ParameterError, match=r"z0 has shape \(2,\); expected one start per name \('a',\)"):
+        mle.maximize(lambda z: -(z ** 2).sum(), [1.0, 2.0], ["a"])
+    with pytest.raises(ParameterError, match="index has 2 labels for 3 estimates"):
+        mle.delta_interval(lambda z: np.exp(z) * np.ones(3), [0.0], [[0.01]], index=[1, 2])
+
+
+def test_positive_params_series_by_label():
+    import pandas as pd
+    assert mle.positive_params(pd.Series({"alpha": 2.0, "r": 1.0}), ("r", "alpha")).tolist() == [1.0, 2.0]
+    assert mle.positive_params(pd.Series([1.0, 2.0]), ("r", "alpha")).tolist() == [1.0, 2.0]
+    with pytest.raises(ParameterError, match=r"labelled \['x', 'y'\]"):
+        mle.positive_params(pd.Series({"x": 1.0, "y": 2.0}), ("r", "alpha"))

@@ -496,3 +496,11 @@ def test_an_id_the_loader_refuses_is_refused(bad):
         _loaded([1, bad])
     with pytest.raises(DataError, match="column 'customer_id', row 1: id "):
         pseudonymize(pd.DataFrame({"customer_id": pd.Series([1, bad], dtype=object)}), KEY)
+
+
+def test_identifier_columns_hostile_arguments():
+    with pytest.raises(DataError, match="identifier_columns needs a DataFrame, got list"):
+        identifier_columns([1, 2])
+    df = pd.DataFrame({"email": ["a@b.cn"], "mail": ["c@d.cn"]})
+    # a string is one name, not its substrings ("mail" is in "email")
+    assert list(identifier_columns(df, exclude="email")) == ["mail"]

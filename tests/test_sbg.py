@@ -169,3 +169,9 @@ def test_plot_returns_axes(regular, cohorts):
     ax = sbg.plot_retention_paradox(regular, 12, observed=cohorts["regular"])
     assert ax.get_ylabel() == "retention rate"
     assert len(ax.lines) >= 3
+
+
+def test_two_curves_are_not_flattened_into_one():
+    with pytest.raises(DataError, match=r"one curve of counts, got an array of shape \(2, 2\)"):
+        sbg.fit_sbg([[1000, 900], [800, 700]])
+    assert sbg.validate_survivors([[1000, 631, 468]]).tolist() == [1000.0, 631.0, 468.0]

@@ -43,9 +43,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from crmlab.btyd import _log_hyp2f1_1bc
 from crmlab.errors import DataError, ParameterError
 from crmlab.mle import _compress, _log_start, _LogScaleFit, maximize, positive_params
-from crmlab.sbg import MIN_DISCOUNT, _log_hyp2f1_1bc  # the smallest rate the DERL/DERT series sums
+from crmlab.sbg import _SERIES_ZMAX, MIN_DISCOUNT  # the smallest rate the DERL/DERT series sums
 from crmlab.validation import (
     as_float_array,
     check_discount,
@@ -209,7 +210,7 @@ def _alive_sum(g: float, d: float, n: np.ndarray, k0: int, K: np.ndarray | float
         z = 1.0 / (1.0 + disc)
         # sum_{k>=k0} ... = B(g, d+n+k0)/B(g, d) z^k0 2F1(1, d+n+k0; g+d+n+k0; z)
         lead = special.betaln(g, d + n + k0) - special.betaln(g, d) + k0 * math.log(z)
-        return np.exp(lead + _log_hyp2f1_1bc(d + n + k0, g + d + n + k0, z))
+        return np.exp(lead + _log_hyp2f1_1bc(d + n + k0, g + d + n + k0, z, _SERIES_ZMAX))
     Kmax = int(np.max(K))
     k = np.arange(k0, Kmax + 1, dtype=float)
     terms = np.exp(special.betaln(g, d + n[:, None] + k[None, :]) - special.betaln(g, d)
@@ -297,7 +298,7 @@ class BGBBFit(_LogScaleFit):
         FHS 2010 eq. 8. Multiply by the cohort size to compare with the
         observed numbers of customers by frequency.
         """
-        nn = int(check_number(n, "n", low=1, integer=True))
+        nn = int(check_number(n, "n", low=1, high=MAX_OPPORTUNITIES, integer=True))
         a, b, g, d = self._theta()
         lab, lgd = special.betaln(a, b), special.betaln(g, d)
         xs = np.arange(nn + 1, dtype=float)

@@ -61,7 +61,7 @@ import pandas as pd
 from scipy import special, stats
 
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
-from crmlab.finance import discount_factor
+from crmlab.finance import _series_index, discount_factor
 from crmlab.mle import _compress, _log_start, _LogScaleFit, maximize, positive_params
 from crmlab.summary import _UNITS, customer_summary, to_occasions
 from crmlab.validation import (
@@ -650,7 +650,7 @@ class BTYDFit(_LogScaleFit):
         (scalar, or one value per customer) given each customer's history."""
         self._require(*_TRANSACTION_MODELS)
         x, t_x, T = validate_summary(summary)
-        tt = np.broadcast_to(_times(t), x.shape)
+        tt = _customer_times(t, summary)
         out = _conditional(self.model, self._theta(), x, t_x, T, tt)
         return pd.Series(out, index=summary.index, name="expected_transactions")
 
@@ -1282,6 +1282,16 @@ def _times(t: Any) -> np.ndarray:
     return as_float_array(t, "t", low=0)
 
 
+def _customer_times(t: Any, summary: pd.DataFrame) -> np.ndarray:
+    """``t`` for each customer of a validated summary: one time, or one per row (a Series on its index)."""
+    _series_index({"summary": summary["frequency"], "t": t})
+    tt = _times(t)
+    if tt.ndim and tt.shape != (len(summary),):
+        raise ParameterError(f"t has {tt.size} values but the summary has {len(summary)} customers; "
+                             "give one t, or one per customer")
+    return np.broadcast_to(tt, (len(summary),))
+
+
 def _at(fit: BTYDFit, theta: np.ndarray) -> BTYDFit:
     """The same fit with its parameters replaced by ``theta`` (all other fields kept)."""
     return dataclasses.replace(fit, params=pd.Series(theta, index=fit.params.index, name=fit.params.name))
@@ -1324,7 +1334,7 @@ def conditional_expected_interval(fit: BTYDFit, summary: pd.DataFrame, t: Any, *
     """:meth:`BTYDFit.conditional_expected_transactions` with delta-method intervals (log scale)."""
     fit._require(*_DROPOUT_MODELS)
     x, t_x, T = validate_summary(summary)
-    tt = np.broadcast_to(_times(t), x.shape)
+    tt = _customer_times(t, summary)
     return fit._interval(lambda th: _conditional(fit.model, th, x, t_x, T, tt), "log", level, summary.index)
 
 
@@ -1418,11 +1428,13 @@ def tracking(
     days = _UNITS[unit]
     occ = to_occasions(transactions, purchases_only=True)  # validates the log
     occ = occ[occ["customer_id"].isin(summary.index)]
-    first = summary["first_purchase"]
+    first = require_columns(summary, ["first_purchase"], what="summary")["first_purchase"]
     t0 = first.min() if start is None else check_date(start, "start")
     if end is None:
         end = summary.attrs.get("observation_end") or occ["date"].max()
     t_end = check_date(end, "end")
+    if t_end < t0:
+        raise ParameterError(f"end ({t_end.date()}) is before start ({t0.date()}): nothing to track")
     n_per = int(math.ceil(((t_end - t0).days + 1) / days))
     edges = np.arange(1, n_per + 1) * days  # in days since t0, exclusive
     rep = occ[occ["date"] > occ["customer_id"].map(first)]
@@ -1454,6 +1466,15 @@ def tracking(
     return out
 
 
+def _holdout(fit: BTYDFit, summary: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each customer's holdout transactions, actual and expected over ``duration_holdout``, checked."""
+    fit._require(*_TRANSACTION_MODELS)
+    require_columns(summary, ["frequency_holdout", "duration_holdout"], what="summary")
+    act = check_numeric_column(summary, "frequency_holdout", what="summary", min_value=0.0)
+    duration = check_numeric_column(summary, "duration_holdout", what="summary", min_value=0.0)
+    return act, fit.conditional_expected_transactions(summary, duration.to_numpy())
+
+
 def conditional_by_frequency(fit: BTYDFit, summary: pd.DataFrame, *, max_frequency: int = 7) -> pd.DataFrame:
     """Mean holdout transactions by calibration frequency: actual vs model.
 
@@ -1468,12 +1489,10 @@ def conditional_by_frequency(fit: BTYDFit, summary: pd.DataFrame, *, max_frequen
         Index ``frequency`` (label, e.g. ``"7+"``): ``customers``, ``actual``,
         ``expected``.
     """
-    fit._require(*_TRANSACTION_MODELS)
-    require_columns(summary, ["frequency_holdout", "duration_holdout"], what="summary")
     check_number(max_frequency, "max_frequency", low=1, integer=True)
-    ce = fit.conditional_expected_transactions(summary, summary["duration_holdout"].to_numpy())
+    act, ce = _holdout(fit, summary)
     x = summary["frequency"].clip(upper=max_frequency).astype(int)
-    df = pd.DataFrame({"group": x, "actual": summary["frequency_holdout"], "expected": ce})
+    df = pd.DataFrame({"group": x, "actual": act, "expected": ce})
     out = df.groupby("group").agg(customers=("actual", "size"), actual=("actual", "mean"),
                                   expected=("expected", "mean"))
     out.index = [f"{i}+" if i == max_frequency else str(i) for i in out.index]
@@ -1488,10 +1507,7 @@ def holdout_errors(fit: BTYDFit, summary: pd.DataFrame) -> pd.Series:
     (aggregate error in %), ``mae`` and ``rmse`` (per customer), and
     ``correlation`` (Pearson, per customer).
     """
-    require_columns(summary, ["frequency_holdout", "duration_holdout"], what="summary")
-    ce = fit.conditional_expected_transactions(summary, summary["duration_holdout"].to_numpy())
-    act = summary["frequency_holdout"].to_numpy(dtype=float)
-    pred = ce.to_numpy()
+    act, pred = (col.to_numpy() for col in _holdout(fit, summary))
     return pd.Series(
         {
             "actual_total": act.sum(),
@@ -1520,10 +1536,15 @@ def rank_agreement(a: pd.Series, b: pd.Series, *, top: float = 0.1) -> pd.Series
     check_number(top, "top", low=0, high=1, low_inclusive=False)
     if not isinstance(a, pd.Series) or not isinstance(b, pd.Series):
         raise ParameterError("a and b must be pandas Series indexed by customer")
+    for name, score in (("a", a), ("b", b)):
+        if score.index.has_duplicates:
+            raise DataError(f"{name} has duplicate customer labels, e.g. "
+                            f"{score.index[score.index.duplicated()][0]!r}; one score per customer is needed")
     common = a.index.intersection(b.index)
     if len(common) < 2:
         raise DataError("the two scores share fewer than 2 customers; check their indexes")
-    a, b = a.loc[common].astype(float), b.loc[common].astype(float)
+    a = pd.Series(as_float_array(a.loc[common], "a"), index=common)
+    b = pd.Series(as_float_array(b.loc[common], "b"), index=common)
     k = max(1, int(round(top * len(common))))
     ta = set(a.sort_values(ascending=False, kind="stable").index[:k])
     tb = set(b.sort_values(ascending=False, kind="stable").index[:k])
@@ -1570,8 +1591,11 @@ def simulate_summary(
     n = check_number(n, "n", low=1, integer=True)
     check_number(duration_holdout, "duration_holdout", low=0)
     theta = positive_params(params, PARAM_NAMES[model])
-    rng = np.random.default_rng(seed)
-    Tc = np.broadcast_to(as_float_array(T_cal, "T_cal", low=0, low_inclusive=False), (n,)).copy()
+    rng = np.random.default_rng(check_number(seed, "seed", low=0, integer=True))
+    Tc = as_float_array(T_cal, "T_cal", low=0, low_inclusive=False)
+    if Tc.ndim and Tc.shape != (n,):
+        raise ParameterError(f"T_cal has {Tc.size} values for n = {n} customers; give one T_cal, or one per customer")
+    Tc = np.broadcast_to(Tc, (n,)).copy()
     end = Tc + duration_holdout
     lam = rng.gamma(theta[0], 1.0 / theta[1], n)
     if model == "pareto_nbd":

@@ -57,6 +57,7 @@ def num_jacobian(f: Callable[[np.ndarray], Any], z: np.ndarray, h: float = 1e-5)
     >>> num_jacobian(lambda z: z ** 2, np.array([1.0, 2.0])).round(6).tolist()
     [[2.0, 0.0], [0.0, 4.0]]
     """
+    check_number(h, "h", low=0, low_inclusive=False)
     z = np.asarray(z, dtype=float).ravel()
     cols = []
     for j in range(len(z)):
@@ -93,10 +94,18 @@ def positive_params(params: Any, names: Sequence[str], name: str = "params") -> 
     """A model's parameter vector: one positive finite number per name, checked.
 
     ``name`` is the argument named in the error (``"init"`` for starting values).
+    A Series labelled with the names (a fit's ``params``) is read by label.
 
     >>> positive_params([1.0, 2.0], ("r", "alpha")).tolist()
     [1.0, 2.0]
+    >>> positive_params(pd.Series({"alpha": 2.0, "r": 1.0}), ("r", "alpha")).tolist()
+    [1.0, 2.0]
     """
+    if isinstance(params, pd.Series) and any(isinstance(k, str) for k in params.index):
+        if sorted(map(str, params.index)) != sorted(names):
+            raise ParameterError(f"{name} is a Series labelled {list(params.index)}; "
+                                 f"expected the labels {tuple(names)}")
+        params = params[list(names)]
     theta = as_float_array(params, name)
     if theta.shape != (len(names),) or np.any(theta <= 0):
         raise ParameterError(f"{name} must be {len(names)} positive numbers {tuple(names)}, got {params!r}")
@@ -267,6 +276,8 @@ def maximize(
     (1.0, ('a',))
     """
     names = tuple(names)
+    if np.shape(z0) != (len(names),):
+        raise ParameterError(f"z0 has shape {np.shape(z0)}; expected one start per name {names}")
 
     def nll(z):  # mean negative log-likelihood and its gradient (zeros unless ``gradient``)
         with np.errstate(all="ignore"):
@@ -423,6 +434,8 @@ def delta_interval(
             lo[ok], hi[ok] = special.expit(h - zq * s), special.expit(h + zq * s)
     out = pd.DataFrame({"estimate": est, "se": se, "ci_low": lo, "ci_high": hi})
     if index is not None:
+        if len(index) != len(out):
+            raise ParameterError(f"index has {len(index)} labels for {len(out)} estimates")
         out.index = index
     return out
 

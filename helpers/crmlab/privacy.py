@@ -309,6 +309,9 @@ def identifier_columns(df: pd.DataFrame, *, exclude: Sequence[Any] = ()) -> dict
     >>> sorted(identifier_columns(df, exclude=["customer_id"]))
     ['Email', '手机']
     """
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"identifier_columns needs a DataFrame, got {type(df).__name__}")
+    exclude = _as_names(exclude, "exclude")
     found: dict[Any, str] = {}
     for col in df.columns:
         if col in exclude or pd.api.types.is_bool_dtype(df[col]):

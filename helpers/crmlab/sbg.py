@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from crmlab.btyd import _log_hyp2f1_1bc  # all-positive series, no scipy hyp2f1
 from crmlab.errors import DataError, ParameterError
 from crmlab.finance import _out, present_value, retention_clv  # _out: a float for scalar input
 from crmlab.mle import _log_start, _LogScaleFit, maximize
@@ -77,6 +78,7 @@ PARAM_NAMES: tuple[str, str] = ("alpha", "beta")
 
 #: Smallest discount rate per period handled by the DERL series (0 is handled in closed form).
 MIN_DISCOUNT = 1e-3
+_SERIES_ZMAX = 1.0 / (1.0 + MIN_DISCOUNT) + 1e-12  # z = 1/(1+d) of the smallest rate the series sums
 
 
 def load_cohorts(path: Any = None) -> pd.DataFrame:
@@ -115,7 +117,11 @@ def validate_survivors(survivors: Any, *, what: str = "survivors") -> np.ndarray
                         f"with columns {list(survivors.columns)}; pick one, e.g. df['regular']")
     labels = list(survivors.index) if isinstance(survivors, pd.Series) else None
     raw = survivors.to_numpy() if isinstance(survivors, pd.Series) else survivors
-    n = as_float_array(raw, what, allow_nan=True).ravel()
+    n = as_float_array(raw, what, allow_nan=True)
+    if sum(d > 1 for d in n.shape) > 1:
+        raise DataError(f"{what} must be one curve of counts, got an array of shape {n.shape}; "
+                        "fit each cohort separately")
+    n = n.ravel()
 
     def at(i: int) -> str:
         lab = labels[i] if labels is not None else i
@@ -193,12 +199,6 @@ def churn_probability(alpha: Any, beta: Any, t: Any) -> Any:
     return _out(np.exp(special.betaln(a + 1, b + tt - 1) - special.betaln(a, b)))
 
 
-def _log_hyp2f1_1bc(b: Any, c: Any, z: float) -> np.ndarray:
-    from crmlab.btyd import _log_hyp2f1_1bc as series  # all-positive series, no scipy hyp2f1
-
-    return series(b, c, z, zmax=1.0 / (1.0 + MIN_DISCOUNT) + 1e-12)
-
-
 def derl(alpha: Any, beta: Any, discount: Any, *, tenure: Any = 0, first_margin_at: int = 1) -> Any:
     """Discounted expected residual lifetime of a customer active at ``tenure``.
 
@@ -235,7 +235,7 @@ def derl(alpha: Any, beta: Any, discount: Any, *, tenure: Any = 0, first_margin_
         return _out(res)
     if d < MIN_DISCOUNT:
         raise ParameterError(f"discount must be 0 or >= {MIN_DISCOUNT} per period, got {d!r}")
-    res = np.exp(_log_hyp2f1_1bc(b + n, a + b + n, 1.0 / (1.0 + d))) - first_margin_at
+    res = np.exp(_log_hyp2f1_1bc(b + n, a + b + n, 1.0 / (1.0 + d), _SERIES_ZMAX)) - first_margin_at
     return _out(res)
 
 
