@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError, warn
-from crmlab.finance import discount_factor, retention_clv
+from crmlab.finance import _series_index, discount_factor, retention_clv
 from crmlab.validation import (
     as_float_array,
     check_broadcast,
@@ -664,6 +664,7 @@ def retention_from_value(
     0.5
     """
     scale = check_number(scale, "scale", low=0.0)
+    _series_index({"tcdv_firm": tcdv_firm, "tcdv_rival": tcdv_rival})  # no pairing by position
     firm, rival = check_broadcast(["tcdv_firm", "tcdv_rival"], as_float_array(tcdv_firm, "tcdv_firm"),
                                   as_float_array(tcdv_rival, "tcdv_rival"))
     if firm.size == 0:  # no pair of offers: no probability
