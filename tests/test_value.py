@@ -418,3 +418,8 @@ def test_retention_from_value_does_not_pair_series_by_position():
     with pytest.raises(ParameterError, match="different indexes"):
         value.bridge_clv(firm, rival, margin=5.0)
     assert value.retention_from_value(firm, rival.reindex(firm.index)).tolist() == [0.5, 0.5]
+
+
+def test_logit_choice_names_an_integer_level_the_index_lacks():
+    with pytest.raises(ParameterError, match="level=3 is not an index level"):  # raw pandas ValueError
+        value.logit_choice(pd.Series([10.0, 1.0]), level=3)

@@ -642,7 +642,8 @@ def logit_choice(tcdv: Any, *, scale: float = 1.0, level: Any = None) -> pd.Seri
     if level is None:
         e = np.exp(u - u.max())
         return (e / e.sum()).rename("probability")
-    if level not in tcdv.index.names and not isinstance(level, int):
+    if level not in tcdv.index.names and not (isinstance(level, int) and -tcdv.index.nlevels <= level
+                                               < tcdv.index.nlevels):
         raise ParameterError(f"level={level!r} is not an index level; levels are "
                              f"{list(tcdv.index.names)}")
     e = np.exp(u - u.groupby(level=level).transform("max"))
