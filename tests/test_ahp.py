@@ -463,3 +463,21 @@ def test_a_boolean_is_not_a_judgment():
     for matrix in ([[1, True], [1, 1]], np.array([[True, True], [True, True]])):
         with pytest.raises(DataError, match="True is not a number"):
             ahp.validate_matrix(matrix)
+
+
+def test_saaty_step_refuses_what_it_cannot_place_on_the_scale():
+    with pytest.raises(ParameterError, match="value must be a finite number"):
+        ahp.saaty_step(np.nan)  # NaN was snapped to 1/9 and stepped to 0.125
+    with pytest.raises(ParameterError, match="value must be > 0"):
+        ahp.saaty_step(0)  # raw math domain error
+    with pytest.raises(ParameterError, match="steps must be a whole number"):
+        ahp.saaty_step(3, True)
+    assert ahp.saaty_step(3, 1) == 4.0
+
+
+def test_composite_score_refuses_duplicated_or_boolean_weights():
+    x = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 3.0, 2.0]}, index=[1, 2, 3])
+    with pytest.raises(ParameterError, match="weights name 'a' more than once"):
+        ahp.composite_score(x, pd.Series([0.5, 0.5, 0.0], index=["a", "b", "a"]))
+    with pytest.raises(ParameterError, match="weight for 'a' is True; expected a number"):
+        ahp.composite_score(x, pd.Series([True, False], index=["a", "b"]))  # was read as 1 and 0

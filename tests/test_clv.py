@@ -379,3 +379,25 @@ def test_plots_return_axes():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_migration_clv_matches_labelled_states_by_label_not_position():
+    P = pd.DataFrame([[0.8, 0.2], [0.0, 1.0]], index=["active", "lost"], columns=["active", "lost"])
+    R = pd.Series([0.0, 100.0], index=["lost", "active"])  # reordered: was paired by position (583.33)
+    assert clv.migration_clv(P, R, 0.12).round(6).tolist() == [350.0, 0.0]
+    # columns in another order than the rows: was read by position (544.44)
+    assert clv.migration_clv(P[["lost", "active"]], [100, 0], 0.12).round(6).tolist() == [350.0, 0.0]
+    with pytest.raises(ParameterError, match="rows of P and R are Series with different indexes"):
+        clv.migration_clv(P, pd.Series([100.0, 0.0], index=["x", "y"]), 0.12)
+
+
+def test_migration_clv_refuses_a_horizon_beyond_the_date_range():
+    with pytest.raises(ParameterError, match="horizon must be <="):  # 1e300 looped for ever
+        clv.migration_clv([[0.8, 0.2], [0, 1]], [100, 0], 0.1, horizon=1e300)
+
+
+def test_transition_matrix_names_a_bad_period_column():
+    s = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2], "t": [0, 1, np.nan, 0, 1], "state": [1, 2, 1, 1, 1]})
+    # a missing t was dropped silently and reported as "state 2 is never observed"
+    with pytest.raises(DataError, match="column 't', row 2"):
+        clv.transition_matrix(s, n_states=2)

@@ -175,3 +175,25 @@ def test_privacy_laws_table():
     laws = load_seed_table("privacy_laws")  # notebook 05 draws it as a timeline
     assert laws["year"].tolist() == [1980, 1988, 2004, 2012, 2017, 2017, 2018, 2019, 2020, 2021]
     assert laws["year"].is_monotonic_increasing
+
+
+def test_value_activity_segments_checks_inactive_at():
+    v = pd.Series([900.0, 800, 10, 20, 0])
+    a = pd.Series([9, 1, 8, 1, 0])
+    for bad, msg in [("0", "must be a number"), ([0], "must be a number"), (True, "must be a number"),
+                     (np.nan, "must be a finite number")]:  # '0' raised a raw numpy error; [0] and True were used
+        with pytest.raises(ParameterError, match=f"inactive_at {msg}"):
+            seg.value_activity_segments(v, a, inactive_at=bad)
+
+
+def test_abc_analysis_reads_a_string_of_labels_as_one_label_per_character():
+    out = seg.abc_analysis([60, 25, 8, 4, 3], labels="ABC")  # raised a raw IndexError
+    assert out["abc_class"].tolist() == ["A", "A", "B", "B", "C"]
+
+
+def test_customer_360_refuses_duplicated_customers_in_basic():
+    log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 30.0, 5.0],
+                        "date": pd.to_datetime(["2024-01-01", "2024-03-01", "2023-01-01"])})
+    basic = pd.DataFrame({"age": [30, 31, 40]}, index=pd.Index([1, 1, 2], name="customer_id"))
+    with pytest.raises(DataError, match="basic has more than one row for customer_id 1"):
+        seg.customer_360(log, basic=basic)  # customer 1 got two rows

@@ -408,3 +408,18 @@ def test_lecture_tables_agree_with_the_model():
     # the tables are data (datasets/seed_value_*.csv); the component names must be the model's
     assert load_seed_table("value_components")["component"].tolist() == list(value.COMPONENTS)
     assert load_seed_table("value_components")["side"].value_counts().to_dict() == {"value": 4, "cost": 4}
+
+
+def test_retention_from_value_does_not_pair_series_by_position():
+    firm = pd.Series([10.0, 9.0], index=["b", "a"])
+    rival = pd.Series([9.0, 10.0], index=["a", "b"])
+    with pytest.raises(ParameterError, match="tcdv_firm and tcdv_rival are Series with different indexes"):
+        value.retention_from_value(firm, rival)
+    with pytest.raises(ParameterError, match="different indexes"):
+        value.bridge_clv(firm, rival, margin=5.0)
+    assert value.retention_from_value(firm, rival.reindex(firm.index)).tolist() == [0.5, 0.5]
+
+
+def test_logit_choice_names_an_integer_level_the_index_lacks():
+    with pytest.raises(ParameterError, match="level=3 is not an index level"):  # raw pandas ValueError
+        value.logit_choice(pd.Series([10.0, 1.0]), level=3)

@@ -722,9 +722,11 @@ def saaty_step(value: float, steps: int = 1) -> float | None:
     >>> saaty_step(3, 1), saaty_step(1, -1), saaty_step(9, 1)
     (4.0, 0.5, None)
     """
+    value = check_number(value, "value", low=0, low_inclusive=False)  # NaN snapped to 1/9
+    steps = check_number(steps, "steps", integer=True)
     logs = np.log(np.array(SAATY_SCALE))
-    k = int(np.argmin(np.abs(logs - math.log(float(value)))))
-    k2 = k + int(steps)
+    k = int(np.argmin(np.abs(logs - math.log(value))))
+    k2 = k + steps
     if not 0 <= k2 < len(SAATY_SCALE):
         return None
     return SAATY_SCALE[k2]
@@ -1273,6 +1275,9 @@ def _align_weights(indicators: pd.DataFrame, weights: Any) -> pd.Series:
                 f"{w.size} weights for {indicators.shape[1]} indicator columns"
             )
         weights = pd.Series(w, index=indicators.columns)
+    if weights.index.has_duplicates:  # two weights for one indicator cannot both apply
+        raise ParameterError(f"weights name {weights.index[weights.index.duplicated()].tolist()[0]!r} "
+                             "more than once")
     missing = [c for c in indicators.columns if c not in weights.index]
     extra = [c for c in weights.index if c not in indicators.columns]
     if missing or extra:
@@ -1280,10 +1285,12 @@ def _align_weights(indicators: pd.DataFrame, weights: Any) -> pd.Series:
             f"weights and indicators do not match: no weight for {missing}, "
             f"no indicator column for {extra}"
         )
-    w = pd.to_numeric(weights, errors="coerce").astype(float)[list(indicators.columns)]
+    not_bool = weights.map(lambda v: not isinstance(v, (bool, np.bool_)))  # True is not the weight 1
+    w = pd.to_numeric(weights.where(not_bool), errors="coerce").astype(float)[list(indicators.columns)]
     if w.isna().any() or (w < 0).any() or np.isinf(w).any():
         bad = w.index[w.isna() | (w < 0) | np.isinf(w)][0]
-        raise ParameterError(f"weight for {bad!r} is {weights[bad]!r}; expected a number ≥ 0")
+        v = weights[bad].item() if isinstance(weights[bad], np.generic) else weights[bad]
+        raise ParameterError(f"weight for {bad!r} is {v!r}; expected a number ≥ 0")
     return w
 
 

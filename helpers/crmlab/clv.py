@@ -32,7 +32,13 @@ from scipy import optimize
 
 from crmlab.ahp import standardize
 from crmlab.errors import ConvergenceError, DataError, ParameterError, warn
-from crmlab.finance import DAYS_PER_YEAR, discount_factor, present_value, retention_clv
+from crmlab.finance import (
+    DAYS_PER_YEAR,
+    _series_index,
+    discount_factor,
+    present_value,
+    retention_clv,
+)
 from crmlab.summary import _no_purchase_error, _purchases_until, to_occasions
 from crmlab.validation import (
     MAX_DAYS,
@@ -235,7 +241,8 @@ def migration_clv(
     P : (k, k) array or DataFrame
         Row-stochastic transition matrix (row = from, column = to).
     R : (k,) array or Series
-        Reward per state.
+        Reward per state. With a DataFrame ``P``, a Series ``R`` (and ``P``'s
+        columns) are matched to ``P``'s rows by label; other labels are refused.
     discount : float
         Rate per period (> -1; > 0 for an infinite horizon).
 
@@ -250,6 +257,13 @@ def migration_clv(
     [350.0, 0.0]
     """
     p = _check_transition(P)
+    if isinstance(P, pd.DataFrame):  # labelled states are matched by label, never by position
+        if not P.columns.equals(P.index) and set(P.columns) == set(P.index):
+            p = P[P.index].to_numpy(dtype=float)
+        if isinstance(R, pd.Series) and set(R.index) == set(P.index):
+            R = R.reindex(P.index)
+        elif isinstance(R, pd.Series) and not R.index.equals(pd.RangeIndex(len(R))):  # a default index is unlabelled
+            _series_index({"rows of P": P.iloc[:, 0], "R": R})
     r = as_float_array(R.to_numpy() if isinstance(R, pd.Series) else R, "R").ravel()
     if r.size != p.shape[0]:
         raise ParameterError(f"R has {r.size} rewards but P has {p.shape[0]} states (mismatched lengths)")
@@ -261,7 +275,7 @@ def migration_clv(
             raise ParameterError("an infinite horizon needs discount > 0 (the sum diverges otherwise)")
         v = np.linalg.solve(np.eye(k) - a, r)
     else:
-        hz = check_number(horizon, "horizon", low=0, integer=True)
+        hz = check_number(horizon, "horizon", low=0, integer=True, high=MAX_DAYS)  # 1e300 would loop for ever
         v = np.zeros(k)
         term = r.copy()
         for _ in range(hz):
@@ -395,7 +409,7 @@ def transition_matrix(states: pd.DataFrame, *, n_states: int | None = None, coun
     [[0.5, 0.5], [1.0, 0.0]]
     """
     st, k = _states(states, n_states, ["customer_id", "t", "state"])
-    s = states.assign(state=st).sort_values(["customer_id", "t"])
+    s = states.assign(state=st, t=check_numeric_column(states, "t", what="states")).sort_values(["customer_id", "t"])
     nxt = s.groupby("customer_id")["state"].shift(-1)
     nt = s.groupby("customer_id")["t"].shift(-1)
     ok = nxt.notna() & (nt == s["t"] + 1)

@@ -146,6 +146,7 @@ def abc_analysis(
     ['A', 'A', 'B', 'B', 'C']
     """
     check_choice(basis, "basis", ["value", "customers"])
+    labels = list(labels)  # a string such as "ABC" names one class per character
     t = as_float_array(thresholds, "thresholds")
     if t.ndim != 1 or len(t) == 0 or np.any(t <= 0) or np.any(t >= 1) or np.any(np.diff(t) <= 0):
         raise ParameterError(f"thresholds must be increasing numbers in (0, 1), got {list(thresholds)}")
@@ -272,6 +273,7 @@ def value_activity_segments(
         raise DataError("value and activity must have the same index (the same customers, same order)")
     v = as_finite_vector(value, "value")
     a = as_finite_vector(activity, "activity")
+    inactive_at = check_number(inactive_at, "inactive_at")
     active = a > inactive_at
     if not active.any():
         raise DataError(f"no customer has activity above inactive_at={inactive_at}")
@@ -372,5 +374,8 @@ def customer_360(
         if extra is not None:
             if not isinstance(extra, pd.DataFrame):
                 raise DataError(f"{what} must be a DataFrame indexed by customer_id")
+            if extra.index.has_duplicates:  # a join would repeat that customer's row
+                dup = extra.index[extra.index.duplicated()].tolist()[0]
+                raise DataError(f"{what} has more than one row for customer_id {dup!r}; keep one per customer")
             out = out.join(extra, how="left", suffixes=("", f"_{what}"))
     return out

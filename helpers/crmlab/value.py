@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataError, ParameterError, warn
-from crmlab.finance import discount_factor, retention_clv
+from crmlab.finance import _series_index, discount_factor, retention_clv
 from crmlab.validation import (
     as_float_array,
     check_broadcast,
@@ -642,7 +642,8 @@ def logit_choice(tcdv: Any, *, scale: float = 1.0, level: Any = None) -> pd.Seri
     if level is None:
         e = np.exp(u - u.max())
         return (e / e.sum()).rename("probability")
-    if level not in tcdv.index.names and not isinstance(level, int):
+    if level not in tcdv.index.names and not (isinstance(level, int) and -tcdv.index.nlevels <= level
+                                               < tcdv.index.nlevels):
         raise ParameterError(f"level={level!r} is not an index level; levels are "
                              f"{list(tcdv.index.names)}")
     e = np.exp(u - u.groupby(level=level).transform("max"))
@@ -664,6 +665,7 @@ def retention_from_value(
     0.5
     """
     scale = check_number(scale, "scale", low=0.0)
+    _series_index({"tcdv_firm": tcdv_firm, "tcdv_rival": tcdv_rival})  # no pairing by position
     firm, rival = check_broadcast(["tcdv_firm", "tcdv_rival"], as_float_array(tcdv_firm, "tcdv_firm"),
                                   as_float_array(tcdv_rival, "tcdv_rival"))
     if firm.size == 0:  # no pair of offers: no probability
