@@ -91,3 +91,13 @@ def test_positive_params_series_by_label():
     assert mle.positive_params(pd.Series([1.0, 2.0]), ("r", "alpha")).tolist() == [1.0, 2.0]
     with pytest.raises(ParameterError, match=r"labelled \['x', 'y'\]"):
         mle.positive_params(pd.Series({"x": 1.0, "y": 2.0}), ("r", "alpha"))
+
+
+def test_delta_interval_refuses_a_matrix_that_is_not_a_covariance():
+    f = lambda z: np.exp(z)  # noqa: E731
+    with pytest.raises(ParameterError, match="negative eigenvalue"):
+        mle.delta_interval(f, np.log([1.0, 2.0]), np.array([[0.04, 0.1], [0.1, 0.04]]))
+    with pytest.raises(ParameterError, match="finite symmetric"):
+        mle.delta_interval(f, np.log([1.0, 2.0]), np.array([[0.04, 0.01], [0.0, 0.04]]))
+    ok = mle.delta_interval(f, np.log([1.0, 2.0]), np.array([[0.04, 0.0], [0.0, 0.0]]))
+    assert ok["se"].iloc[1] == 0.0  # a zero variance is a covariance (a fixed parameter)

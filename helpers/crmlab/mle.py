@@ -414,6 +414,13 @@ def delta_interval(
     C = np.asarray(cov_log, dtype=float)
     if C.shape != (len(z), len(z)):
         raise ParameterError(f"cov_log must be {len(z)} x {len(z)}, got shape {C.shape}")
+    if not np.all(np.isfinite(C)) or not np.allclose(C, C.T, rtol=1e-8, atol=0):
+        raise ParameterError("cov_log must be a finite symmetric covariance matrix")
+    lam = np.linalg.eigvalsh(C) if C.size else np.zeros(1)
+    if lam.min() < -1e-10 * max(1.0, float(np.abs(lam).max())):
+        # a negative variance would be clipped to se 0: an interval of width 0, silently
+        raise ParameterError(f"cov_log is not a covariance matrix: it has a negative eigenvalue "
+                             f"{lam.min():.3g} (not positive semi-definite)")
     est = np.atleast_1d(np.asarray(fun(z), dtype=float))
     J = num_jacobian(fun, z, step)
     var = np.einsum("ij,jk,ik->i", J, C, J)
