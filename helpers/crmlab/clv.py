@@ -845,7 +845,8 @@ def historical_value(
     ref = tx["date"].max() if as_of is None else check_date(as_of, "as_of")
     # a purchase is a day with net amount > 0 (also when margin is a column); its money is margin
     occ = to_occasions(tx[["customer_id", "date", "amount"]])
-    occ["amount"] = to_occasions(money[["customer_id", "date", "amount"]])["amount"].to_numpy()
+    if money is not tx:  # the margin column's money on the same customer-days
+        occ["amount"] = to_occasions(money[["customer_id", "date", "amount"]])["amount"].to_numpy()
     if not (occ["date"] <= ref).any():
         raise _no_purchase_error(ref, None, occ["date"].min(), occ["date"].max())
     occ = occ[occ["date"] <= ref]
